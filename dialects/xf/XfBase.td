@@ -1,0 +1,109 @@
+//===- XfBase.td - xf dialect, enums and attributes --------*- tablegen -*-===//
+//
+// The xf dialect describes transformer blocks on ranked tensors. This file
+// holds the dialect definition and the enum attributes that its ops share.
+// The enums are integer-backed attributes so that op formats print them as
+// bare keywords (`act gelu`, `layout nk`), as arith prints its predicates.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_BASE_TD
+#define XF_BASE_TD
+
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/OpBase.td"
+
+def Xf_Dialect : Dialect {
+  let name = "xf";
+  let cppNamespace = "::mlir::xf";
+  let summary = "Transformer blocks on ranked tensors";
+  let description = [{
+    The `xf` dialect describes transformer blocks at the level a model author
+    thinks about them: linear layers, normalizations, activations, rotary
+    embeddings, multi-head attention with its masking and head-sharing
+    variants, MLPs, and whole blocks. Ops have value semantics on ranked
+    tensors, infer their result types, and verify every malformed use.
+
+    Activations are laid out with features last: a tensor `[..., S, D]` holds
+    `S` positions of `D` features, with any number of leading batch
+    dimensions. Attention keeps the heads packed in the feature dimension
+    (`D = heads * head_dim`), exactly as a linear projection produces them, so
+    no reshape or transpose ops are needed between a projection and the
+    attention that consumes it.
+
+    Composite ops (`xf.block`, `xf.mlp`) expand into primitives with
+    `xf-expand-blocks`; `xf-to-linalg` lowers every op to linalg, tensor,
+    arith and math on tensors.
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Enums
+//===----------------------------------------------------------------------===//
+
+def Xf_WeightLayoutAttr : I32EnumAttr<"WeightLayout", "layout of a linear weight", [
+    I32EnumAttrCase<"kn", 0>, I32EnumAttrCase<"nk", 1>]> {
+  let cppNamespace = "::mlir::xf";
+  let description = [{
+    `kn`: the weight is `[in_features, out_features]`, so `y = x W`.
+    `nk`: the weight is `[out_features, in_features]` (PyTorch's
+    `nn.Linear.weight`), so `y = x W^T`.
+  }];
+}
+
+def Xf_GeluApproximationAttr : I32EnumAttr<"GeluApproximation",
+    "how gelu is computed", [
+    I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"tanh", 1>]> {
+  let cppNamespace = "::mlir::xf";
+}
+
+def Xf_ActivationAttr : I32EnumAttr<"Activation", "pointwise activation", [
+    I32EnumAttrCase<"gelu", 0>, I32EnumAttrCase<"gelu_tanh", 1>,
+    I32EnumAttrCase<"relu", 2>, I32EnumAttrCase<"silu", 3>]> {
+  let cppNamespace = "::mlir::xf";
+  let description = [{
+    `gelu` is the exact erf form, `gelu_tanh` the tanh approximation (GPT-2's
+    "gelu_new"), `silu` is `x * sigmoid(x)` (also called swish).
+  }];
+}
+
+def Xf_MaskKindAttr : I32EnumAttr<"MaskKind", "structural attention mask", [
+    I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"causal", 1>,
+    I32EnumAttrCase<"sliding_window", 2>]> {
+  let cppNamespace = "::mlir::xf";
+  let description = [{
+    Masks are aligned to the bottom right, so that they also describe decoding
+    with a KV cache: with `off = kv_len - q_len`, query `i` may attend key `j`
+    when `j <= i + off` (causal), and additionally `j > i + off - window`
+    (sliding window of `window` keys, the query's own position included).
+    With `q_len == kv_len` this is the usual lower-triangular mask.
+  }];
+}
+
+def Xf_NormKindAttr : I32EnumAttr<"NormKind", "normalization of a block", [
+    I32EnumAttrCase<"layer_norm", 0>, I32EnumAttrCase<"rms_norm", 1>]> {
+  let cppNamespace = "::mlir::xf";
+}
+
+def Xf_NormPlacementAttr : I32EnumAttr<"NormPlacement",
+    "where a block normalizes", [
+    I32EnumAttrCase<"pre", 0>, I32EnumAttrCase<"post", 1>]> {
+  let cppNamespace = "::mlir::xf";
+  let description = [{
+    `pre`: `h = x + attn(norm1(x)); y = h + mlp(norm2(h))` (GPT-2, LLaMA).
+    `post`: `h = norm1(x + attn(x)); y = norm2(h + mlp(h))` (BERT, the
+    original Transformer).
+  }];
+}
+
+def Xf_RopeStyleAttr : I32EnumAttr<"RopeStyle", "pairing of rotary dimensions", [
+    I32EnumAttrCase<"half", 0>, I32EnumAttrCase<"interleaved", 1>]> {
+  let cppNamespace = "::mlir::xf";
+  let description = [{
+    `half` rotates dimension `i` with `i + rotary_dim / 2` (GPT-NeoX and the
+    Hugging Face LLaMA code); `interleaved` rotates `2i` with `2i + 1` (the
+    original RoFormer, GPT-J and Meta's LLaMA code).
+  }];
+}
+
+#endif // XF_BASE_TD

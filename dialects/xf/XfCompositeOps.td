@@ -1,0 +1,126 @@
+//===- XfCompositeOps.td - composite ops of the xf dialect -*- tablegen -*-===//
+//
+// Composite ops describe a whole MLP or transformer block in one op.
+// `xf-expand-blocks` rewrites them into the primitives of XfOps.td.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_COMPOSITE_OPS_TD
+#define XF_COMPOSITE_OPS_TD
+
+include "xf/XfOpBase.td"
+
+def Xf_MlpOp : Xf_Op<"mlp", [AttrSizedOperandSegments]> {
+  let summary = "feed-forward network, dense or gated";
+  let description = [{
+    Dense: `y = act(x W_up + b_up) W_down + b_down`.
+    Gated (when `gate` is given): `y = (act(x W_gate + b_gate) * (x W_up +
+    b_up)) W_down + b_down`, which is SwiGLU with `act silu` and GeGLU with
+    `act gelu`. Biases are optional. All weights use `layout` (see
+    `WeightLayout`): with `kn`, `W_up` and `W_gate` are `[D, F]` and `W_down`
+    is `[F, D]`.
+
+    ```mlir
+    %y = xf.mlp %x up %w1 down %w2 up_bias %b1 down_bias %b2 act gelu
+        : (tensor<8x768xf32>, tensor<768x3072xf32>, tensor<3072x768xf32>,
+           tensor<3072xf32>, tensor<768xf32>) -> tensor<8x768xf32>
+    %z = xf.mlp %x up %wu gate %wg down %wd act silu
+        : (tensor<8x512xf32>, tensor<512x1376xf32>, tensor<512x1376xf32>,
+           tensor<1376x512xf32>) -> tensor<8x512xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$up_weight,
+                   Optional<Xf_FloatTensor>:$gate_weight,
+                   Xf_FloatTensor:$down_weight,
+                   Optional<Xf_FloatTensor>:$up_bias,
+                   Optional<Xf_FloatTensor>:$gate_bias,
+                   Optional<Xf_FloatTensor>:$down_bias,
+                   Xf_ActivationAttr:$activation,
+                   DefaultValuedAttr<Xf_WeightLayoutAttr,
+                                     "WeightLayout::kn">:$weight_layout);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `up` $up_weight (`gate` $gate_weight^)? `down` $down_weight
+    (`up_bias` $up_bias^)? (`gate_bias` $gate_bias^)?
+    (`down_bias` $down_bias^)? `act` $activation
+    (`layout` $weight_layout^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
+  let summary = "transformer block: attention and MLP with residuals";
+  let description = [{
+    One transformer layer on `x : [..., S, D]`, expanded by `xf-expand-blocks`
+    into primitives. With `norm ... pre` (GPT-2, LLaMA):
+
+    ```
+    h = x + attn(norm1(x));  y = h + mlp(norm2(h))
+    ```
+
+    with `norm ... post` (BERT, ViT-style post-norm, the original Transformer):
+
+    ```
+    h = norm1(x + attn(x));  y = norm2(h + mlp(h))
+    ```
+
+    `attn(t) = attention(rope(t Wq + bq), rope(t Wk + bk), t Wv + bv) Wo + bo`
+    where `rope` only applies when `rope_theta` is set, and the attention has
+    the given `heads`, `kv_heads`, `scale`, structural mask and optional
+    additive `mask` operand (see `xf.attention`). `mlp` is `xf.mlp` with
+    `act`, gated when `gate` is given. `norm` is `layer_norm` (bias optional)
+    or `rms_norm` (no bias) with epsilon `eps`. All biases are optional and
+    independent (for example Qwen has q/k/v biases but no output bias).
+    Weights use `layout` (see `WeightLayout`); with `kn`, `Wq` is
+    `[D, H * Dh]`, `Wk`/`Wv` are `[D, Hkv * Dh]` and `Wo` is `[H * Dh, D]`.
+
+    ```mlir
+    %y = xf.block %x heads 32 kv_heads 8 causal norm rms_norm pre eps 1.0e-05
+        act silu rope_theta 5.0e+05
+        norm1(%g1) attn(%wq, %wk, %wv, %wo) norm2(%g2)
+        mlp(up %wu gate %wg down %wd)
+        : (...) -> tensor<1x64x4096xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input,
+      Xf_FloatTensor:$norm1_weight, Optional<Xf_FloatTensor>:$norm1_bias,
+      Xf_FloatTensor:$q_weight, Xf_FloatTensor:$k_weight,
+      Xf_FloatTensor:$v_weight, Xf_FloatTensor:$o_weight,
+      Optional<Xf_FloatTensor>:$q_bias, Optional<Xf_FloatTensor>:$k_bias,
+      Optional<Xf_FloatTensor>:$v_bias, Optional<Xf_FloatTensor>:$o_bias,
+      Xf_FloatTensor:$norm2_weight, Optional<Xf_FloatTensor>:$norm2_bias,
+      Xf_FloatTensor:$up_weight, Optional<Xf_FloatTensor>:$gate_weight,
+      Xf_FloatTensor:$down_weight, Optional<Xf_FloatTensor>:$up_bias,
+      Optional<Xf_FloatTensor>:$gate_bias,
+      Optional<Xf_FloatTensor>:$down_bias, Optional<Xf_FloatTensor>:$mask,
+      I64Attr:$num_heads, OptionalAttr<I64Attr>:$num_kv_heads,
+      OptionalAttr<F64Attr>:$scale,
+      DefaultValuedAttr<Xf_MaskKindAttr, "MaskKind::none">:$mask_kind,
+      OptionalAttr<I64Attr>:$window, Xf_NormKindAttr:$norm_kind,
+      Xf_NormPlacementAttr:$norm_placement,
+      DefaultValuedAttr<F64Attr, "1e-5">:$epsilon,
+      Xf_ActivationAttr:$activation, OptionalAttr<F64Attr>:$rope_theta,
+      OptionalAttr<I64Attr>:$rotary_dim,
+      DefaultValuedAttr<Xf_RopeStyleAttr, "RopeStyle::half">:$rope_style,
+      DefaultValuedAttr<Xf_WeightLayoutAttr,
+                        "WeightLayout::kn">:$weight_layout);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `heads` $num_heads (`kv_heads` $num_kv_heads^)?
+    (`scale` $scale^)? custom<MaskSpec>($mask_kind, $window)
+    `norm` $norm_kind $norm_placement (`eps` $epsilon^)? `act` $activation
+    (`rope_theta` $rope_theta^)? (`rotary_dim` $rotary_dim^)?
+    (`rope_style` $rope_style^)? (`layout` $weight_layout^)?
+    `norm1` `(` $norm1_weight (`,` $norm1_bias^)? `)`
+    `attn` `(` $q_weight `,` $k_weight `,` $v_weight `,` $o_weight `)`
+    (`q_bias` $q_bias^)? (`k_bias` $k_bias^)? (`v_bias` $v_bias^)?
+    (`o_bias` $o_bias^)?
+    `norm2` `(` $norm2_weight (`,` $norm2_bias^)? `)`
+    `mlp` `(` `up` $up_weight (`gate` $gate_weight^)? `down` $down_weight
+    (`up_bias` $up_bias^)? (`gate_bias` $gate_bias^)?
+    (`down_bias` $down_bias^)? `)` (`mask` $mask^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+#endif // XF_COMPOSITE_OPS_TD

@@ -1,0 +1,368 @@
+//===- XfOps.td - primitive ops of the xf dialect -----------*- tablegen -*-===//
+
+#ifndef XF_OPS_TD
+#define XF_OPS_TD
+
+include "xf/XfOpBase.td"
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+def Xf_LinearOp : Xf_Op<"linear", [AttrSizedOperandSegments]> {
+  let summary = "fully connected layer with an optional fused epilogue";
+  let description = [{
+    `y = act(x W + bias) + residual` over the last dimension of `x`.
+
+    `x` is `[..., K]`. The weight is `[K, N]` with `layout kn` (the default)
+    or `[N, K]` with `layout nk` (PyTorch's `nn.Linear.weight`). The optional
+    `bias` is `[N]`. The optional activation and residual form the epilogue
+    that `xf-fuse-epilogue` folds into the GEMM; the residual has the result's
+    shape. The result is `[..., N]`.
+
+    ```mlir
+    %y = xf.linear %x, %w bias %b layout nk
+        : (tensor<8x768xf32>, tensor<3072x768xf32>, tensor<3072xf32>) -> tensor<8x3072xf32>
+    %z = xf.linear %h, %w2 act gelu residual %x
+        : (tensor<8x3072xf32>, tensor<3072x768xf32>, tensor<8x768xf32>) -> tensor<8x768xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$weight,
+                   Optional<Xf_FloatTensor>:$bias,
+                   Optional<Xf_FloatTensor>:$residual,
+                   DefaultValuedAttr<Xf_WeightLayoutAttr,
+                                     "WeightLayout::kn">:$weight_layout,
+                   OptionalAttr<Xf_ActivationAttr>:$activation);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`bias` $bias^)? (`layout` $weight_layout^)?
+    (`act` $activation^)? (`residual` $residual^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let hasCanonicalizer = 1;
+}
+
+def Xf_MatmulOp : Xf_Op<"matmul"> {
+  let summary = "batched matrix product with broadcast batch dimensions";
+  let description = [{
+    `C = op(A) op(B)` on the two innermost dimensions, where `op` transposes
+    the operand when `transpose_lhs` / `transpose_rhs` is set. Leading batch
+    dimensions broadcast as in NumPy (a size-1 or missing dimension repeats).
+
+    ```mlir
+    %s = xf.matmul %q, %k transpose_rhs
+        : (tensor<2x12x64x64xf32>, tensor<2x12x64x64xf32>) -> tensor<2x12x64x64xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$lhs, Xf_FloatTensor:$rhs,
+                   UnitAttr:$transpose_lhs, UnitAttr:$transpose_rhs);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs (`transpose_lhs` $transpose_lhs^)?
+    (`transpose_rhs` $transpose_rhs^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Normalizations and softmax
+//===----------------------------------------------------------------------===//
+
+def Xf_LayerNormOp : Xf_Op<"layer_norm"> {
+  let summary = "layer normalization over the last dimension";
+  let description = [{
+    `y = (x - mean(x)) / sqrt(var(x) + eps) * weight + bias` over the last
+    dimension `D` of `x` (biased variance, as PyTorch). `weight` and the
+    optional `bias` are `[D]`.
+
+    ```mlir
+    %y = xf.layer_norm %x, %g, %b eps 1.0e-05
+        : (tensor<8x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<8x768xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$weight,
+                   Optional<Xf_FloatTensor>:$bias,
+                   DefaultValuedAttr<F64Attr, "1e-5">:$epsilon);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? (`eps` $epsilon^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Xf_RmsNormOp : Xf_Op<"rms_norm"> {
+  let summary = "root-mean-square normalization over the last dimension";
+  let description = [{
+    `y = x / sqrt(mean(x^2) + eps) * weight` over the last dimension `D` of
+    `x`; `weight` is `[D]`.
+
+    ```mlir
+    %y = xf.rms_norm %x, %g eps 1.0e-06
+        : (tensor<8x4096xf32>, tensor<4096xf32>) -> tensor<8x4096xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$weight,
+                   DefaultValuedAttr<F64Attr, "1e-6">:$epsilon);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`eps` $epsilon^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def Xf_SoftmaxOp : Xf_Op<"softmax"> {
+  let summary = "softmax along one axis";
+  let description = [{
+    `y = exp(x - max(x)) / sum(exp(x - max(x)))` along `axis` (default the
+    last; negative values count from the end). A slice whose entries are all
+    `-inf` gives zeros rather than NaN.
+
+    ```mlir
+    %p = xf.softmax %s : tensor<12x64x64xf32>
+    %q = xf.softmax %s axis 0 : tensor<12x64x64xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input,
+                   DefaultValuedAttr<I64Attr, "-1">:$axis);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`axis` $axis^)? attr-dict `:` type($input) `->` type($result)
+  }];
+  let extraClassDeclaration = [{
+    /// The axis as a non-negative dimension index.
+    int64_t getNormalizedAxis() {
+      int64_t rank = getInput().getType().getRank();
+      return getAxis() < 0 ? getAxis() + rank : getAxis();
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Pointwise activations and gated units
+//===----------------------------------------------------------------------===//
+
+def Xf_GeluOp : Xf_SameTypeOp<"gelu"> {
+  let summary = "Gaussian error linear unit";
+  let description = [{
+    Exact: `0.5 x (1 + erf(x / sqrt(2)))`. With `approximate tanh`:
+    `0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3)))`.
+
+    ```mlir
+    %y = xf.gelu %x approximate tanh : tensor<8x3072xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input,
+                   DefaultValuedAttr<Xf_GeluApproximationAttr,
+                                     "GeluApproximation::none">:$approximate);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`approximate` $approximate^)? attr-dict `:` type($input)
+  }];
+}
+
+def Xf_SiluOp : Xf_UnaryPointwiseOp<"silu"> {
+  let summary = "sigmoid linear unit, x * sigmoid(x)";
+  let description = [{
+    ```mlir
+    %y = xf.silu %x : tensor<8x11008xf32>
+    ```
+  }];
+}
+
+def Xf_ReluOp : Xf_UnaryPointwiseOp<"relu"> {
+  let summary = "rectified linear unit, max(x, 0)";
+  let description = [{
+    Folds `relu(relu(x))` to `relu(x)`.
+
+    ```mlir
+    %y = xf.relu %x : tensor<8x3072xf32>
+    ```
+  }];
+  let hasFolder = 1;
+}
+
+def Xf_SwigluOp : Xf_GluOp<"swiglu"> {
+  let summary = "SwiGLU, silu(gate) * up";
+  let description = [{
+    ```mlir
+    %h = xf.swiglu %gate, %up : tensor<8x11008xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$gate, Xf_FloatTensor:$up);
+  let assemblyFormat = "$gate `,` $up attr-dict `:` type($gate)";
+}
+
+def Xf_GegluOp : Xf_GluOp<"geglu"> {
+  let summary = "GeGLU, gelu(gate) * up";
+  let description = [{
+    ```mlir
+    %h = xf.geglu %gate, %up approximate tanh : tensor<8x3072xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$gate, Xf_FloatTensor:$up,
+                   DefaultValuedAttr<Xf_GeluApproximationAttr,
+                                     "GeluApproximation::none">:$approximate);
+  let assemblyFormat = [{
+    $gate `,` $up (`approximate` $approximate^)? attr-dict `:` type($gate)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Positions and tokens
+//===----------------------------------------------------------------------===//
+
+def Xf_RopeOp : Xf_Op<"rope"> {
+  let summary = "rotary position embedding";
+  let description = [{
+    Rotates pairs of features of every head by a position-dependent angle.
+    `x` is `[..., S, H * head_dim]`: the second innermost dimension is the
+    position and the innermost holds `H` heads of `head_dim` features. The
+    first `rotary_dim` features of each head (default: all) are rotated, the
+    rest pass through. Pair `p` (`0 <= p < rotary_dim / 2`) at position `t`
+    turns by `t * theta^(-2p / rotary_dim)`; `style` picks which features form
+    the pair (see `RopeStyle`). Positions are `0 .. S-1`, or read from the
+    optional 1-D integer tensor `positions` of size `S` (for decoding with a
+    KV cache).
+
+    ```mlir
+    %qr = xf.rope %q head_dim 128 theta 5.0e+05
+        : (tensor<1x16x4096xf32>) -> tensor<1x16x4096xf32>
+    %kr = xf.rope %k positions %pos head_dim 64 style interleaved
+        : (tensor<1x1x512xf32>, tensor<1xi64>) -> tensor<1x1x512xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input,
+                   Optional<Xf_IndexTensor>:$positions,
+                   I64Attr:$head_dim, OptionalAttr<I64Attr>:$rotary_dim,
+                   DefaultValuedAttr<F64Attr, "10000.0">:$theta,
+                   DefaultValuedAttr<Xf_RopeStyleAttr,
+                                     "RopeStyle::half">:$style);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input (`positions` $positions^)? `head_dim` $head_dim
+    (`rotary_dim` $rotary_dim^)? (`theta` $theta^)? (`style` $style^)?
+    attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// Number of rotated features per head.
+    int64_t getEffectiveRotaryDim() {
+      return getRotaryDim().value_or(getHeadDim());
+    }
+  }];
+}
+
+def Xf_EmbeddingOp : Xf_Op<"embedding"> {
+  let summary = "table lookup of token embeddings";
+  let description = [{
+    `y[..., :] = table[ids[...], :]` for a `[V, D]` table and integer ids of
+    any shape; the result is `ids.shape + [D]`. Ids outside `[0, V)` are
+    clamped to the table so that a bad id can never read outside of it;
+    `xf-run` rejects such ids in its inputs before running.
+
+    ```mlir
+    %e = xf.embedding %table, %ids
+        : (tensor<50257x768xf32>, tensor<1x64xi64>) -> tensor<1x64x768xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$table, Xf_IndexTensor:$indices);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $table `,` $indices attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+class Xf_BroadcastBinaryOp<string mnemonic, list<Trait> traits = []>
+    : Xf_Op<mnemonic, !listconcat(traits, [Commutative])> {
+  let arguments = (ins Xf_FloatTensor:$lhs, Xf_FloatTensor:$rhs);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
+  }];
+  let hasFolder = 1;
+}
+
+def Xf_AddOp : Xf_BroadcastBinaryOp<"add"> {
+  let summary = "elementwise sum with NumPy broadcasting";
+  let description = [{
+    Folds `x + 0` (a zero splat of the result's type) to `x`.
+
+    ```mlir
+    %h = xf.add %x, %attn
+        : (tensor<8x768xf32>, tensor<8x768xf32>) -> tensor<8x768xf32>
+    %y = xf.add %x, %bias : (tensor<8x768xf32>, tensor<768xf32>) -> tensor<8x768xf32>
+    ```
+  }];
+}
+
+def Xf_MulOp : Xf_BroadcastBinaryOp<"mul"> {
+  let summary = "elementwise product with NumPy broadcasting";
+  let description = [{
+    Folds `x * 1` (a splat of ones of the result's type) to `x`.
+
+    ```mlir
+    %y = xf.mul %s, %scale : (tensor<12x64x64xf32>, tensor<f32>) -> tensor<12x64x64xf32>
+    ```
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+def Xf_AttentionOp : Xf_Op<"attention"> {
+  let summary = "multi-head scaled dot-product attention (MHA, GQA, MQA)";
+  let description = [{
+    `q` is `[..., Sq, H * Dh]`, `k` is `[..., Skv, Hkv * Dh]` and `v` is
+    `[..., Skv, Hkv * Dv]`, with the same leading batch dimensions and the
+    heads packed in the last dimension as a projection produces them. `H` is
+    `heads`, `Hkv` is `kv_heads` (default `H`); `H` must be a multiple of
+    `Hkv`, and query head `h` reads key/value head `h / (H / Hkv)` (grouped-
+    query attention; `Hkv = 1` is multi-query attention). Per head:
+
+    `out = softmax(scale * q k^T + mask) v`
+
+    `scale` defaults to `1 / sqrt(Dh)`. `mask` is an optional additive tensor
+    that broadcasts to `[..., H, Sq, Skv]`. `causal` and `window N` add the
+    structural masks described at `MaskKind`. A query row whose keys are all
+    masked gives zeros. The result is `[..., Sq, H * Dv]`.
+
+    ```mlir
+    %o = xf.attention %q, %k, %v heads 32 kv_heads 8 causal
+        : (tensor<1x64x4096xf32>, tensor<1x64x1024xf32>, tensor<1x64x1024xf32>)
+          -> tensor<1x64x4096xf32>
+    %o2 = xf.attention %q, %k, %v mask %m heads 12
+        : (tensor<64x768xf32>, tensor<64x768xf32>, tensor<64x768xf32>,
+           tensor<64x64xf32>) -> tensor<64x768xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$query, Xf_FloatTensor:$key,
+                   Xf_FloatTensor:$value, Optional<Xf_FloatTensor>:$mask,
+                   I64Attr:$num_heads, OptionalAttr<I64Attr>:$num_kv_heads,
+                   OptionalAttr<F64Attr>:$scale,
+                   DefaultValuedAttr<Xf_MaskKindAttr,
+                                     "MaskKind::none">:$mask_kind,
+                   OptionalAttr<I64Attr>:$window);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` $mask^)? `heads` $num_heads
+    (`kv_heads` $num_kv_heads^)? (`scale` $scale^)?
+    custom<MaskSpec>($mask_kind, $window) attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasCanonicalizer = 1;
+  let extraClassDeclaration = [{
+    int64_t getEffectiveNumKvHeads() {
+      return getNumKvHeads().value_or(getNumHeads());
+    }
+    /// Per-head feature size of queries and keys (dynamic if unknown).
+    int64_t getHeadDim();
+    /// The scale applied to q k^T, if known statically.
+    std::optional<double> getEffectiveScale();
+  }];
+}
+
+#endif // XF_OPS_TD

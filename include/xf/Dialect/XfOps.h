@@ -1,0 +1,24 @@
+//===- XfOps.h - ops of the xf dialect --------------------------*- C++ -*-===//
+
+#ifndef XF_DIALECT_XFOPS_H
+#define XF_DIALECT_XFOPS_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "xf/Dialect/XfDialect.h"
+#include "xf/Dialect/XfEnums.h.inc"
+
+namespace mlir::xf {
+/// Whether inferred and declared result types agree up to dynamic sizes.
+bool areCompatibleTensorTypes(TypeRange inferred, TypeRange declared);
+} // namespace mlir::xf
+
+#define GET_OP_CLASSES
+#include "xf/Dialect/XfOps.h.inc"
+
+#endif // XF_DIALECT_XFOPS_H

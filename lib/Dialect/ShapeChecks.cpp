@@ -1,0 +1,241 @@
+//===- ShapeChecks.cpp - shape validation shared by xf ops ----------------===//
+
+#include "ShapeChecks.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::checks;
+
+std::string checks::formatShape(ArrayRef<int64_t> shape) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "[";
+  llvm::interleaveComma(shape, os, [&](int64_t d) {
+    if (ShapedType::isDynamic(d))
+      os << "?";
+    else
+      os << d;
+  });
+  os << "]";
+  return s;
+}
+
+bool checks::dimsConflict(int64_t a, int64_t b) {
+  return !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b;
+}
+
+int64_t checks::mergeDims(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) ? b : a;
+}
+
+LogicalResult checks::checkSameElementType(const OpChecker &c,
+                                           ArrayRef<Type> types) {
+  Type first;
+  for (Type t : types) {
+    if (!t)
+      continue;
+    Type elt = cast<ShapedType>(t).getElementType();
+    if (!first)
+      first = elt;
+    else if (elt != first)
+      return c.fail("expects one element type for all tensors, got ", first,
+                    " and ", elt);
+  }
+  return success();
+}
+
+LogicalResult checks::checkVector(const OpChecker &c, StringRef what,
+                                  ArrayRef<int64_t> shape, int64_t size) {
+  if (shape.size() != 1 || dimsConflict(shape[0], size))
+    return c.fail("expects ", what, " of shape ", formatShape({size}),
+                  ", got ", formatShape(shape));
+  return success();
+}
+
+FailureOr<int64_t> checks::checkLinearWeight(const OpChecker &c,
+                                             StringRef what,
+                                             ArrayRef<int64_t> weight,
+                                             int64_t inFeatures,
+                                             WeightLayout layout) {
+  if (weight.size() != 2)
+    return c.fail("expects ", what, " of rank 2, got ", formatShape(weight));
+  bool kn = layout == WeightLayout::kn;
+  int64_t k = kn ? weight[0] : weight[1];
+  int64_t n = kn ? weight[1] : weight[0];
+  if (dimsConflict(k, inFeatures))
+    return c.fail(what, " ", formatShape(weight), " (layout ",
+                  stringifyWeightLayout(layout), ", ",
+                  kn ? "[in, out]" : "[out, in]", ") expects ", k,
+                  " input features, got ", inFeatures);
+  return n;
+}
+
+FailureOr<SmallVector<int64_t>>
+checks::broadcastShapes(const OpChecker &c, StringRef what,
+                        ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
+  size_t rank = std::max(lhs.size(), rhs.size());
+  SmallVector<int64_t> result(rank);
+  for (size_t i = 0; i < rank; ++i) {
+    int64_t a = i < rank - lhs.size() ? 1 : lhs[i - (rank - lhs.size())];
+    int64_t b = i < rank - rhs.size() ? 1 : rhs[i - (rank - rhs.size())];
+    if (a == 1)
+      result[i] = b;
+    else if (b == 1)
+      result[i] = a;
+    else if (dimsConflict(a, b))
+      return c.fail("cannot broadcast ", what, " ", formatShape(lhs), " and ",
+                    formatShape(rhs));
+    else
+      result[i] = mergeDims(a, b);
+  }
+  return result;
+}
+
+AttentionConfig AttentionConfig::get(uint64_t numHeads,
+                                     std::optional<uint64_t> numKvHeads,
+                                     std::optional<APFloat> scale,
+                                     MaskKind maskKind,
+                                     std::optional<uint64_t> window) {
+  AttentionConfig cfg;
+  cfg.numHeads = static_cast<int64_t>(numHeads);
+  cfg.numKvHeads = static_cast<int64_t>(numKvHeads.value_or(numHeads));
+  if (scale)
+    cfg.scale = scale->convertToDouble();
+  cfg.maskKind = maskKind;
+  if (window)
+    cfg.window = static_cast<int64_t>(*window);
+  return cfg;
+}
+
+/// Splits a packed-heads feature size into the per-head size.
+static FailureOr<int64_t> headSize(const OpChecker &c, StringRef what,
+                                   int64_t features, int64_t heads) {
+  if (ShapedType::isDynamic(features))
+    return ShapedType::kDynamic;
+  if (features % heads != 0)
+    return c.fail(what, " has ", features,
+                  " features, which is not a multiple of ", heads, " heads");
+  return features / heads;
+}
+
+FailureOr<SmallVector<int64_t>>
+checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
+                       ArrayRef<int64_t> q, ArrayRef<int64_t> k,
+                       ArrayRef<int64_t> v,
+                       std::optional<ArrayRef<int64_t>> mask) {
+  if (cfg.numHeads < 1 || cfg.numKvHeads < 1)
+    return c.fail("expects at least one head, got heads = ", cfg.numHeads,
+                  " and kv_heads = ", cfg.numKvHeads);
+  if (cfg.numHeads % cfg.numKvHeads != 0)
+    return c.fail("expects heads (", cfg.numHeads,
+                  ") to be a multiple of kv_heads (", cfg.numKvHeads, ")");
+  if (cfg.scale && !std::isfinite(*cfg.scale))
+    return c.fail("expects a finite scale");
+  if (cfg.maskKind == MaskKind::sliding_window) {
+    if (!cfg.window || *cfg.window < 1)
+      return c.fail("expects a sliding window of at least one key");
+  } else if (cfg.window) {
+    return c.fail("has a window size but no sliding-window mask");
+  }
+  if (q.size() < 2)
+    return c.fail("expects query of rank >= 2 ([..., seq, features]), got ",
+                  formatShape(q));
+  if (k.size() != q.size() || v.size() != q.size())
+    return c.fail("expects query, key and value of equal rank, got ",
+                  formatShape(q), ", ", formatShape(k), " and ",
+                  formatShape(v));
+  size_t batchRank = q.size() - 2;
+  SmallVector<int64_t> result;
+  for (size_t i = 0; i < batchRank; ++i) {
+    if (dimsConflict(q[i], k[i]) || dimsConflict(q[i], v[i]))
+      return c.fail("expects equal batch dimensions, got ", formatShape(q),
+                    ", ", formatShape(k), " and ", formatShape(v));
+    result.push_back(mergeDims(q[i], mergeDims(k[i], v[i])));
+  }
+  int64_t sq = q[batchRank], skv = k[batchRank];
+  if (dimsConflict(skv, v[batchRank]))
+    return c.fail("expects key and value of equal sequence length, got ",
+                  skv, " and ", v[batchRank]);
+  skv = mergeDims(skv, v[batchRank]);
+  FailureOr<int64_t> dq = headSize(c, "query", q.back(), cfg.numHeads);
+  FailureOr<int64_t> dk = headSize(c, "key", k.back(), cfg.numKvHeads);
+  FailureOr<int64_t> dv = headSize(c, "value", v.back(), cfg.numKvHeads);
+  if (failed(dq) || failed(dk) || failed(dv))
+    return failure();
+  if (dimsConflict(*dq, *dk))
+    return c.fail("expects query and key heads of equal size, got ", *dq,
+                  " and ", *dk);
+  if (mask) {
+    SmallVector<int64_t> scores(result);
+    scores.append({cfg.numHeads, sq, skv});
+    if (mask->size() > scores.size())
+      return c.fail("expects a mask of rank <= ", scores.size(), ", got ",
+                    formatShape(*mask));
+    FailureOr<SmallVector<int64_t>> b =
+        broadcastShapes(c, "mask and scores", *mask, scores);
+    if (failed(b))
+      return failure();
+    for (auto [m, s] : llvm::zip(*b, scores))
+      if (dimsConflict(m, s))
+        return c.fail("mask ", formatShape(*mask),
+                      " does not broadcast to the scores ",
+                      formatShape(scores));
+  }
+  result.push_back(sq);
+  result.push_back(ShapedType::isDynamic(*dv) ? ShapedType::kDynamic
+                                              : *dv * cfg.numHeads);
+  return result;
+}
+
+FailureOr<int64_t> checks::checkMlp(const OpChecker &c, const MlpShapes &mlp,
+                                    int64_t inFeatures, WeightLayout layout) {
+  FailureOr<int64_t> hidden =
+      checkLinearWeight(c, "up weight", mlp.up, inFeatures, layout);
+  if (failed(hidden))
+    return failure();
+  if (mlp.gate) {
+    FailureOr<int64_t> g =
+        checkLinearWeight(c, "gate weight", *mlp.gate, inFeatures, layout);
+    if (failed(g))
+      return failure();
+    if (dimsConflict(*g, *hidden))
+      return c.fail("expects gate and up weights of equal hidden size, got ",
+                    *g, " and ", *hidden);
+    *hidden = mergeDims(*hidden, *g);
+  } else if (mlp.gateBias) {
+    return c.fail("has a gate bias but no gate weight");
+  }
+  if (mlp.upBias && failed(checkVector(c, "up bias", *mlp.upBias, *hidden)))
+    return failure();
+  if (mlp.gateBias &&
+      failed(checkVector(c, "gate bias", *mlp.gateBias, *hidden)))
+    return failure();
+  FailureOr<int64_t> out =
+      checkLinearWeight(c, "down weight", mlp.down, *hidden, layout);
+  if (failed(out))
+    return failure();
+  if (mlp.downBias &&
+      failed(checkVector(c, "down bias", *mlp.downBias, *out)))
+    return failure();
+  return out;
+}
+
+LogicalResult checks::checkRope(const OpChecker &c, int64_t headDim,
+                                std::optional<int64_t> rotaryDim,
+                                double theta) {
+  if (!ShapedType::isDynamic(headDim) && headDim < 2)
+    return c.fail("expects head_dim >= 2, got ", headDim);
+  int64_t rot = rotaryDim.value_or(headDim);
+  if (!ShapedType::isDynamic(rot) &&
+      (rot < 2 || rot % 2 != 0 ||
+       (!ShapedType::isDynamic(headDim) && rot > headDim)))
+    return c.fail("expects an even rotary_dim in [2, head_dim = ", headDim,
+                  "], got ", rot);
+  if (!(theta > 0.0) || !std::isfinite(theta))
+    return c.fail("expects a positive finite theta, got ", theta);
+  return success();
+}

@@ -1,0 +1,158 @@
+//===- XfCompositeOps.cpp - type inference of xf.mlp and xf.block ---------===//
+
+#include "ShapeChecks.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::checks;
+
+static Type typeOrNull(Value v) { return v ? v.getType() : Type(); }
+
+LogicalResult MlpOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  if (failed(checkSameElementType(
+          c, {adaptor.getInput().getType(), adaptor.getUpWeight().getType(),
+              typeOrNull(adaptor.getGateWeight()),
+              adaptor.getDownWeight().getType(),
+              typeOrNull(adaptor.getUpBias()),
+              typeOrNull(adaptor.getGateBias()),
+              typeOrNull(adaptor.getDownBias())})))
+    return failure();
+  ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
+  if (x.empty())
+    return c.fail("expects an input of rank >= 1");
+  MlpShapes mlp{shapeOfValue(adaptor.getUpWeight()),
+                shapeOfValue(adaptor.getDownWeight()),
+                shapeOf(adaptor.getGateWeight()),
+                shapeOf(adaptor.getUpBias()), shapeOf(adaptor.getGateBias()),
+                shapeOf(adaptor.getDownBias())};
+  FailureOr<int64_t> out =
+      checkMlp(c, mlp, x.back(), adaptor.getWeightLayout());
+  if (failed(out))
+    return failure();
+  SmallVector<int64_t> shape(x.drop_back());
+  shape.push_back(*out);
+  results.push_back(RankedTensorType::get(
+      shape,
+      cast<RankedTensorType>(adaptor.getInput().getType()).getElementType()));
+  return success();
+}
+
+/// Checks the attention half of a block on `x : [..., S, D]`.
+static LogicalResult checkBlockAttention(const OpChecker &c,
+                                         BlockOp::Adaptor &adaptor,
+                                         ArrayRef<int64_t> x) {
+  WeightLayout layout = adaptor.getWeightLayout();
+  int64_t d = x.back();
+  FailureOr<int64_t> qf, kf, vf;
+  if (failed(qf = checkLinearWeight(c, "q weight",
+                                    shapeOfValue(adaptor.getQWeight()), d,
+                                    layout)) ||
+      failed(kf = checkLinearWeight(c, "k weight",
+                                    shapeOfValue(adaptor.getKWeight()), d,
+                                    layout)) ||
+      failed(vf = checkLinearWeight(c, "v weight",
+                                    shapeOfValue(adaptor.getVWeight()), d,
+                                    layout)))
+    return failure();
+  if ((adaptor.getQBias() &&
+       failed(checkVector(c, "q bias", *shapeOf(adaptor.getQBias()), *qf))) ||
+      (adaptor.getKBias() &&
+       failed(checkVector(c, "k bias", *shapeOf(adaptor.getKBias()), *kf))) ||
+      (adaptor.getVBias() &&
+       failed(checkVector(c, "v bias", *shapeOf(adaptor.getVBias()), *vf))))
+    return failure();
+
+  auto withFeatures = [&](int64_t f) {
+    SmallVector<int64_t> s(x.drop_back());
+    s.push_back(f);
+    return s;
+  };
+  AttentionConfig cfg = AttentionConfig::get(
+      adaptor.getNumHeads(), adaptor.getNumKvHeads(), adaptor.getScale(),
+      adaptor.getMaskKind(), adaptor.getWindow());
+  FailureOr<SmallVector<int64_t>> attn =
+      checkAttention(c, cfg, withFeatures(*qf), withFeatures(*kf),
+                     withFeatures(*vf), shapeOf(adaptor.getMask()));
+  if (failed(attn))
+    return failure();
+  if (std::optional<APFloat> theta = adaptor.getRopeTheta()) {
+    int64_t headDim = ShapedType::isDynamic(*qf)
+                          ? ShapedType::kDynamic
+                          : *qf / adaptor.getNumHeads();
+    if (failed(checkRope(c, headDim, adaptor.getRotaryDim(),
+                         theta->convertToDouble())))
+      return failure();
+  } else if (adaptor.getRotaryDim()) {
+    return c.fail("has a rotary_dim but no rope_theta");
+  }
+  FailureOr<int64_t> of = checkLinearWeight(
+      c, "o weight", shapeOfValue(adaptor.getOWeight()), attn->back(), layout);
+  if (failed(of))
+    return failure();
+  if (adaptor.getOBias() &&
+      failed(checkVector(c, "o bias", *shapeOf(adaptor.getOBias()), *of)))
+    return failure();
+  if (dimsConflict(*of, d))
+    return c.fail("expects the o weight to project back to ", d,
+                  " features for the residual, got ", *of);
+  return success();
+}
+
+/// Checks the norm weights of a block against the model width `d`.
+static LogicalResult checkBlockNorm(const OpChecker &c, NormKind kind,
+                                    StringRef which, Value weight, Value bias,
+                                    int64_t d) {
+  if (failed(checkVector(c, (which + " weight").str(), shapeOfValue(weight),
+                         d)))
+    return failure();
+  if (!bias)
+    return success();
+  if (kind == NormKind::rms_norm)
+    return c.fail("has a ", which, " bias, but rms_norm takes none");
+  return checkVector(c, (which + " bias").str(), shapeOfValue(bias), d);
+}
+
+LogicalResult BlockOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  SmallVector<Type> types;
+  for (Value v : adaptor.getOperands())
+    types.push_back(v.getType());
+  if (failed(checkSameElementType(c, types)))
+    return failure();
+  ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
+  if (x.size() < 2)
+    return c.fail("expects an input of rank >= 2 ([..., seq, features]), "
+                  "got ",
+                  formatShape(x));
+  double eps = adaptor.getEpsilon().convertToDouble();
+  if (!(eps >= 0.0) || !std::isfinite(eps))
+    return c.fail("expects a non-negative finite epsilon, got ", eps);
+  NormKind norm = adaptor.getNormKind();
+  if (failed(checkBlockNorm(c, norm, "norm1", adaptor.getNorm1Weight(),
+                            adaptor.getNorm1Bias(), x.back())) ||
+      failed(checkBlockNorm(c, norm, "norm2", adaptor.getNorm2Weight(),
+                            adaptor.getNorm2Bias(), x.back())) ||
+      failed(checkBlockAttention(c, adaptor, x)))
+    return failure();
+  MlpShapes mlp{shapeOfValue(adaptor.getUpWeight()),
+                shapeOfValue(adaptor.getDownWeight()),
+                shapeOf(adaptor.getGateWeight()),
+                shapeOf(adaptor.getUpBias()), shapeOf(adaptor.getGateBias()),
+                shapeOf(adaptor.getDownBias())};
+  FailureOr<int64_t> out =
+      checkMlp(c, mlp, x.back(), adaptor.getWeightLayout());
+  if (failed(out))
+    return failure();
+  if (dimsConflict(*out, x.back()))
+    return c.fail("expects the MLP to project back to ", x.back(),
+                  " features for the residual, got ", *out);
+  results.push_back(adaptor.getInput().getType());
+  return success();
+}

@@ -1,0 +1,312 @@
+//===- XfOps.cpp - type inference and verification of xf ops --------------===//
+//
+// Each op's inferReturnTypes validates its operands and attributes and emits
+// a precise error at the op's location; the InferTypeOpInterface trait runs
+// it during verification, so the checks live in one place.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ShapeChecks.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::checks;
+
+bool xf::areCompatibleTensorTypes(TypeRange inferred, TypeRange declared) {
+  if (inferred.size() != declared.size())
+    return false;
+  for (auto [a, b] : llvm::zip(inferred, declared)) {
+    auto ta = dyn_cast<RankedTensorType>(a);
+    auto tb = dyn_cast<RankedTensorType>(b);
+    if (!ta || !tb || ta.getElementType() != tb.getElementType() ||
+        failed(verifyCompatibleShape(ta.getShape(), tb.getShape())))
+      return false;
+  }
+  return true;
+}
+
+static RankedTensorType tensorOf(ArrayRef<int64_t> shape, Value like) {
+  return RankedTensorType::get(
+      shape, cast<RankedTensorType>(like.getType()).getElementType());
+}
+
+static Type typeOrNull(Value v) { return v ? v.getType() : Type(); }
+
+//===----------------------------------------------------------------------===//
+// Custom directive: the structural mask of attention and blocks.
+//   (nothing) | `causal` | `window` N
+//===----------------------------------------------------------------------===//
+
+ParseResult parseMaskSpec(OpAsmParser &parser, MaskKindAttr &kind,
+                          IntegerAttr &window) {
+  MLIRContext *ctx = parser.getContext();
+  if (succeeded(parser.parseOptionalKeyword("causal"))) {
+    kind = MaskKindAttr::get(ctx, MaskKind::causal);
+    return success();
+  }
+  if (succeeded(parser.parseOptionalKeyword("window"))) {
+    int64_t w;
+    if (parser.parseInteger(w))
+      return failure();
+    kind = MaskKindAttr::get(ctx, MaskKind::sliding_window);
+    window = IntegerAttr::get(IntegerType::get(ctx, 64), w);
+  }
+  return success();
+}
+
+void printMaskSpec(OpAsmPrinter &printer, Operation *, MaskKindAttr kind,
+                   IntegerAttr window) {
+  if (!kind)
+    return;
+  if (kind.getValue() == MaskKind::causal)
+    printer << "causal";
+  else if (kind.getValue() == MaskKind::sliding_window && window)
+    printer << "window " << window.getInt();
+}
+
+//===----------------------------------------------------------------------===//
+// Linear algebra
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  if (failed(checkSameElementType(
+          c, {adaptor.getInput().getType(), adaptor.getWeight().getType(),
+              typeOrNull(adaptor.getBias()),
+              typeOrNull(adaptor.getResidual())})))
+    return failure();
+  ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
+  if (x.empty())
+    return c.fail("expects an input of rank >= 1");
+  FailureOr<int64_t> n =
+      checkLinearWeight(c, "weight", shapeOfValue(adaptor.getWeight()),
+                        x.back(), adaptor.getWeightLayout());
+  if (failed(n))
+    return failure();
+  if (adaptor.getBias() &&
+      failed(checkVector(c, "bias", *shapeOf(adaptor.getBias()), *n)))
+    return failure();
+  SmallVector<int64_t> shape(x.drop_back());
+  shape.push_back(*n);
+  if (Value r = adaptor.getResidual()) {
+    ArrayRef<int64_t> rs = shapeOfValue(r);
+    if (failed(verifyCompatibleShape(rs, shape)))
+      return c.fail("expects a residual of the result's shape ",
+                    formatShape(shape), ", got ", formatShape(rs));
+    for (auto [d, e] : llvm::zip(shape, rs))
+      d = mergeDims(d, e);
+  }
+  results.push_back(tensorOf(shape, adaptor.getInput()));
+  return success();
+}
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  if (failed(checkSameElementType(
+          c, {adaptor.getLhs().getType(), adaptor.getRhs().getType()})))
+    return failure();
+  ArrayRef<int64_t> a = shapeOfValue(adaptor.getLhs());
+  ArrayRef<int64_t> b = shapeOfValue(adaptor.getRhs());
+  if (a.size() < 2 || b.size() < 2)
+    return c.fail("expects operands of rank >= 2, got ", formatShape(a),
+                  " and ", formatShape(b));
+  size_t ra = a.size(), rb = b.size();
+  bool ta = adaptor.getTransposeLhs(), tb = adaptor.getTransposeRhs();
+  int64_t m = ta ? a[ra - 1] : a[ra - 2], ka = ta ? a[ra - 2] : a[ra - 1];
+  int64_t kb = tb ? b[rb - 1] : b[rb - 2], n = tb ? b[rb - 2] : b[rb - 1];
+  if (dimsConflict(ka, kb))
+    return c.fail("contracts ", ka, " lhs columns with ", kb,
+                  " rhs rows (shapes ", formatShape(a), " and ",
+                  formatShape(b), ")");
+  FailureOr<SmallVector<int64_t>> batch = broadcastShapes(
+      c, "batch dimensions", a.drop_back(2), b.drop_back(2));
+  if (failed(batch))
+    return failure();
+  batch->append({m, n});
+  results.push_back(tensorOf(*batch, adaptor.getLhs()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Normalizations and softmax
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferNorm(const OpChecker &c, Value input, Value weight,
+                               Value bias, double epsilon,
+                               SmallVectorImpl<Type> &results) {
+  if (failed(checkSameElementType(
+          c, {input.getType(), weight.getType(), typeOrNull(bias)})))
+    return failure();
+  ArrayRef<int64_t> x = shapeOfValue(input);
+  if (x.empty())
+    return c.fail("expects an input of rank >= 1");
+  if (failed(checkVector(c, "weight", shapeOfValue(weight), x.back())) ||
+      (bias && failed(checkVector(c, "bias", shapeOfValue(bias), x.back()))))
+    return failure();
+  if (!(epsilon >= 0.0) || !std::isfinite(epsilon))
+    return c.fail("expects a non-negative finite epsilon, got ", epsilon);
+  results.push_back(input.getType());
+  return success();
+}
+
+LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  return inferNorm(OpChecker(loc, getOperationName()), adaptor.getInput(),
+                   adaptor.getWeight(), adaptor.getBias(),
+                   adaptor.getEpsilon().convertToDouble(), results);
+}
+
+LogicalResult RmsNormOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  return inferNorm(OpChecker(loc, getOperationName()), adaptor.getInput(),
+                   adaptor.getWeight(), Value(),
+                   adaptor.getEpsilon().convertToDouble(), results);
+}
+
+LogicalResult SoftmaxOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  int64_t rank = cast<RankedTensorType>(adaptor.getInput().getType()).getRank();
+  int64_t axis = adaptor.getAxis();
+  if (rank == 0 || axis < -rank || axis >= rank)
+    return c.fail("expects an axis in [", -rank, ", ", rank, "), got ", axis);
+  results.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Positions and tokens
+//===----------------------------------------------------------------------===//
+
+LogicalResult RopeOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
+  if (x.size() < 2)
+    return c.fail("expects an input of rank >= 2 ([..., seq, features]), "
+                  "got ",
+                  formatShape(x));
+  int64_t headDim = adaptor.getHeadDim();
+  if (failed(checkRope(c, headDim, adaptor.getRotaryDim(),
+                       adaptor.getTheta().convertToDouble())))
+    return failure();
+  if (!ShapedType::isDynamic(x.back()) && x.back() % headDim != 0)
+    return c.fail("expects features (", x.back(),
+                  ") to be a multiple of head_dim (", headDim, ")");
+  if (Value pos = adaptor.getPositions()) {
+    ArrayRef<int64_t> p = shapeOfValue(pos);
+    if (p.size() != 1 || dimsConflict(p[0], x[x.size() - 2]))
+      return c.fail("expects positions of shape ",
+                    formatShape({x[x.size() - 2]}), ", got ", formatShape(p));
+  }
+  results.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  ArrayRef<int64_t> table = shapeOfValue(adaptor.getTable());
+  if (table.size() != 2)
+    return c.fail("expects a table of rank 2 ([vocab, features]), got ",
+                  formatShape(table));
+  SmallVector<int64_t> shape(shapeOfValue(adaptor.getIndices()));
+  shape.push_back(table[1]);
+  results.push_back(tensorOf(shape, adaptor.getTable()));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult inferBroadcast(const OpChecker &c, Value lhs, Value rhs,
+                                    SmallVectorImpl<Type> &results) {
+  if (failed(checkSameElementType(c, {lhs.getType(), rhs.getType()})))
+    return failure();
+  FailureOr<SmallVector<int64_t>> shape =
+      broadcastShapes(c, "operands", shapeOfValue(lhs), shapeOfValue(rhs));
+  if (failed(shape))
+    return failure();
+  results.push_back(tensorOf(*shape, lhs));
+  return success();
+}
+
+LogicalResult AddOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  return inferBroadcast(OpChecker(loc, getOperationName()), adaptor.getLhs(),
+                        adaptor.getRhs(), results);
+}
+
+LogicalResult MulOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  return inferBroadcast(OpChecker(loc, getOperationName()), adaptor.getLhs(),
+                        adaptor.getRhs(), results);
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  if (failed(checkSameElementType(
+          c, {adaptor.getQuery().getType(), adaptor.getKey().getType(),
+              adaptor.getValue().getType(), typeOrNull(adaptor.getMask())})))
+    return failure();
+  AttentionConfig cfg = AttentionConfig::get(
+      adaptor.getNumHeads(), adaptor.getNumKvHeads(), adaptor.getScale(),
+      adaptor.getMaskKind(), adaptor.getWindow());
+  FailureOr<SmallVector<int64_t>> shape = checkAttention(
+      c, cfg, shapeOfValue(adaptor.getQuery()), shapeOfValue(adaptor.getKey()),
+      shapeOfValue(adaptor.getValue()), shapeOf(adaptor.getMask()));
+  if (failed(shape))
+    return failure();
+  results.push_back(tensorOf(*shape, adaptor.getQuery()));
+  return success();
+}
+
+int64_t AttentionOp::getHeadDim() {
+  int64_t f = getQuery().getType().getShape().back();
+  return ShapedType::isDynamic(f) ? f : f / getNumHeads();
+}
+
+std::optional<double> AttentionOp::getEffectiveScale() {
+  if (std::optional<APFloat> s = getScale())
+    return s->convertToDouble();
+  if (ShapedType::isDynamic(getHeadDim()))
+    return std::nullopt;
+  return 1.0 / std::sqrt(static_cast<double>(getHeadDim()));
+}
+
+#define GET_OP_CLASSES
+#include "xf/Dialect/XfOps.cpp.inc"

@@ -1,0 +1,183 @@
+// RUN: xf-opt %s --split-input-file | xf-opt --split-input-file | FileCheck %s
+// RUN: xf-opt %s --split-input-file --mlir-print-op-generic | xf-opt --split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @linear
+// CHECK-SAME: (%[[X:.*]]: tensor<2x8x16xf32>, %[[W:.*]]: tensor<16x32xf32>, %[[WT:.*]]: tensor<32x16xf32>, %[[B:.*]]: tensor<32xf32>, %[[R:.*]]: tensor<2x8x32xf32>)
+func.func @linear(%x: tensor<2x8x16xf32>, %w: tensor<16x32xf32>, %wt: tensor<32x16xf32>,
+                  %b: tensor<32xf32>, %r: tensor<2x8x32xf32>) -> (tensor<2x8x32xf32>, tensor<2x8x32xf32>, tensor<?x32xf32>) {
+  // CHECK: xf.linear %[[X]], %[[W]] : (tensor<2x8x16xf32>, tensor<16x32xf32>) -> tensor<2x8x32xf32>
+  %0 = xf.linear %x, %w : (tensor<2x8x16xf32>, tensor<16x32xf32>) -> tensor<2x8x32xf32>
+  // CHECK: xf.linear %[[X]], %[[WT]] bias %[[B]] layout nk act gelu_tanh residual %[[R]]
+  %1 = xf.linear %x, %wt bias %b layout nk act gelu_tanh residual %r
+      : (tensor<2x8x16xf32>, tensor<32x16xf32>, tensor<32xf32>, tensor<2x8x32xf32>) -> tensor<2x8x32xf32>
+  %c = tensor.collapse_shape %x [[0, 1], [2]] : tensor<2x8x16xf32> into tensor<16x16xf32>
+  %d = tensor.cast %c : tensor<16x16xf32> to tensor<?x16xf32>
+  // CHECK: xf.linear %{{.*}}, %[[W]] act relu : (tensor<?x16xf32>, tensor<16x32xf32>) -> tensor<?x32xf32>
+  %2 = xf.linear %d, %w act relu : (tensor<?x16xf32>, tensor<16x32xf32>) -> tensor<?x32xf32>
+  return %0, %1, %2 : tensor<2x8x32xf32>, tensor<2x8x32xf32>, tensor<?x32xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @matmul
+func.func @matmul(%a: tensor<2x12x8x64xf32>, %b: tensor<2x12x8x64xf32>, %c: tensor<64x32xf32>)
+    -> (tensor<2x12x8x8xf32>, tensor<2x12x64x64xf32>, tensor<2x12x8x32xf32>) {
+  // CHECK: xf.matmul %{{.*}}, %{{.*}} transpose_rhs : (tensor<2x12x8x64xf32>, tensor<2x12x8x64xf32>) -> tensor<2x12x8x8xf32>
+  %0 = xf.matmul %a, %b transpose_rhs : (tensor<2x12x8x64xf32>, tensor<2x12x8x64xf32>) -> tensor<2x12x8x8xf32>
+  // CHECK: xf.matmul %{{.*}}, %{{.*}} transpose_lhs :
+  %1 = xf.matmul %a, %b transpose_lhs : (tensor<2x12x8x64xf32>, tensor<2x12x8x64xf32>) -> tensor<2x12x64x64xf32>
+  // Batch dimensions broadcast.
+  // CHECK: xf.matmul %{{.*}}, %{{.*}} : (tensor<2x12x8x64xf32>, tensor<64x32xf32>) -> tensor<2x12x8x32xf32>
+  %2 = xf.matmul %a, %c : (tensor<2x12x8x64xf32>, tensor<64x32xf32>) -> tensor<2x12x8x32xf32>
+  return %0, %1, %2 : tensor<2x12x8x8xf32>, tensor<2x12x64x64xf32>, tensor<2x12x8x32xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @norms
+func.func @norms(%x: tensor<4x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>)
+    -> (tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>) {
+  // CHECK: xf.layer_norm %{{.*}}, %{{.*}}, %{{.*}} : (tensor<4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %0 = xf.layer_norm %x, %g, %b : (tensor<4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  // CHECK: xf.layer_norm %{{.*}}, %{{.*}} eps {{[0-9.eE+-]+}} : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %1 = xf.layer_norm %x, %g eps 1.0e-6 : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  // CHECK: xf.rms_norm %{{.*}}, %{{.*}} : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %2 = xf.rms_norm %x, %g : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  // CHECK: xf.rms_norm %{{.*}}, %{{.*}} eps 1.000000e-05
+  %3 = xf.rms_norm %x, %g eps 1.0e-5 : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %0, %1, %2, %3 : tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @softmax
+func.func @softmax(%x: tensor<2x4x16xf32>) -> (tensor<2x4x16xf32>, tensor<2x4x16xf32>) {
+  // CHECK: xf.softmax %{{.*}} : tensor<2x4x16xf32> -> tensor<2x4x16xf32>
+  %0 = xf.softmax %x : tensor<2x4x16xf32> -> tensor<2x4x16xf32>
+  // CHECK: xf.softmax %{{.*}} axis 1 : tensor<2x4x16xf32> -> tensor<2x4x16xf32>
+  %1 = xf.softmax %x axis 1 : tensor<2x4x16xf32> -> tensor<2x4x16xf32>
+  return %0, %1 : tensor<2x4x16xf32>, tensor<2x4x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @pointwise
+func.func @pointwise(%x: tensor<4x16xf32>, %y: tensor<4x16xf32>)
+    -> (tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>) {
+  // CHECK: xf.gelu %{{.*}} : tensor<4x16xf32>
+  %0 = xf.gelu %x : tensor<4x16xf32>
+  // CHECK: xf.gelu %{{.*}} approximate tanh : tensor<4x16xf32>
+  %1 = xf.gelu %x approximate tanh : tensor<4x16xf32>
+  // CHECK: xf.silu %{{.*}} : tensor<4x16xf32>
+  %2 = xf.silu %x : tensor<4x16xf32>
+  // CHECK: xf.relu %{{.*}} : tensor<4x16xf32>
+  %3 = xf.relu %x : tensor<4x16xf32>
+  // CHECK: xf.swiglu %{{.*}}, %{{.*}} : tensor<4x16xf32>
+  %4 = xf.swiglu %x, %y : tensor<4x16xf32>
+  // CHECK: xf.geglu %{{.*}}, %{{.*}} : tensor<4x16xf32>
+  %5 = xf.geglu %x, %y : tensor<4x16xf32>
+  // CHECK: xf.geglu %{{.*}}, %{{.*}} approximate tanh : tensor<4x16xf32>
+  %6 = xf.geglu %x, %y approximate tanh : tensor<4x16xf32>
+  return %0, %1, %2, %3, %4, %5, %6 : tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @rope
+func.func @rope(%x: tensor<1x8x64xf32>, %pos: tensor<8xi64>) -> (tensor<1x8x64xf32>, tensor<1x8x64xf32>) {
+  // CHECK: xf.rope %{{.*}} head_dim 16 : (tensor<1x8x64xf32>) -> tensor<1x8x64xf32>
+  %0 = xf.rope %x head_dim 16 : (tensor<1x8x64xf32>) -> tensor<1x8x64xf32>
+  // CHECK: xf.rope %{{.*}} positions %{{.*}} head_dim 16 rotary_dim 8 theta 5.000000e+05 style interleaved : (tensor<1x8x64xf32>, tensor<8xi64>) -> tensor<1x8x64xf32>
+  %1 = xf.rope %x positions %pos head_dim 16 rotary_dim 8 theta 500000.0 style interleaved
+      : (tensor<1x8x64xf32>, tensor<8xi64>) -> tensor<1x8x64xf32>
+  return %0, %1 : tensor<1x8x64xf32>, tensor<1x8x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @embedding
+func.func @embedding(%t: tensor<100x16xf32>, %ids: tensor<2x5xi64>, %ids32: tensor<7xi32>) -> (tensor<2x5x16xf32>, tensor<7x16xf32>) {
+  // CHECK: xf.embedding %{{.*}}, %{{.*}} : (tensor<100x16xf32>, tensor<2x5xi64>) -> tensor<2x5x16xf32>
+  %0 = xf.embedding %t, %ids : (tensor<100x16xf32>, tensor<2x5xi64>) -> tensor<2x5x16xf32>
+  %1 = xf.embedding %t, %ids32 : (tensor<100x16xf32>, tensor<7xi32>) -> tensor<7x16xf32>
+  return %0, %1 : tensor<2x5x16xf32>, tensor<7x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @binary
+func.func @binary(%x: tensor<4x16xf32>, %b: tensor<16xf32>, %s: tensor<f32>, %c: tensor<4x1xf32>)
+    -> (tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>) {
+  // CHECK: xf.add %{{.*}}, %{{.*}} : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %0 = xf.add %x, %b : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  // CHECK: xf.mul %{{.*}}, %{{.*}} : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  %1 = xf.mul %x, %s : (tensor<4x16xf32>, tensor<f32>) -> tensor<4x16xf32>
+  // CHECK: xf.mul %{{.*}}, %{{.*}} : (tensor<4x1xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %2 = xf.mul %c, %b : (tensor<4x1xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %0, %1, %2 : tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @attention
+func.func @attention(%q: tensor<2x8x64xf32>, %k: tensor<2x10x16xf32>, %v: tensor<2x10x32xf32>,
+                     %m: tensor<8x10xf32>) -> (tensor<2x8x128xf32>, tensor<2x8x128xf32>, tensor<2x8x128xf32>, tensor<2x8x64xf32>) {
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 4 kv_heads 1 causal : (tensor<2x8x64xf32>, tensor<2x10x16xf32>, tensor<2x10x32xf32>) -> tensor<2x8x128xf32>
+  %0 = xf.attention %q, %k, %v heads 4 kv_heads 1 causal
+      : (tensor<2x8x64xf32>, tensor<2x10x16xf32>, tensor<2x10x32xf32>) -> tensor<2x8x128xf32>
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 4 kv_heads 1 scale 5.000000e-01 window 3 :
+  %1 = xf.attention %q, %k, %v heads 4 kv_heads 1 scale 0.5 window 3
+      : (tensor<2x8x64xf32>, tensor<2x10x16xf32>, tensor<2x10x32xf32>) -> tensor<2x8x128xf32>
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} heads 4 kv_heads 1 :
+  %2 = xf.attention %q, %k, %v mask %m heads 4 kv_heads 1
+      : (tensor<2x8x64xf32>, tensor<2x10x16xf32>, tensor<2x10x32xf32>, tensor<8x10xf32>) -> tensor<2x8x128xf32>
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 4 : (tensor<2x8x64xf32>, tensor<2x8x64xf32>, tensor<2x8x64xf32>) -> tensor<2x8x64xf32>
+  %3 = xf.attention %q, %q, %q heads 4 : (tensor<2x8x64xf32>, tensor<2x8x64xf32>, tensor<2x8x64xf32>) -> tensor<2x8x64xf32>
+  return %0, %1, %2, %3 : tensor<2x8x128xf32>, tensor<2x8x128xf32>, tensor<2x8x128xf32>, tensor<2x8x64xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @mlp
+func.func @mlp(%x: tensor<4x16xf32>, %w1: tensor<16x64xf32>, %w2: tensor<64x16xf32>, %b1: tensor<64xf32>,
+               %b2: tensor<16xf32>, %wg: tensor<16x64xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>) {
+  // CHECK: xf.mlp %{{.*}} up %{{.*}} down %{{.*}} up_bias %{{.*}} down_bias %{{.*}} act gelu :
+  %0 = xf.mlp %x up %w1 down %w2 up_bias %b1 down_bias %b2 act gelu
+      : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<64xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  // CHECK: xf.mlp %{{.*}} up %{{.*}} gate %{{.*}} down %{{.*}} act silu :
+  %1 = xf.mlp %x up %w1 gate %wg down %w2 act silu
+      : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return %0, %1 : tensor<4x16xf32>, tensor<4x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @gpt2_style_block
+func.func @gpt2_style_block(%x: tensor<1x8x32xf32>, %g: tensor<32xf32>, %b: tensor<32xf32>,
+    %wqkv: tensor<32x32xf32>, %bqkv: tensor<32xf32>, %w1: tensor<32x128xf32>, %b1: tensor<128xf32>,
+    %w2: tensor<128x32xf32>) -> tensor<1x8x32xf32> {
+  // CHECK: xf.block %{{.*}} heads 4 causal norm layer_norm pre act gelu_tanh norm1(%{{.*}}, %{{.*}}) attn(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) q_bias %{{.*}} k_bias %{{.*}} v_bias %{{.*}} o_bias %{{.*}} norm2(%{{.*}}, %{{.*}}) mlp(up %{{.*}} down %{{.*}} up_bias %{{.*}} down_bias %{{.*}}) :
+  %y = xf.block %x heads 4 causal norm layer_norm pre act gelu_tanh
+      norm1(%g, %b) attn(%wqkv, %wqkv, %wqkv, %wqkv) q_bias %bqkv k_bias %bqkv v_bias %bqkv o_bias %bqkv
+      norm2(%g, %b) mlp(up %w1 down %w2 up_bias %b1 down_bias %g)
+      : (tensor<1x8x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32xf32>,
+         tensor<32xf32>, tensor<32xf32>, tensor<32x128xf32>, tensor<128x32xf32>, tensor<128xf32>, tensor<32xf32>)
+        -> tensor<1x8x32xf32>
+  return %y : tensor<1x8x32xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @llama_style_block
+func.func @llama_style_block(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %wq: tensor<32x32xf32>,
+    %wkv: tensor<16x32xf32>, %wu: tensor<32x64xf32>, %wd: tensor<64x32xf32>, %m: tensor<8x8xf32>) -> tensor<8x32xf32> {
+  // CHECK: xf.block %{{.*}} heads 4 kv_heads 2 window 4 norm rms_norm post eps {{[0-9.eE+-]+}} act silu rope_theta 5.000000e+05 rotary_dim 4 rope_style interleaved layout nk norm1(%{{.*}}) attn(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) norm2(%{{.*}}) mlp(up %{{.*}} gate %{{.*}} down %{{.*}}) mask %{{.*}} :
+  %y = xf.block %x heads 4 kv_heads 2 window 4 norm rms_norm post eps 1.0e-6 act silu
+      rope_theta 500000.0 rotary_dim 4 rope_style interleaved layout nk
+      norm1(%g) attn(%wq, %wkv, %wkv, %wq) norm2(%g) mlp(up %wd gate %wd down %wu) mask %m
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>,
+         tensor<32x32xf32>, tensor<32xf32>, tensor<64x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>, tensor<8x8xf32>)
+        -> tensor<8x32xf32>
+  return %y : tensor<8x32xf32>
+}

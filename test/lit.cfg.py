@@ -1,0 +1,26 @@
+# -*- Python -*-
+# lit configuration of the xf test suite.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "XF"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.xf_obj_root, "test")
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+llvm_config.with_system_environment(["HOME", "TMP", "TEMP"])
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+# Captured SSA names must not leak from one CHECK-LABEL section to the next.
+config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
+
+config.substitutions.append(("%xf_src", config.xf_src_root))
+config.substitutions.append(("%examples", os.path.join(config.xf_src_root, "examples")))
+
+tool_dirs = [os.path.join(config.xf_obj_root, "bin"), config.llvm_tools_dir]
+llvm_config.add_tool_substitutions(["xf-opt", "xf-translate", "xf-run"], tool_dirs)
