@@ -12,10 +12,10 @@ def Xf_IndexTensor : RankedTensorOf<[AnySignlessInteger, Index]>;
 
 // Every xf op is pure and infers its result types; the inference also
 // validates shapes and attributes, so a malformed op is reported precisely by
-// the builders and the verifier alike. verify() runs the inference first, so
-// that a malformed op gets exactly one error (the interface's own check runs
-// later, with the regions, and only compares the result types). A declared
-// result type may refine an inferred dynamic size.
+// the builders and the verifier alike. verify() runs the inference and
+// compares the result types before the interface's own check (which runs
+// later, with the regions), so that a malformed op gets exactly one error. A
+// declared result type may refine an inferred dynamic size.
 class Xf_Op<string mnemonic, list<Trait> traits = []>
     : Op<Xf_Dialect, mnemonic,
          !listconcat(traits, [Pure, InferTypeOpAdaptorWithIsCompatible])> {
@@ -26,8 +26,7 @@ class Xf_Op<string mnemonic, list<Trait> traits = []>
       return ::mlir::xf::areCompatibleTensorTypes(l, r);
     }
     ::llvm::LogicalResult $cppClass::verify() {
-      ::llvm::SmallVector<::mlir::Type> types;
-      return inferReturnTypes(getContext(), getLoc(), Adaptor(*this), types);
+      return ::mlir::xf::verifyInferredTypes(*this);
     }
   }];
 }

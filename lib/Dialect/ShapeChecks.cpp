@@ -161,10 +161,10 @@ checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
     return c.fail("expects key and value of equal sequence length, got ",
                   skv, " and ", v[batchRank]);
   skv = mergeDims(skv, v[batchRank]);
-  FailureOr<int64_t> dq = headSize(c, "query", q.back(), cfg.numHeads);
-  FailureOr<int64_t> dk = headSize(c, "key", k.back(), cfg.numKvHeads);
-  FailureOr<int64_t> dv = headSize(c, "value", v.back(), cfg.numKvHeads);
-  if (failed(dq) || failed(dk) || failed(dv))
+  FailureOr<int64_t> dq, dk, dv;
+  if (failed(dq = headSize(c, "query", q.back(), cfg.numHeads)) ||
+      failed(dk = headSize(c, "key", k.back(), cfg.numKvHeads)) ||
+      failed(dv = headSize(c, "value", v.back(), cfg.numKvHeads)))
     return failure();
   if (dimsConflict(*dq, *dk))
     return c.fail("expects query and key heads of equal size, got ", *dq,

@@ -16,6 +16,21 @@
 namespace mlir::xf {
 /// Whether inferred and declared result types agree up to dynamic sizes.
 bool areCompatibleTensorTypes(TypeRange inferred, TypeRange declared);
+
+/// Verifies an xf op by running its type inference (which validates operands
+/// and attributes) and comparing the result types with the inferred ones.
+template <typename OpTy>
+LogicalResult verifyInferredTypes(OpTy op) {
+  SmallVector<Type> inferred;
+  if (failed(OpTy::inferReturnTypes(op.getContext(), op.getLoc(),
+                                    typename OpTy::Adaptor(op), inferred)))
+    return failure();
+  if (!areCompatibleTensorTypes(inferred, op->getResultTypes()))
+    return op.emitOpError("result type ")
+           << op->getResultTypes() << " does not match the inferred type "
+           << inferred;
+  return success();
+}
 } // namespace mlir::xf
 
 #define GET_OP_CLASSES

@@ -1,0 +1,493 @@
+// RUN: xf-opt %s --split-input-file --verify-diagnostics
+
+func.func @linear_input_rank(%x: tensor<f32>, %w: tensor<4x4xf32>) {
+  // expected-error@+1 {{'xf.linear' op expects an input of rank >= 1}}
+  %0 = xf.linear %x, %w : (tensor<f32>, tensor<4x4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_weight_rank(%x: tensor<2x4xf32>, %w: tensor<4xf32>) {
+  // expected-error@+1 {{'xf.linear' op expects weight of rank 2, got [4]}}
+  %0 = xf.linear %x, %w : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @linear_features(%x: tensor<2x8xf32>, %w: tensor<16x32xf32>) {
+  // expected-error@+1 {{'xf.linear' op weight [16, 32] (layout kn, [in, out]) expects 16 input features, got 8}}
+  %0 = xf.linear %x, %w : (tensor<2x8xf32>, tensor<16x32xf32>) -> tensor<2x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_features_nk(%x: tensor<2x16xf32>, %w: tensor<16x32xf32>) {
+  // expected-error@+1 {{'xf.linear' op weight [16, 32] (layout nk, [out, in]) expects 32 input features, got 16}}
+  %0 = xf.linear %x, %w layout nk : (tensor<2x16xf32>, tensor<16x32xf32>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @linear_bias(%x: tensor<2x16xf32>, %w: tensor<16x32xf32>, %b: tensor<16xf32>) {
+  // expected-error@+1 {{'xf.linear' op expects bias of shape [32], got [16]}}
+  %0 = xf.linear %x, %w bias %b : (tensor<2x16xf32>, tensor<16x32xf32>, tensor<16xf32>) -> tensor<2x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_residual(%x: tensor<2x16xf32>, %w: tensor<16x32xf32>, %r: tensor<2x16xf32>) {
+  // expected-error@+1 {{'xf.linear' op expects a residual of the result's shape [2, 32], got [2, 16]}}
+  %0 = xf.linear %x, %w residual %r : (tensor<2x16xf32>, tensor<16x32xf32>, tensor<2x16xf32>) -> tensor<2x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_element_types(%x: tensor<2x16xf32>, %w: tensor<16x32xf16>) {
+  // expected-error@+1 {{'xf.linear' op expects one element type for all tensors, got 'f32' and 'f16'}}
+  %0 = xf.linear %x, %w : (tensor<2x16xf32>, tensor<16x32xf16>) -> tensor<2x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_result_type(%x: tensor<2x16xf32>, %w: tensor<16x32xf32>) {
+  // expected-error@+1 {{'xf.linear' op result type 'tensor<2x31xf32>' does not match the inferred type 'tensor<2x32xf32>'}}
+  %0 = xf.linear %x, %w : (tensor<2x16xf32>, tensor<16x32xf32>) -> tensor<2x31xf32>
+  return
+}
+
+// -----
+
+func.func @linear_integer_input(%x: tensor<2x16xi32>, %w: tensor<16x32xf32>) {
+  // expected-error@+1 {{'xf.linear' op operand #0 must be ranked tensor of floating-point values}}
+  %0 = "xf.linear"(%x, %w) <{operandSegmentSizes = array<i32: 1, 1, 0, 0>}> : (tensor<2x16xi32>, tensor<16x32xf32>) -> tensor<2x32xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_rank(%a: tensor<8xf32>, %b: tensor<8x4xf32>) {
+  // expected-error@+1 {{'xf.matmul' op expects operands of rank >= 2, got [8] and [8, 4]}}
+  %0 = xf.matmul %a, %b : (tensor<8xf32>, tensor<8x4xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_contraction(%a: tensor<2x3x8xf32>, %b: tensor<2x4x8xf32>) {
+  // expected-error@+1 {{'xf.matmul' op contracts 8 lhs columns with 4 rhs rows (shapes [2, 3, 8] and [2, 4, 8])}}
+  %0 = xf.matmul %a, %b : (tensor<2x3x8xf32>, tensor<2x4x8xf32>) -> tensor<2x3x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_batch(%a: tensor<2x3x8xf32>, %b: tensor<3x8x4xf32>) {
+  // expected-error@+1 {{'xf.matmul' op cannot broadcast batch dimensions [2] and [3]}}
+  %0 = xf.matmul %a, %b : (tensor<2x3x8xf32>, tensor<3x8x4xf32>) -> tensor<2x3x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_weight(%x: tensor<2x16xf32>, %g: tensor<8xf32>) {
+  // expected-error@+1 {{'xf.layer_norm' op expects weight of shape [16], got [8]}}
+  %0 = xf.layer_norm %x, %g : (tensor<2x16xf32>, tensor<8xf32>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_bias(%x: tensor<2x16xf32>, %g: tensor<16xf32>, %b: tensor<2x16xf32>) {
+  // expected-error@+1 {{'xf.layer_norm' op expects bias of shape [16], got [2, 16]}}
+  %0 = xf.layer_norm %x, %g, %b : (tensor<2x16xf32>, tensor<16xf32>, tensor<2x16xf32>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_rank(%x: tensor<f32>, %g: tensor<1xf32>) {
+  // expected-error@+1 {{'xf.layer_norm' op expects an input of rank >= 1}}
+  %0 = xf.layer_norm %x, %g : (tensor<f32>, tensor<1xf32>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @rms_norm_epsilon(%x: tensor<2x16xf32>, %g: tensor<16xf32>) {
+  // expected-error@+1 {{'xf.rms_norm' op expects a non-negative finite epsilon, got -1.0}}
+  %0 = xf.rms_norm %x, %g eps -1.0 : (tensor<2x16xf32>, tensor<16xf32>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%x: tensor<2x16xf32>) {
+  // expected-error@+1 {{'xf.softmax' op expects an axis in [-2, 2), got 2}}
+  %0 = xf.softmax %x axis 2 : tensor<2x16xf32> -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_rank0(%x: tensor<f32>) {
+  // expected-error@+1 {{'xf.softmax' op expects an axis in [0, 0), got -1}}
+  %0 = xf.softmax %x : tensor<f32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @swiglu_types(%g: tensor<2x16xf32>, %u: tensor<2x8xf32>) {
+  // expected-error@+1 {{'xf.swiglu' op requires the same type for all operands and results}}
+  %0 = "xf.swiglu"(%g, %u) : (tensor<2x16xf32>, tensor<2x8xf32>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @gelu_result(%x: tensor<2x16xf32>) {
+  // expected-error@+1 {{'xf.gelu' op requires the same type for all operands and results}}
+  %0 = "xf.gelu"(%x) : (tensor<2x16xf32>) -> tensor<2x16xf16>
+  return
+}
+
+// -----
+
+func.func @rope_rank(%x: tensor<16xf32>) {
+  // expected-error@+1 {{'xf.rope' op expects an input of rank >= 2 ([..., seq, features]), got [16]}}
+  %0 = xf.rope %x head_dim 8 : (tensor<16xf32>) -> tensor<16xf32>
+  return
+}
+
+// -----
+
+func.func @rope_head_dim(%x: tensor<4x20xf32>) {
+  // expected-error@+1 {{'xf.rope' op expects features (20) to be a multiple of head_dim (8)}}
+  %0 = xf.rope %x head_dim 8 : (tensor<4x20xf32>) -> tensor<4x20xf32>
+  return
+}
+
+// -----
+
+func.func @rope_small_head(%x: tensor<4x16xf32>) {
+  // expected-error@+1 {{'xf.rope' op expects head_dim >= 2, got 1}}
+  %0 = xf.rope %x head_dim 1 : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @rope_rotary_dim(%x: tensor<4x16xf32>) {
+  // expected-error@+1 {{'xf.rope' op expects an even rotary_dim in [2, head_dim = 8], got 5}}
+  %0 = xf.rope %x head_dim 8 rotary_dim 5 : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @rope_theta(%x: tensor<4x16xf32>) {
+  // expected-error@+1 {{'xf.rope' op expects a positive finite theta, got 0.0}}
+  %0 = xf.rope %x head_dim 8 theta 0.0 : (tensor<4x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @rope_positions(%x: tensor<4x16xf32>, %p: tensor<5xi64>) {
+  // expected-error@+1 {{'xf.rope' op expects positions of shape [4], got [5]}}
+  %0 = xf.rope %x positions %p head_dim 8 : (tensor<4x16xf32>, tensor<5xi64>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @embedding_table(%t: tensor<100xf32>, %ids: tensor<4xi64>) {
+  // expected-error@+1 {{'xf.embedding' op expects a table of rank 2 ([vocab, features]), got [100]}}
+  %0 = xf.embedding %t, %ids : (tensor<100xf32>, tensor<4xi64>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @embedding_float_ids(%t: tensor<100x8xf32>, %ids: tensor<4xf32>) {
+  // expected-error@+1 {{'xf.embedding' op operand #1 must be ranked tensor of signless integer or index values}}
+  %0 = "xf.embedding"(%t, %ids) : (tensor<100x8xf32>, tensor<4xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @add_broadcast(%a: tensor<4x16xf32>, %b: tensor<8xf32>) {
+  // expected-error@+1 {{'xf.add' op cannot broadcast operands [4, 16] and [8]}}
+  %0 = xf.add %a, %b : (tensor<4x16xf32>, tensor<8xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mul_element_types(%a: tensor<4x16xf32>, %b: tensor<16xbf16>) {
+  // expected-error@+1 {{'xf.mul' op expects one element type for all tensors, got 'f32' and 'bf16'}}
+  %0 = xf.mul %a, %b : (tensor<4x16xf32>, tensor<16xbf16>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @attention_heads(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects at least one head, got heads = 0 and kv_heads = 0}}
+  %0 = xf.attention %q, %q, %q heads 0 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_kv_heads(%q: tensor<8x64xf32>, %k: tensor<8x48xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects heads (4) to be a multiple of kv_heads (3)}}
+  %0 = xf.attention %q, %k, %k heads 4 kv_heads 3 : (tensor<8x64xf32>, tensor<8x48xf32>, tensor<8x48xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_query_heads(%q: tensor<8x30xf32>) {
+  // expected-error@+1 {{'xf.attention' op query has 30 features, which is not a multiple of 4 heads}}
+  %0 = xf.attention %q, %q, %q heads 4 : (tensor<8x30xf32>, tensor<8x30xf32>, tensor<8x30xf32>) -> tensor<8x30xf32>
+  return
+}
+
+// -----
+
+func.func @attention_head_sizes(%q: tensor<8x64xf32>, %k: tensor<8x32xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects query and key heads of equal size, got 16 and 8}}
+  %0 = xf.attention %q, %k, %k heads 4 : (tensor<8x64xf32>, tensor<8x32xf32>, tensor<8x32xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_rank(%q: tensor<64xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects query of rank >= 2 ([..., seq, features]), got [64]}}
+  %0 = xf.attention %q, %q, %q heads 4 : (tensor<64xf32>, tensor<64xf32>, tensor<64xf32>) -> tensor<64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_ranks(%q: tensor<1x8x64xf32>, %k: tensor<8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects query, key and value of equal rank, got [1, 8, 64], [8, 64] and [8, 64]}}
+  %0 = xf.attention %q, %k, %k heads 4 : (tensor<1x8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<1x8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_batch(%q: tensor<1x8x64xf32>, %k: tensor<2x8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects equal batch dimensions, got [1, 8, 64], [2, 8, 64] and [2, 8, 64]}}
+  %0 = xf.attention %q, %k, %k heads 4 : (tensor<1x8x64xf32>, tensor<2x8x64xf32>, tensor<2x8x64xf32>) -> tensor<1x8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_kv_length(%q: tensor<8x64xf32>, %k: tensor<10x64xf32>, %v: tensor<9x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects key and value of equal sequence length, got 10 and 9}}
+  %0 = xf.attention %q, %k, %v heads 4 : (tensor<8x64xf32>, tensor<10x64xf32>, tensor<9x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_window(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects a sliding window of at least one key}}
+  %0 = xf.attention %q, %q, %q heads 4 window 0 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_stray_window(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op has a window size but no sliding-window mask}}
+  %0 = "xf.attention"(%q, %q, %q) <{num_heads = 4 : i64, window = 3 : i64, mask_kind = 1 : i32}> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_scale(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects a finite scale}}
+  %0 = "xf.attention"(%q, %q, %q) <{num_heads = 4 : i64, scale = 0x7FF0000000000000 : f64}> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_mask_rank(%q: tensor<8x64xf32>, %m: tensor<1x1x4x8x8xf32>) {
+  // expected-error@+1 {{'xf.attention' op expects a mask of rank <= 3, got [1, 1, 4, 8, 8]}}
+  %0 = xf.attention %q, %q, %q mask %m heads 4 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<1x1x4x8x8xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_mask_shape(%q: tensor<8x64xf32>, %m: tensor<8x7xf32>) {
+  // expected-error@+1 {{'xf.attention' op cannot broadcast mask and scores [8, 7] and [4, 8, 8]}}
+  %0 = xf.attention %q, %q, %q mask %m heads 4 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x7xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_mask_grows(%q: tensor<1x64xf32>, %k: tensor<8x64xf32>, %m: tensor<8x8xf32>) {
+  // expected-error@+1 {{'xf.attention' op mask [8, 8] does not broadcast to the scores [4, 1, 8]}}
+  %0 = xf.attention %q, %k, %k mask %m heads 4 : (tensor<1x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x8xf32>) -> tensor<1x64xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_gate(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wg: tensor<16x32xf32>, %wd: tensor<64x16xf32>) {
+  // expected-error@+1 {{'xf.mlp' op expects gate and up weights of equal hidden size, got 32 and 64}}
+  %0 = xf.mlp %x up %wu gate %wg down %wd act silu : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<16x32xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_gate_bias(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>, %b: tensor<64xf32>) {
+  // expected-error@+1 {{'xf.mlp' op has a gate bias but no gate weight}}
+  %0 = xf.mlp %x up %wu down %wd gate_bias %b act gelu : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<64xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_down(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<32x16xf32>) {
+  // expected-error@+1 {{'xf.mlp' op down weight [32, 16] (layout kn, [in, out]) expects 32 input features, got 64}}
+  %0 = xf.mlp %x up %wu down %wd act gelu : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<32x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_up_bias(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>, %b: tensor<16xf32>) {
+  // expected-error@+1 {{'xf.mlp' op expects up bias of shape [64], got [16]}}
+  %0 = xf.mlp %x up %wu down %wd up_bias %b act relu : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @block_rank(%x: tensor<32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>) {
+  // expected-error@+1 {{'xf.block' op expects an input of rank >= 2 ([..., seq, features]), got [32]}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %w)
+      : (tensor<32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32xf32>
+  return
+}
+
+// -----
+
+func.func @block_rms_bias(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>) {
+  // expected-error@+1 {{'xf.block' op has a norm1 bias, but rms_norm takes none}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu norm1(%g, %g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %w)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_norm_weight(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %g2: tensor<16xf32>, %w: tensor<32x32xf32>) {
+  // expected-error@+1 {{'xf.block' op expects norm2 weight of shape [32], got [16]}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g2) mlp(up %w down %w)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<16xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_kv_weight(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %wk: tensor<16x16xf32>) {
+  // expected-error@+1 {{'xf.block' op k weight [16, 16] (layout kn, [in, out]) expects 16 input features, got 32}}
+  %y = xf.block %x heads 4 kv_heads 2 norm rms_norm pre act silu norm1(%g) attn(%w, %wk, %wk, %w) norm2(%g) mlp(up %w down %w)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_o_weight(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %wo: tensor<32x16xf32>) {
+  // expected-error@+1 {{'xf.block' op expects the o weight to project back to 32 features for the residual, got 16}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %wo) norm2(%g) mlp(up %w down %w)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x16xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_mlp_out(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %wd: tensor<32x16xf32>) {
+  // expected-error@+1 {{'xf.block' op expects the MLP to project back to 32 features for the residual, got 16}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %wd)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x16xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_rotary_without_rope(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>) {
+  // expected-error@+1 {{'xf.block' op has a rotary_dim but no rope_theta}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu rotary_dim 4 norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %w)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_rope_dim(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>) {
+  // expected-error@+1 {{'xf.block' op expects an even rotary_dim in [2, head_dim = 8], got 16}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu rope_theta 10000.0 rotary_dim 16 norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %w)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_epsilon(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>) {
+  // expected-error@+1 {{'xf.block' op expects a non-negative finite epsilon, got -1.0}}
+  %y = xf.block %x heads 4 norm rms_norm pre eps -1.0 act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %w)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_q_bias(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %b: tensor<16xf32>) {
+  // expected-error@+1 {{'xf.block' op expects q bias of shape [32], got [16]}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) q_bias %b norm2(%g) mlp(up %w down %w)
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<16xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @block_mask(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %m: tensor<8x9xf32>) {
+  // expected-error@+1 {{'xf.block' op cannot broadcast mask and scores [8, 9] and [4, 8, 8]}}
+  %y = xf.block %x heads 4 norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %w) mask %m
+      : (tensor<8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<8x9xf32>) -> tensor<8x32xf32>
+  return
+}
