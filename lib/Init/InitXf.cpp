@@ -2,7 +2,10 @@
 
 #include "xf/InitXf.h"
 
+#include "xf/Codegen/Pipelines.h"
+#include "xf/Conversion/Passes.h"
 #include "xf/Dialect/XfOps.h"
+#include "xf/Transforms/Passes.h"
 
 using namespace mlir;
 
@@ -10,4 +13,8 @@ void xf::registerAllXfDialects(DialectRegistry &registry) {
   registry.insert<XfDialect>();
 }
 
-void xf::registerAllXfPasses() {}
+void xf::registerAllXfPasses() {
+  registerXfTransformsPasses();
+  registerXfConversionPasses();
+  registerCpuPipeline();
+}

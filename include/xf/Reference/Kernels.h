@@ -1,0 +1,116 @@
+//===- Kernels.h - reference semantics of the xf ops ------------*- C++ -*-===//
+//
+// An independent implementation of every xf op in double precision with
+// naive loops, written from the op definitions in dialects/xf/*.td and not
+// from the lowering. It is the oracle that xf-run --check and the end-to-end
+// tests compare compiled code against. Plain C++17; no MLIR dependency.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_REFERENCE_KERNELS_H
+#define XF_REFERENCE_KERNELS_H
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace mlir::xf::ref {
+
+/// A dense row-major tensor of doubles. Rank 0 has shape {} and one element.
+struct Tensor {
+  std::vector<int64_t> shape;
+  std::vector<double> data;
+
+  Tensor() = default;
+  explicit Tensor(std::vector<int64_t> shape, double fill = 0.0);
+
+  int64_t rank() const { return static_cast<int64_t>(shape.size()); }
+  /// Number of elements.
+  int64_t size() const { return static_cast<int64_t>(data.size()); }
+  /// Size of dimension `i`; negative `i` counts from the end.
+  int64_t dim(int64_t i) const;
+};
+
+/// Integer tensor (token ids, positions), row-major.
+struct IndexTensor {
+  std::vector<int64_t> shape;
+  std::vector<int64_t> data;
+};
+
+enum class Activation { Gelu, GeluTanh, Relu, Silu };
+enum class Layout { KN, NK };
+enum class MaskKind { None, Causal, SlidingWindow };
+enum class RopeStyle { Half, Interleaved };
+enum class NormKind { LayerNorm, RmsNorm };
+enum class NormPlacement { Pre, Post };
+
+/// act(x W + bias) + residual over the last dimension of x.
+Tensor linear(const Tensor &x, const Tensor &w, Layout layout,
+              const Tensor *bias = nullptr,
+              std::optional<Activation> act = std::nullopt,
+              const Tensor *residual = nullptr);
+/// Batched op(a) op(b) with NumPy-broadcast batch dimensions.
+Tensor matmul(const Tensor &a, const Tensor &b, bool transposeA,
+              bool transposeB);
+Tensor layerNorm(const Tensor &x, const Tensor &weight, const Tensor *bias,
+                 double eps);
+Tensor rmsNorm(const Tensor &x, const Tensor &weight, double eps);
+/// Softmax along `axis` (negative counts from the end); an all -inf slice
+/// gives zeros.
+Tensor softmax(const Tensor &x, int64_t axis);
+Tensor activation(const Tensor &x, Activation act);
+/// act(gate) * up.
+Tensor gatedUnit(const Tensor &gate, const Tensor &up, Activation act);
+Tensor rope(const Tensor &x, const IndexTensor *positions, int64_t headDim,
+            int64_t rotaryDim, double theta, RopeStyle style);
+/// Ids outside [0, V) are clamped, as the op defines.
+Tensor embedding(const Tensor &table, const IndexTensor &ids);
+/// NumPy-broadcast elementwise sum and product.
+Tensor add(const Tensor &a, const Tensor &b);
+Tensor mul(const Tensor &a, const Tensor &b);
+
+struct AttentionParams {
+  int64_t numHeads = 1;
+  int64_t numKvHeads = 1;
+  /// Defaults to 1 / sqrt(head_dim) when unset.
+  std::optional<double> scale;
+  MaskKind mask = MaskKind::None;
+  int64_t window = 0;
+};
+Tensor attention(const Tensor &q, const Tensor &k, const Tensor &v,
+                 const Tensor *mask, const AttentionParams &params);
+
+/// Weights of an MLP; `gate` makes it gated. Null pointers are absent.
+struct MlpWeights {
+  const Tensor *up = nullptr, *gate = nullptr, *down = nullptr;
+  const Tensor *upBias = nullptr, *gateBias = nullptr, *downBias = nullptr;
+};
+Tensor mlp(const Tensor &x, const MlpWeights &w, Activation act,
+           Layout layout);
+
+struct BlockWeights {
+  const Tensor *norm1Weight = nullptr, *norm1Bias = nullptr;
+  const Tensor *q = nullptr, *k = nullptr, *v = nullptr, *o = nullptr;
+  const Tensor *qBias = nullptr, *kBias = nullptr, *vBias = nullptr,
+               *oBias = nullptr;
+  const Tensor *norm2Weight = nullptr, *norm2Bias = nullptr;
+  MlpWeights mlp;
+  const Tensor *mask = nullptr;
+};
+struct BlockParams {
+  AttentionParams attention;
+  NormKind norm = NormKind::LayerNorm;
+  NormPlacement placement = NormPlacement::Pre;
+  double eps = 1e-5;
+  Activation act = Activation::Gelu;
+  /// Rotary embedding on q and k when set.
+  std::optional<double> ropeTheta;
+  std::optional<int64_t> rotaryDim;
+  RopeStyle ropeStyle = RopeStyle::Half;
+  Layout layout = Layout::KN;
+};
+Tensor block(const Tensor &x, const BlockWeights &w, const BlockParams &p);
+
+} // namespace mlir::xf::ref
+
+#endif // XF_REFERENCE_KERNELS_H

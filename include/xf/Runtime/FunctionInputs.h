@@ -1,0 +1,55 @@
+//===- FunctionInputs.h - shapes, random inputs and FLOPs -------*- C++ -*-===//
+//
+// What xf-run and the benchmarks need to know about a function before they
+// call it: its shapes made static, plausible random values for every
+// argument, and the FLOPs of its matrix products.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_RUNTIME_FUNCTIONINPUTS_H
+#define XF_RUNTIME_FUNCTIONINPUTS_H
+
+#include "xf/Runtime/HostTensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace mlir::xf::runtime {
+
+/// How the xf ops use an argument; decides the distribution of its random
+/// values so that random blocks stay numerically well-conditioned, as real
+/// ones are.
+enum class ArgRole {
+  Activation, ///< U(-1, 1)
+  Weight,     ///< U(-1, 1) / sqrt(fan_in), as nn.Linear initializes
+  NormWeight, ///< 1 + 0.1 U(-1, 1)
+  Bias,       ///< 0.1 U(-1, 1)
+  TokenIds,   ///< integers in [0, vocab)
+  Positions,  ///< start + 0, 1, 2, ... with a random start
+};
+
+struct ArgInfo {
+  ArgRole role = ArgRole::Activation;
+  int64_t fanIn = 1;
+  int64_t vocab = 1;
+};
+
+/// Reads the role of `arg` from its first use by an xf op.
+ArgInfo classifyArgument(mlir::BlockArgument arg);
+
+/// Seeded random values of the given static type for an argument.
+HostTensor randomInput(mlir::RankedTensorType type, const ArgInfo &info,
+                       uint64_t seed, unsigned argIndex);
+
+/// Replaces the argument types of `func` with static shapes and re-infers
+/// the result types of its ops and of the function. Fails (with an error at
+/// the op) where an op cannot infer its types.
+mlir::LogicalResult specializeShapes(mlir::func::FuncOp func,
+                                     llvm::ArrayRef<HostTensor> inputs);
+
+/// 2 * multiply-adds of the matrix products (linear, matmul, attention,
+/// mlp, block) of `func`; masked attention pairs are not counted.
+double countFlops(mlir::func::FuncOp func);
+
+} // namespace mlir::xf::runtime
+
+#endif // XF_RUNTIME_FUNCTIONINPUTS_H

@@ -1,0 +1,68 @@
+//===- HostTensor.h - dense host buffers for inputs and outputs -*- C++ -*-===//
+
+#ifndef XF_RUNTIME_HOSTTENSOR_H
+#define XF_RUNTIME_HOSTTENSOR_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class Type;
+class MLIRContext;
+} // namespace mlir
+
+namespace mlir::xf::runtime {
+
+/// Element types a compiled function exchanges with its caller.
+enum class DType { F32, F64, I32, I64 };
+
+/// Bytes per element.
+size_t dtypeSize(DType dtype);
+/// NumPy's name for the type ("float32", ...).
+llvm::StringRef dtypeName(DType dtype);
+/// The element type of an MLIR tensor, if xf can exchange it.
+std::optional<DType> dtypeOf(mlir::Type elementType);
+
+/// A dense row-major buffer, 64-byte aligned so that compiled code may use
+/// aligned vector loads on it.
+class HostTensor {
+public:
+  HostTensor() = default;
+  HostTensor(DType dtype, std::vector<int64_t> shape);
+
+  DType dtype() const { return type; }
+  llvm::ArrayRef<int64_t> shape() const { return dims; }
+  int64_t numElements() const;
+  size_t numBytes() const { return numElements() * dtypeSize(type); }
+  void *data() { return storage.get(); }
+  const void *data() const { return storage.get(); }
+
+  template <typename T> T *as() { return static_cast<T *>(data()); }
+  template <typename T> const T *as() const {
+    return static_cast<const T *>(data());
+  }
+
+  /// Element `i` converted to double / int64_t whatever the dtype.
+  double getDouble(int64_t i) const;
+  int64_t getInt(int64_t i) const;
+
+  /// "1x64x768xf32", as MLIR spells tensor shapes.
+  std::string describe() const;
+
+private:
+  struct Free {
+    void operator()(void *p) const;
+  };
+  DType type = DType::F32;
+  std::vector<int64_t> dims;
+  std::unique_ptr<void, Free> storage;
+};
+
+} // namespace mlir::xf::runtime
+
+#endif // XF_RUNTIME_HOSTTENSOR_H

@@ -1,0 +1,44 @@
+//===- JitFunction.h - compile and call one function in-process -*- C++ -*-===//
+
+#ifndef XF_RUNTIME_JITFUNCTION_H
+#define XF_RUNTIME_JITFUNCTION_H
+
+#include "xf/Codegen/Pipelines.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/Error.h"
+
+namespace mlir::xf::runtime {
+
+/// A function compiled by xf-cpu-pipeline and JIT-linked for the host CPU.
+/// Its calling convention is bare pointers: the inputs in order, then one
+/// caller-owned output buffer per result.
+class JitFunction {
+public:
+  /// Runs the CPU pipeline on `module` (which it rewrites) and JIT-compiles
+  /// function `name` for the host. Diagnostics go to the module's context.
+  /// `configure` may adjust the pass manager (for example to apply the
+  /// --mlir-print-ir-* command-line options).
+  static llvm::Expected<std::unique_ptr<JitFunction>>
+  compile(mlir::ModuleOp module, llvm::StringRef name,
+          const mlir::xf::CpuPipelineOptions &options,
+          llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)>
+              configure = {});
+
+  /// Calls the function with one pointer per input, then per output.
+  void call(llvm::ArrayRef<void *> buffers) const;
+
+  /// Seconds spent in the pass pipeline and in LLVM.
+  double pipelineSeconds = 0, llvmSeconds = 0;
+
+private:
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  void (*entry)(void **) = nullptr;
+};
+
+} // namespace mlir::xf::runtime
+
+#endif // XF_RUNTIME_JITFUNCTION_H

@@ -1,0 +1,27 @@
+//===- Passes.h - xf graph-level passes -------------------------*- C++ -*-===//
+
+#ifndef XF_TRANSFORMS_PASSES_H
+#define XF_TRANSFORMS_PASSES_H
+
+#include "xf/Dialect/XfOps.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir {
+class RewritePatternSet;
+namespace xf {
+
+#define GEN_PASS_DECL
+#include "xf/Transforms/Passes.h.inc"
+
+/// Patterns that rewrite xf.block and xf.mlp into xf primitives.
+void populateExpandCompositePatterns(RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "xf/Transforms/Passes.h.inc"
+
+} // namespace xf
+} // namespace mlir
+
+#endif // XF_TRANSFORMS_PASSES_H

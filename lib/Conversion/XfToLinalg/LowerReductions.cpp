@@ -1,0 +1,162 @@
+//===- LowerReductions.cpp - norms and softmax -----------------------------===//
+
+#include "LinalgBuilders.h"
+#include "Patterns.h"
+
+#include "xf/Conversion/Activations.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::lowering;
+
+/// Sum over the last axis of `fn(x)`.
+static Value sumLastAxis(OpBuilder &b, Location loc, Value x,
+                         function_ref<Value(OpBuilder &, Location, Value)> fn) {
+  int64_t axis = cast<RankedTensorType>(x.getType()).getRank() - 1;
+  return buildReduction(b, loc, x, axis, 0.0,
+                        [&](OpBuilder &nb, Location l, Value e, Value acc) {
+                          return arith::AddFOp::create(nb, l, fn(nb, l, e),
+                                                       acc)
+                              .getResult();
+                        });
+}
+
+/// Inserts a trailing unit dimension so that a per-row statistic broadcasts
+/// against the rows.
+static Value withUnitLastDim(OpBuilder &b, Location loc, Value stat) {
+  auto type = cast<RankedTensorType>(stat.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.push_back(1);
+  // Rank 0 expands with an empty reassociation; otherwise the new unit
+  // dimension joins the last group.
+  SmallVector<ReassociationIndices> reassoc;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    reassoc.push_back({i});
+  if (!reassoc.empty())
+    reassoc.back().push_back(type.getRank());
+  SmallVector<OpFoldResult> sizes = sizesOf(b, loc, stat);
+  sizes.push_back(b.getIndexAttr(1));
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), stat,
+      reassoc, sizes);
+}
+
+/// The feature count of the last axis of `x` as a float.
+static Value featureCount(OpBuilder &b, Location loc, Value x, Type elt) {
+  int64_t axis = cast<RankedTensorType>(x.getType()).getRank() - 1;
+  return castIndexToFloat(b, loc, dimValue(b, loc, x, axis), elt);
+}
+
+/// 1 / sqrt(sum / n + eps). Not math.rsqrt: libm has no rsqrtf, and the
+/// division keeps the plain lowering exact to the last bit of f32.
+static Value inverseSqrt(OpBuilder &b, Location loc, Value sum, Value n,
+                         Value eps) {
+  Value mean = arith::DivFOp::create(b, loc, sum, n);
+  Value root =
+      math::SqrtOp::create(b, loc, arith::AddFOp::create(b, loc, mean, eps));
+  return arith::DivFOp::create(
+      b, loc, buildFloatConstant(b, loc, sum.getType(), 1.0), root);
+}
+
+namespace {
+
+struct LowerLayerNorm : OpConversionPattern<LayerNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(LayerNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type elt = type.getElementType();
+    Value x = adaptor.getInput();
+    Value n = featureCount(rewriter, loc, x, elt);
+    Value eps = buildFloatConstant(rewriter, loc, elt,
+                                   op.getEpsilon().convertToDouble());
+    Value sum = sumLastAxis(rewriter, loc, x,
+                            [](OpBuilder &, Location, Value e) { return e; });
+    Value mean = withUnitLastDim(rewriter, loc, sum);
+    // Two passes: the variance of the centered values stays accurate when
+    // the mean is large.
+    SmallVector<OpFoldResult> sizes = sizesOf(rewriter, loc, x);
+    Value centered = buildElementwise(
+        rewriter, loc, type, sizes, ValueRange{x, mean},
+        [&](OpBuilder &b, Location l, ValueRange e) -> Value {
+          return arith::SubFOp::create(b, l, e[0],
+                                       arith::DivFOp::create(b, l, e[1], n));
+        });
+    Value sq = sumLastAxis(rewriter, loc, centered,
+                           [](OpBuilder &b, Location l, Value e) -> Value {
+                             return arith::MulFOp::create(b, l, e, e);
+                           });
+    Value var = withUnitLastDim(rewriter, loc, sq);
+    SmallVector<Value> operands = {centered, var, adaptor.getWeight()};
+    if (adaptor.getBias())
+      operands.push_back(adaptor.getBias());
+    Value result = buildElementwise(
+        rewriter, loc, type, sizes, operands,
+        [&](OpBuilder &b, Location l, ValueRange e) -> Value {
+          Value inv = inverseSqrt(b, l, e[1], n, eps);
+          Value y = arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, e[0], inv), e[2]);
+          return e.size() > 3 ? arith::AddFOp::create(b, l, y, e[3]) : y;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct LowerRmsNorm : OpConversionPattern<RmsNormOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(RmsNormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type = op.getType();
+    Type elt = type.getElementType();
+    Value x = adaptor.getInput();
+    Value n = featureCount(rewriter, loc, x, elt);
+    Value eps = buildFloatConstant(rewriter, loc, elt,
+                                   op.getEpsilon().convertToDouble());
+    Value sq = sumLastAxis(rewriter, loc, x,
+                           [](OpBuilder &b, Location l, Value e) -> Value {
+                             return arith::MulFOp::create(b, l, e, e);
+                           });
+    Value ms = withUnitLastDim(rewriter, loc, sq);
+    Value result = buildElementwise(
+        rewriter, loc, type, sizesOf(rewriter, loc, x),
+        ValueRange{x, ms, adaptor.getWeight()},
+        [&](OpBuilder &b, Location l, ValueRange e) -> Value {
+          Value inv = inverseSqrt(b, l, e[1], n, eps);
+          return arith::MulFOp::create(
+              b, l, arith::MulFOp::create(b, l, e[0], inv), e[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct LowerSoftmax : OpConversionPattern<SoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, buildSoftmax(rewriter, op.getLoc(),
+                                        adaptor.getInput(),
+                                        op.getNormalizedAxis()));
+    return success();
+  }
+};
+
+} // namespace
+
+void xf::lowering::populateReductionPatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerLayerNorm, LowerRmsNorm, LowerSoftmax>(
+      patterns.getContext());
+}

@@ -1,0 +1,20 @@
+//===- Patterns.h - the pattern groups of xf-to-linalg ----------*- C++ -*-===//
+
+#ifndef XF_LIB_CONVERSION_XFTOLINALG_PATTERNS_H
+#define XF_LIB_CONVERSION_XFTOLINALG_PATTERNS_H
+
+namespace mlir {
+class RewritePatternSet;
+namespace xf::lowering {
+
+/// Pointwise ops, gated units, broadcast add/mul, rope and embedding.
+void populateElementwisePatterns(RewritePatternSet &patterns);
+/// layer_norm, rms_norm and softmax.
+void populateReductionPatterns(RewritePatternSet &patterns);
+/// linear, matmul and attention.
+void populateContractionPatterns(RewritePatternSet &patterns);
+
+} // namespace xf::lowering
+} // namespace mlir
+
+#endif // XF_LIB_CONVERSION_XFTOLINALG_PATTERNS_H

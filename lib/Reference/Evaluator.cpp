@@ -1,0 +1,295 @@
+//===- Evaluator.cpp - run an xf function with the reference kernels ------===//
+//
+// Maps xf ops and their attributes onto the plain-C++ kernels. Only the
+// translation of attributes lives here; the semantics are in Kernels.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "xf/Reference/Evaluator.h"
+
+#include "xf/Dialect/XfOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <variant>
+
+using namespace mlir;
+using namespace mlir::xf::ref;
+
+namespace {
+
+using RefValue = std::variant<Tensor, IndexTensor>;
+
+xf::ref::Activation convert(xf::Activation a) {
+  switch (a) {
+  case xf::Activation::gelu:
+    return xf::ref::Activation::Gelu;
+  case xf::Activation::gelu_tanh:
+    return xf::ref::Activation::GeluTanh;
+  case xf::Activation::relu:
+    return xf::ref::Activation::Relu;
+  case xf::Activation::silu:
+    return xf::ref::Activation::Silu;
+  }
+  llvm_unreachable("unknown activation");
+}
+
+xf::ref::Layout convert(xf::WeightLayout l) {
+  return l == xf::WeightLayout::kn ? Layout::KN : Layout::NK;
+}
+
+xf::ref::RopeStyle convert(xf::RopeStyle s) {
+  return s == xf::RopeStyle::half ? RopeStyle::Half : RopeStyle::Interleaved;
+}
+
+xf::ref::MaskKind convert(xf::MaskKind k) {
+  switch (k) {
+  case xf::MaskKind::none:
+    return MaskKind::None;
+  case xf::MaskKind::causal:
+    return MaskKind::Causal;
+  case xf::MaskKind::sliding_window:
+    return MaskKind::SlidingWindow;
+  }
+  llvm_unreachable("unknown mask kind");
+}
+
+/// Attention parameters shared by xf.attention and xf.block.
+template <typename OpTy>
+AttentionParams attentionParams(OpTy op) {
+  AttentionParams p;
+  p.numHeads = op.getNumHeads();
+  p.numKvHeads = op.getNumKvHeads().value_or(op.getNumHeads());
+  if (std::optional<APFloat> s = op.getScale())
+    p.scale = s->convertToDouble();
+  p.mask = convert(op.getMaskKind());
+  p.window = op.getWindow().value_or(0);
+  return p;
+}
+
+class Evaluator {
+public:
+  LogicalResult run(func::FuncOp func, ArrayRef<xf::runtime::HostTensor> inputs,
+                    std::vector<Tensor> &results);
+
+private:
+  const Tensor &f(Value v) { return std::get<Tensor>(values.at(v)); }
+  const Tensor *opt(Value v) { return v ? &f(v) : nullptr; }
+  const IndexTensor &i(Value v) { return std::get<IndexTensor>(values.at(v)); }
+
+  LogicalResult evaluate(Operation *op);
+  FailureOr<RefValue> constant(arith::ConstantOp op);
+  Tensor block(xf::BlockOp op);
+  MlpWeights mlpWeights(Value up, Value gate, Value down, Value upBias,
+                        Value gateBias, Value downBias);
+
+  llvm::DenseMap<Value, RefValue> values;
+};
+
+} // namespace
+
+static RefValue toRef(const mlir::xf::runtime::HostTensor &t) {
+  int64_t n = t.numElements();
+  std::vector<int64_t> shape(t.shape().begin(), t.shape().end());
+  if (t.dtype() == mlir::xf::runtime::DType::I32 ||
+      t.dtype() == mlir::xf::runtime::DType::I64) {
+    IndexTensor r{shape, std::vector<int64_t>(n)};
+    for (int64_t k = 0; k < n; ++k)
+      r.data[k] = t.getInt(k);
+    return r;
+  }
+  Tensor r(shape);
+  for (int64_t k = 0; k < n; ++k)
+    r.data[k] = t.getDouble(k);
+  return r;
+}
+
+FailureOr<RefValue> Evaluator::constant(arith::ConstantOp op) {
+  auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+  auto type = dyn_cast<RankedTensorType>(op.getType());
+  if (!dense || !type)
+    return op.emitError("reference evaluator: only dense tensor constants "
+                        "are supported");
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  if (isa<FloatType>(type.getElementType())) {
+    Tensor t(shape);
+    size_t k = 0;
+    for (APFloat v : dense.getValues<APFloat>())
+      t.data[k++] = v.convertToDouble();
+    return RefValue(std::move(t));
+  }
+  IndexTensor t{shape, {}};
+  for (APInt v : dense.getValues<APInt>())
+    t.data.push_back(v.getSExtValue());
+  return RefValue(std::move(t));
+}
+
+MlpWeights Evaluator::mlpWeights(Value up, Value gate, Value down,
+                                 Value upBias, Value gateBias,
+                                 Value downBias) {
+  return MlpWeights{opt(up),     opt(gate),     opt(down),
+                    opt(upBias), opt(gateBias), opt(downBias)};
+}
+
+Tensor Evaluator::block(xf::BlockOp op) {
+  BlockWeights w;
+  w.norm1Weight = opt(op.getNorm1Weight());
+  w.norm1Bias = opt(op.getNorm1Bias());
+  w.q = opt(op.getQWeight());
+  w.k = opt(op.getKWeight());
+  w.v = opt(op.getVWeight());
+  w.o = opt(op.getOWeight());
+  w.qBias = opt(op.getQBias());
+  w.kBias = opt(op.getKBias());
+  w.vBias = opt(op.getVBias());
+  w.oBias = opt(op.getOBias());
+  w.norm2Weight = opt(op.getNorm2Weight());
+  w.norm2Bias = opt(op.getNorm2Bias());
+  w.mlp = mlpWeights(op.getUpWeight(), op.getGateWeight(), op.getDownWeight(),
+                     op.getUpBias(), op.getGateBias(), op.getDownBias());
+  w.mask = opt(op.getMask());
+  BlockParams p;
+  p.attention = attentionParams(op);
+  p.norm = op.getNormKind() == xf::NormKind::layer_norm ? NormKind::LayerNorm
+                                                         : NormKind::RmsNorm;
+  p.placement = op.getNormPlacement() == xf::NormPlacement::pre
+                    ? NormPlacement::Pre
+                    : NormPlacement::Post;
+  p.eps = op.getEpsilon().convertToDouble();
+  p.act = convert(op.getActivation());
+  if (std::optional<APFloat> theta = op.getRopeTheta())
+    p.ropeTheta = theta->convertToDouble();
+  if (std::optional<uint64_t> rot = op.getRotaryDim())
+    p.rotaryDim = static_cast<int64_t>(*rot);
+  p.ropeStyle = convert(op.getRopeStyle());
+  p.layout = convert(op.getWeightLayout());
+  return xf::ref::block(f(op.getInput()), w, p);
+}
+
+LogicalResult Evaluator::evaluate(Operation *op) {
+  using xf::GeluApproximation;
+  FailureOr<RefValue> result =
+      llvm::TypeSwitch<Operation *, FailureOr<RefValue>>(op)
+          .Case([&](xf::LinearOp o) -> FailureOr<RefValue> {
+            std::optional<xf::ref::Activation> act;
+            if (std::optional<xf::Activation> a = o.getActivation())
+              act = convert(*a);
+            return RefValue(linear(f(o.getInput()), f(o.getWeight()),
+                                   convert(o.getWeightLayout()),
+                                   opt(o.getBias()), act,
+                                   opt(o.getResidual())));
+          })
+          .Case([&](xf::MatmulOp o) -> FailureOr<RefValue> {
+            return RefValue(matmul(f(o.getLhs()), f(o.getRhs()),
+                                   o.getTransposeLhs(), o.getTransposeRhs()));
+          })
+          .Case([&](xf::LayerNormOp o) -> FailureOr<RefValue> {
+            return RefValue(layerNorm(f(o.getInput()), f(o.getWeight()),
+                                      opt(o.getBias()),
+                                      o.getEpsilon().convertToDouble()));
+          })
+          .Case([&](xf::RmsNormOp o) -> FailureOr<RefValue> {
+            return RefValue(rmsNorm(f(o.getInput()), f(o.getWeight()),
+                                    o.getEpsilon().convertToDouble()));
+          })
+          .Case([&](xf::SoftmaxOp o) -> FailureOr<RefValue> {
+            return RefValue(softmax(f(o.getInput()), o.getAxis()));
+          })
+          .Case([&](xf::GeluOp o) -> FailureOr<RefValue> {
+            bool tanh = o.getApproximate() == GeluApproximation::tanh;
+            return RefValue(activation(
+                f(o.getInput()),
+                tanh ? xf::ref::Activation::GeluTanh : xf::ref::Activation::Gelu));
+          })
+          .Case([&](xf::SiluOp o) -> FailureOr<RefValue> {
+            return RefValue(activation(f(o.getInput()), xf::ref::Activation::Silu));
+          })
+          .Case([&](xf::ReluOp o) -> FailureOr<RefValue> {
+            return RefValue(activation(f(o.getInput()), xf::ref::Activation::Relu));
+          })
+          .Case([&](xf::SwigluOp o) -> FailureOr<RefValue> {
+            return RefValue(
+                gatedUnit(f(o.getGate()), f(o.getUp()), xf::ref::Activation::Silu));
+          })
+          .Case([&](xf::GegluOp o) -> FailureOr<RefValue> {
+            bool tanh = o.getApproximate() == GeluApproximation::tanh;
+            return RefValue(gatedUnit(
+                f(o.getGate()), f(o.getUp()),
+                tanh ? xf::ref::Activation::GeluTanh : xf::ref::Activation::Gelu));
+          })
+          .Case([&](xf::RopeOp o) -> FailureOr<RefValue> {
+            const IndexTensor *pos =
+                o.getPositions() ? &i(o.getPositions()) : nullptr;
+            return RefValue(rope(f(o.getInput()), pos, o.getHeadDim(),
+                                 o.getEffectiveRotaryDim(),
+                                 o.getTheta().convertToDouble(),
+                                 convert(o.getStyle())));
+          })
+          .Case([&](xf::EmbeddingOp o) -> FailureOr<RefValue> {
+            return RefValue(embedding(f(o.getTable()), i(o.getIndices())));
+          })
+          .Case([&](xf::AddOp o) -> FailureOr<RefValue> {
+            return RefValue(add(f(o.getLhs()), f(o.getRhs())));
+          })
+          .Case([&](xf::MulOp o) -> FailureOr<RefValue> {
+            return RefValue(mul(f(o.getLhs()), f(o.getRhs())));
+          })
+          .Case([&](xf::AttentionOp o) -> FailureOr<RefValue> {
+            return RefValue(attention(f(o.getQuery()), f(o.getKey()),
+                                      f(o.getValue()), opt(o.getMask()),
+                                      attentionParams(o)));
+          })
+          .Case([&](xf::MlpOp o) -> FailureOr<RefValue> {
+            return RefValue(
+                mlp(f(o.getInput()),
+                    mlpWeights(o.getUpWeight(), o.getGateWeight(),
+                               o.getDownWeight(), o.getUpBias(),
+                               o.getGateBias(), o.getDownBias()),
+                    convert(o.getActivation()), convert(o.getWeightLayout())));
+          })
+          .Case([&](xf::BlockOp o) -> FailureOr<RefValue> {
+            return RefValue(block(o));
+          })
+          .Case([&](arith::ConstantOp o) { return constant(o); })
+          .Case([&](tensor::CastOp o) -> FailureOr<RefValue> {
+            return values.at(o.getSource());
+          })
+          .Default([&](Operation *o) -> FailureOr<RefValue> {
+            return o->emitError("reference evaluator: cannot evaluate '")
+                   << o->getName() << "'";
+          });
+  if (failed(result))
+    return failure();
+  values.try_emplace(op->getResult(0), std::move(*result));
+  return success();
+}
+
+LogicalResult Evaluator::run(func::FuncOp func,
+                             ArrayRef<mlir::xf::runtime::HostTensor> inputs,
+                             std::vector<Tensor> &results) {
+  Block &body = func.getBody().front();
+  for (auto [arg, input] : llvm::zip(body.getArguments(), inputs))
+    values.try_emplace(arg, toRef(input));
+  for (Operation &op : body.without_terminator())
+    if (failed(evaluate(&op)))
+      return failure();
+  for (Value v : body.getTerminator()->getOperands()) {
+    if (!std::holds_alternative<Tensor>(values.at(v)))
+      return func.emitError("reference evaluator: integer results are not "
+                            "supported");
+    results.push_back(std::get<Tensor>(values.at(v)));
+  }
+  return success();
+}
+
+FailureOr<std::vector<Tensor>>
+mlir::xf::ref::evaluate(func::FuncOp func,
+                  ArrayRef<mlir::xf::runtime::HostTensor> inputs) {
+  std::vector<Tensor> results;
+  if (failed(Evaluator().run(func, inputs, results)))
+    return failure();
+  return results;
+}

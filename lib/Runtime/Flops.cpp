@@ -1,0 +1,111 @@
+//===- Flops.cpp - FLOPs of the matrix products of a function -------------===//
+
+#include "xf/Runtime/FunctionInputs.h"
+
+#include "xf/Dialect/XfOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::xf::runtime;
+namespace xfd = mlir::xf;
+
+static double numElements(ArrayRef<int64_t> shape) {
+  double n = 1;
+  for (int64_t d : shape)
+    n *= static_cast<double>(d);
+  return n;
+}
+
+/// FLOPs of x W for x with `rows` rows and a weight in `layout`.
+static double linearFlops(double rows, Value weight) {
+  return 2.0 * rows * numElements(
+                          cast<RankedTensorType>(weight.getType()).getShape());
+}
+
+/// Query/key pairs that survive the structural mask, over all heads' rows.
+static double attendedPairs(int64_t sq, int64_t skv, xfd::MaskKind kind,
+                            int64_t window) {
+  if (kind == xfd::MaskKind::none)
+    return static_cast<double>(sq) * skv;
+  double pairs = 0;
+  int64_t off = skv - sq;
+  for (int64_t i = 0; i < sq; ++i) {
+    int64_t hi = std::min(i + off, skv - 1);
+    int64_t lo = kind == xfd::MaskKind::sliding_window
+                     ? std::max<int64_t>(i + off - window + 1, 0)
+                     : 0;
+    pairs += std::max<int64_t>(hi - lo + 1, 0);
+  }
+  return pairs;
+}
+
+/// Attention over queries `q = [..., Sq, H * Dh]` and `skv` keys: 2 (Dh +
+/// Dv) FLOPs per attended pair and head.
+static double attentionFlops(ArrayRef<int64_t> q, int64_t skv,
+                             int64_t vFeatures, int64_t heads,
+                             int64_t kvHeads, xfd::MaskKind kind,
+                             std::optional<uint64_t> window) {
+  double pairs = attendedPairs(q[q.size() - 2], skv, kind, window.value_or(0));
+  double dh = static_cast<double>(q.back()) / heads;
+  double dv = static_cast<double>(vFeatures) / kvHeads;
+  return 2.0 * (dh + dv) * pairs * heads * numElements(q.drop_back(2));
+}
+
+double mlir::xf::runtime::countFlops(func::FuncOp func) {
+  double flops = 0;
+  func.walk([&](Operation *op) {
+    flops +=
+        llvm::TypeSwitch<Operation *, double>(op)
+            .Case([](xfd::LinearOp o) {
+              ArrayRef<int64_t> x = o.getInput().getType().getShape();
+              return linearFlops(numElements(x.drop_back()), o.getWeight());
+            })
+            .Case([](xfd::MatmulOp o) {
+              ArrayRef<int64_t> a = o.getLhs().getType().getShape();
+              int64_t k = o.getTransposeLhs() ? a[a.size() - 2] : a.back();
+              return 2.0 * numElements(o.getType().getShape()) * k;
+            })
+            .Case([](xfd::AttentionOp o) {
+              ArrayRef<int64_t> k = o.getKey().getType().getShape();
+              return attentionFlops(
+                  o.getQuery().getType().getShape(), k[k.size() - 2],
+                  o.getValue().getType().getShape().back(), o.getNumHeads(),
+                  o.getEffectiveNumKvHeads(), o.getMaskKind(), o.getWindow());
+            })
+            .Case([](xfd::MlpOp o) {
+              double rows =
+                  numElements(o.getInput().getType().getShape().drop_back());
+              double f = linearFlops(rows, o.getUpWeight()) +
+                         linearFlops(rows, o.getDownWeight());
+              if (o.getGateWeight())
+                f += linearFlops(rows, o.getGateWeight());
+              return f;
+            })
+            .Case([](xfd::BlockOp o) {
+              ArrayRef<int64_t> x = o.getInput().getType().getShape();
+              double rows = numElements(x.drop_back());
+              double f = 0;
+              for (Value w : {o.getQWeight(), o.getKWeight(), o.getVWeight(),
+                              o.getOWeight(), o.getUpWeight(),
+                              o.getGateWeight(), o.getDownWeight()})
+                if (w)
+                  f += linearFlops(rows, w);
+              auto features = [&](Value w) {
+                ArrayRef<int64_t> s =
+                    cast<RankedTensorType>(w.getType()).getShape();
+                return o.getWeightLayout() == xfd::WeightLayout::kn ? s[1]
+                                                                    : s[0];
+              };
+              SmallVector<int64_t> q(x.drop_back());
+              q.push_back(features(o.getQWeight()));
+              return f + attentionFlops(
+                             q, x[x.size() - 2], features(o.getVWeight()),
+                             o.getNumHeads(),
+                             o.getNumKvHeads().value_or(o.getNumHeads()),
+                             o.getMaskKind(), o.getWindow());
+            })
+            .Default([](Operation *) { return 0.0; });
+  });
+  return flops;
+}

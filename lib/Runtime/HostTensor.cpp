@@ -1,0 +1,106 @@
+//===- HostTensor.cpp - dense host buffers --------------------------------===//
+
+#include "xf/Runtime/HostTensor.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <numeric>
+
+using namespace mlir::xf::runtime;
+
+size_t mlir::xf::runtime::dtypeSize(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+  case DType::I32:
+    return 4;
+  case DType::F64:
+  case DType::I64:
+    return 8;
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+llvm::StringRef mlir::xf::runtime::dtypeName(DType dtype) {
+  switch (dtype) {
+  case DType::F32:
+    return "float32";
+  case DType::F64:
+    return "float64";
+  case DType::I32:
+    return "int32";
+  case DType::I64:
+    return "int64";
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+std::optional<DType> mlir::xf::runtime::dtypeOf(mlir::Type t) {
+  if (t.isF32())
+    return DType::F32;
+  if (t.isF64())
+    return DType::F64;
+  if (t.isSignlessInteger(32))
+    return DType::I32;
+  if (t.isSignlessInteger(64) || t.isIndex())
+    return DType::I64;
+  return std::nullopt;
+}
+
+void HostTensor::Free::operator()(void *p) const { std::free(p); }
+
+HostTensor::HostTensor(DType dtype, std::vector<int64_t> shape)
+    : type(dtype), dims(std::move(shape)) {
+  // aligned_alloc needs a size that is a multiple of the alignment, and a
+  // non-zero one so that empty tensors still get a valid pointer.
+  size_t bytes = std::max<size_t>(numBytes(), 1);
+  bytes = (bytes + 63) / 64 * 64;
+  storage.reset(std::aligned_alloc(64, bytes));
+  std::memset(storage.get(), 0, bytes);
+}
+
+int64_t HostTensor::numElements() const {
+  return std::accumulate(dims.begin(), dims.end(), int64_t{1},
+                         std::multiplies<int64_t>());
+}
+
+double HostTensor::getDouble(int64_t i) const {
+  switch (type) {
+  case DType::F32:
+    return as<float>()[i];
+  case DType::F64:
+    return as<double>()[i];
+  case DType::I32:
+    return as<int32_t>()[i];
+  case DType::I64:
+    return static_cast<double>(as<int64_t>()[i]);
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+int64_t HostTensor::getInt(int64_t i) const {
+  switch (type) {
+  case DType::I32:
+    return as<int32_t>()[i];
+  case DType::I64:
+    return as<int64_t>()[i];
+  case DType::F32:
+  case DType::F64:
+    return static_cast<int64_t>(getDouble(i));
+  }
+  llvm_unreachable("unknown dtype");
+}
+
+std::string HostTensor::describe() const {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  for (int64_t d : dims)
+    os << d << "x";
+  static const char *const names[] = {"f32", "f64", "i32", "i64"};
+  os << names[static_cast<int>(type)];
+  return s;
+}

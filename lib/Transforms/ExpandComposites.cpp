@@ -1,0 +1,156 @@
+//===- ExpandComposites.cpp - xf.block and xf.mlp to primitives -----------===//
+
+#include "xf/Transforms/Passes.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_XFEXPANDBLOCKS
+#include "xf/Transforms/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+using namespace mlir::xf;
+
+namespace {
+
+/// Builds xf primitives at one location; the shared vocabulary of the
+/// expansions below.
+struct PrimitiveBuilder {
+  OpBuilder &b;
+  Location loc;
+  WeightLayout layout;
+
+  Value linear(Value x, Value w, Value bias = {}) {
+    return LinearOp::create(b, loc, x, w, bias, /*residual=*/Value(),
+                            layout, /*activation=*/nullptr);
+  }
+
+  Value activation(Activation act, Value x) {
+    switch (act) {
+    case Activation::gelu:
+      return GeluOp::create(b, loc, x, GeluApproximation::none);
+    case Activation::gelu_tanh:
+      return GeluOp::create(b, loc, x, GeluApproximation::tanh);
+    case Activation::relu:
+      return ReluOp::create(b, loc, x);
+    case Activation::silu:
+      return SiluOp::create(b, loc, x);
+    }
+    llvm_unreachable("unknown activation");
+  }
+
+  /// act(gate) * up, with the dedicated GLU ops where one exists.
+  Value gatedUnit(Activation act, Value gate, Value up) {
+    switch (act) {
+    case Activation::silu:
+      return SwigluOp::create(b, loc, gate, up);
+    case Activation::gelu:
+      return GegluOp::create(b, loc, gate, up, GeluApproximation::none);
+    case Activation::gelu_tanh:
+      return GegluOp::create(b, loc, gate, up, GeluApproximation::tanh);
+    case Activation::relu:
+      return MulOp::create(b, loc, ReluOp::create(b, loc, gate), up);
+    }
+    llvm_unreachable("unknown activation");
+  }
+
+  Value mlp(Value x, Activation act, Value up, Value gate, Value down,
+            Value upBias, Value gateBias, Value downBias) {
+    Value hidden;
+    if (gate)
+      hidden = gatedUnit(act, linear(x, gate, gateBias), linear(x, up, upBias));
+    else
+      hidden = activation(act, linear(x, up, upBias));
+    return linear(hidden, down, downBias);
+  }
+
+  Value add(Value a, Value c) { return AddOp::create(b, loc, a, c); }
+};
+
+struct ExpandMlp : OpRewritePattern<MlpOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MlpOp op,
+                                PatternRewriter &rewriter) const override {
+    PrimitiveBuilder pb{rewriter, op.getLoc(), op.getWeightLayout()};
+    rewriter.replaceOp(
+        op, pb.mlp(op.getInput(), op.getActivation(), op.getUpWeight(),
+                   op.getGateWeight(), op.getDownWeight(), op.getUpBias(),
+                   op.getGateBias(), op.getDownBias()));
+    return success();
+  }
+};
+
+struct ExpandBlock : OpRewritePattern<BlockOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(BlockOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    PrimitiveBuilder pb{rewriter, loc, op.getWeightLayout()};
+    APFloat eps = op.getEpsilon();
+    auto norm = [&](Value x, Value weight, Value bias) -> Value {
+      if (op.getNormKind() == NormKind::rms_norm)
+        return RmsNormOp::create(rewriter, loc, x, weight, eps);
+      return LayerNormOp::create(rewriter, loc, x, weight, bias, eps);
+    };
+    auto attention = [&](Value x) -> Value {
+      Value q = pb.linear(x, op.getQWeight(), op.getQBias());
+      Value k = pb.linear(x, op.getKWeight(), op.getKBias());
+      Value v = pb.linear(x, op.getVWeight(), op.getVBias());
+      if (std::optional<APFloat> theta = op.getRopeTheta()) {
+        int64_t headDim =
+            cast<RankedTensorType>(q.getType()).getShape().back() /
+            static_cast<int64_t>(op.getNumHeads());
+        auto rope = [&](Value t) -> Value {
+          return RopeOp::create(rewriter, loc, t, /*positions=*/Value(),
+                                headDim, op.getRotaryDimAttr(), *theta,
+                                op.getRopeStyle());
+        };
+        q = rope(q);
+        k = rope(k);
+      }
+      Value a = AttentionOp::create(
+          rewriter, loc, q, k, v, op.getMask(), op.getNumHeadsAttr(),
+          op.getNumKvHeadsAttr(), op.getScaleAttr(), op.getMaskKindAttr(),
+          op.getWindowAttr());
+      return pb.linear(a, op.getOWeight(), op.getOBias());
+    };
+    auto mlp = [&](Value x) -> Value {
+      return pb.mlp(x, op.getActivation(), op.getUpWeight(),
+                    op.getGateWeight(), op.getDownWeight(), op.getUpBias(),
+                    op.getGateBias(), op.getDownBias());
+    };
+
+    Value x = op.getInput(), y;
+    if (op.getNormPlacement() == NormPlacement::pre) {
+      Value h = pb.add(
+          x, attention(norm(x, op.getNorm1Weight(), op.getNorm1Bias())));
+      y = pb.add(h, mlp(norm(h, op.getNorm2Weight(), op.getNorm2Bias())));
+    } else {
+      Value h = norm(pb.add(x, attention(x)), op.getNorm1Weight(),
+                     op.getNorm1Bias());
+      y = norm(pb.add(h, mlp(h)), op.getNorm2Weight(), op.getNorm2Bias());
+    }
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct XfExpandBlocksPass
+    : xf::impl::XfExpandBlocksBase<XfExpandBlocksPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    populateExpandCompositePatterns(patterns);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void xf::populateExpandCompositePatterns(RewritePatternSet &patterns) {
+  patterns.add<ExpandMlp, ExpandBlock>(patterns.getContext());
+}

@@ -1,0 +1,184 @@
+// RUN: xf-opt %s --split-input-file --xf-to-linalg --canonicalize | FileCheck %s
+
+// A linear layer: the bias is broadcast into the init tensor, the product is
+// a reduction generic (weight read transposed for layout nk), and the
+// activation is a parallel generic. Dynamic rows come from tensor.dim.
+// CHECK-DAG: #[[$BIAS:.*]] = affine_map<(d0, d1) -> (d1)>
+// CHECK-DAG: #[[$ID2:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$X:.*]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-DAG: #[[$WNK:.*]] = affine_map<(d0, d1, d2) -> (d1, d2)>
+// CHECK-DAG: #[[$OUT:.*]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-LABEL: func.func @linear_nk
+// CHECK-SAME: (%[[IN:.*]]: tensor<?x16xf32>, %[[W:.*]]: tensor<32x16xf32>, %[[B:.*]]: tensor<32xf32>)
+// CHECK:      %[[ROWS:.*]] = tensor.dim %[[IN]], %{{.*}} : tensor<?x16xf32>
+// CHECK:      %[[E:.*]] = tensor.empty(%[[ROWS]]) : tensor<?x32xf32>
+// CHECK:      %[[INIT:.*]] = linalg.generic {indexing_maps = [#[[$BIAS]], #[[$ID2]]], iterator_types = ["parallel", "parallel"]} ins(%[[B]] : tensor<32xf32>) outs(%[[E]] : tensor<?x32xf32>)
+// CHECK:      %[[MM:.*]] = linalg.generic {indexing_maps = [#[[$X]], #[[$WNK]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[IN]], %[[W]] : {{.*}}) outs(%[[INIT]] : tensor<?x32xf32>)
+// CHECK:        arith.mulf
+// CHECK:        arith.addf
+// CHECK:      linalg.generic {{.*}} ins(%[[MM]] : tensor<?x32xf32>)
+// CHECK:        arith.maximumf
+func.func @linear_nk(%x: tensor<?x16xf32>, %w: tensor<32x16xf32>, %b: tensor<32xf32>) -> tensor<?x32xf32> {
+  %y = xf.linear %x, %w bias %b layout nk act relu : (tensor<?x16xf32>, tensor<32x16xf32>, tensor<32xf32>) -> tensor<?x32xf32>
+  return %y : tensor<?x32xf32>
+}
+
+// -----
+
+// Broadcasting reads size-1 dimensions at index 0.
+// CHECK-DAG: #[[$ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$COL:.*]] = affine_map<(d0, d1) -> (d0, 0)>
+// CHECK-LABEL: func.func @add_broadcast
+// CHECK: linalg.generic {indexing_maps = [#[[$ID]], #[[$COL]], #[[$ID]]], iterator_types = ["parallel", "parallel"]}
+// CHECK:   arith.addf
+func.func @add_broadcast(%x: tensor<4x16xf32>, %c: tensor<4x1xf32>) -> tensor<4x16xf32> {
+  %y = xf.add %x, %c : (tensor<4x16xf32>, tensor<4x1xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Batched matmul with a transposed rhs and a broadcast (missing) batch
+// dimension on the lhs.
+// CHECK-DAG: #[[$A:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d3)>
+// CHECK-DAG: #[[$B:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-DAG: #[[$C:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @matmul_transpose_rhs
+// CHECK: linalg.fill
+// CHECK: linalg.generic {indexing_maps = [#[[$A]], #[[$B]], #[[$C]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+func.func @matmul_transpose_rhs(%a: tensor<4x8xf32>, %b: tensor<3x5x8xf32>) -> tensor<3x4x5xf32> {
+  %y = xf.matmul %a, %b transpose_rhs : (tensor<4x8xf32>, tensor<3x5x8xf32>) -> tensor<3x4x5xf32>
+  return %y : tensor<3x4x5xf32>
+}
+
+// -----
+
+// Ids are clamped to the table before the gather.
+// CHECK-LABEL: func.func @embedding
+// CHECK-DAG: %[[LAST:.*]] = arith.constant 9 : index
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0 : index
+// CHECK: linalg.generic
+// CHECK:   %[[ID:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:   %[[LO:.*]] = arith.maxsi %[[ID]], %[[ZERO]] : index
+// CHECK:   %[[HI:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
+// CHECK:   %[[D:.*]] = linalg.index 1 : index
+// CHECK:   tensor.extract %{{.*}}[%[[HI]], %[[D]]] : tensor<10x4xf32>
+func.func @embedding(%t: tensor<10x4xf32>, %i: tensor<3xi32>) -> tensor<3x4xf32> {
+  %y = xf.embedding %t, %i : (tensor<10x4xf32>, tensor<3xi32>) -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
+
+// -----
+
+// LayerNorm: sum, centered values, sum of squares, then the affine map.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:   arith.addf
+// CHECK: tensor.expand_shape
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK:   arith.divf
+// CHECK:   arith.subf
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:   arith.mulf
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel"]
+// CHECK:   math.sqrt
+func.func @layer_norm(%x: tensor<4x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>) -> tensor<4x16xf32> {
+  %y = xf.layer_norm %x, %g, %b : (tensor<4x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}
+
+// -----
+
+// Softmax guards all -inf slices: the shift becomes 0 and 0 / 0 becomes 0.
+// CHECK-LABEL: func.func @softmax
+// CHECK-DAG: %[[NINF:.*]] = arith.constant 0xFF800000 : f32
+// CHECK-DAG: %[[ZERO:.*]] = arith.constant 0.000000e+00 : f32
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK:   arith.maximumf
+// CHECK: linalg.generic
+// CHECK:   %[[EMPTY:.*]] = arith.cmpf oeq, %{{.*}}, %[[NINF]] : f32
+// CHECK:   %[[SHIFT:.*]] = arith.select %[[EMPTY]], %[[ZERO]], %{{.*}} : f32
+// CHECK:   math.exp
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK: linalg.generic
+// CHECK:   arith.cmpf oeq, %{{.*}}, %[[ZERO]] : f32
+// CHECK:   arith.divf
+// CHECK:   arith.select
+func.func @softmax(%x: tensor<2x5x3xf32>) -> tensor<2x5x3xf32> {
+  %y = xf.softmax %x axis 1 : tensor<2x5x3xf32> -> tensor<2x5x3xf32>
+  return %y : tensor<2x5x3xf32>
+}
+
+// -----
+
+// Attention: heads split by a free reshape, key/value heads shared through
+// `h floordiv (H / Hkv)`, a sliding window aligned to the bottom right (4
+// queries against 8 keys: query i sees keys up to i + 4), softmax over the
+// keys and the second contraction; the heads are packed again.
+// CHECK-DAG: #[[$Q:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
+// CHECK-DAG: #[[$K:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, d1 floordiv 2, d4)>
+// CHECK-DAG: #[[$S:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+// CHECK-DAG: #[[$V:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d4, d2 floordiv 2, d3)>
+// CHECK-LABEL: func.func @attention_gqa_window
+// CHECK-DAG: %[[OFF:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [2, 4, 4, 8] : tensor<2x4x32xf32> into tensor<2x4x4x8xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [2, 8, 2, 8] : tensor<2x8x16xf32> into tensor<2x8x2x8xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[$Q]], #[[$K]], #[[$S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK: linalg.generic
+// CHECK:   %[[ROW:.*]] = linalg.index 2 : index
+// CHECK:   %[[COL:.*]] = linalg.index 3 : index
+// CHECK:   %[[DIAG:.*]] = arith.addi %[[ROW]], %[[OFF]] : index
+// CHECK:   %[[CAUSAL:.*]] = arith.cmpi sle, %[[COL]], %[[DIAG]] : index
+// CHECK:   %[[LO:.*]] = arith.addi %[[ROW]], %[[ONE]] : index
+// CHECK:   %[[INWIN:.*]] = arith.cmpi sgt, %[[COL]], %[[LO]] : index
+// CHECK:   %[[KEEP:.*]] = arith.andi %[[CAUSAL]], %[[INWIN]] : i1
+// CHECK:   arith.select %[[KEEP]], %{{.*}}, %{{.*}} : f32
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[$V]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<2x4x4x8xf32> into tensor<2x4x32xf32>
+func.func @attention_gqa_window(%q: tensor<2x4x32xf32>, %k: tensor<2x8x16xf32>) -> tensor<2x4x32xf32> {
+  %y = xf.attention %q, %k, %k heads 4 kv_heads 2 window 3
+      : (tensor<2x4x32xf32>, tensor<2x8x16xf32>, tensor<2x8x16xf32>) -> tensor<2x4x32xf32>
+  return %y : tensor<2x4x32xf32>
+}
+
+// -----
+
+// Rotary embedding: angles in f64 for accuracy at large positions.
+// CHECK-LABEL: func.func @rope
+// CHECK: linalg.generic
+// CHECK:   tensor.extract
+// CHECK:   math.exp %{{.*}} : f64
+// CHECK:   math.cos %{{.*}} : f64
+// CHECK:   math.sin %{{.*}} : f64
+// CHECK:   arith.truncf %{{.*}} : f64 to f32
+func.func @rope(%x: tensor<1x8x32xf32>) -> tensor<1x8x32xf32> {
+  %y = xf.rope %x head_dim 8 : (tensor<1x8x32xf32>) -> tensor<1x8x32xf32>
+  return %y : tensor<1x8x32xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @activations
+// CHECK: math.erf
+// CHECK: math.tanh
+// CHECK: arith.negf
+// CHECK: math.exp
+// CHECK: arith.divf
+func.func @activations(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) {
+  %0 = xf.gelu %x : tensor<8xf32>
+  %1 = xf.gelu %x approximate tanh : tensor<8xf32>
+  %2 = xf.silu %x : tensor<8xf32>
+  return %0, %1, %2 : tensor<8xf32>, tensor<8xf32>, tensor<8xf32>
+}
+
+// -----
+
+// Composite ops are expanded and lowered in the same pass.
+// CHECK-LABEL: func.func @mlp
+// CHECK-NOT: xf.
+// CHECK: return
+func.func @mlp(%x: tensor<4x16xf32>, %w1: tensor<16x64xf32>, %w2: tensor<64x16xf32>) -> tensor<4x16xf32> {
+  %0 = xf.mlp %x up %w1 down %w2 act gelu : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}

@@ -1,0 +1,328 @@
+//===- RunSession.cpp - what one xf-run invocation does -------------------===//
+
+#include "RunSession.h"
+
+#include "xf/InitXf.h"
+#include "xf/Reference/Evaluator.h"
+#include "xf/Runtime/FunctionInputs.h"
+#include "xf/Runtime/JitFunction.h"
+#include "xf/Runtime/Npy.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::xf::runtime;
+using namespace mlir::xf::tools;
+using llvm::errs;
+using llvm::outs;
+
+namespace {
+
+/// Reports "xf-run: error: ..." and yields an exit code.
+int fail(int code, const llvm::Twine &msg) {
+  errs() << "xf-run: error: " << msg << "\n";
+  return code;
+}
+
+/// The function to run: `name`, or the module's only function.
+FailureOr<func::FuncOp> findFunction(ModuleOp module, StringRef name,
+                                     StringRef file) {
+  SmallVector<func::FuncOp> funcs;
+  for (auto f : module.getOps<func::FuncOp>())
+    if (!f.isExternal())
+      funcs.push_back(f);
+  std::string names;
+  for (func::FuncOp f : funcs)
+    names += (names.empty() ? "@" : ", @") + f.getSymName().str();
+  if (!name.empty()) {
+    for (func::FuncOp f : funcs)
+      if (f.getSymName() == name)
+        return f;
+    fail(BadInput, "no function @" + name + " in " + file +
+                       (names.empty() ? "" : " (it has " + names + ")"));
+    return failure();
+  }
+  if (funcs.size() == 1)
+    return funcs.front();
+  fail(BadInput, file + " has " + llvm::Twine(funcs.size()) +
+                     " functions; pick one with -e" +
+                     (names.empty() ? "" : " (" + names + ")"));
+  return failure();
+}
+
+/// Checks that every argument and result is a tensor xf-run can exchange.
+LogicalResult checkSignature(func::FuncOp func) {
+  auto supported = [](Type t) {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    return tensor && dtypeOf(tensor.getElementType());
+  };
+  for (auto [i, t] : llvm::enumerate(func.getArgumentTypes()))
+    if (!supported(t))
+      return func.emitError("argument #")
+             << i << " has type " << t
+             << "; xf-run passes ranked tensors of f32, f64, i32 or i64";
+  for (auto [i, t] : llvm::enumerate(func.getResultTypes()))
+    if (!supported(t))
+      return func.emitError("result #")
+             << i << " has type " << t
+             << "; xf-run returns ranked tensors of f32, f64, i32 or i64";
+  return success();
+}
+
+/// Loads the --input files and checks them against the signature.
+FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp func,
+                                              ArrayRef<std::string> files) {
+  std::vector<HostTensor> result;
+  if (files.size() != func.getNumArguments()) {
+    fail(BadInput, "@" + func.getSymName() + " takes " +
+                       llvm::Twine(func.getNumArguments()) +
+                       " arguments but " + llvm::Twine(files.size()) +
+                       " --input files were given");
+    return failure();
+  }
+  for (auto [i, file] : llvm::enumerate(files)) {
+    llvm::Expected<HostTensor> t = readNpy(file);
+    if (!t) {
+      fail(BadInput, llvm::toString(t.takeError()));
+      return failure();
+    }
+    auto type = cast<RankedTensorType>(func.getArgumentTypes()[i]);
+    DType want = *dtypeOf(type.getElementType());
+    std::string where = llvm::formatv("{0}: argument #{1} of @{2} is {3}",
+                                      file, i, func.getSymName(), type);
+    if (t->dtype() != want) {
+      fail(BadInput, where + ", but the file holds " + dtypeName(t->dtype()));
+      return failure();
+    }
+    if (failed(verifyCompatibleShape(type.getShape(), t->shape()))) {
+      fail(BadInput, where + ", but the file has shape " + t->describe());
+      return failure();
+    }
+    result.push_back(std::move(*t));
+  }
+  return result;
+}
+
+/// Token ids outside their table would be clamped silently; refuse them.
+LogicalResult checkTokenIds(func::FuncOp func, ArrayRef<HostTensor> inputs,
+                            ArrayRef<std::string> files) {
+  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+    ArgInfo info = classifyArgument(arg);
+    if (info.role != ArgRole::TokenIds)
+      continue;
+    const HostTensor &t = inputs[i];
+    for (int64_t k = 0; k < t.numElements(); ++k) {
+      int64_t id = t.getInt(k);
+      if (id < 0 || id >= info.vocab) {
+        fail(BadInput, llvm::formatv("{0}: token id {1} at flat index {2} is "
+                                     "outside the table [0, {3})",
+                                     files[i], id, k, info.vocab)
+                           .str());
+        return failure();
+      }
+    }
+  }
+  return success();
+}
+
+FailureOr<std::vector<HostTensor>> randomInputs(func::FuncOp func,
+                                                uint64_t seed) {
+  std::vector<HostTensor> result;
+  for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
+    auto type = cast<RankedTensorType>(arg.getType());
+    if (!type.hasStaticShape()) {
+      fail(BadInput,
+           llvm::formatv("argument #{0} of @{1} has the dynamic type {2}; "
+                         "give its value with --input",
+                         i, func.getSymName(), type)
+               .str());
+      return failure();
+    }
+    result.push_back(randomInput(type, classifyArgument(arg), seed, i));
+  }
+  return result;
+}
+
+LogicalResult writeAll(StringRef dir, StringRef stem,
+                       ArrayRef<HostTensor> tensors) {
+  if (std::error_code ec = llvm::sys::fs::create_directories(dir)) {
+    fail(BadInput, "cannot create " + dir + ": " + ec.message());
+    return failure();
+  }
+  for (auto [i, t] : llvm::enumerate(tensors)) {
+    llvm::SmallString<128> path(dir);
+    llvm::sys::path::append(path, stem + llvm::Twine(i) + ".npy");
+    if (llvm::Error e = writeNpy(path, t)) {
+      fail(BadInput, llvm::toString(std::move(e)));
+      return failure();
+    }
+  }
+  return success();
+}
+
+/// max |out - ref| / max |ref|; infinite when the output has a NaN or inf
+/// that the reference does not.
+double maxRelativeError(const HostTensor &out, const xf::ref::Tensor &ref) {
+  double maxErr = 0, maxRef = 0;
+  for (int64_t k = 0; k < out.numElements(); ++k) {
+    double o = out.getDouble(k), r = ref.data[k];
+    if (std::isnan(o) != std::isnan(r))
+      return INFINITY;
+    if (std::isnan(o))
+      continue;
+    maxErr = std::max(maxErr, std::fabs(o - r));
+    maxRef = std::max(maxRef, std::fabs(r));
+  }
+  if (std::isnan(maxErr))
+    return INFINITY;
+  return maxRef > 0 ? maxErr / maxRef : maxErr;
+}
+
+void printSummary(unsigned index, const HostTensor &t) {
+  double sum = 0;
+  for (int64_t k = 0; k < t.numElements(); ++k)
+    sum += t.getDouble(k);
+  outs() << llvm::formatv("result #{0}: {1} sum={2:e3} first=[", index,
+                          t.describe(), sum);
+  for (int64_t k = 0; k < std::min<int64_t>(4, t.numElements()); ++k)
+    outs() << (k ? ", " : "") << llvm::formatv("{0:e4}", t.getDouble(k));
+  outs() << (t.numElements() > 4 ? ", ...]\n" : "]\n");
+}
+
+} // namespace
+
+int xf::tools::runSession(const RunConfig &config) {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  mlir::xf::registerAllXfDialects(registry);
+  MLIRContext context(registry);
+
+  std::string errorMessage;
+  auto buffer = openInputFile(config.file, &errorMessage);
+  if (!buffer)
+    return fail(BadInput, "cannot open " + config.file + ": " + errorMessage);
+  auto sourceMgr = std::make_shared<llvm::SourceMgr>();
+  sourceMgr->AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr,
+                                                           &context);
+  if (!module)
+    return BadInput;
+
+  FailureOr<func::FuncOp> found =
+      findFunction(*module, config.entry, config.file);
+  if (failed(found) || failed(checkSignature(*found)))
+    return BadInput;
+  func::FuncOp func = *found;
+
+  FailureOr<std::vector<HostTensor>> inputs =
+      config.inputs.empty() ? randomInputs(func, config.seed)
+                            : loadInputs(func, config.inputs);
+  if (failed(inputs) ||
+      (!config.inputs.empty() &&
+       failed(checkTokenIds(func, *inputs, config.inputs))) ||
+      failed(specializeShapes(func, *inputs)))
+    return BadInput;
+  if (!config.dumpInputDir.empty() &&
+      failed(writeAll(config.dumpInputDir, "input", *inputs)))
+    return BadInput;
+  outs() << llvm::formatv("xf-run: @{0}: {1} argument(s) ({2}), {3} "
+                          "result(s)\n",
+                          func.getSymName(), inputs->size(),
+                          config.inputs.empty()
+                              ? "random, seed " + std::to_string(config.seed)
+                              : std::string("from .npy files"),
+                          func.getNumResults());
+
+  std::vector<xf::ref::Tensor> expected;
+  if (config.check) {
+    FailureOr<std::vector<xf::ref::Tensor>> ref =
+        xf::ref::evaluate(func, *inputs);
+    if (failed(ref))
+      return BadInput;
+    expected = std::move(*ref);
+  }
+  double flops = countFlops(func);
+  SmallVector<Type> resultTypes(func.getResultTypes());
+  std::string name = func.getSymName().str();
+
+  auto options = mlir::xf::CpuPipelineOptions::createFromString(
+      config.pipelineOptions);
+  if (!options)
+    return fail(BadInput, "invalid --pipeline-options");
+  OwningOpRef<ModuleOp> compiled = module->clone();
+  auto jit = JitFunction::compile(
+      *compiled, name, *options, [](PassManager &pm) {
+        return applyPassManagerCLOptions(pm);
+      });
+  if (!jit)
+    return fail(CheckFailed, llvm::toString(jit.takeError()));
+  outs() << llvm::formatv("xf-run: compiled in {0:f3} s (passes {1:f3} s, "
+                          "LLVM {2:f3} s)\n",
+                          (*jit)->pipelineSeconds + (*jit)->llvmSeconds,
+                          (*jit)->pipelineSeconds, (*jit)->llvmSeconds);
+
+  std::vector<HostTensor> outputs;
+  SmallVector<void *> buffers;
+  for (HostTensor &t : *inputs)
+    buffers.push_back(t.data());
+  for (Type t : resultTypes) {
+    auto type = cast<RankedTensorType>(t);
+    outputs.emplace_back(*dtypeOf(type.getElementType()),
+                         std::vector<int64_t>(type.getShape().begin(),
+                                              type.getShape().end()));
+    buffers.push_back(outputs.back().data());
+  }
+  (*jit)->call(buffers);
+
+  int code = Success;
+  for (auto [i, out] : llvm::enumerate(outputs)) {
+    printSummary(i, out);
+    if (!config.check)
+      continue;
+    double err = maxRelativeError(out, expected[i]);
+    bool ok = err <= config.tolerance;
+    outs() << llvm::formatv("max_rel_err={0:e2} result=#{1} tolerance={2:e1} "
+                            "{3}\n",
+                            err, i, config.tolerance, ok ? "ok" : "FAILED");
+    if (!ok)
+      code = CheckFailed;
+  }
+
+  if (config.benchRuns > 0) {
+    (*jit)->call(buffers); // warm-up: page in the weights and the code
+    std::vector<double> times;
+    for (unsigned r = 0; r < config.benchRuns; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      (*jit)->call(buffers);
+      times.push_back(std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    }
+    std::sort(times.begin(), times.end());
+    double median = times[times.size() / 2];
+    outs() << llvm::formatv("time: median {0:f3} ms over {1} runs (min {2:f3} "
+                            "ms), {3:f2} GFLOP/s\n",
+                            median * 1e3, times.size(), times.front() * 1e3,
+                            flops / median * 1e-9);
+  }
+  if (!config.dumpOutputDir.empty() &&
+      failed(writeAll(config.dumpOutputDir, "output", outputs)))
+    return BadInput;
+  return code;
+}

@@ -1,0 +1,34 @@
+//===- RunSession.h - what one xf-run invocation does -----------*- C++ -*-===//
+
+#ifndef XF_TOOLS_XF_RUN_RUNSESSION_H
+#define XF_TOOLS_XF_RUN_RUNSESSION_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mlir::xf::tools {
+
+struct RunConfig {
+  std::string file;
+  std::string entry;
+  uint64_t seed = 0;
+  std::vector<std::string> inputs;
+  bool check = false;
+  double tolerance = 1e-4;
+  unsigned benchRuns = 0;
+  std::string dumpOutputDir;
+  std::string dumpInputDir;
+  std::string pipelineOptions;
+};
+
+/// Exit codes of xf-run.
+enum ExitCode { Success = 0, CheckFailed = 1, BadInput = 2 };
+
+/// Loads, compiles, runs, checks and times as `config` says; returns the
+/// process exit code.
+int runSession(const RunConfig &config);
+
+} // namespace mlir::xf::tools
+
+#endif // XF_TOOLS_XF_RUN_RUNSESSION_H

@@ -1,0 +1,82 @@
+//===- xf-run.cpp - compile, run, check and time an xf function -----------===//
+//
+//   xf-run FILE.mlir [-e FUNC] [--seed N] [--input a.npy ...] [--check]
+//          [--tolerance T] [--bench N] [--dump-output DIR]
+//
+// Compiles FILE with xf-cpu-pipeline, JIT-runs FUNC on seeded random inputs
+// (or .npy files), and optionally compares every result with the reference
+// evaluator and times it. Exit codes: 0 success, 1 a check or the compilation
+// failed, 2 bad input (file, IR, function, arguments).
+//
+//===----------------------------------------------------------------------===//
+
+#include "RunSession.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+
+using namespace llvm;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string>
+    entry("e", cl::desc("Function to run (default: the module's only one)"),
+          cl::value_desc("name"));
+static cl::opt<uint64_t> seed("seed",
+                              cl::desc("Seed of the random inputs (default 0)"),
+                              cl::init(0));
+static cl::list<std::string>
+    inputs("input", cl::desc("An argument's value as .npy, in order; give "
+                             "one per argument or none"),
+           cl::value_desc("file.npy"));
+static cl::opt<bool> check("check",
+                           cl::desc("Compare every result with the "
+                                    "reference evaluator"));
+static cl::opt<double>
+    tolerance("tolerance",
+              cl::desc("Largest max_rel_err --check accepts (default 1e-4)"),
+              cl::init(1e-4));
+static cl::opt<unsigned> bench("bench",
+                               cl::desc("Time N runs and print the median"),
+                               cl::init(0), cl::value_desc("N"));
+static cl::opt<std::string>
+    dumpOutput("dump-output",
+               cl::desc("Write the results to DIR/output<i>.npy"),
+               cl::value_desc("DIR"));
+static cl::opt<std::string>
+    dumpInputs("dump-inputs",
+               cl::desc("Write the arguments to DIR/input<i>.npy"),
+               cl::value_desc("DIR"));
+static cl::opt<std::string> pipelineOptions(
+    "pipeline-options",
+    cl::desc("Options of xf-cpu-pipeline, e.g. \"bare-ptr-calling-convention"
+             "=true\""),
+    cl::init(""));
+
+int main(int argc, char **argv) {
+  InitLLVM y(argc, argv);
+  mlir::registerPassManagerCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerAsmPrinterCLOptions();
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "xf-run: compile an xf function for the CPU, run it, check it against "
+      "the reference evaluator and time it\n");
+
+  mlir::xf::tools::RunConfig config;
+  config.file = inputFile;
+  config.entry = entry;
+  config.seed = seed;
+  config.inputs.assign(inputs.begin(), inputs.end());
+  config.check = check;
+  config.tolerance = tolerance;
+  config.benchRuns = bench;
+  config.dumpOutputDir = dumpOutput;
+  config.dumpInputDir = dumpInputs;
+  config.pipelineOptions = pipelineOptions;
+  return mlir::xf::tools::runSession(config);
+}
