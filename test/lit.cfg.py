@@ -20,6 +20,7 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 
 config.substitutions.append(("%xf_src", config.xf_src_root))
+config.substitutions.append(("%xf_obj", config.xf_obj_root))
 config.substitutions.append(("%examples", os.path.join(config.xf_src_root, "examples")))
 
 tool_dirs = [os.path.join(config.xf_obj_root, "bin"), config.llvm_tools_dir]

@@ -131,8 +131,9 @@ def Xf_SoftmaxOp : Xf_Op<"softmax"> {
   let extraClassDeclaration = [{
     /// The axis as a non-negative dimension index.
     int64_t getNormalizedAxis() {
-      int64_t rank = getInput().getType().getRank();
-      return getAxis() < 0 ? getAxis() + rank : getAxis();
+      // I64Attr getters return uint64_t; the axis is signed.
+      int64_t axis = static_cast<int64_t>(getAxis());
+      return axis < 0 ? axis + getInput().getType().getRank() : axis;
     }
   }];
 }

@@ -203,6 +203,15 @@ void printSummary(unsigned index, const HostTensor &t) {
   outs() << (t.numElements() > 4 ? ", ...]\n" : "]\n");
 }
 
+/// Drops the functions that `entry` does not call, so that another
+/// function's shapes or ops never stop the entry from compiling.
+void keepOnlyEntry(ModuleOp module, StringRef entry) {
+  for (auto f : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
+    if (f.getSymName() != entry &&
+        SymbolTable::symbolKnownUseEmpty(f, module))
+      f.erase();
+}
+
 } // namespace
 
 int xf::tools::runSession(const RunConfig &config) {
@@ -215,7 +224,7 @@ int xf::tools::runSession(const RunConfig &config) {
   std::string errorMessage;
   auto buffer = openInputFile(config.file, &errorMessage);
   if (!buffer)
-    return fail(BadInput, "cannot open " + config.file + ": " + errorMessage);
+    return fail(BadInput, errorMessage);
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
   sourceMgr->AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
@@ -266,6 +275,7 @@ int xf::tools::runSession(const RunConfig &config) {
   if (!options)
     return fail(BadInput, "invalid --pipeline-options");
   OwningOpRef<ModuleOp> compiled = module->clone();
+  keepOnlyEntry(*compiled, name);
   auto jit = JitFunction::compile(
       *compiled, name, *options, [](PassManager &pm) {
         return applyPassManagerCLOptions(pm);

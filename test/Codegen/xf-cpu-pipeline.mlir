@@ -1,0 +1,20 @@
+// RUN: xf-opt %s --split-input-file --xf-cpu-pipeline | FileCheck %s
+// RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=bare-ptr-calling-convention=false" | FileCheck %s --check-prefix=DESC
+
+// The pipeline ends in the LLVM dialect; the result becomes a trailing
+// out-parameter, and with the default bare-pointer convention every memref
+// is one pointer.
+// CHECK-LABEL: llvm.func @block(
+// CHECK-SAME: %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
+// CHECK-NOT: xf.
+// CHECK-NOT: linalg.
+// CHECK: llvm.return
+// With memref descriptors instead, each memref expands to its fields.
+// DESC-LABEL: llvm.func @block(
+// DESC-SAME: %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64,
+func.func @block(%x: tensor<4x16xf32>, %g: tensor<16xf32>, %w1: tensor<16x32xf32>, %w2: tensor<32x16xf32>) -> tensor<4x16xf32> {
+  %n = xf.rms_norm %x, %g : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %a = xf.attention %n, %n, %n heads 2 causal : (tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x16xf32>) -> tensor<4x16xf32>
+  %y = xf.mlp %a up %w1 down %w2 act gelu : (tensor<4x16xf32>, tensor<16x32xf32>, tensor<32x16xf32>) -> tensor<4x16xf32>
+  return %y : tensor<4x16xf32>
+}

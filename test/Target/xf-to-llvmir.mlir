@@ -1,0 +1,16 @@
+// RUN: xf-translate --xf-to-llvmir %s | FileCheck %s
+// CHECK-LABEL: define void @linear_relu(ptr %0, ptr %1, ptr %2, ptr %3)
+// CHECK-NOT: xf.
+
+// Ahead of time: LLVM IR -> object -> linked with a C caller.
+// RUN: xf-translate --xf-to-llvmir %s -o %t.ll
+// RUN: clang-22 -O2 -c %t.ll -o %t.o
+// RUN: clang-22 %S/Inputs/aot_driver.c %t.o -lm -o %t.exe
+// RUN: %t.exe | FileCheck %s --check-prefix=AOT
+// relu([1, 2] [[1, 2, 3], [4, 5, 6]] + [-10, 0, 10]) = relu([-1, 12, 25])
+// AOT: 0 12 25
+
+func.func @linear_relu(%x: tensor<1x2xf32>, %w: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor<1x3xf32> {
+  %y = xf.linear %x, %w bias %b act relu : (tensor<1x2xf32>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}

@@ -1,0 +1,35 @@
+// RUN: xf-run %s -e layer_norm --check | FileCheck %s
+// RUN: xf-run %s -e layer_norm_no_bias_rank1 --check | FileCheck %s
+// RUN: xf-run %s -e layer_norm_seq1 --check | FileCheck %s
+// RUN: xf-run %s -e rms_norm_odd --check | FileCheck %s
+// RUN: xf-run %s -e layer_norm_offset --check | FileCheck %s
+// CHECK: max_rel_err={{.*}} ok
+// CHECK-NOT: FAILED
+
+func.func @layer_norm(%x: tensor<2x5x13xf32>, %g: tensor<13xf32>, %b: tensor<13xf32>) -> tensor<2x5x13xf32> {
+  %y = xf.layer_norm %x, %g, %b : (tensor<2x5x13xf32>, tensor<13xf32>, tensor<13xf32>) -> tensor<2x5x13xf32>
+  return %y : tensor<2x5x13xf32>
+}
+
+func.func @layer_norm_no_bias_rank1(%x: tensor<31xf32>, %g: tensor<31xf32>) -> tensor<31xf32> {
+  %y = xf.layer_norm %x, %g eps 1.0e-3 : (tensor<31xf32>, tensor<31xf32>) -> tensor<31xf32>
+  return %y : tensor<31xf32>
+}
+
+func.func @layer_norm_seq1(%x: tensor<1x1x768xf32>, %g: tensor<768xf32>, %b: tensor<768xf32>) -> tensor<1x1x768xf32> {
+  %y = xf.layer_norm %x, %g, %b : (tensor<1x1x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<1x1x768xf32>
+  return %y : tensor<1x1x768xf32>
+}
+
+func.func @rms_norm_odd(%x: tensor<3x7x9xf32>, %g: tensor<9xf32>) -> tensor<3x7x9xf32> {
+  %y = xf.rms_norm %x, %g eps 1.0e-5 : (tensor<3x7x9xf32>, tensor<9xf32>) -> tensor<3x7x9xf32>
+  return %y : tensor<3x7x9xf32>
+}
+
+// Rows with a large mean: the two-pass variance must not cancel.
+func.func @layer_norm_offset(%x: tensor<4x64xf32>, %g: tensor<64xf32>) -> tensor<4x64xf32> {
+  %c = arith.constant dense<100.0> : tensor<f32>
+  %s = xf.add %x, %c : (tensor<4x64xf32>, tensor<f32>) -> tensor<4x64xf32>
+  %y = xf.layer_norm %s, %g : (tensor<4x64xf32>, tensor<64xf32>) -> tensor<4x64xf32>
+  return %y : tensor<4x64xf32>
+}
