@@ -15,7 +15,8 @@ Value xf::buildFloatConstant(OpBuilder &b, Location loc, Type type,
                              double value) {
   if (auto vt = dyn_cast<VectorType>(type)) {
     auto scalar = b.getFloatAttr(vt.getElementType(), value);
-    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(vt, scalar));
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(vt, scalar));
   }
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
 }
@@ -27,16 +28,16 @@ Value xf::buildGelu(OpBuilder &b, Location loc, Value x,
   Value inner;
   if (approximation == GeluApproximation::tanh) {
     // tanh(sqrt(2/pi) * (x + 0.044715 x^3))
-    Value x3 = arith::MulFOp::create(
-        b, loc, arith::MulFOp::create(b, loc, x, x), x);
+    Value x3 =
+        arith::MulFOp::create(b, loc, arith::MulFOp::create(b, loc, x, x), x);
     Value poly = arith::AddFOp::create(
         b, loc, x, arith::MulFOp::create(b, loc, c(0.044715), x3));
     inner = math::TanhOp::create(
         b, loc, arith::MulFOp::create(b, loc, c(std::sqrt(2.0 / M_PI)), poly));
   } else {
     // erf(x / sqrt(2))
-    inner = math::ErfOp::create(
-        b, loc, arith::MulFOp::create(b, loc, x, c(M_SQRT1_2)));
+    inner = math::ErfOp::create(b, loc,
+                                arith::MulFOp::create(b, loc, x, c(M_SQRT1_2)));
   }
   Value half = arith::MulFOp::create(b, loc, c(0.5), x);
   return arith::MulFOp::create(b, loc, half,
@@ -58,8 +59,7 @@ Value xf::buildRelu(OpBuilder &b, Location loc, Value x) {
                                    buildFloatConstant(b, loc, x.getType(), 0));
 }
 
-Value xf::buildActivation(OpBuilder &b, Location loc, Activation act,
-                          Value x) {
+Value xf::buildActivation(OpBuilder &b, Location loc, Activation act, Value x) {
   switch (act) {
   case Activation::gelu:
     return buildGelu(b, loc, x, GeluApproximation::none);

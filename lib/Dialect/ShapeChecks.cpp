@@ -51,13 +51,12 @@ LogicalResult checks::checkSameElementType(const OpChecker &c,
 LogicalResult checks::checkVector(const OpChecker &c, StringRef what,
                                   ArrayRef<int64_t> shape, int64_t size) {
   if (shape.size() != 1 || dimsConflict(shape[0], size))
-    return c.fail("expects ", what, " of shape ", formatShape({size}),
-                  ", got ", formatShape(shape));
+    return c.fail("expects ", what, " of shape ", formatShape({size}), ", got ",
+                  formatShape(shape));
   return success();
 }
 
-FailureOr<int64_t> checks::checkLinearWeight(const OpChecker &c,
-                                             StringRef what,
+FailureOr<int64_t> checks::checkLinearWeight(const OpChecker &c, StringRef what,
                                              ArrayRef<int64_t> weight,
                                              int64_t inFeatures,
                                              WeightLayout layout) {
@@ -74,9 +73,10 @@ FailureOr<int64_t> checks::checkLinearWeight(const OpChecker &c,
   return n;
 }
 
-FailureOr<SmallVector<int64_t>>
-checks::broadcastShapes(const OpChecker &c, StringRef what,
-                        ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs) {
+FailureOr<SmallVector<int64_t>> checks::broadcastShapes(const OpChecker &c,
+                                                        StringRef what,
+                                                        ArrayRef<int64_t> lhs,
+                                                        ArrayRef<int64_t> rhs) {
   size_t rank = std::max(lhs.size(), rhs.size());
   SmallVector<int64_t> result(rank);
   for (size_t i = 0; i < rank; ++i) {
@@ -158,8 +158,8 @@ checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
   }
   int64_t sq = q[batchRank], skv = k[batchRank];
   if (dimsConflict(skv, v[batchRank]))
-    return c.fail("expects key and value of equal sequence length, got ",
-                  skv, " and ", v[batchRank]);
+    return c.fail("expects key and value of equal sequence length, got ", skv,
+                  " and ", v[batchRank]);
   skv = mergeDims(skv, v[batchRank]);
   FailureOr<int64_t> dq, dk, dv;
   if (failed(dq = headSize(c, "query", q.back(), cfg.numHeads)) ||
@@ -218,8 +218,7 @@ FailureOr<int64_t> checks::checkMlp(const OpChecker &c, const MlpShapes &mlp,
       checkLinearWeight(c, "down weight", mlp.down, *hidden, layout);
   if (failed(out))
     return failure();
-  if (mlp.downBias &&
-      failed(checkVector(c, "down bias", *mlp.downBias, *out)))
+  if (mlp.downBias && failed(checkVector(c, "down bias", *mlp.downBias, *out)))
     return failure();
   return out;
 }

@@ -11,8 +11,7 @@ using namespace mlir::xf;
 /// Whether `attr` is a float splat equal to `value`.
 static bool isSplatOf(Attribute attr, double value) {
   auto dense = dyn_cast_if_present<DenseElementsAttr>(attr);
-  if (!dense || !dense.isSplat() ||
-      !isa<FloatType>(dense.getElementType()))
+  if (!dense || !dense.isSplat() || !isa<FloatType>(dense.getElementType()))
     return false;
   return dense.getSplatValue<APFloat>().convertToDouble() == value;
 }
@@ -86,7 +85,8 @@ struct SimplifyAttentionConfig : OpRewritePattern<AttentionOp> {
     MaskKind kind = op.getMaskKind();
     bool redundantKv = op.getNumKvHeads() == op.getNumHeads();
     bool windowIsCausal = kind == MaskKind::sliding_window &&
-                          !ShapedType::isDynamic(skv) && static_cast<int64_t>(*op.getWindow()) >= skv;
+                          !ShapedType::isDynamic(skv) &&
+                          static_cast<int64_t>(*op.getWindow()) >= skv;
     bool causalIsNone = kind == MaskKind::causal && sq == 1;
     if (!redundantKv && !windowIsCausal && !causalIsNone)
       return failure();

@@ -13,13 +13,13 @@ LogicalResult MlpOp::inferReturnTypes(MLIRContext *,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &results) {
   OpChecker c(loc, getOperationName());
-  if (failed(checkSameElementType(
-          c, {adaptor.getInput().getType(), adaptor.getUpWeight().getType(),
-              typeOrNull(adaptor.getGateWeight()),
-              adaptor.getDownWeight().getType(),
-              typeOrNull(adaptor.getUpBias()),
-              typeOrNull(adaptor.getGateBias()),
-              typeOrNull(adaptor.getDownBias())})))
+  if (failed(checkSameElementType(c, {adaptor.getInput().getType(),
+                                      adaptor.getUpWeight().getType(),
+                                      typeOrNull(adaptor.getGateWeight()),
+                                      adaptor.getDownWeight().getType(),
+                                      typeOrNull(adaptor.getUpBias()),
+                                      typeOrNull(adaptor.getGateBias()),
+                                      typeOrNull(adaptor.getDownBias())})))
     return failure();
   ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
   if (x.empty())
@@ -27,7 +27,8 @@ LogicalResult MlpOp::inferReturnTypes(MLIRContext *,
   MlpShapes mlp{shapeOfValue(adaptor.getUpWeight()),
                 shapeOfValue(adaptor.getDownWeight()),
                 shapeOf(adaptor.getGateWeight()),
-                shapeOf(adaptor.getUpBias()), shapeOf(adaptor.getGateBias()),
+                shapeOf(adaptor.getUpBias()),
+                shapeOf(adaptor.getGateBias()),
                 shapeOf(adaptor.getDownBias())};
   FailureOr<int64_t> out =
       checkMlp(c, mlp, x.back(), adaptor.getWeightLayout());
@@ -54,9 +55,8 @@ static LogicalResult checkBlockAttention(const OpChecker &c,
       failed(kf = checkLinearWeight(c, "k weight",
                                     shapeOfValue(adaptor.getKWeight()), d,
                                     layout)) ||
-      failed(vf = checkLinearWeight(c, "v weight",
-                                    shapeOfValue(adaptor.getVWeight()), d,
-                                    layout)))
+      failed(vf = checkLinearWeight(
+                 c, "v weight", shapeOfValue(adaptor.getVWeight()), d, layout)))
     return failure();
   if ((adaptor.getQBias() &&
        failed(checkVector(c, "q bias", *shapeOf(adaptor.getQBias()), *qf))) ||
@@ -80,9 +80,8 @@ static LogicalResult checkBlockAttention(const OpChecker &c,
   if (failed(attn))
     return failure();
   if (std::optional<APFloat> theta = adaptor.getRopeTheta()) {
-    int64_t headDim = ShapedType::isDynamic(*qf)
-                          ? ShapedType::kDynamic
-                          : *qf / adaptor.getNumHeads();
+    int64_t headDim = ShapedType::isDynamic(*qf) ? ShapedType::kDynamic
+                                                 : *qf / adaptor.getNumHeads();
     if (failed(checkRope(c, headDim, adaptor.getRotaryDim(),
                          theta->convertToDouble())))
       return failure();
@@ -106,8 +105,8 @@ static LogicalResult checkBlockAttention(const OpChecker &c,
 static LogicalResult checkBlockNorm(const OpChecker &c, NormKind kind,
                                     StringRef which, Value weight, Value bias,
                                     int64_t d) {
-  if (failed(checkVector(c, (which + " weight").str(), shapeOfValue(weight),
-                         d)))
+  if (failed(
+          checkVector(c, (which + " weight").str(), shapeOfValue(weight), d)))
     return failure();
   if (!bias)
     return success();
@@ -144,7 +143,8 @@ LogicalResult BlockOp::inferReturnTypes(MLIRContext *,
   MlpShapes mlp{shapeOfValue(adaptor.getUpWeight()),
                 shapeOfValue(adaptor.getDownWeight()),
                 shapeOf(adaptor.getGateWeight()),
-                shapeOf(adaptor.getUpBias()), shapeOf(adaptor.getGateBias()),
+                shapeOf(adaptor.getUpBias()),
+                shapeOf(adaptor.getGateBias()),
                 shapeOf(adaptor.getDownBias())};
   FailureOr<int64_t> out =
       checkMlp(c, mlp, x.back(), adaptor.getWeightLayout());

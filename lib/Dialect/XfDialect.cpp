@@ -2,7 +2,6 @@
 
 #include "xf/Dialect/XfOps.h"
 
-
 using namespace mlir;
 using namespace mlir::xf;
 

@@ -79,10 +79,10 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
   OpChecker c(loc, getOperationName());
-  if (failed(checkSameElementType(
-          c, {adaptor.getInput().getType(), adaptor.getWeight().getType(),
-              typeOrNull(adaptor.getBias()),
-              typeOrNull(adaptor.getResidual())})))
+  if (failed(checkSameElementType(c, {adaptor.getInput().getType(),
+                                      adaptor.getWeight().getType(),
+                                      typeOrNull(adaptor.getBias()),
+                                      typeOrNull(adaptor.getResidual())})))
     return failure();
   ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
   if (x.empty())
@@ -128,10 +128,10 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
   int64_t kb = tb ? b[rb - 1] : b[rb - 2], n = tb ? b[rb - 2] : b[rb - 1];
   if (dimsConflict(ka, kb))
     return c.fail("contracts ", ka, " lhs columns with ", kb,
-                  " rhs rows (shapes ", formatShape(a), " and ",
-                  formatShape(b), ")");
-  FailureOr<SmallVector<int64_t>> batch = broadcastShapes(
-      c, "batch dimensions", a.drop_back(2), b.drop_back(2));
+                  " rhs rows (shapes ", formatShape(a), " and ", formatShape(b),
+                  ")");
+  FailureOr<SmallVector<int64_t>> batch =
+      broadcastShapes(c, "batch dimensions", a.drop_back(2), b.drop_back(2));
   if (failed(batch))
     return failure();
   batch->append({m, n});

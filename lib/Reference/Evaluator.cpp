@@ -58,8 +58,7 @@ xf::ref::MaskKind convert(xf::MaskKind k) {
 }
 
 /// Attention parameters shared by xf.attention and xf.block.
-template <typename OpTy>
-AttentionParams attentionParams(OpTy op) {
+template <typename OpTy> AttentionParams attentionParams(OpTy op) {
   AttentionParams p;
   p.numHeads = op.getNumHeads();
   p.numKvHeads = op.getNumKvHeads().value_or(op.getNumHeads());
@@ -127,9 +126,8 @@ FailureOr<RefValue> Evaluator::constant(arith::ConstantOp op) {
   return RefValue(std::move(t));
 }
 
-MlpWeights Evaluator::mlpWeights(Value up, Value gate, Value down,
-                                 Value upBias, Value gateBias,
-                                 Value downBias) {
+MlpWeights Evaluator::mlpWeights(Value up, Value gate, Value down, Value upBias,
+                                 Value gateBias, Value downBias) {
   return MlpWeights{opt(up),     opt(gate),     opt(down),
                     opt(upBias), opt(gateBias), opt(downBias)};
 }
@@ -154,7 +152,7 @@ Tensor Evaluator::block(xf::BlockOp op) {
   BlockParams p;
   p.attention = attentionParams(op);
   p.norm = op.getNormKind() == xf::NormKind::layer_norm ? NormKind::LayerNorm
-                                                         : NormKind::RmsNorm;
+                                                        : NormKind::RmsNorm;
   p.placement = op.getNormPlacement() == xf::NormPlacement::pre
                     ? NormPlacement::Pre
                     : NormPlacement::Post;
@@ -177,10 +175,9 @@ LogicalResult Evaluator::evaluate(Operation *op) {
             std::optional<xf::ref::Activation> act;
             if (std::optional<xf::Activation> a = o.getActivation())
               act = convert(*a);
-            return RefValue(linear(f(o.getInput()), f(o.getWeight()),
-                                   convert(o.getWeightLayout()),
-                                   opt(o.getBias()), act,
-                                   opt(o.getResidual())));
+            return RefValue(linear(
+                f(o.getInput()), f(o.getWeight()), convert(o.getWeightLayout()),
+                opt(o.getBias()), act, opt(o.getResidual())));
           })
           .Case([&](xf::MatmulOp o) -> FailureOr<RefValue> {
             return RefValue(matmul(f(o.getLhs()), f(o.getRhs()),
@@ -200,33 +197,34 @@ LogicalResult Evaluator::evaluate(Operation *op) {
           })
           .Case([&](xf::GeluOp o) -> FailureOr<RefValue> {
             bool tanh = o.getApproximate() == GeluApproximation::tanh;
-            return RefValue(activation(
-                f(o.getInput()),
-                tanh ? xf::ref::Activation::GeluTanh : xf::ref::Activation::Gelu));
+            return RefValue(
+                activation(f(o.getInput()), tanh ? xf::ref::Activation::GeluTanh
+                                                 : xf::ref::Activation::Gelu));
           })
           .Case([&](xf::SiluOp o) -> FailureOr<RefValue> {
-            return RefValue(activation(f(o.getInput()), xf::ref::Activation::Silu));
+            return RefValue(
+                activation(f(o.getInput()), xf::ref::Activation::Silu));
           })
           .Case([&](xf::ReluOp o) -> FailureOr<RefValue> {
-            return RefValue(activation(f(o.getInput()), xf::ref::Activation::Relu));
+            return RefValue(
+                activation(f(o.getInput()), xf::ref::Activation::Relu));
           })
           .Case([&](xf::SwigluOp o) -> FailureOr<RefValue> {
-            return RefValue(
-                gatedUnit(f(o.getGate()), f(o.getUp()), xf::ref::Activation::Silu));
+            return RefValue(gatedUnit(f(o.getGate()), f(o.getUp()),
+                                      xf::ref::Activation::Silu));
           })
           .Case([&](xf::GegluOp o) -> FailureOr<RefValue> {
             bool tanh = o.getApproximate() == GeluApproximation::tanh;
-            return RefValue(gatedUnit(
-                f(o.getGate()), f(o.getUp()),
-                tanh ? xf::ref::Activation::GeluTanh : xf::ref::Activation::Gelu));
+            return RefValue(gatedUnit(f(o.getGate()), f(o.getUp()),
+                                      tanh ? xf::ref::Activation::GeluTanh
+                                           : xf::ref::Activation::Gelu));
           })
           .Case([&](xf::RopeOp o) -> FailureOr<RefValue> {
             const IndexTensor *pos =
                 o.getPositions() ? &i(o.getPositions()) : nullptr;
-            return RefValue(rope(f(o.getInput()), pos, o.getHeadDim(),
-                                 o.getEffectiveRotaryDim(),
-                                 o.getTheta().convertToDouble(),
-                                 convert(o.getStyle())));
+            return RefValue(rope(
+                f(o.getInput()), pos, o.getHeadDim(), o.getEffectiveRotaryDim(),
+                o.getTheta().convertToDouble(), convert(o.getStyle())));
           })
           .Case([&](xf::EmbeddingOp o) -> FailureOr<RefValue> {
             return RefValue(embedding(f(o.getTable()), i(o.getIndices())));
@@ -243,12 +241,12 @@ LogicalResult Evaluator::evaluate(Operation *op) {
                                       attentionParams(o)));
           })
           .Case([&](xf::MlpOp o) -> FailureOr<RefValue> {
-            return RefValue(
-                mlp(f(o.getInput()),
-                    mlpWeights(o.getUpWeight(), o.getGateWeight(),
-                               o.getDownWeight(), o.getUpBias(),
-                               o.getGateBias(), o.getDownBias()),
-                    convert(o.getActivation()), convert(o.getWeightLayout())));
+            return RefValue(mlp(f(o.getInput()),
+                                mlpWeights(o.getUpWeight(), o.getGateWeight(),
+                                           o.getDownWeight(), o.getUpBias(),
+                                           o.getGateBias(), o.getDownBias()),
+                                convert(o.getActivation()),
+                                convert(o.getWeightLayout())));
           })
           .Case([&](xf::BlockOp o) -> FailureOr<RefValue> {
             return RefValue(block(o));
@@ -287,7 +285,7 @@ LogicalResult Evaluator::run(func::FuncOp func,
 
 FailureOr<std::vector<Tensor>>
 mlir::xf::ref::evaluate(func::FuncOp func,
-                  ArrayRef<mlir::xf::runtime::HostTensor> inputs) {
+                        ArrayRef<mlir::xf::runtime::HostTensor> inputs) {
   std::vector<Tensor> results;
   if (failed(Evaluator().run(func, inputs, results)))
     return failure();

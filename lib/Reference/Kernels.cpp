@@ -274,8 +274,8 @@ int64_t Tensor::dim(int64_t i) const {
 //===----------------------------------------------------------------------===//
 
 Tensor mlir::xf::ref::linear(const Tensor &x, const Tensor &w, Layout layout,
-                       const Tensor *bias, std::optional<Activation> act,
-                       const Tensor *residual) {
+                             const Tensor *bias, std::optional<Activation> act,
+                             const Tensor *residual) {
   requireData("linear", {&x, &w, bias, residual});
   require(x.rank() >= 1 && w.rank() == 2, "linear",
           "expects x of rank >= 1 and a 2-D weight", {&x.shape, &w.shape});
@@ -304,7 +304,7 @@ Tensor mlir::xf::ref::linear(const Tensor &x, const Tensor &w, Layout layout,
 }
 
 Tensor mlir::xf::ref::matmul(const Tensor &a, const Tensor &b, bool transposeA,
-                       bool transposeB) {
+                             bool transposeB) {
   requireData("matmul", {&a, &b});
   require(a.rank() >= 2 && b.rank() >= 2, "matmul",
           "expects operands of rank >= 2", {&a.shape, &b.shape});
@@ -332,11 +332,12 @@ Tensor mlir::xf::ref::matmul(const Tensor &a, const Tensor &b, bool transposeA,
 }
 
 Tensor mlir::xf::ref::layerNorm(const Tensor &x, const Tensor &weight,
-                          const Tensor *bias, double eps) {
+                                const Tensor *bias, double eps) {
   return normalizeRows(x, weight, bias, eps, /*center=*/true, "layerNorm");
 }
 
-Tensor mlir::xf::ref::rmsNorm(const Tensor &x, const Tensor &weight, double eps) {
+Tensor mlir::xf::ref::rmsNorm(const Tensor &x, const Tensor &weight,
+                              double eps) {
   return normalizeRows(x, weight, nullptr, eps, /*center=*/false, "rmsNorm");
 }
 
@@ -362,7 +363,7 @@ Tensor mlir::xf::ref::activation(const Tensor &x, Activation act) {
 }
 
 Tensor mlir::xf::ref::gatedUnit(const Tensor &gate, const Tensor &up,
-                          Activation act) {
+                                Activation act) {
   requireData("gatedUnit", {&gate, &up});
   require(gate.shape == up.shape, "gatedUnit",
           "expects gate and up of the same shape", {&gate.shape, &up.shape});
@@ -373,8 +374,8 @@ Tensor mlir::xf::ref::gatedUnit(const Tensor &gate, const Tensor &up,
 }
 
 Tensor mlir::xf::ref::rope(const Tensor &x, const IndexTensor *positions,
-                     int64_t headDim, int64_t rotaryDim, double theta,
-                     RopeStyle style) {
+                           int64_t headDim, int64_t rotaryDim, double theta,
+                           RopeStyle style) {
   requireData("rope", {&x});
   require(x.rank() >= 2, "rope", "expects [..., S, H * head_dim]", {&x.shape});
   int64_t s = x.dim(-2), features = x.dim(-1);
@@ -447,8 +448,9 @@ Tensor mlir::xf::ref::mul(const Tensor &a, const Tensor &b) {
 // Attention and composite ops
 //===----------------------------------------------------------------------===//
 
-Tensor mlir::xf::ref::attention(const Tensor &q, const Tensor &k, const Tensor &v,
-                          const Tensor *mask, const AttentionParams &params) {
+Tensor mlir::xf::ref::attention(const Tensor &q, const Tensor &k,
+                                const Tensor &v, const Tensor *mask,
+                                const AttentionParams &params) {
   const char *kernel = "attention";
   requireData(kernel, {&q, &k, &v, mask});
   int64_t heads = params.numHeads, kvHeads = params.numKvHeads;
@@ -534,7 +536,7 @@ Tensor mlir::xf::ref::attention(const Tensor &q, const Tensor &k, const Tensor &
 }
 
 Tensor mlir::xf::ref::mlp(const Tensor &x, const MlpWeights &w, Activation act,
-                    Layout layout) {
+                          Layout layout) {
   require(w.up && w.down, "mlp", "expects up and down weights");
   require(w.gate || !w.gateBias, "mlp", "has a gate bias but no gate");
   Tensor hidden = w.gate ? gatedUnit(linear(x, *w.gate, layout, w.gateBias),
@@ -544,7 +546,7 @@ Tensor mlir::xf::ref::mlp(const Tensor &x, const MlpWeights &w, Activation act,
 }
 
 Tensor mlir::xf::ref::block(const Tensor &x, const BlockWeights &w,
-                      const BlockParams &p) {
+                            const BlockParams &p) {
   require(w.norm1Weight && w.norm2Weight && w.q && w.k && w.v && w.o, "block",
           "expects norm and attention weights");
   require(p.norm == NormKind::LayerNorm || (!w.norm1Bias && !w.norm2Bias),

@@ -19,8 +19,8 @@ static double numElements(ArrayRef<int64_t> shape) {
 
 /// FLOPs of x W for x with `rows` rows and a weight in `layout`.
 static double linearFlops(double rows, Value weight) {
-  return 2.0 * rows * numElements(
-                          cast<RankedTensorType>(weight.getType()).getShape());
+  return 2.0 * rows *
+         numElements(cast<RankedTensorType>(weight.getType()).getShape());
 }
 
 /// Query/key pairs that survive the structural mask, over all heads' rows.
@@ -43,8 +43,8 @@ static double attendedPairs(int64_t sq, int64_t skv, xfd::MaskKind kind,
 /// Attention over queries `q = [..., Sq, H * Dh]` and `skv` keys: 2 (Dh +
 /// Dv) FLOPs per attended pair and head.
 static double attentionFlops(ArrayRef<int64_t> q, int64_t skv,
-                             int64_t vFeatures, int64_t heads,
-                             int64_t kvHeads, xfd::MaskKind kind,
+                             int64_t vFeatures, int64_t heads, int64_t kvHeads,
+                             xfd::MaskKind kind,
                              std::optional<uint64_t> window) {
   double pairs = attendedPairs(q[q.size() - 2], skv, kind, window.value_or(0));
   double dh = static_cast<double>(q.back()) / heads;
@@ -99,11 +99,11 @@ double mlir::xf::runtime::countFlops(func::FuncOp func) {
               };
               SmallVector<int64_t> q(x.drop_back());
               q.push_back(features(o.getQWeight()));
-              return f + attentionFlops(
-                             q, x[x.size() - 2], features(o.getVWeight()),
-                             o.getNumHeads(),
-                             o.getNumKvHeads().value_or(o.getNumHeads()),
-                             o.getMaskKind(), o.getWindow());
+              return f +
+                     attentionFlops(q, x[x.size() - 2],
+                                    features(o.getVWeight()), o.getNumHeads(),
+                                    o.getNumKvHeads().value_or(o.getNumHeads()),
+                                    o.getMaskKind(), o.getWindow());
             })
             .Default([](Operation *) { return 0.0; });
   });

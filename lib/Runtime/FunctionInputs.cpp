@@ -47,10 +47,9 @@ static std::optional<ArgInfo> roleOfUse(OpOperand &use) {
       .Case([&](xfd::MlpOp o) -> std::optional<ArgInfo> {
         if (v == o.getUpBias() || v == o.getGateBias() || v == o.getDownBias())
           return bias;
-        return weightRole(use, o,
-                          {o.getUpWeight(), o.getGateWeight(),
-                           o.getDownWeight()},
-                          {}, o.getWeightLayout());
+        return weightRole(
+            use, o, {o.getUpWeight(), o.getGateWeight(), o.getDownWeight()}, {},
+            o.getWeightLayout());
       })
       .Case([&](xfd::BlockOp o) -> std::optional<ArgInfo> {
         if (v == o.getMask() || v == o.getInput())
@@ -90,12 +89,12 @@ ArgInfo mlir::xf::runtime::classifyArgument(BlockArgument arg) {
 }
 
 HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
-                                    const ArgInfo &info, uint64_t seed,
-                                    unsigned argIndex) {
+                                          const ArgInfo &info, uint64_t seed,
+                                          unsigned argIndex) {
   std::optional<DType> dtype = dtypeOf(type.getElementType());
-  HostTensor t(dtype.value_or(DType::F32),
-               std::vector<int64_t>(type.getShape().begin(),
-                                    type.getShape().end()));
+  HostTensor t(
+      dtype.value_or(DType::F32),
+      std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
   // One stream per argument, so that an argument's values do not depend on
   // the arguments before it.
   std::mt19937_64 rng(seed * 1000003 + argIndex);
@@ -115,8 +114,8 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
   };
   switch (info.role) {
   case ArgRole::TokenIds: {
-    std::uniform_int_distribution<int64_t> id(0, std::max<int64_t>(
-                                                     info.vocab - 1, 0));
+    std::uniform_int_distribution<int64_t> id(
+        0, std::max<int64_t>(info.vocab - 1, 0));
     for (int64_t k = 0; k < n; ++k)
       setInt(k, id(rng));
     return t;
@@ -140,8 +139,8 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
   }
   double scale = 1.0, offset = 0.0;
   if (info.role == ArgRole::Weight)
-    scale = 1.0 / std::sqrt(static_cast<double>(std::max<int64_t>(
-                      info.fanIn, 1)));
+    scale =
+        1.0 / std::sqrt(static_cast<double>(std::max<int64_t>(info.fanIn, 1)));
   else if (info.role == ArgRole::NormWeight)
     scale = 0.1, offset = 1.0;
   else if (info.role == ArgRole::Bias)
@@ -152,7 +151,7 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
 }
 
 LogicalResult mlir::xf::runtime::specializeShapes(func::FuncOp func,
-                                            ArrayRef<HostTensor> inputs) {
+                                                  ArrayRef<HostTensor> inputs) {
   Block &body = func.getBody().front();
   SmallVector<Type> argTypes;
   for (auto [arg, input] : llvm::zip(body.getArguments(), inputs)) {
@@ -174,10 +173,10 @@ LogicalResult mlir::xf::runtime::specializeShapes(func::FuncOp func,
       continue;
     }
     SmallVector<Type> inferred;
-    if (failed(infer.inferReturnTypes(
-            op.getContext(), op.getLoc(), op.getOperands(),
-            op.getAttrDictionary(), op.getPropertiesStorage(),
-            op.getRegions(), inferred)))
+    if (failed(infer.inferReturnTypes(op.getContext(), op.getLoc(),
+                                      op.getOperands(), op.getAttrDictionary(),
+                                      op.getPropertiesStorage(),
+                                      op.getRegions(), inferred)))
       return failure();
     for (auto [result, type] : llvm::zip(op.getResults(), inferred))
       result.setType(type);

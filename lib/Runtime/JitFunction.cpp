@@ -14,13 +14,11 @@
 using namespace mlir::xf::runtime;
 
 static double secondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                       start)
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
 }
 
-llvm::Expected<std::unique_ptr<JitFunction>>
-JitFunction::compile(
+llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
     mlir::ModuleOp module, llvm::StringRef name,
     const mlir::xf::CpuPipelineOptions &options,
     llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)> configure) {

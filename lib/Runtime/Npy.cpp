@@ -112,9 +112,8 @@ llvm::Expected<HostTensor> mlir::xf::runtime::readNpy(StringRef path) {
   std::optional<StringRef> shapeText = headerValue(header, "shape");
   if (!descr || !order || !shapeText)
     return npyError(path, "malformed header '" + header.trim() + "'");
-  StringRef d = descr->drop_front().take_until([](char c) {
-    return c == '\'' || c == '"';
-  });
+  StringRef d = descr->drop_front().take_until(
+      [](char c) { return c == '\'' || c == '"'; });
   std::optional<DType> dtype = parseDescr(d);
   if (!dtype)
     return npyError(path, "unsupported dtype '" + d +
@@ -132,21 +131,21 @@ llvm::Expected<HostTensor> mlir::xf::runtime::readNpy(StringRef path) {
   uint64_t expected = dtypeSize(*dtype);
   bool overflow = false;
   for (int64_t d : *shape)
-    overflow |= __builtin_mul_overflow(expected, static_cast<uint64_t>(d),
-                                       &expected);
+    overflow |=
+        __builtin_mul_overflow(expected, static_cast<uint64_t>(d), &expected);
   if (overflow || expected > data.size())
-    return npyError(path, "truncated data: the header's shape " +
-                              shapeText->take_until([](char c) {
-                                return c == ')';
-                              }) +
-                              ") needs more than the " +
-                              llvm::Twine(data.size()) + " bytes present");
+    return npyError(path,
+                    "truncated data: the header's shape " +
+                        shapeText->take_until([](char c) { return c == ')'; }) +
+                        ") needs more than the " + llvm::Twine(data.size()) +
+                        " bytes present");
   HostTensor tensor(*dtype, *shape);
   std::memcpy(tensor.data(), data.data(), tensor.numBytes());
   return tensor;
 }
 
-llvm::Error mlir::xf::runtime::writeNpy(StringRef path, const HostTensor &tensor) {
+llvm::Error mlir::xf::runtime::writeNpy(StringRef path,
+                                        const HostTensor &tensor) {
   std::string header;
   llvm::raw_string_ostream os(header);
   os << "{'descr': '" << descrOf(tensor.dtype())

@@ -23,8 +23,8 @@ struct PrimitiveBuilder {
   WeightLayout layout;
 
   Value linear(Value x, Value w, Value bias = {}) {
-    return LinearOp::create(b, loc, x, w, bias, /*residual=*/Value(),
-                            layout, /*activation=*/nullptr);
+    return LinearOp::create(b, loc, x, w, bias, /*residual=*/Value(), layout,
+                            /*activation=*/nullptr);
   }
 
   Value activation(Activation act, Value x) {
@@ -75,10 +75,10 @@ struct ExpandMlp : OpRewritePattern<MlpOp> {
   LogicalResult matchAndRewrite(MlpOp op,
                                 PatternRewriter &rewriter) const override {
     PrimitiveBuilder pb{rewriter, op.getLoc(), op.getWeightLayout()};
-    rewriter.replaceOp(
-        op, pb.mlp(op.getInput(), op.getActivation(), op.getUpWeight(),
-                   op.getGateWeight(), op.getDownWeight(), op.getUpBias(),
-                   op.getGateBias(), op.getDownBias()));
+    rewriter.replaceOp(op, pb.mlp(op.getInput(), op.getActivation(),
+                                  op.getUpWeight(), op.getGateWeight(),
+                                  op.getDownWeight(), op.getUpBias(),
+                                  op.getGateBias(), op.getDownBias()));
     return success();
   }
 };
@@ -112,26 +112,26 @@ struct ExpandBlock : OpRewritePattern<BlockOp> {
         q = rope(q);
         k = rope(k);
       }
-      Value a = AttentionOp::create(
-          rewriter, loc, q, k, v, op.getMask(), op.getNumHeadsAttr(),
-          op.getNumKvHeadsAttr(), op.getScaleAttr(), op.getMaskKindAttr(),
-          op.getWindowAttr());
+      Value a = AttentionOp::create(rewriter, loc, q, k, v, op.getMask(),
+                                    op.getNumHeadsAttr(),
+                                    op.getNumKvHeadsAttr(), op.getScaleAttr(),
+                                    op.getMaskKindAttr(), op.getWindowAttr());
       return pb.linear(a, op.getOWeight(), op.getOBias());
     };
     auto mlp = [&](Value x) -> Value {
-      return pb.mlp(x, op.getActivation(), op.getUpWeight(),
-                    op.getGateWeight(), op.getDownWeight(), op.getUpBias(),
-                    op.getGateBias(), op.getDownBias());
+      return pb.mlp(x, op.getActivation(), op.getUpWeight(), op.getGateWeight(),
+                    op.getDownWeight(), op.getUpBias(), op.getGateBias(),
+                    op.getDownBias());
     };
 
     Value x = op.getInput(), y;
     if (op.getNormPlacement() == NormPlacement::pre) {
-      Value h = pb.add(
-          x, attention(norm(x, op.getNorm1Weight(), op.getNorm1Bias())));
+      Value h =
+          pb.add(x, attention(norm(x, op.getNorm1Weight(), op.getNorm1Bias())));
       y = pb.add(h, mlp(norm(h, op.getNorm2Weight(), op.getNorm2Bias())));
     } else {
-      Value h = norm(pb.add(x, attention(x)), op.getNorm1Weight(),
-                     op.getNorm1Bias());
+      Value h =
+          norm(pb.add(x, attention(x)), op.getNorm1Weight(), op.getNorm1Bias());
       y = norm(pb.add(h, mlp(h)), op.getNorm2Weight(), op.getNorm2Bias());
     }
     rewriter.replaceOp(op, y);
@@ -139,8 +139,7 @@ struct ExpandBlock : OpRewritePattern<BlockOp> {
   }
 };
 
-struct XfExpandBlocksPass
-    : xf::impl::XfExpandBlocksBase<XfExpandBlocksPass> {
+struct XfExpandBlocksPass : xf::impl::XfExpandBlocksBase<XfExpandBlocksPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateExpandCompositePatterns(patterns);

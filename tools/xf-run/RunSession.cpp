@@ -89,9 +89,8 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp func,
   std::vector<HostTensor> result;
   if (files.size() != func.getNumArguments()) {
     fail(BadInput, "@" + func.getSymName() + " takes " +
-                       llvm::Twine(func.getNumArguments()) +
-                       " arguments but " + llvm::Twine(files.size()) +
-                       " --input files were given");
+                       llvm::Twine(func.getNumArguments()) + " arguments but " +
+                       llvm::Twine(files.size()) + " --input files were given");
     return failure();
   }
   for (auto [i, file] : llvm::enumerate(files)) {
@@ -102,8 +101,8 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp func,
     }
     auto type = cast<RankedTensorType>(func.getArgumentTypes()[i]);
     DType want = *dtypeOf(type.getElementType());
-    std::string where = llvm::formatv("{0}: argument #{1} of @{2} is {3}",
-                                      file, i, func.getSymName(), type);
+    std::string where = llvm::formatv("{0}: argument #{1} of @{2} is {3}", file,
+                                      i, func.getSymName(), type);
     if (t->dtype() != want) {
       fail(BadInput, where + ", but the file holds " + dtypeName(t->dtype()));
       return failure();
@@ -207,8 +206,7 @@ void printSummary(unsigned index, const HostTensor &t) {
 /// function's shapes or ops never stop the entry from compiling.
 void keepOnlyEntry(ModuleOp module, StringRef entry) {
   for (auto f : llvm::make_early_inc_range(module.getOps<func::FuncOp>()))
-    if (f.getSymName() != entry &&
-        SymbolTable::symbolKnownUseEmpty(f, module))
+    if (f.getSymName() != entry && SymbolTable::symbolKnownUseEmpty(f, module))
       f.erase();
 }
 
@@ -228,8 +226,7 @@ int xf::tools::runSession(const RunConfig &config) {
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
   sourceMgr->AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr,
-                                                           &context);
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return BadInput;
 
@@ -270,14 +267,14 @@ int xf::tools::runSession(const RunConfig &config) {
   SmallVector<Type> resultTypes(func.getResultTypes());
   std::string name = func.getSymName().str();
 
-  auto options = mlir::xf::CpuPipelineOptions::createFromString(
-      config.pipelineOptions);
+  auto options =
+      mlir::xf::CpuPipelineOptions::createFromString(config.pipelineOptions);
   if (!options)
     return fail(BadInput, "invalid --pipeline-options");
   OwningOpRef<ModuleOp> compiled = module->clone();
   keepOnlyEntry(*compiled, name);
-  auto jit = JitFunction::compile(
-      *compiled, name, *options, [](PassManager &pm) {
+  auto jit =
+      JitFunction::compile(*compiled, name, *options, [](PassManager &pm) {
         return applyPassManagerCLOptions(pm);
       });
   if (!jit)
@@ -293,9 +290,9 @@ int xf::tools::runSession(const RunConfig &config) {
     buffers.push_back(t.data());
   for (Type t : resultTypes) {
     auto type = cast<RankedTensorType>(t);
-    outputs.emplace_back(*dtypeOf(type.getElementType()),
-                         std::vector<int64_t>(type.getShape().begin(),
-                                              type.getShape().end()));
+    outputs.emplace_back(
+        *dtypeOf(type.getElementType()),
+        std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
     buffers.push_back(outputs.back().data());
   }
   (*jit)->call(buffers);

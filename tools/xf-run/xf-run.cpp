@@ -30,12 +30,12 @@ static cl::opt<uint64_t> seed("seed",
                               cl::desc("Seed of the random inputs (default 0)"),
                               cl::init(0));
 static cl::list<std::string>
-    inputs("input", cl::desc("An argument's value as .npy, in order; give "
-                             "one per argument or none"),
+    inputs("input",
+           cl::desc("An argument's value as .npy, in order; give "
+                    "one per argument or none"),
            cl::value_desc("file.npy"));
-static cl::opt<bool> check("check",
-                           cl::desc("Compare every result with the "
-                                    "reference evaluator"));
+static cl::opt<bool> check("check", cl::desc("Compare every result with the "
+                                             "reference evaluator"));
 static cl::opt<double>
     tolerance("tolerance",
               cl::desc("Largest max_rel_err --check accepts (default 1e-4)"),

@@ -55,9 +55,8 @@ static LogicalResult xfToLLVMIR(Operation *op, llvm::raw_ostream &os) {
 int main(int argc, char **argv) {
   registerAllTranslations();
   TranslateFromMLIRRegistration xfToLLVM(
-      "xf-to-llvmir",
-      "Compile with xf-cpu-pipeline and translate to LLVM IR", xfToLLVMIR,
-      [](DialectRegistry &registry) {
+      "xf-to-llvmir", "Compile with xf-cpu-pipeline and translate to LLVM IR",
+      xfToLLVMIR, [](DialectRegistry &registry) {
         registerAllDialects(registry);
         registerAllExtensions(registry);
         registerAllToLLVMIRTranslations(registry);

@@ -19,8 +19,7 @@ bool areCompatibleTensorTypes(TypeRange inferred, TypeRange declared);
 
 /// Verifies an xf op by running its type inference (which validates operands
 /// and attributes) and comparing the result types with the inferred ones.
-template <typename OpTy>
-LogicalResult verifyInferredTypes(OpTy op) {
+template <typename OpTy> LogicalResult verifyInferredTypes(OpTy op) {
   SmallVector<Type> inferred;
   if (failed(OpTy::inferReturnTypes(op.getContext(), op.getLoc(),
                                     typename OpTy::Adaptor(op), inferred)))

@@ -85,8 +85,7 @@ struct MlpWeights {
   const Tensor *up = nullptr, *gate = nullptr, *down = nullptr;
   const Tensor *upBias = nullptr, *gateBias = nullptr, *downBias = nullptr;
 };
-Tensor mlp(const Tensor &x, const MlpWeights &w, Activation act,
-           Layout layout);
+Tensor mlp(const Tensor &x, const MlpWeights &w, Activation act, Layout layout);
 
 struct BlockWeights {
   const Tensor *norm1Weight = nullptr, *norm1Bias = nullptr;

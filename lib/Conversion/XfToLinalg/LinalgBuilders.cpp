@@ -5,8 +5,8 @@
 #include "xf/Conversion/Activations.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
 #include <limits>
@@ -45,9 +45,9 @@ AffineMap lowering::broadcastMap(MLIRContext *ctx, ArrayRef<int64_t> operand,
   return AffineMap::get(result.size(), 0, exprs, ctx);
 }
 
-SmallVector<OpFoldResult> lowering::broadcastSizes(
-    OpBuilder &b, Location loc, ValueRange operands,
-    ArrayRef<int64_t> resultShape) {
+SmallVector<OpFoldResult>
+lowering::broadcastSizes(OpBuilder &b, Location loc, ValueRange operands,
+                         ArrayRef<int64_t> resultShape) {
   SmallVector<OpFoldResult> sizes;
   for (auto [i, size] : llvm::enumerate(resultShape)) {
     if (!ShapedType::isDynamic(size)) {
@@ -57,7 +57,8 @@ SmallVector<OpFoldResult> lowering::broadcastSizes(
     // A dynamic result size comes from an operand whose size there is not 1.
     for (Value v : operands) {
       auto t = cast<RankedTensorType>(v.getType());
-      int64_t dim = static_cast<int64_t>(i) - (static_cast<int64_t>(resultShape.size()) - t.getRank());
+      int64_t dim = static_cast<int64_t>(i) -
+                    (static_cast<int64_t>(resultShape.size()) - t.getRank());
       if (dim >= 0 && t.getDimSize(dim) != 1) {
         sizes.push_back(tensor::getMixedSize(b, loc, v, dim));
         break;
@@ -74,9 +75,9 @@ Value lowering::buildElementwise(OpBuilder &b, Location loc,
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value v : operands)
-    maps.push_back(broadcastMap(
-        ctx, cast<RankedTensorType>(v.getType()).getShape(),
-        resultType.getShape()));
+    maps.push_back(broadcastMap(ctx,
+                                cast<RankedTensorType>(v.getType()).getShape(),
+                                resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
@@ -138,8 +139,8 @@ static Value mapWithReduced(OpBuilder &b, Location loc, Value input,
                                  b.getMultiDimIdentityMap(rank)};
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
-  Value init = emptyTensor(b, loc, sizesOf(b, loc, input),
-                           type.getElementType());
+  Value init =
+      emptyTensor(b, loc, sizesOf(b, loc, input), type.getElementType());
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{type}, ValueRange{input, reduced}, ValueRange{init},
       maps, iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
@@ -162,13 +163,13 @@ Value lowering::buildSoftmax(OpBuilder &b, Location loc, Value input,
   Value exps = mapWithReduced(
       b, loc, input, max, axis,
       [&](OpBuilder &nb, Location nloc, ValueRange e) -> Value {
-        Value isEmpty = arith::CmpFOp::create(
-            nb, nloc, arith::CmpFPredicate::OEQ, e[1],
-            buildFloatConstant(nb, nloc, elt, negInf));
+        Value isEmpty =
+            arith::CmpFOp::create(nb, nloc, arith::CmpFPredicate::OEQ, e[1],
+                                  buildFloatConstant(nb, nloc, elt, negInf));
         Value shift = arith::SelectOp::create(
             nb, nloc, isEmpty, buildFloatConstant(nb, nloc, elt, 0.0), e[1]);
-        return math::ExpOp::create(nb, nloc,
-                                   arith::SubFOp::create(nb, nloc, e[0], shift));
+        return math::ExpOp::create(
+            nb, nloc, arith::SubFOp::create(nb, nloc, e[0], shift));
       });
   Value sum = buildReduction(
       b, loc, exps, axis, 0.0,

@@ -49,10 +49,9 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
 
 /// Reduces `input` along `axis` with `combine(element, accumulator)` starting
 /// from `init`; the result drops that axis.
-Value buildReduction(OpBuilder &b, Location loc, Value input, int64_t axis,
-                     double init,
-                     function_ref<Value(OpBuilder &, Location, Value, Value)>
-                         combine);
+Value buildReduction(
+    OpBuilder &b, Location loc, Value input, int64_t axis, double init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
 
 /// Softmax along `axis`, giving zeros (not NaN) where a slice is all -inf.
 Value buildSoftmax(OpBuilder &b, Location loc, Value input, int64_t axis);

@@ -25,13 +25,11 @@ static Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
   SmallVector<IteratorType> iterators(numDims, IteratorType::parallel);
   iterators.back() = IteratorType::reduction;
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
-      ValueRange{init}, maps, iterators,
-      [](OpBuilder &nb, Location l, ValueRange args) {
+      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+      maps, iterators, [](OpBuilder &nb, Location l, ValueRange args) {
         Value p = arith::MulFOp::create(nb, l, args[0], args[1]);
-        linalg::YieldOp::create(nb, l,
-                                arith::AddFOp::create(nb, l, args[2], p)
-                                    .getResult());
+        linalg::YieldOp::create(
+            nb, l, arith::AddFOp::create(nb, l, args[2], p).getResult());
       });
   return generic.getResult(0);
 }
@@ -64,10 +62,9 @@ struct LowerLinear : OpConversionPattern<LinearOp> {
     sizes.back() = tensor::getMixedSize(rewriter, loc, w, kn ? 1 : 0);
     Value init;
     if (Value bias = adaptor.getBias())
-      init = buildElementwise(rewriter, loc, type, sizes, ValueRange{bias},
-                              [](OpBuilder &, Location, ValueRange e) {
-                                return e[0];
-                              });
+      init = buildElementwise(
+          rewriter, loc, type, sizes, ValueRange{bias},
+          [](OpBuilder &, Location, ValueRange e) { return e[0]; });
     else
       init = filledTensor(rewriter, loc, sizes, type.getElementType(), 0.0);
 
@@ -82,9 +79,9 @@ struct LowerLinear : OpConversionPattern<LinearOp> {
     outExprs.push_back(n);
     SmallVector<AffineMap> maps = {
         AffineMap::get(rank + 1, 0, xExprs, ctx),
-        AffineMap::get(rank + 1, 0, kn ? ArrayRef<AffineExpr>{k, n}
-                                       : ArrayRef<AffineExpr>{n, k},
-                       ctx),
+        AffineMap::get(
+            rank + 1, 0,
+            kn ? ArrayRef<AffineExpr>{k, n} : ArrayRef<AffineExpr>{n, k}, ctx),
         AffineMap::get(rank + 1, 0, outExprs, ctx)};
     Value y = buildContraction(rewriter, loc, x, w, init, maps);
 
@@ -228,8 +225,8 @@ struct LowerAttention : OpConversionPattern<AttentionOp> {
     SmallVector<OpFoldResult> kSizes = sizesOf(rewriter, loc, k);
     SmallVector<OpFoldResult> scoreSizes(qSizes.begin(),
                                          qSizes.begin() + batchRank);
-    scoreSizes.append({rewriter.getIndexAttr(heads), qSizes[batchRank],
-                       kSizes[batchRank]});
+    scoreSizes.append(
+        {rewriter.getIndexAttr(heads), qSizes[batchRank], kSizes[batchRank]});
     Value scores = buildContraction(
         rewriter, loc, qh, kh, filledTensor(rewriter, loc, scoreSizes, elt, 0),
         {AffineMap::get(nd, 0, withBatch({i, h, d}), ctx),
@@ -243,14 +240,14 @@ struct LowerAttention : OpConversionPattern<AttentionOp> {
       operands.push_back(mask);
     MaskKind kind = op.getMaskKind();
     int64_t window = op.getWindow().value_or(0);
-    Value offset = arith::SubIOp::create(
-        rewriter, loc, dimValue(rewriter, loc, k, batchRank),
-        dimValue(rewriter, loc, q, batchRank));
+    Value offset = arith::SubIOp::create(rewriter, loc,
+                                         dimValue(rewriter, loc, k, batchRank),
+                                         dimValue(rewriter, loc, q, batchRank));
     Value masked = buildElementwise(
         rewriter, loc, scoreType, scoreSizes, operands,
         [&](OpBuilder &b, Location l, ValueRange e) -> Value {
-          Value s = arith::MulFOp::create(
-              b, l, e[0], buildFloatConstant(b, l, elt, scale));
+          Value s = arith::MulFOp::create(b, l, e[0],
+                                          buildFloatConstant(b, l, elt, scale));
           if (e.size() > 1)
             s = arith::AddFOp::create(b, l, s, e[1]);
           if (kind == MaskKind::none)
@@ -258,8 +255,8 @@ struct LowerAttention : OpConversionPattern<AttentionOp> {
           Value row = linalg::IndexOp::create(b, l, batchRank + 1);
           Value col = linalg::IndexOp::create(b, l, batchRank + 2);
           Value diag = arith::AddIOp::create(b, l, row, offset);
-          Value keep = arith::CmpIOp::create(b, l, arith::CmpIPredicate::sle,
-                                             col, diag);
+          Value keep =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sle, col, diag);
           if (kind == MaskKind::sliding_window) {
             Value lo = arith::SubIOp::create(
                 b, l, diag, arith::ConstantIndexOp::create(b, l, window));
@@ -301,6 +298,5 @@ struct LowerAttention : OpConversionPattern<AttentionOp> {
 } // namespace
 
 void xf::lowering::populateContractionPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerLinear, LowerMatmul, LowerAttention>(
-      patterns.getContext());
+  patterns.add<LowerLinear, LowerMatmul, LowerAttention>(patterns.getContext());
 }

@@ -29,11 +29,11 @@ struct ElementwisePattern : OpConversionPattern<OpTy> {
     ValueRange operands = adaptor.getOperands();
     SmallVector<OpFoldResult> sizes =
         broadcastSizes(rewriter, loc, operands, type.getShape());
-    Value result = buildElementwise(
-        rewriter, loc, type, sizes, operands,
-        [&](OpBuilder &b, Location l, ValueRange e) {
-          return Derived::compute(op, b, l, e);
-        });
+    Value result =
+        buildElementwise(rewriter, loc, type, sizes, operands,
+                         [&](OpBuilder &b, Location l, ValueRange e) {
+                           return Derived::compute(op, b, l, e);
+                         });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -104,17 +104,17 @@ struct LowerEmbedding : OpConversionPattern<EmbeddingOp> {
     SmallVector<OpFoldResult> sizes = sizesOf(rewriter, loc, ids);
     sizes.push_back(tensor::getMixedSize(rewriter, loc, table, 1));
     Value init = emptyTensor(rewriter, loc, sizes, type.getElementType());
-    Value last = arith::SubIOp::create(
-        rewriter, loc, dimValue(rewriter, loc, table, 0),
-        arith::ConstantIndexOp::create(rewriter, loc, 1));
+    Value last =
+        arith::SubIOp::create(rewriter, loc, dimValue(rewriter, loc, table, 0),
+                              arith::ConstantIndexOp::create(rewriter, loc, 1));
     SmallVector<AffineMap> maps = {
         AffineMap::getMultiDimIdentityMap(rank, ctx).getMajorSubMap(rank - 1),
         AffineMap::getMultiDimIdentityMap(rank, ctx)};
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{ids}, ValueRange{init},
-        maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        rewriter, loc, TypeRange{type}, ValueRange{ids}, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value id = args[0];
           if (!id.getType().isIndex())
             id = arith::IndexCastOp::create(b, l, b.getIndexType(), id);
@@ -159,8 +159,8 @@ struct LowerRope : OpConversionPattern<RopeOp> {
             ivs.push_back(linalg::IndexOp::create(b, l, i));
           Value f = ivs.back();
           Value i = arith::RemUIOp::create(b, l, f, idx(headDim));
-          Value rotated = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::ult, i, idx(rot));
+          Value rotated = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
+                                                i, idx(rot));
           // first: whether this element is the first of its pair.
           // pair: the pair index p; partner: the other element's index.
           Value first, pair, partnerOffset;
@@ -206,10 +206,10 @@ struct LowerRope : OpConversionPattern<RopeOp> {
           angle = arith::SelectOp::create(
               b, l, rotated, angle,
               arith::ConstantOp::create(b, l, b.getF64FloatAttr(0.0)));
-          Value cos = arith::TruncFOp::create(
-              b, l, elt, math::CosOp::create(b, l, angle));
-          Value sin = arith::TruncFOp::create(
-              b, l, elt, math::SinOp::create(b, l, angle));
+          Value cos = arith::TruncFOp::create(b, l, elt,
+                                              math::CosOp::create(b, l, angle));
+          Value sin = arith::TruncFOp::create(b, l, elt,
+                                              math::SinOp::create(b, l, angle));
           // first: x cos - other sin; second: x cos + other sin.
           Value os = arith::MulFOp::create(b, l, other, sin);
           os = arith::SelectOp::create(b, l, first,

@@ -1,4 +1,5 @@
-//===- LowerReductions.cpp - norms and softmax -----------------------------===//
+//===- LowerReductions.cpp - norms and softmax
+//-----------------------------===//
 
 #include "LinalgBuilders.h"
 #include "Patterns.h"
@@ -17,12 +18,10 @@ using namespace mlir::xf::lowering;
 static Value sumLastAxis(OpBuilder &b, Location loc, Value x,
                          function_ref<Value(OpBuilder &, Location, Value)> fn) {
   int64_t axis = cast<RankedTensorType>(x.getType()).getRank() - 1;
-  return buildReduction(b, loc, x, axis, 0.0,
-                        [&](OpBuilder &nb, Location l, Value e, Value acc) {
-                          return arith::AddFOp::create(nb, l, fn(nb, l, e),
-                                                       acc)
-                              .getResult();
-                        });
+  return buildReduction(
+      b, loc, x, axis, 0.0, [&](OpBuilder &nb, Location l, Value e, Value acc) {
+        return arith::AddFOp::create(nb, l, fn(nb, l, e), acc).getResult();
+      });
 }
 
 /// Inserts a trailing unit dimension so that a per-row statistic broadcasts
@@ -147,9 +146,9 @@ struct LowerSoftmax : OpConversionPattern<SoftmaxOp> {
   LogicalResult
   matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, buildSoftmax(rewriter, op.getLoc(),
-                                        adaptor.getInput(),
-                                        op.getNormalizedAxis()));
+    rewriter.replaceOp(op,
+                       buildSoftmax(rewriter, op.getLoc(), adaptor.getInput(),
+                                    op.getNormalizedAxis()));
     return success();
   }
 };

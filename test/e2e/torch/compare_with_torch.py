@@ -1,12 +1,13 @@
 """Runs an example block with xf-run and with PyTorch on the same inputs.
 
 PyTorch is the outside oracle: the blocks are built from torch.nn modules
-(LayerNorm, MultiheadAttention, Linear, GELU, TransformerEncoderLayer), so
+(LayerNorm, MultiheadAttention, Linear, GELU, TransformerEncoderLayer) or,
+for LLaMA, from torch ops the way the Hugging Face code writes them, so
 nothing is shared with xf. Weights and inputs are drawn here with NumPy,
 written as .npy files in the order of the xf function's arguments, and fed
 to both. Prints max_rel_err_vs_torch=<value> and fails above the tolerance.
 
-usage: compare_with_torch.py {gpt2,encoder} XF_RUN EXAMPLES_DIR WORK_DIR
+usage: compare_with_torch.py {gpt2,llama,encoder} XF_RUN EXAMPLES_DIR WORK_DIR
 """
 import os
 import subprocess
@@ -96,11 +97,59 @@ def encoder():
     return "encoder_block.mlir", list(a.values()), y.numpy()
 
 
+def llama():
+    """LLaMA-style block written with torch ops the way the Hugging Face code
+    does it: RMSNorm, rotate_half RoPE, GQA by repeating KV heads, SwiGLU.
+    xf weights are [out, in] like nn.Linear's."""
+    s, d, heads, kv_heads, f = 64, 512, 8, 2, 1408
+    hd = d // heads
+    a = dict(x=rng.standard_normal((1, s, d)).astype(np.float32),
+             attn_norm=gamma(d), wq=weight(d, d), wk=weight(kv_heads * hd, d),
+             wv=weight(kv_heads * hd, d), wo=weight(d, d), ffn_norm=gamma(d),
+             w_up=weight(f, d), w_gate=weight(f, d), w_down=weight(d, f))
+    w = {k: t(v) for k, v in a.items()}
+    F = torch.nn.functional
+
+    def rms_norm(x, g):
+        return x * torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + 1e-5) * g
+
+    inv_freq = 1.0 / (10000.0 ** (torch.arange(0, hd, 2, dtype=torch.float64) / hd))
+    angles = torch.outer(torch.arange(s, dtype=torch.float64), inv_freq)
+    cos = torch.cat([angles, angles], -1).cos().float()
+    sin = torch.cat([angles, angles], -1).sin().float()
+
+    def rope(x):  # x: [1, H, S, hd]
+        x1, x2 = x[..., : hd // 2], x[..., hd // 2:]
+        return x * cos + torch.cat([-x2, x1], -1) * sin
+
+    def heads_of(x, n):
+        return x.view(1, s, n, hd).transpose(1, 2)
+
+    with torch.no_grad():
+        x = w["x"]
+        h = rms_norm(x, w["attn_norm"])
+        q = rope(heads_of(F.linear(h, w["wq"]), heads))
+        k = rope(heads_of(F.linear(h, w["wk"]), kv_heads))
+        v = heads_of(F.linear(h, w["wv"]), kv_heads)
+        k = k.repeat_interleave(heads // kv_heads, dim=1)
+        v = v.repeat_interleave(heads // kv_heads, dim=1)
+        scores = q @ k.transpose(-1, -2) / hd ** 0.5
+        causal = torch.triu(torch.ones(s, s, dtype=torch.bool), diagonal=1)
+        p = F.softmax(scores.masked_fill(causal, float("-inf")), dim=-1)
+        o = (p @ v).transpose(1, 2).reshape(1, s, d)
+        x = x + F.linear(o, w["wo"])
+        h = rms_norm(x, w["ffn_norm"])
+        y = x + F.linear(F.silu(F.linear(h, w["w_gate"])) * F.linear(h, w["w_up"]),
+                         w["w_down"])
+    return "llama_block.mlir", list(a.values()), y.numpy()
+
+
 def main():
     which, xf_run, examples, work = sys.argv[1:5]
     torch.manual_seed(0)
     torch.set_num_threads(2)
-    example, args, expected = {"gpt2": gpt2, "encoder": encoder}[which]()
+    example, args, expected = {"gpt2": gpt2, "encoder": encoder,
+                               "llama": llama}[which]()
     os.makedirs(work, exist_ok=True)
     command = [xf_run, os.path.join(examples, example), "--check",
                "--dump-output", work]
