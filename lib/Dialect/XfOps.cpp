@@ -232,6 +232,9 @@ LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
   if (table.size() != 2)
     return c.fail("expects a table of rank 2 ([vocab, features]), got ",
                   formatShape(table));
+  // Ids are clamped into the table, which needs at least one row.
+  if (table[0] == 0)
+    return c.fail("expects a table with at least one row");
   SmallVector<int64_t> shape(shapeOfValue(adaptor.getIndices()));
   shape.push_back(table[1]);
   results.push_back(tensorOf(shape, adaptor.getTable()));

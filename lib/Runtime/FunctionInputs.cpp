@@ -95,6 +95,8 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
   HostTensor t(
       dtype.value_or(DType::F32),
       std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
+  if (!t.isAllocated())
+    return t;
   // One stream per argument, so that an argument's values do not depend on
   // the arguments before it.
   std::mt19937_64 rng(seed * 1000003 + argIndex);

@@ -11,6 +11,8 @@
 #include <functional>
 #include <numeric>
 
+#include <unistd.h>
+
 using namespace mlir::xf::runtime;
 
 size_t mlir::xf::runtime::dtypeSize(DType dtype) {
@@ -59,8 +61,15 @@ HostTensor::HostTensor(DType dtype, std::vector<int64_t> shape)
   // non-zero one so that empty tensors still get a valid pointer.
   size_t bytes = std::max<size_t>(numBytes(), 1);
   bytes = (bytes + 63) / 64 * 64;
+  // Refuse what cannot fit in memory: with overcommit the allocation would
+  // succeed and the first write would bring in the OOM killer instead.
+  static const size_t physical =
+      size_t(sysconf(_SC_PHYS_PAGES)) * size_t(sysconf(_SC_PAGE_SIZE));
+  if (numElements() < 0 || bytes > physical)
+    return;
   storage.reset(std::aligned_alloc(64, bytes));
-  std::memset(storage.get(), 0, bytes);
+  if (storage)
+    std::memset(storage.get(), 0, bytes);
 }
 
 int64_t HostTensor::numElements() const {

@@ -38,6 +38,15 @@ int fail(int code, const llvm::Twine &msg) {
   return code;
 }
 
+/// Fails on a buffer that could not be allocated.
+LogicalResult checkAllocated(const HostTensor &t, const llvm::Twine &what) {
+  if (t.isAllocated())
+    return success();
+  fail(BadInput, "cannot allocate " + llvm::Twine(t.numBytes()) +
+                     " bytes for " + what);
+  return failure();
+}
+
 /// The function to run: `name`, or the module's only function.
 FailureOr<func::FuncOp> findFunction(ModuleOp module, StringRef name,
                                      StringRef file) {
@@ -152,6 +161,8 @@ FailureOr<std::vector<HostTensor>> randomInputs(func::FuncOp func,
       return failure();
     }
     result.push_back(randomInput(type, classifyArgument(arg), seed, i));
+    if (failed(checkAllocated(result.back(), "argument #" + llvm::Twine(i))))
+      return failure();
   }
   return result;
 }

@@ -35,6 +35,8 @@ public:
   HostTensor() = default;
   HostTensor(DType dtype, std::vector<int64_t> shape);
 
+  /// False when the buffer could not be allocated.
+  bool isAllocated() const { return storage != nullptr; }
   DType dtype() const { return type; }
   llvm::ArrayRef<int64_t> shape() const { return dims; }
   int64_t numElements() const;

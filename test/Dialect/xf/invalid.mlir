@@ -491,3 +491,35 @@ func.func @block_mask(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32
          tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<8x9xf32>) -> tensor<8x32xf32>
   return
 }
+
+// -----
+
+func.func @embedding_empty_table(%t: tensor<0x8xf32>, %ids: tensor<4xi64>) {
+  // expected-error@+1 {{'xf.embedding' op expects a table with at least one row}}
+  %0 = xf.embedding %t, %ids : (tensor<0x8xf32>, tensor<4xi64>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @silu_result(%x: tensor<2x16xf32>) {
+  // expected-error@+1 {{'xf.silu' op requires the same type for all operands and results}}
+  %0 = "xf.silu"(%x) : (tensor<2x16xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @relu_integer(%x: tensor<2x16xi32>) {
+  // expected-error@+1 {{'xf.relu' op operand #0 must be ranked tensor of floating-point values}}
+  %0 = "xf.relu"(%x) : (tensor<2x16xi32>) -> tensor<2x16xi32>
+  return
+}
+
+// -----
+
+func.func @geglu_types(%g: tensor<2x16xf32>, %u: tensor<2x16xf16>) {
+  // expected-error@+1 {{'xf.geglu' op requires the same type for all operands and results}}
+  %0 = "xf.geglu"(%g, %u) : (tensor<2x16xf32>, tensor<2x16xf16>) -> tensor<2x16xf32>
+  return
+}

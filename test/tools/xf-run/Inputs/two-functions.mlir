@@ -27,3 +27,7 @@ func.func @linalg_only(%x: tensor<4xf32>) -> tensor<4xf32> {
   %y = linalg.abs ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
   return %y : tensor<4xf32>
 }
+
+func.func @too_big(%x: tensor<100000x100000x100xf32>) -> tensor<100000x100000x100xf32> {
+  return %x : tensor<100000x100000x100xf32>
+}
