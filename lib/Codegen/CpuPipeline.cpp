@@ -2,6 +2,7 @@
 
 #include "xf/Codegen/Pipelines.h"
 
+#include "xf/Codegen/Passes.h"
 #include "xf/Conversion/Passes.h"
 #include "xf/Transforms/Passes.h"
 
@@ -35,35 +36,80 @@ static void addBufferization(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-/// Loops, memrefs, arith and math to the LLVM dialect.
+/// Loops, vectors, memrefs, arith, math and OpenMP to the LLVM dialect.
 static void addLowerToLLVM(OpPassManager &pm,
-                           const CpuPipelineOptions &options) {
+                           const CpuPipelineOptions &options, bool threads) {
+  if (threads)
+    pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  // Before scf-to-cf: the alloca scopes of parallel bodies need their
+  // single-block regions when they are lowered.
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
+  // Before openmp-to-llvm, which would otherwise convert the functions with
+  // the default (descriptor) calling convention.
   ConvertFuncToLLVMPassOptions funcOptions;
   funcOptions.useBarePtrCallConv = options.barePtrCallConv;
   pm.addPass(createConvertFuncToLLVMPass(funcOptions));
+  if (threads)
+    pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
 }
 
-void xf::buildCpuPipeline(OpPassManager &pm,
-                          const CpuPipelineOptions &options) {
+static void buildPlainPipeline(OpPassManager &pm,
+                               const CpuPipelineOptions &options) {
   pm.addPass(createXfExpandBlocks());
   pm.addPass(createXfToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  addLowerToLLVM(pm, options);
+  addLowerToLLVM(pm, options, /*threads=*/false);
+}
+
+static void buildFastPipeline(OpPassManager &pm,
+                              const CpuPipelineOptions &options) {
+  pm.addPass(createXfExpandBlocks());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  XfCpuFormKernelsOptions form;
+  form.panelWidth = options.panelWidth;
+  pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));
+  // Folds the packing of constant weights: done once, at compile time.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createXfToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  addBufferization(pm);
+  XfCpuLowerKernelsOptions lower;
+  lower.vectorWidth = options.vectorWidth;
+  lower.gemmTileRows = options.gemmTileRows;
+  lower.threads = options.threads;
+  lower.attentionBlockQ = options.attentionBlockQ;
+  lower.attentionBlockKv = options.attentionBlockKv;
+  pm.addNestedPass<func::FuncOp>(createXfCpuLowerKernels(lower));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createXfCpuApproximateMath());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  addLowerToLLVM(pm, options, /*threads=*/options.threads != 1);
+}
+
+void xf::buildCpuPipeline(OpPassManager &pm,
+                          const CpuPipelineOptions &options) {
+  if (options.fast)
+    buildFastPipeline(pm, options);
+  else
+    buildPlainPipeline(pm, options);
 }
 
 void xf::registerCpuPipeline() {

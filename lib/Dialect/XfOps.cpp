@@ -43,8 +43,8 @@ static Type typeOrNull(Value v) { return v ? v.getType() : Type(); }
 //   (nothing) | `causal` | `window` N
 //===----------------------------------------------------------------------===//
 
-ParseResult parseMaskSpec(OpAsmParser &parser, MaskKindAttr &kind,
-                          IntegerAttr &window) {
+ParseResult xf::parseMaskSpec(OpAsmParser &parser, MaskKindAttr &kind,
+                              IntegerAttr &window) {
   MLIRContext *ctx = parser.getContext();
   if (succeeded(parser.parseOptionalKeyword("causal"))) {
     kind = MaskKindAttr::get(ctx, MaskKind::causal);
@@ -60,8 +60,8 @@ ParseResult parseMaskSpec(OpAsmParser &parser, MaskKindAttr &kind,
   return success();
 }
 
-void printMaskSpec(OpAsmPrinter &printer, Operation *, MaskKindAttr kind,
-                   IntegerAttr window) {
+void xf::printMaskSpec(OpAsmPrinter &printer, Operation *, MaskKindAttr kind,
+                       IntegerAttr window) {
   if (!kind)
     return;
   if (kind.getValue() == MaskKind::causal)

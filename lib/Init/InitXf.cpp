@@ -2,19 +2,23 @@
 
 #include "xf/InitXf.h"
 
+#include "xf/Codegen/Passes.h"
 #include "xf/Codegen/Pipelines.h"
 #include "xf/Conversion/Passes.h"
+#include "xf/Dialect/XfCpuOps.h"
 #include "xf/Dialect/XfOps.h"
 #include "xf/Transforms/Passes.h"
 
 using namespace mlir;
 
 void xf::registerAllXfDialects(DialectRegistry &registry) {
-  registry.insert<XfDialect>();
+  registry.insert<XfDialect, cpu::XfCpuDialect>();
+  cpu::registerBufferizableOpInterfaceExternalModels(registry);
 }
 
 void xf::registerAllXfPasses() {
   registerXfTransformsPasses();
   registerXfConversionPasses();
+  registerXfCodegenPasses();
   registerCpuPipeline();
 }

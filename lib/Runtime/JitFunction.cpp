@@ -8,14 +8,36 @@
 
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
 
 #include <chrono>
+#include <climits>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 using namespace mlir::xf::runtime;
 
 static double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
       .count();
+}
+
+void mlir::xf::runtime::keepFreedMemoryMapped() {
+#ifdef __GLIBC__
+  // Serve large blocks from the heap and never give it back, so that the
+  // buffers a compiled function allocates per call reuse pages already
+  // mapped instead of faulting fresh ones in (a page fault costs ~2 ms per
+  // MB in the VMs measured in notes/attention-ceiling.md).
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
+}
+
+int64_t mlir::xf::runtime::hostVectorWidth() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("avx512f") ? 16 : 8;
 }
 
 llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
@@ -25,6 +47,7 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   auto fail = [](const llvm::Twine &msg) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
   };
+  keepFreedMemoryMapped();
   auto result = std::make_unique<JitFunction>();
   auto start = std::chrono::steady_clock::now();
   mlir::PassManager pm(module.getContext());
@@ -54,6 +77,9 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   auto transformer = mlir::makeOptimizingTransformer(3, 0, machine->get());
   mlir::ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
+  // Threaded kernels call the OpenMP runtime.
+  llvm::StringRef sharedLibs[] = {XF_OPENMP_RUNTIME};
+  engineOptions.sharedLibPaths = sharedLibs;
   engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
   if (!engine)

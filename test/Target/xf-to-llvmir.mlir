@@ -2,11 +2,17 @@
 // CHECK-LABEL: define void @linear_relu(ptr %0, ptr %1, ptr %2, ptr %3)
 // CHECK-NOT: xf.
 
-// Ahead of time: LLVM IR -> object -> linked with a C caller.
+// Ahead of time: LLVM IR -> object -> linked with a C caller (and the
+// OpenMP runtime, which the threaded kernels call).
 // RUN: xf-translate --xf-to-llvmir %s -o %t.ll
 // RUN: clang-22 -O2 -c %t.ll -o %t.o
-// RUN: clang-22 %S/Inputs/aot_driver.c %t.o -lm -o %t.exe
+// RUN: clang-22 %S/Inputs/aot_driver.c %t.o -lm %openmp_runtime -o %t.exe
 // RUN: %t.exe | FileCheck %s --check-prefix=AOT
+// The same for an AVX2 target without threads.
+// RUN: xf-translate --xf-to-llvmir "--xf-cpu-pipeline-options=vector-width=8 threads=1" %s -o %t.avx2.ll
+// RUN: clang-22 -O2 -mavx2 -mfma -c %t.avx2.ll -o %t.avx2.o
+// RUN: clang-22 %S/Inputs/aot_driver.c %t.avx2.o -lm -o %t.avx2.exe
+// RUN: %t.avx2.exe | FileCheck %s --check-prefix=AOT
 // relu([1, 2] [[1, 2, 3], [4, 5, 6]] + [-10, 0, 10]) = relu([-1, 12, 25])
 // AOT: 0 12 25
 

@@ -8,12 +8,14 @@
 #include "xf/Runtime/JitFunction.h"
 #include "xf/Runtime/Npy.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
 
+#include "llvm/ADT/BitVector.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -213,6 +215,32 @@ void printSummary(unsigned index, const HostTensor &t) {
   outs() << (t.numElements() > 4 ? ", ...]\n" : "]\n");
 }
 
+/// Replaces the weight-like arguments of `func` by constants holding their
+/// values, and drops them from the signature and from `inputs`.
+void freezeWeights(func::FuncOp func, std::vector<HostTensor> &inputs) {
+  OpBuilder b(func.getBody());
+  llvm::BitVector frozen(func.getNumArguments());
+  for (BlockArgument arg : func.getArguments()) {
+    ArgRole role = classifyArgument(arg).role;
+    if (role != ArgRole::Weight && role != ArgRole::Bias &&
+        role != ArgRole::NormWeight)
+      continue;
+    const HostTensor &t = inputs[arg.getArgNumber()];
+    auto type = cast<RankedTensorType>(arg.getType());
+    auto value = DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(static_cast<const char *>(t.data()),
+                             t.numBytes()));
+    arg.replaceAllUsesWith(arith::ConstantOp::create(b, arg.getLoc(), value));
+    frozen.set(arg.getArgNumber());
+  }
+  (void)func.eraseArguments(frozen);
+  std::vector<HostTensor> kept;
+  for (auto [i, t] : llvm::enumerate(inputs))
+    if (!frozen.test(i))
+      kept.push_back(std::move(t));
+  inputs = std::move(kept);
+}
+
 /// Drops the functions that `entry` does not call, so that another
 /// function's shapes or ops never stop the entry from compiling.
 void keepOnlyEntry(ModuleOp module, StringRef entry) {
@@ -265,6 +293,9 @@ int xf::tools::runSession(const RunConfig &config) {
                               ? "random, seed " + std::to_string(config.seed)
                               : std::string("from .npy files"),
                           func.getNumResults());
+
+  if (config.constantWeights)
+    freezeWeights(func, *inputs);
 
   std::vector<xf::ref::Tensor> expected;
   if (config.check) {

@@ -20,6 +20,7 @@ struct RunConfig {
   std::string dumpOutputDir;
   std::string dumpInputDir;
   std::string pipelineOptions;
+  bool constantWeights = false;
 };
 
 /// Exit codes of xf-run.

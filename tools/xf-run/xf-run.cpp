@@ -57,6 +57,13 @@ static cl::opt<std::string> pipelineOptions(
              "=true\""),
     cl::init(""));
 
+static cl::opt<bool> constantWeights(
+    "constant-weights",
+    cl::desc("Compile the weights, biases and norm weights (as the ops use "
+             "the arguments) into the function as constants, as an "
+             "inference deployment would: weights are then packed at "
+             "compile time"));
+
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
   mlir::registerPassManagerCLOptions();
@@ -78,5 +85,6 @@ int main(int argc, char **argv) {
   config.dumpOutputDir = dumpOutput;
   config.dumpInputDir = dumpInputs;
   config.pipelineOptions = pipelineOptions;
+  config.constantWeights = constantWeights;
   return mlir::xf::tools::runSession(config);
 }

@@ -11,6 +11,36 @@ namespace xf {
 
 /// Options of `xf-cpu-pipeline`.
 struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+  PassOptions::Option<bool> fast{
+      *this, "fast",
+      llvm::cl::desc("Fused, tiled and vectorized code with threads (the "
+                     "xf_cpu kernels); false gives the plain lowering "
+                     "(linalg to scalar loops)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads the kernels split their work for: 0 = the "
+                     "cores of the compiling machine, 1 = no threads"),
+      llvm::cl::init(0)};
+  PassOptions::Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes of the target's vectors: 16 (AVX-512) or 8 "
+                     "(AVX2); xf-run picks it from the host"),
+      llvm::cl::init(16)};
+  PassOptions::Option<int64_t> panelWidth{
+      *this, "panel-width",
+      llvm::cl::desc("Columns of a packed weight panel, the GEMM register "
+                     "tile's width (a multiple of vector-width)"),
+      llvm::cl::init(32)};
+  PassOptions::Option<int64_t> gemmTileRows{
+      *this, "gemm-tile-rows",
+      llvm::cl::desc("Rows of the GEMM register tile"), llvm::cl::init(8)};
+  PassOptions::Option<int64_t> attentionBlockQ{
+      *this, "attention-block-q",
+      llvm::cl::desc("Queries per attention work item"), llvm::cl::init(64)};
+  PassOptions::Option<int64_t> attentionBlockKv{
+      *this, "attention-block-kv",
+      llvm::cl::desc("Keys per attention tile"), llvm::cl::init(128)};
   PassOptions::Option<bool> barePtrCallConv{
       *this, "bare-ptr-calling-convention",
       llvm::cl::desc("Pass memrefs as bare pointers (needs static shapes): "

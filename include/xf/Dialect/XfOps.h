@@ -14,6 +14,13 @@
 #include "xf/Dialect/XfEnums.h.inc"
 
 namespace mlir::xf {
+/// Custom directive of the structural attention mask, shared by every op
+/// that has one: nothing, `causal` or `window N`.
+ParseResult parseMaskSpec(OpAsmParser &parser, MaskKindAttr &kind,
+                          IntegerAttr &window);
+void printMaskSpec(OpAsmPrinter &printer, Operation *op, MaskKindAttr kind,
+                   IntegerAttr window);
+
 /// Whether inferred and declared result types agree up to dynamic sizes.
 bool areCompatibleTensorTypes(TypeRange inferred, TypeRange declared);
 

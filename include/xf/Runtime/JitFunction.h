@@ -13,6 +13,17 @@
 
 namespace mlir::xf::runtime {
 
+/// Configures glibc's malloc to keep freed memory mapped, so that the
+/// buffers compiled functions allocate on every call do not page-fault every
+/// time. JitFunction::compile calls it; programs calling ahead-of-time
+/// compiled functions can call it once or set MALLOC_MMAP_THRESHOLD_ and
+/// MALLOC_TRIM_THRESHOLD_.
+void keepFreedMemoryMapped();
+
+/// f32 lanes of the host's widest vectors the kernels should use: 16 with
+/// AVX-512, else 8 (AVX2).
+int64_t hostVectorWidth();
+
 /// A function compiled by xf-cpu-pipeline and JIT-linked for the host CPU.
 /// Its calling convention is bare pointers: the inputs in order, then one
 /// caller-owned output buffer per result.

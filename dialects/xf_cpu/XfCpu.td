@@ -1,0 +1,132 @@
+//===- XfCpu.td - CPU kernel ops of xf ---------------------*- tablegen -*-===//
+//
+// The xf_cpu dialect holds the kernels the CPU pipeline lowers xf's hot ops
+// to: a GEMM on packed weights with a fused epilogue, the packing itself, and
+// FlashAttention-style attention. They are destination-style ops on tensors
+// or memrefs (like linalg): on tensors they bufferize in place into their
+// `outs` operand; on memrefs, xf-cpu-lower-kernels expands them into
+// register-tiled vector loops with threads.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_CPU_TD
+#define XF_CPU_TD
+
+include "xf/XfBase.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def XfCpu_Dialect : Dialect {
+  let name = "xf_cpu";
+  let cppNamespace = "::mlir::xf::cpu";
+  let summary = "CPU kernels of the xf compiler";
+  let description = [{
+    Destination-style kernel ops that `xf-cpu-form-kernels` creates from xf
+    ops and `xf-cpu-lower-kernels` expands into vector code after
+    bufferization. Each op owns its schedule: cache and register tiling,
+    vector width and thread decomposition are options of the lowering.
+  }];
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+class XfCpu_KernelOp<string mnemonic, list<Trait> traits = []>
+    : Op<XfCpu_Dialect, mnemonic,
+         !listconcat(traits, [DestinationStyleOpInterface,
+                              DeclareOpInterfaceMethods<MemoryEffectsOpInterface>])> {
+  let results = (outs Variadic<AnyRankedTensor>:$result);
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+  }];
+}
+
+def XfCpu_PackWeightsOp : XfCpu_KernelOp<"pack_weights"> {
+  let summary = "pack a linear weight into column panels";
+  let description = [{
+    Rearranges a linear weight (`[K, N]` with layout `kn`, `[N, K]` with
+    `nk`) into `NB = ceil(N / NR)` panels of `NR` columns, each contiguous
+    over `K`: `init[p][k][j] = W(k, p * NR + j)`, zero for columns past `N`.
+    This is the layout the GEMM micro-kernel streams. Packing a constant
+    folds at compile time.
+
+    ```mlir
+    %p = xf_cpu.pack_weights %w layout nk outs(%e : tensor<24x768x32xf32>)
+        : tensor<768x768xf32> -> tensor<24x768x32xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$weight, AnyShaped:$init,
+                   DefaultValuedAttr<Xf_WeightLayoutAttr,
+                                     "::mlir::xf::WeightLayout::kn">:$weight_layout);
+  let assemblyFormat = [{
+    $weight `layout` $weight_layout `outs` `(` $init `:` type($init) `)`
+    attr-dict `:` type($weight) (`->` type($result)^)?
+  }];
+  let hasFolder = 1;
+}
+
+def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
+  let summary = "GEMM on packed weights with a fused epilogue";
+  let description = [{
+    `init = act(input * W + bias) + residual` for `input : [M, K]`, `W`
+    packed by `xf_cpu.pack_weights` into `[NB, K, NR]`, `bias : [N]`,
+    `residual, init : [M, N]`. The epilogue runs on the accumulator
+    registers of each output tile, so the GEMM output is written once.
+
+    ```mlir
+    %y = xf_cpu.gemm %x, %p bias %b act gelu outs(%e : tensor<512x3072xf32>)
+        : tensor<512x768xf32>, tensor<96x768x32xf32>, tensor<3072xf32>
+        -> tensor<512x3072xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$packed_weight,
+                   Optional<AnyShaped>:$bias, Optional<AnyShaped>:$residual,
+                   AnyShaped:$init,
+                   OptionalAttr<Xf_ActivationAttr>:$activation);
+  let assemblyFormat = [{
+    $input `,` $packed_weight (`bias` $bias^)? (`act` $activation^)?
+    (`residual` $residual^)? `outs` `(` $init `:` type($init) `)` attr-dict
+    `:` type($input) `,` type($packed_weight) (`,` type($bias)^)?
+    (`,` type($residual)^)? (`->` type($result)^)?
+  }];
+}
+
+def XfCpu_FlashAttentionOp : XfCpu_KernelOp<"flash_attention"> {
+  let summary = "attention by KV tiles with an online softmax";
+  let description = [{
+    Computes `xf.attention` (same operands, layouts and masks) the way
+    FlashAttention-2 does: every block of queries streams the keys and
+    values in tiles, keeping a running row maximum `m`, a running sum `l`
+    and an unnormalized output `O`; per tile, `m' = max(m, rowmax(S))`,
+    `P = exp(S - m')`, `l = exp(m - m') l + rowsum(P)`,
+    `O = exp(m - m') O + P V`, and finally `O / l` (zero where `l = 0`,
+    that is where every key of a row is masked). The `Sq x Skv` scores are
+    never materialized: only one `block_q x block_kv` tile per thread. With
+    causal and sliding-window masks, tiles that are entirely masked are
+    skipped.
+
+    ```mlir
+    %o = xf_cpu.flash_attention %q, %k, %v heads 12 kv_heads 12
+        scale 1.250000e-01 causal outs(%e : tensor<1x2048x768xf32>)
+        : tensor<1x2048x768xf32>, tensor<1x2048x768xf32>,
+          tensor<1x2048x768xf32> -> tensor<1x2048x768xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$query, AnyShaped:$key, AnyShaped:$value,
+                   Optional<AnyShaped>:$mask, AnyShaped:$init,
+                   I64Attr:$num_heads, I64Attr:$num_kv_heads, F64Attr:$scale,
+                   DefaultValuedAttr<Xf_MaskKindAttr,
+                                     "::mlir::xf::MaskKind::none">:$mask_kind,
+                   OptionalAttr<I64Attr>:$window);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value (`mask` $mask^)? `heads` $num_heads
+    `kv_heads` $num_kv_heads `scale` $scale
+    custom<MaskSpec>($mask_kind, $window) `outs` `(` $init `:` type($init) `)`
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    (`,` type($mask)^)? (`->` type($result)^)?
+  }];
+}
+
+#endif // XF_CPU_TD

@@ -1,0 +1,27 @@
+//===- Passes.h - xf CPU code generation passes -----------------*- C++ -*-===//
+
+#ifndef XF_CODEGEN_PASSES_H
+#define XF_CODEGEN_PASSES_H
+
+#include "xf/Dialect/XfCpuOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::xf {
+
+#define GEN_PASS_DECL
+#include "xf/Codegen/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "xf/Codegen/Passes.h.inc"
+
+} // namespace mlir::xf
+
+#endif // XF_CODEGEN_PASSES_H

@@ -1,0 +1,91 @@
+//===- Passes.td - xf CPU code generation passes -----------*- tablegen -*-===//
+
+#ifndef XF_CODEGEN_PASSES_TD
+#define XF_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def XfCpuFormKernels : Pass<"xf-cpu-form-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Map xf.linear and xf.attention onto the xf_cpu kernels";
+  let description = [{
+    On tensors, before bufferization: every f32 `xf.linear` becomes
+    `xf_cpu.pack_weights` (folded at compile time when the weight is a
+    constant) and `xf_cpu.gemm` with the linear's bias, activation and
+    residual as its epilogue; batch dimensions are collapsed into rows.
+    Every f32 `xf.attention` with static feature sizes becomes
+    `xf_cpu.flash_attention`, the online-softmax form that never
+    materializes the scores. Other ops are left to `xf-to-linalg`.
+
+    ```mlir
+    %y = xf.linear %x, %w bias %b act gelu
+        : (tensor<64x768xf32>, tensor<768x3072xf32>, tensor<3072xf32>) -> tensor<64x3072xf32>
+    // becomes
+    %p = xf_cpu.pack_weights %w layout kn outs(%e0 : tensor<96x768x32xf32>) ...
+    %y = xf_cpu.gemm %x, %p bias %b act gelu outs(%e1 : tensor<64x3072xf32>) ...
+    ```
+  }];
+  let options = [
+    Option<"panelWidth", "panel-width", "int64_t", "32",
+           "Columns of a packed weight panel (NR): a multiple of the vector "
+           "width">
+  ];
+  let dependentDialects = [
+    "::mlir::xf::cpu::XfCpuDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
+  let summary = "Expand xf_cpu kernels on memrefs into vector loops";
+  let description = [{
+    After bufferization, each kernel becomes loops over register tiles in
+    the vector dialect, with an `scf.parallel` over independent work items
+    for threads:
+
+    * `xf_cpu.gemm`: per weight panel of NR columns (and row chunk when
+      there are few panels), tiles of `gemm-tile-rows` x NR accumulators
+      held in registers over the whole K loop: per k, NR / vector-width
+      loads of the panel, one broadcast per row, and one FMA per
+      accumulator. The epilogue (bias, activation, residual, masked stores
+      at the ragged edge) runs on the registers.
+    * `xf_cpu.pack_weights`: the panel copy, parallel over panels.
+    * `xf_cpu.flash_attention`: K is packed per KV head into transposed
+      `Dh x block-kv` tiles; then per (batch, head, block of
+      `attention-block-q` queries): S = scale Q K^T by register tiles,
+      masks, an online softmax with a vectorized exp, and O = alpha O + P V
+      by register tiles, skipping KV tiles that causal or sliding-window
+      masks hide completely.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "f32 lanes per vector register: 16 for AVX-512, 8 for AVX2">,
+    Option<"gemmTileRows", "gemm-tile-rows", "int64_t", "8",
+           "Rows of a GEMM register tile">,
+    Option<"threads", "threads", "int64_t", "0",
+           "Threads to split work for; 0 uses the cores of the compiling "
+           "machine, 1 emits no parallel loops">,
+    Option<"attentionBlockQ", "attention-block-q", "int64_t", "64",
+           "Queries per attention work item (a multiple of 16)">,
+    Option<"attentionBlockKv", "attention-block-kv", "int64_t", "128",
+           "Keys per attention tile (a multiple of 32)">
+  ];
+  let dependentDialects = [
+    "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect"
+  ];
+}
+
+def XfCpuApproximateMath : Pass<"xf-cpu-approximate-math"> {
+  let summary = "Polynomial approximations of f32 exp, tanh and erf";
+  let description = [{
+    Rewrites f32 `math.exp`, `math.tanh`, `math.erf` (scalar or vector) into
+    arith polynomials, so that they vectorize instead of becoming one libm
+    call per element. Accurate to a few ulp.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::vector::VectorDialect"
+  ];
+}
+
+#endif // XF_CODEGEN_PASSES_TD

@@ -1,0 +1,93 @@
+//===- KernelBuilder.h - helpers for writing vector micro-kernels -*- C++ -*-//
+//
+// The xf_cpu kernels are emitted as explicit loops over register tiles in
+// the vector dialect. These helpers keep that code close to the algorithm:
+// index arithmetic, loops, work splitting for threads, and the vector exp
+// of the online softmax.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_LIB_CODEGEN_KERNELBUILDER_H
+#define XF_LIB_CODEGEN_KERNELBUILDER_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::xf::cpu {
+
+/// Schedule parameters of the kernels (options of xf-cpu-lower-kernels).
+struct KernelOptions {
+  int64_t vectorWidth = 16;
+  int64_t gemmTileRows = 8;
+  int64_t threads = 1;
+  int64_t attentionBlockQ = 64;
+  int64_t attentionBlockKv = 128;
+};
+
+/// An OpBuilder at a location with index and vector shorthands.
+class KernelBuilder {
+public:
+  KernelBuilder(OpBuilder &b, Location loc, int64_t vectorWidth)
+      : b(b), loc(loc), vectorWidth(vectorWidth) {}
+
+  OpBuilder &b;
+  Location loc;
+  int64_t vectorWidth;
+
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
+  Value f32(double v) {
+    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(v));
+  }
+  VectorType vec() { return VectorType::get({vectorWidth}, b.getF32Type()); }
+  /// A vector of `value` in every lane.
+  Value splat(double value);
+  Value broadcast(Value scalar) {
+    return vector::BroadcastOp::create(b, loc, vec(), scalar);
+  }
+
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
+  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
+  Value divUp(Value x, int64_t d);
+  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
+  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
+  Value dim(Value memref, int64_t i) {
+    return memref::DimOp::create(b, loc, memref, i);
+  }
+
+  /// A lane mask of the first `count` lanes (all lanes when count >= width,
+  /// none when count <= 0).
+  Value prefixMask(Value count);
+  Value maskedLoad(Value memref, ValueRange indices, Value mask);
+  void maskedStore(Value value, Value memref, ValueRange indices, Value mask);
+
+  /// `scf.for` from lb to ub with the body building the yielded values.
+  scf::ForOp loop(Value lb, Value ub, Value step, ValueRange iterArgs,
+                  function_ref<SmallVector<Value>(Value iv, ValueRange args)>
+                      body);
+  void loop(Value lb, Value ub, int64_t step, function_ref<void(Value iv)> body);
+
+  /// Runs `body(item)` for item in [0, count): an scf.parallel (threads
+  /// through OpenMP later) when `threads` > 1, else an scf.for.
+  void parallel(Value count, int64_t threads, function_ref<void(Value)> body);
+
+  /// Splits `linear` into indices of `sizes` (row-major, innermost last).
+  SmallVector<Value> delinearize(Value linear, ArrayRef<Value> sizes);
+
+  /// exp(x) for x <= 0 on a vector, 15 ops: a Cody-Waite reduction, a degree
+  /// 6 polynomial and the exponent added through the integer bits. Exact
+  /// zero below -80 (masked scores and the initial running maximum), which
+  /// the online softmax relies on for fully masked rows.
+  Value expNonPositive(Value x);
+
+  /// Fast-math flags for the reductions and max/sum trees of the softmax:
+  /// reassociation without assuming finite values (masked scores are -inf).
+  static arith::FastMathFlags reductionFlags();
+};
+
+} // namespace mlir::xf::cpu
+
+#endif // XF_LIB_CODEGEN_KERNELBUILDER_H

@@ -1,0 +1,24 @@
+//===- Kernels.h - lowerings of the xf_cpu kernels --------------*- C++ -*-===//
+
+#ifndef XF_LIB_CODEGEN_KERNELS_H
+#define XF_LIB_CODEGEN_KERNELS_H
+
+#include "KernelBuilder.h"
+
+#include "xf/Dialect/XfCpuOps.h"
+
+#include "mlir/IR/PatternMatch.h"
+
+namespace mlir::xf::cpu {
+
+/// Each replaces the kernel (on memrefs) by its loops at the op's position.
+LogicalResult lowerGemm(GemmOp op, RewriterBase &rewriter,
+                        const KernelOptions &options);
+LogicalResult lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
+                               const KernelOptions &options);
+LogicalResult lowerFlashAttention(FlashAttentionOp op, RewriterBase &rewriter,
+                                  const KernelOptions &options);
+
+} // namespace mlir::xf::cpu
+
+#endif // XF_LIB_CODEGEN_KERNELS_H

@@ -1,0 +1,66 @@
+//===- LowerKernels.cpp - the xf-cpu-lower-kernels pass -------------------===//
+
+#include "Kernels.h"
+
+#include "xf/Codegen/Passes.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <thread>
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_XFCPULOWERKERNELS
+#include "xf/Codegen/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::cpu;
+
+namespace {
+struct XfCpuLowerKernelsPass
+    : xf::impl::XfCpuLowerKernelsBase<XfCpuLowerKernelsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    KernelOptions options;
+    options.vectorWidth = vectorWidth;
+    options.gemmTileRows = gemmTileRows;
+    options.threads =
+        threads > 0 ? threads
+                    : std::max<int64_t>(std::thread::hardware_concurrency(), 1);
+    options.attentionBlockQ = attentionBlockQ;
+    options.attentionBlockKv = attentionBlockKv;
+    if (vectorWidth != 8 && vectorWidth != 16) {
+      getOperation().emitError("xf-cpu-lower-kernels: vector-width must be 8 "
+                               "(AVX2) or 16 (AVX-512), got ")
+          << vectorWidth;
+      return signalPassFailure();
+    }
+
+    SmallVector<Operation *> kernels;
+    getOperation().walk([&](Operation *op) {
+      if (isa<GemmOp, PackWeightsOp, FlashAttentionOp>(op))
+        kernels.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (Operation *op : kernels) {
+      if (!cast<DestinationStyleOpInterface>(op).hasPureBufferSemantics()) {
+        op->emitOpError("must be bufferized before xf-cpu-lower-kernels");
+        return signalPassFailure();
+      }
+      LogicalResult lowered =
+          llvm::TypeSwitch<Operation *, LogicalResult>(op)
+              .Case([&](GemmOp g) { return lowerGemm(g, rewriter, options); })
+              .Case([&](PackWeightsOp p) {
+                return lowerPackWeights(p, rewriter, options);
+              })
+              .Case([&](FlashAttentionOp a) {
+                return lowerFlashAttention(a, rewriter, options);
+              });
+      if (failed(lowered))
+        return signalPassFailure();
+    }
+  }
+};
+} // namespace

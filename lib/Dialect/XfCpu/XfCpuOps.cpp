@@ -1,0 +1,193 @@
+//===- XfCpuOps.cpp - the xf_cpu kernel dialect ---------------------------===//
+
+#include "xf/Dialect/XfCpuOps.h"
+
+#include "../ShapeChecks.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::cpu;
+
+#include "xf/Dialect/XfCpuDialect.cpp.inc"
+
+void XfCpuDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "xf/Dialect/XfCpuOps.cpp.inc"
+      >();
+}
+
+Operation *XfCpuDialect::materializeConstant(OpBuilder &builder,
+                                             Attribute value, Type type,
+                                             Location loc) {
+  return arith::ConstantOp::materialize(builder, value, type, loc);
+}
+
+//===----------------------------------------------------------------------===//
+// Shared verification and side effects of the destination-style kernels
+//===----------------------------------------------------------------------===//
+
+static ArrayRef<int64_t> shapeOf(Value v) {
+  return cast<ShapedType>(v.getType()).getShape();
+}
+
+/// Tensor operands give one result of the init's type; memref operands give
+/// none.
+static LogicalResult verifyDestinationStyle(Operation *op, Value init) {
+  bool tensors = isa<RankedTensorType>(init.getType());
+  for (Value v : op->getOperands())
+    if (isa<RankedTensorType>(v.getType()) != tensors)
+      return op->emitOpError("expects all tensor or all memref operands");
+  if (tensors && (op->getNumResults() != 1 ||
+                  op->getResult(0).getType() != init.getType()))
+    return op->emitOpError("expects one result of the init's type ")
+           << init.getType();
+  if (!tensors && op->getNumResults() != 0)
+    return op->emitOpError("expects no results on memrefs");
+  Type elt = cast<ShapedType>(init.getType()).getElementType();
+  for (Value v : op->getOperands())
+    if (cast<ShapedType>(v.getType()).getElementType() != elt)
+      return op->emitOpError("expects one element type, got ")
+             << elt << " and " << cast<ShapedType>(v.getType()).getElementType();
+  return success();
+}
+
+/// On memrefs a kernel reads its inputs and writes its init.
+static void
+kernelEffects(DestinationStyleOpInterface op,
+              SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                  &effects) {
+  if (op.hasPureTensorSemantics())
+    return;
+  for (OpOperand &operand : op->getOpOperands()) {
+    if (!isa<MemRefType>(operand.get().getType()))
+      continue;
+    effects.emplace_back(MemoryEffects::Read::get(), &operand,
+                         SideEffects::DefaultResource::get());
+    if (op.isDpsInit(&operand))
+      effects.emplace_back(MemoryEffects::Write::get(), &operand,
+                           SideEffects::DefaultResource::get());
+  }
+}
+
+#define XF_CPU_KERNEL_EFFECTS(OP)                                              \
+  void OP::getEffects(                                                         \
+      SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>      \
+          &effects) {                                                          \
+    kernelEffects(*this, effects);                                             \
+  }
+XF_CPU_KERNEL_EFFECTS(PackWeightsOp)
+XF_CPU_KERNEL_EFFECTS(GemmOp)
+XF_CPU_KERNEL_EFFECTS(FlashAttentionOp)
+#undef XF_CPU_KERNEL_EFFECTS
+
+//===----------------------------------------------------------------------===//
+// pack_weights
+//===----------------------------------------------------------------------===//
+
+/// The (K, N) of a weight in `layout`.
+static std::pair<int64_t, int64_t> weightSizes(ArrayRef<int64_t> w,
+                                               WeightLayout layout) {
+  return layout == WeightLayout::kn ? std::make_pair(w[0], w[1])
+                                    : std::make_pair(w[1], w[0]);
+}
+
+LogicalResult PackWeightsOp::verify() {
+  if (failed(verifyDestinationStyle(*this, getInit())))
+    return failure();
+  ArrayRef<int64_t> w = shapeOf(getWeight()), p = shapeOf(getInit());
+  if (w.size() != 2 || p.size() != 3)
+    return emitOpError("expects a weight of rank 2 and panels of rank 3");
+  auto [k, n] = weightSizes(w, getWeightLayout());
+  if (checks::dimsConflict(k, p[1]) ||
+      (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(p[2]) &&
+       !ShapedType::isDynamic(p[0]) && p[0] != (n + p[2] - 1) / p[2]))
+    return emitOpError("expects ceil(N / NR) panels of K x NR for the weight ")
+           << checks::formatShape(w) << ", got " << checks::formatShape(p);
+  return success();
+}
+
+LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
+                                  SmallVectorImpl<OpFoldResult> &results) {
+  auto weight = dyn_cast_if_present<DenseElementsAttr>(adaptor.getWeight());
+  auto type = dyn_cast<RankedTensorType>(getInit().getType());
+  if (!weight || !type || !type.hasStaticShape())
+    return failure();
+  auto [k, n] = weightSizes(weight.getType().getShape(), getWeightLayout());
+  int64_t panels = type.getDimSize(0), nr = type.getDimSize(2);
+  bool kn = getWeightLayout() == WeightLayout::kn;
+  // Constant weights are packed once, here, at compile time.
+  SmallVector<APFloat> values(type.getNumElements(),
+                              APFloat::getZero(cast<FloatType>(
+                                                   type.getElementType())
+                                                   .getFloatSemantics()));
+  auto source = weight.getValues<APFloat>();
+  for (int64_t p = 0; p < panels; ++p)
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t j = 0; j < nr && p * nr + j < n; ++j) {
+        int64_t col = p * nr + j;
+        values[(p * k + r) * nr + j] = source[kn ? r * n + col : col * k + r];
+      }
+  results.push_back(DenseElementsAttr::get(type, values));
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// gemm
+//===----------------------------------------------------------------------===//
+
+LogicalResult GemmOp::verify() {
+  if (failed(verifyDestinationStyle(*this, getInit())))
+    return failure();
+  ArrayRef<int64_t> a = shapeOf(getInput()), p = shapeOf(getPackedWeight()),
+                    c = shapeOf(getInit());
+  if (a.size() != 2 || p.size() != 3 || c.size() != 2)
+    return emitOpError("expects input [M, K], packed weight [NB, K, NR] and "
+                       "init [M, N]");
+  if (checks::dimsConflict(a[1], p[1]) || checks::dimsConflict(a[0], c[0]))
+    return emitOpError("expects input ")
+           << checks::formatShape(a) << ", packed weight "
+           << checks::formatShape(p) << " and init " << checks::formatShape(c)
+           << " to agree on M and K";
+  if (!ShapedType::isDynamic(c[1]) && !ShapedType::isDynamic(p[2]) &&
+      !ShapedType::isDynamic(p[0]) && p[0] != (c[1] + p[2] - 1) / p[2])
+    return emitOpError("expects ceil(N / NR) weight panels for N = ") << c[1];
+  if (getBias() && (shapeOf(getBias()).size() != 1 ||
+                    checks::dimsConflict(shapeOf(getBias())[0], c[1])))
+    return emitOpError("expects a bias of shape [N]");
+  if (getResidual() &&
+      failed(verifyCompatibleShape(shapeOf(getResidual()), c)))
+    return emitOpError("expects a residual of the init's shape");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// flash_attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult FlashAttentionOp::verify() {
+  if (failed(verifyDestinationStyle(*this, getInit())))
+    return failure();
+  checks::OpChecker c(getLoc(), getOperationName());
+  checks::AttentionConfig cfg = checks::AttentionConfig::get(
+      getNumHeads(), getNumKvHeads(), getScale(), getMaskKind(), getWindow());
+  std::optional<ArrayRef<int64_t>> mask;
+  if (getMask())
+    mask = shapeOf(getMask());
+  FailureOr<SmallVector<int64_t>> shape =
+      checks::checkAttention(c, cfg, shapeOf(getQuery()), shapeOf(getKey()),
+                             shapeOf(getValue()), mask);
+  if (failed(shape))
+    return failure();
+  if (failed(verifyCompatibleShape(*shape, shapeOf(getInit()))))
+    return emitOpError("expects an init of shape ")
+           << checks::formatShape(*shape);
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "xf/Dialect/XfCpuOps.cpp.inc"
