@@ -17,12 +17,13 @@ struct XfCpuApproximateMathPass
     : xf::impl::XfCpuApproximateMathBase<XfCpuApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    // Only functions without an f32 instruction: the rest (f64 sin/cos of
-    // rotary angles) stay libm calls for accuracy.
+    // The patterns only rewrite f32; the f64 sin/cos of rotary angles stay
+    // libm calls for accuracy.
     populateMathPolynomialApproximationPatterns(
         patterns, [](StringRef name) {
-          return name == "exp" || name == "tanh" || name == "erf" ||
-                 name == "expm1" || name == "log" || name == "log1p";
+          return llvm::is_contained({"math.exp", "math.tanh", "math.erf",
+                                     "math.expm1", "math.log", "math.log1p"},
+                                    name);
         });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -46,10 +47,12 @@ static void addLowerToLLVM(OpPassManager &pm,
   // Before scf-to-cf: the alloca scopes of parallel bodies need their
   // single-block regions when they are lowered.
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Math with an LLVM intrinsic first (fma must stay an instruction, not a
+  // libm call, for loops to vectorize); libm for the rest (erf).
+  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -89,7 +92,11 @@ static void buildFastPipeline(OpPassManager &pm,
   pm.addPass(createXfToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  XfCpuTileForThreadsOptions tile;
+  tile.threads = options.threads;
+  pm.addNestedPass<func::FuncOp>(createXfCpuTileForThreads(tile));
   addBufferization(pm);
+  pm.addPass(createForallToParallelLoopPass());
   XfCpuLowerKernelsOptions lower;
   lower.vectorWidth = options.vectorWidth;
   lower.gemmTileRows = options.gemmTileRows;
@@ -97,6 +104,8 @@ static void buildFastPipeline(OpPassManager &pm,
   lower.attentionBlockQ = options.attentionBlockQ;
   lower.attentionBlockKv = options.attentionBlockKv;
   pm.addNestedPass<func::FuncOp>(createXfCpuLowerKernels(lower));
+  // The remaining linalg ops (norms, pointwise ops), each a thread's tile,
+  // as loops that LLVM vectorizes.
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createXfCpuApproximateMath());
   pm.addPass(createCanonicalizerPass());

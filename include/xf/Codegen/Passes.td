@@ -76,6 +76,26 @@ def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
   ];
 }
 
+def XfCpuTileForThreads : Pass<"xf-cpu-tile-for-threads",
+                                 "::mlir::func::FuncOp"> {
+  let summary = "Split linalg ops into one tile per thread";
+  let description = [{
+    Tiles the outermost dimension of every linalg op on tensors (the
+    pointwise ops and norms that are not kernels) into `threads` chunks with
+    `scf.forall`, through the upstream TilingInterface. Each thread then runs
+    a contiguous block of rows whose inner loops LLVM vectorizes; the
+    `scf.forall` becomes an OpenMP loop after bufferization.
+  }];
+  let options = [
+    Option<"threads", "threads", "int64_t", "0",
+           "Chunks to split into; 0 uses the cores of the compiling machine">
+  ];
+  let dependentDialects = [
+    "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::affine::AffineDialect"
+  ];
+}
+
 def XfCpuApproximateMath : Pass<"xf-cpu-approximate-math"> {
   let summary = "Polynomial approximations of f32 exp, tanh and erf";
   let description = [{
