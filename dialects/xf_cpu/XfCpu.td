@@ -129,4 +129,30 @@ def XfCpu_FlashAttentionOp : XfCpu_KernelOp<"flash_attention"> {
   }];
 }
 
+def XfCpu_NormOp : XfCpu_KernelOp<"norm"> {
+  let summary = "LayerNorm or RMSNorm of rows, one pass over memory";
+  let description = [{
+    `init = norm(input) * weight + bias` per row of `input : [M, D]`, with
+    `norm` the LayerNorm (mean and biased variance) or the RMSNorm of
+    `kind`. Each row is read from memory once: its statistics and its
+    scaling run while it sits in L1, a vector at a time, and rows are split
+    across threads.
+
+    ```mlir
+    %y = xf_cpu.norm %x, %g, %b kind layer_norm eps 1.000000e-05
+        outs(%e : tensor<512x768xf32>)
+        : tensor<512x768xf32>, tensor<768xf32>, tensor<768xf32>
+        -> tensor<512x768xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$weight,
+                   Optional<AnyShaped>:$bias, AnyShaped:$init,
+                   Xf_NormKindAttr:$kind, F64Attr:$epsilon);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? `kind` $kind `eps` $epsilon
+    `outs` `(` $init `:` type($init) `)` attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? (`->` type($result)^)?
+  }];
+}
+
 #endif // XF_CPU_TD

@@ -35,6 +35,7 @@ static void addBufferization(OpPassManager &pm) {
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createXfCpuExpandCopies());
 }
 
 /// Loops, vectors, memrefs, arith, math and OpenMP to the LLVM dialect.
@@ -79,11 +80,28 @@ static void buildPlainPipeline(OpPassManager &pm,
   addLowerToLLVM(pm, options, /*threads=*/false);
 }
 
+/// The graph-level fusions, each of which the options can turn off.
+static void addFusions(OpPassManager &pm, const CpuPipelineOptions &options) {
+  // Attention is formed before the epilogue fusion could turn its 2-D
+  // products into linears.
+  if (options.fuseAttention)
+    pm.addPass(createXfFuseAttention());
+  if (options.mergeProjections)
+    pm.addPass(createXfMergeProjections());
+  if (options.fuseEpilogue)
+    pm.addPass(createXfFuseEpilogue());
+  if (options.fuseNorms)
+    pm.addPass(createXfFuseNorms());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 static void buildFastPipeline(OpPassManager &pm,
                               const CpuPipelineOptions &options) {
   pm.addPass(createXfExpandBlocks());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  addFusions(pm, options);
   XfCpuFormKernelsOptions form;
   form.panelWidth = options.panelWidth;
   pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));

@@ -18,6 +18,8 @@ LogicalResult lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
                                const KernelOptions &options);
 LogicalResult lowerFlashAttention(FlashAttentionOp op, RewriterBase &rewriter,
                                   const KernelOptions &options);
+LogicalResult lowerNorm(NormOp op, RewriterBase &rewriter,
+                        const KernelOptions &options);
 
 } // namespace mlir::xf::cpu
 

@@ -40,7 +40,7 @@ struct XfCpuLowerKernelsPass
 
     SmallVector<Operation *> kernels;
     getOperation().walk([&](Operation *op) {
-      if (isa<GemmOp, PackWeightsOp, FlashAttentionOp>(op))
+      if (isa<GemmOp, PackWeightsOp, FlashAttentionOp, NormOp>(op))
         kernels.push_back(op);
     });
     IRRewriter rewriter(&getContext());
@@ -57,7 +57,8 @@ struct XfCpuLowerKernelsPass
               })
               .Case([&](FlashAttentionOp a) {
                 return lowerFlashAttention(a, rewriter, options);
-              });
+              })
+              .Case([&](NormOp n) { return lowerNorm(n, rewriter, options); });
       if (failed(lowered))
         return signalPassFailure();
     }

@@ -6,15 +6,14 @@
 include "mlir/Pass/PassBase.td"
 
 def XfCpuFormKernels : Pass<"xf-cpu-form-kernels", "::mlir::func::FuncOp"> {
-  let summary = "Map xf.linear and xf.attention onto the xf_cpu kernels";
+  let summary = "Map xf.linear onto the xf_cpu GEMM kernel";
   let description = [{
-    On tensors, before bufferization: every f32 `xf.linear` becomes
-    `xf_cpu.pack_weights` (folded at compile time when the weight is a
-    constant) and `xf_cpu.gemm` with the linear's bias, activation and
-    residual as its epilogue; batch dimensions are collapsed into rows.
-    Every f32 `xf.attention` with static feature sizes becomes
-    `xf_cpu.flash_attention`, the online-softmax form that never
-    materializes the scores. Other ops are left to `xf-to-linalg`.
+    On tensors, before bufferization: every f32 `xf.linear` with a static
+    weight becomes `xf_cpu.pack_weights` (folded at compile time when the
+    weight is a constant) and `xf_cpu.gemm` with the linear's bias,
+    activation and residual as its epilogue; batch dimensions are collapsed
+    into rows. (`xf-fuse-attention` forms the attention kernel; other ops
+    are left to `xf-to-linalg`.)
 
     ```mlir
     %y = xf.linear %x, %w bias %b act gelu
@@ -94,6 +93,18 @@ def XfCpuTileForThreads : Pass<"xf-cpu-tile-for-threads",
     "::mlir::scf::SCFDialect", "::mlir::tensor::TensorDialect",
     "::mlir::affine::AffineDialect"
   ];
+}
+
+def XfCpuExpandCopies : Pass<"xf-cpu-expand-copies", "::mlir::func::FuncOp"> {
+  let summary = "Turn copies between strided buffers into loops";
+  let description = [{
+    `memref.copy` between buffers that are not both contiguous lowers to a
+    call into MLIR's C runner library (`memrefCopy`). This pass rewrites
+    them to `linalg.copy`, which becomes plain loops, so that compiled code
+    (JIT or ahead of time) needs no runtime library. Contiguous copies stay
+    `memref.copy` (an `llvm.memcpy`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 def XfCpuApproximateMath : Pass<"xf-cpu-approximate-math"> {

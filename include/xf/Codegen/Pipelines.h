@@ -17,6 +17,26 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "xf_cpu kernels); false gives the plain lowering "
                      "(linalg to scalar loops)"),
       llvm::cl::init(true)};
+  PassOptions::Option<bool> fuseAttention{
+      *this, "fuse-attention",
+      llvm::cl::desc("Form attention from unfused products and compute it "
+                     "with an online softmax (xf-fuse-attention); false "
+                     "materializes the scores"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> mergeProjections{
+      *this, "merge-projections",
+      llvm::cl::desc("One GEMM for linears sharing their input "
+                     "(xf-merge-projections)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> fuseEpilogue{
+      *this, "fuse-epilogue",
+      llvm::cl::desc("Bias, activation and residual in the GEMM epilogue "
+                     "(xf-fuse-epilogue)"),
+      llvm::cl::init(true)};
+  PassOptions::Option<bool> fuseNorms{
+      *this, "fuse-norms",
+      llvm::cl::desc("Norms as one-pass row kernels (xf-fuse-norms)"),
+      llvm::cl::init(true)};
   PassOptions::Option<int64_t> threads{
       *this, "threads",
       llvm::cl::desc("Threads the kernels split their work for: 0 = the "

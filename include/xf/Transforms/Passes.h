@@ -3,8 +3,11 @@
 #ifndef XF_TRANSFORMS_PASSES_H
 #define XF_TRANSFORMS_PASSES_H
 
+#include "xf/Dialect/XfCpuOps.h"
 #include "xf/Dialect/XfOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 

@@ -31,4 +31,113 @@ def XfExpandBlocks : Pass<"xf-expand-blocks"> {
   let dependentDialects = ["::mlir::xf::XfDialect"];
 }
 
+def XfFuseEpilogue : Pass<"xf-fuse-epilogue"> {
+  let summary = "Fold bias, activation and residual adds into xf.linear";
+  let description = [{
+    Rewrites the pointwise ops that follow a linear layer into the linear's
+    epilogue, `act(x W + bias) + residual`, which the GEMM kernel applies to
+    its output tile in registers, so the product is written once instead of
+    being written and read back by each pointwise op:
+
+    ```mlir
+    %h = xf.linear %x, %w : ...
+    %b = xf.add %h, %bias : (tensor<8x3072xf32>, tensor<3072xf32>) -> ...
+    %g = xf.gelu %b : tensor<8x3072xf32>
+    // becomes
+    %g = xf.linear %x, %w bias %bias act gelu : ...
+    ```
+
+    and `%y = xf.add %r, %z` with `%z` a linear's only use becomes the
+    linear's residual. A `xf.matmul` whose right operand is a 2-D matrix is
+    a linear layer (layout `nk` when the operand is transposed) and gets its
+    epilogue the same way. Each fold needs the intermediate value to have no
+    other use and respects the order of the epilogue (bias, then
+    activation, then residual).
+  }];
+  let dependentDialects = ["::mlir::xf::XfDialect"];
+}
+
+def XfMergeProjections : Pass<"xf-merge-projections"> {
+  let summary = "Merge linear layers that share their input into one GEMM";
+  let description = [{
+    Linear layers that read the same input with the same weight layout and
+    no epilogue beyond a bias (the Q, K and V projections; the gate and up
+    projections of a gated MLP) become one linear whose weight (and bias)
+    is the concatenation of theirs; each original result is a slice of the
+    merged one. Constant weights are concatenated at compile time.
+
+    ```mlir
+    %q = xf.linear %x, %wq : (tensor<64x512xf32>, tensor<512x512xf32>) -> ...
+    %k = xf.linear %x, %wk : (tensor<64x512xf32>, tensor<512x128xf32>) -> ...
+    // becomes
+    %w = ... concatenation of %wq and %wk : tensor<512x640xf32>
+    %qk = xf.linear %x, %w : (tensor<64x512xf32>, tensor<512x640xf32>) -> ...
+    %q = tensor.extract_slice %qk[0, 0] [64, 512] [1, 1] : ...
+    %k = tensor.extract_slice %qk[0, 512] [64, 128] [1, 1] : ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::xf::XfDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::arith::ArithDialect"
+  ];
+}
+
+def XfFuseAttention : Pass<"xf-fuse-attention"> {
+  let summary = "Form xf.attention from unfused products and lower it to an "
+                "online softmax";
+  let description = [{
+    First, finds attention written out op by op, as imported graphs have it,
+
+    ```mlir
+    %s = xf.matmul %q, %k transpose_rhs : ...      // [..., Sq, Skv]
+    %t = xf.mul %s, %scale : ...                   // optional, constant
+    %u = xf.add %t, %mask : ...                    // optional
+    %p = xf.softmax %u : ...                       // over the keys
+    %o = xf.matmul %p, %v : ...
+    ```
+
+    and replaces it with one `xf.attention` (`heads 1`: the heads are
+    batch dimensions there). A constant mask that is exactly the causal
+    pattern (0 on and below the diagonal, -inf or less than -1e30 above)
+    becomes `causal`. Every intermediate must have no other use.
+
+    Then (with `online-softmax`, the default) lowers each f32
+    `xf.attention` with static head sizes to `xf_cpu.flash_attention`, the
+    FlashAttention-2 form: KV tiles streamed with a running max and sum, no
+    `Sq x Skv` scores in memory, fully masked KV tiles skipped and fully
+    masked rows giving zeros. Without it, attention keeps the plain
+    lowering of `xf-to-linalg` (materialized scores).
+  }];
+  let options = [
+    Option<"onlineSoftmax", "online-softmax", "bool", "true",
+           "Also lower xf.attention to xf_cpu.flash_attention">
+  ];
+  let dependentDialects = [
+    "::mlir::xf::XfDialect", "::mlir::xf::cpu::XfCpuDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def XfFuseNorms : Pass<"xf-fuse-norms"> {
+  let summary = "Compute each norm's statistics and scaling in one kernel";
+  let description = [{
+    Rewrites f32 `xf.layer_norm` and `xf.rms_norm` into `xf_cpu.norm`, which
+    normalizes row by row: the statistics and the scaling of a row run
+    while it sits in L1, so memory sees the input read once, instead of the
+    three passes (sum, variance, scale) of the plain lowering.
+
+    ```mlir
+    %y = xf.layer_norm %x, %g, %b : (tensor<1x64x768xf32>, ...) -> ...
+    // becomes
+    %r = tensor.collapse_shape %x [[0, 1], [2]] : ... into tensor<64x768xf32>
+    %n = xf_cpu.norm %r, %g, %b kind layer_norm eps 1.000000e-05
+        outs(%e : tensor<64x768xf32>) : ...
+    %y = tensor.expand_shape %n [[0, 1], [2]] ...
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::xf::cpu::XfCpuDialect", "::mlir::tensor::TensorDialect"
+  ];
+}
+
 #endif // XF_TRANSFORMS_PASSES_TD

@@ -53,5 +53,6 @@ void mlir::xf::cpu::registerBufferizableOpInterfaceExternalModels(
     GemmOp::attachInterface<KernelBufferization<GemmOp>>(*ctx);
     FlashAttentionOp::attachInterface<KernelBufferization<FlashAttentionOp>>(
         *ctx);
+    NormOp::attachInterface<KernelBufferization<NormOp>>(*ctx);
   });
 }

@@ -83,6 +83,7 @@ kernelEffects(DestinationStyleOpInterface op,
 XF_CPU_KERNEL_EFFECTS(PackWeightsOp)
 XF_CPU_KERNEL_EFFECTS(GemmOp)
 XF_CPU_KERNEL_EFFECTS(FlashAttentionOp)
+XF_CPU_KERNEL_EFFECTS(NormOp)
 #undef XF_CPU_KERNEL_EFFECTS
 
 //===----------------------------------------------------------------------===//
@@ -186,6 +187,26 @@ LogicalResult FlashAttentionOp::verify() {
   if (failed(verifyCompatibleShape(*shape, shapeOf(getInit()))))
     return emitOpError("expects an init of shape ")
            << checks::formatShape(*shape);
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// norm
+//===----------------------------------------------------------------------===//
+
+LogicalResult NormOp::verify() {
+  if (failed(verifyDestinationStyle(*this, getInit())))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getInit());
+  if (x.size() != 2 || failed(verifyCompatibleShape(x, y)))
+    return emitOpError("expects input and init of one shape [M, D]");
+  checks::OpChecker c(getLoc(), getOperationName());
+  if (failed(checks::checkVector(c, "weight", shapeOf(getWeight()), x[1])) ||
+      (getBias() &&
+       failed(checks::checkVector(c, "bias", shapeOf(getBias()), x[1]))))
+    return failure();
+  if (getBias() && getKind() == NormKind::rms_norm)
+    return emitOpError("has a bias, but rms_norm takes none");
   return success();
 }
 

@@ -1,0 +1,124 @@
+//===- NormKernel.cpp - xf_cpu.norm as vector loops -----------------------===//
+//
+// One row at a time (rows split across threads): the statistics are vector
+// sums over the row, and the scaling pass finds the row still in L1, so
+// memory sees each row read once and written once. LayerNorm keeps the
+// two-pass variance (sum of squared deviations from the mean), which stays
+// accurate for rows with a large mean.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Kernels.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::cpu;
+
+namespace {
+
+/// Vector loops over one row of `d` elements: whole vectors, then a masked
+/// tail.
+struct RowLoops {
+  KernelBuilder &kb;
+  Value d, full;
+
+  /// Folds `step(acc, column, mask)` over the row's vectors into `init`.
+  Value fold(Value init,
+             function_ref<Value(Value acc, Value col, Value mask)> step) {
+    scf::ForOp main = kb.loop(kb.index(0), full, kb.index(kb.vectorWidth),
+                              ValueRange{init}, [&](Value c, ValueRange acc) {
+                                return SmallVector<Value>{
+                                    step(acc[0], c, Value())};
+                              });
+    scf::ForOp tail = kb.loop(
+        full, d, kb.index(kb.vectorWidth), ValueRange{main.getResult(0)},
+        [&](Value c, ValueRange acc) {
+          return SmallVector<Value>{
+              step(acc[0], c, kb.prefixMask(kb.sub(d, c)))};
+        });
+    return tail.getResult(0);
+  }
+
+  /// Runs `body(column, mask)` over the row's vectors.
+  void each(function_ref<void(Value col, Value mask)> body) {
+    kb.loop(kb.index(0), full, kb.vectorWidth,
+            [&](Value c) { body(c, Value()); });
+    kb.loop(full, d, kb.vectorWidth,
+            [&](Value c) { body(c, kb.prefixMask(kb.sub(d, c))); });
+  }
+};
+
+} // namespace
+
+LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
+                             const KernelOptions &options) {
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  KernelBuilder kb(rewriter, loc, options.vectorWidth);
+  OpBuilder &b = kb.b;
+  Value x = op.getInput(), w = op.getWeight(), bias = op.getBias(),
+        y = op.getInit();
+  bool layerNorm = op.getKind() == NormKind::layer_norm;
+  Value d = kb.dim(x, 1);
+  Value full = kb.mul(arith::DivUIOp::create(b, loc, d, kb.index(kb.vectorWidth)),
+                      kb.index(kb.vectorWidth));
+  Value count = arith::UIToFPOp::create(
+      b, loc, b.getF32Type(),
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), d));
+  Value eps = kb.f32(op.getEpsilon().convertToDouble());
+  arith::FastMathFlags fm = KernelBuilder::reductionFlags();
+  auto ld = [&](Value memref, ValueRange idx, Value mask) -> Value {
+    return mask ? kb.maskedLoad(memref, idx, mask)
+                : vector::LoadOp::create(b, loc, kb.vec(), memref, idx)
+                      .getResult();
+  };
+  auto sum = [&](Value v) {
+    return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, v,
+                                       fm)
+        .getResult();
+  };
+
+  kb.parallel(kb.dim(x, 0), options.threads, [&](Value row) {
+    RowLoops rowLoops{kb, d, full};
+    Value mean = kb.f32(0.0);
+    if (layerNorm) {
+      Value s = rowLoops.fold(kb.splat(0.0), [&](Value acc, Value c, Value m) {
+        return arith::AddFOp::create(b, loc, acc, ld(x, {row, c}, m), fm)
+            .getResult();
+      });
+      mean = arith::DivFOp::create(b, loc, sum(s), count);
+    }
+    // Sum of squared deviations (from the mean, or from 0 for RMSNorm);
+    // masked-off lanes load 0 and must not contribute (x - mean)^2.
+    Value meanVec = kb.broadcast(mean);
+    Value sq = rowLoops.fold(kb.splat(0.0), [&](Value acc, Value c, Value m) {
+      Value dev = arith::SubFOp::create(b, loc, ld(x, {row, c}, m), meanVec);
+      if (m)
+        dev = arith::SelectOp::create(b, loc, m, dev, kb.splat(0.0));
+      return vector::FMAOp::create(b, loc, dev, dev, acc).getResult();
+    });
+    Value var = arith::DivFOp::create(b, loc, sum(sq), count);
+    Value inv = arith::DivFOp::create(
+        b, loc, kb.f32(1.0),
+        math::SqrtOp::create(b, loc, arith::AddFOp::create(b, loc, var, eps)));
+    Value invVec = kb.broadcast(inv);
+    rowLoops.each([&](Value c, Value m) {
+      Value v = arith::MulFOp::create(
+          b, loc, arith::SubFOp::create(b, loc, ld(x, {row, c}, m), meanVec),
+          invVec);
+      Value out =
+          bias ? vector::FMAOp::create(b, loc, v, ld(w, {c}, m),
+                                       ld(bias, {c}, m))
+                     .getResult()
+               : arith::MulFOp::create(b, loc, v, ld(w, {c}, m)).getResult();
+      if (m)
+        kb.maskedStore(out, y, {row, c}, m);
+      else
+        vector::StoreOp::create(b, loc, out, y, ValueRange{row, c});
+    });
+  });
+  rewriter.eraseOp(op);
+  return success();
+}

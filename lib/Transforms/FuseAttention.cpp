@@ -1,0 +1,190 @@
+//===- FuseAttention.cpp - the xf-fuse-attention pass ---------------------===//
+
+#include "xf/Transforms/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_XFFUSEATTENTION
+#include "xf/Transforms/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+using namespace mlir::xf;
+
+/// The op of type OpTy defining `v`, if `v` has no other use.
+template <typename OpTy>
+static OpTy soleProducer(Value v) {
+  auto op = v.getDefiningOp<OpTy>();
+  return op && v.hasOneUse() ? op : OpTy();
+}
+
+/// The value of a splat float constant.
+static std::optional<double> splatValue(Value v) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
+      !isa<FloatType>(attr.getElementType()))
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
+/// Whether `v` is a constant mask that hides exactly the keys above the
+/// (bottom-right aligned) diagonal.
+static bool isCausalMaskConstant(Value v) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) ||
+      !isa<FloatType>(attr.getElementType()))
+    return false;
+  ArrayRef<int64_t> shape = attr.getType().getShape();
+  if (shape.size() < 2 || llvm::any_of(shape.drop_back(2),
+                                       [](int64_t d) { return d != 1; }))
+    return false;
+  int64_t sq = shape[shape.size() - 2], skv = shape.back();
+  auto values = attr.getValues<APFloat>();
+  for (int64_t i = 0; i < sq; ++i)
+    for (int64_t j = 0; j < skv; ++j) {
+      double x = values[i * skv + j].convertToDouble();
+      bool hidden = j > i + (skv - sq);
+      if (hidden ? x > -1e30 : x != 0.0)
+        return false;
+    }
+  return true;
+}
+
+namespace {
+
+/// matmul(softmax(matmul(q, k^T) [* c] [+ m]), v) -> attention(q, k, v).
+struct FormAttention : OpRewritePattern<MatmulOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(MatmulOp pv,
+                                PatternRewriter &rewriter) const override {
+    if (pv.getTransposeLhs() || pv.getTransposeRhs())
+      return failure();
+    auto softmax = soleProducer<SoftmaxOp>(pv.getLhs());
+    if (!softmax ||
+        softmax.getNormalizedAxis() != softmax.getType().getRank() - 1)
+      return failure();
+    Value scores = softmax.getInput(), mask;
+    if (auto add = soleProducer<AddOp>(scores)) {
+      // The operand that leads back to q k^T is the scores; the other one is
+      // the mask.
+      auto leadsToScores = [](Value v) {
+        return v.getDefiningOp<MulOp>() || v.getDefiningOp<MatmulOp>();
+      };
+      bool lhsScores = leadsToScores(add.getLhs());
+      scores = lhsScores ? add.getLhs() : add.getRhs();
+      mask = lhsScores ? add.getRhs() : add.getLhs();
+    }
+    double scale = 1.0;
+    if (auto mul = soleProducer<MulOp>(scores)) {
+      for (int i = 0; i < 2; ++i)
+        if (std::optional<double> c = splatValue(mul->getOperand(1 - i));
+            c && mul.getType() == mul->getOperand(i).getType()) {
+          scale = *c;
+          scores = mul->getOperand(i);
+          break;
+        }
+    }
+    auto qk = soleProducer<MatmulOp>(scores);
+    if (!qk || qk.getTransposeLhs() || !qk.getTransposeRhs())
+      return failure();
+    Value q = qk.getLhs(), k = qk.getRhs(), v = pv.getRhs();
+    auto qType = cast<RankedTensorType>(q.getType());
+    auto kType = cast<RankedTensorType>(k.getType());
+    auto vType = cast<RankedTensorType>(v.getType());
+    if (qType.getRank() != kType.getRank() ||
+        qType.getRank() != vType.getRank() ||
+        qType.getShape().drop_back(2) != kType.getShape().drop_back(2) ||
+        qType.getShape().drop_back(2) != vType.getShape().drop_back(2) ||
+        pv.getType() != RankedTensorType::get(
+                            [&] {
+                              SmallVector<int64_t> s(qType.getShape());
+                              s.back() = vType.getShape().back();
+                              return s;
+                            }(),
+                            qType.getElementType()))
+      return rewriter.notifyMatchFailure(pv, "needs equal batch dimensions");
+
+    Location loc = pv.getLoc();
+    MaskKind kind = MaskKind::none;
+    if (mask && isCausalMaskConstant(mask)) {
+      kind = MaskKind::causal;
+      mask = Value();
+    } else if (mask && cast<RankedTensorType>(mask.getType()).getRank() >= 3) {
+      // The mask broadcast against [..., Sq, Skv]; attention's scores are
+      // [..., heads = 1, Sq, Skv]: insert the unit head dimension.
+      auto mType = cast<RankedTensorType>(mask.getType());
+      int64_t r = mType.getRank();
+      SmallVector<int64_t> shape(mType.getShape());
+      shape.insert(shape.end() - 2, 1);
+      SmallVector<ReassociationIndices> reassoc;
+      for (int64_t i = 0; i < r - 3; ++i)
+        reassoc.push_back({i});
+      reassoc.push_back({r - 3, r - 2});
+      reassoc.push_back({r - 1});
+      reassoc.push_back({r});
+      mask = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, mType.getElementType()),
+          mask, reassoc);
+    }
+    rewriter.replaceOp(
+        pv, AttentionOp::create(rewriter, loc, pv.getType(), q, k, v, mask,
+                                /*num_heads=*/1, IntegerAttr(),
+                                rewriter.getF64FloatAttr(scale), kind,
+                                IntegerAttr()));
+    return success();
+  }
+};
+
+/// xf.attention -> xf_cpu.flash_attention, the online-softmax form.
+struct LowerToOnlineSoftmax : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<double> scale = op.getEffectiveScale();
+    RankedTensorType type = op.getType();
+    if (!type.getElementType().isF32() || !scale ||
+        ShapedType::isDynamic(op.getKey().getType().getShape().back()) ||
+        ShapedType::isDynamic(op.getValue().getType().getShape().back()))
+      return rewriter.notifyMatchFailure(op, "needs f32 and static heads");
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, op.getQuery());
+    sizes.back() = rewriter.getIndexAttr(type.getShape().back());
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
+    auto flash = cpu::FlashAttentionOp::create(
+        rewriter, loc, TypeRange{type}, op.getQuery(), op.getKey(),
+        op.getValue(), op.getMask(), init, op.getNumHeads(),
+        op.getEffectiveNumKvHeads(), APFloat(*scale), op.getMaskKind(),
+        op.getWindowAttr());
+    rewriter.replaceOp(op, flash.getResult().front());
+    return success();
+  }
+};
+
+struct XfFuseAttentionPass
+    : xf::impl::XfFuseAttentionBase<XfFuseAttentionPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    RewritePatternSet formation(&getContext());
+    formation.add<FormAttention>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(formation))))
+      return signalPassFailure();
+    if (!onlineSoftmax)
+      return;
+    RewritePatternSet lowering(&getContext());
+    lowering.add<LowerToOnlineSoftmax>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(lowering))))
+      signalPassFailure();
+  }
+};
+
+} // namespace
