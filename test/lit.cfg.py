@@ -2,6 +2,7 @@
 # lit configuration of the xf test suite.
 
 import os
+import sys
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -23,6 +24,12 @@ config.substitutions.append(("%xf_src", config.xf_src_root))
 config.substitutions.append(("%xf_obj", config.xf_obj_root))
 config.substitutions.append(("%openmp_runtime", config.openmp_runtime))
 config.substitutions.append(("%examples", os.path.join(config.xf_src_root, "examples")))
+
+# Every pipeline variant of xf-run --check (see Inputs/check-pipelines.py).
+config.substitutions.append(
+    ("%check-pipelines",
+     sys.executable + " " + os.path.join(config.xf_src_root, "test", "Inputs",
+                                         "check-pipelines.py") + " xf-run"))
 
 tool_dirs = [os.path.join(config.xf_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(["xf-opt", "xf-translate", "xf-run"], tool_dirs)

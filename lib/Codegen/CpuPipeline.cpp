@@ -103,7 +103,8 @@ static void buildFastPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   addFusions(pm, options);
   XfCpuFormKernelsOptions form;
-  form.panelWidth = options.panelWidth;
+  form.panelWidth =
+      options.panelWidth > 0 ? options.panelWidth : 2 * options.vectorWidth;
   pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));
   // Folds the packing of constant weights: done once, at compile time.
   pm.addPass(createCanonicalizerPass());

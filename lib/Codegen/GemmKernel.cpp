@@ -112,7 +112,14 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   g.k = kb.dim(g.a, 1);
   int64_t staticN = cast<MemRefType>(g.c.getType()).getDimSize(1);
   g.raggedColumns = ShapedType::isDynamic(staticN) || staticN % nr != 0;
-  int64_t mr = options.gemmTileRows;
+  // Accumulators for MR rows x NR / VW vectors, the panel's vectors and a
+  // broadcast must fit the register file (32 zmm or 16 ymm).
+  int64_t registers = vw == 16 ? 32 : 16;
+  int64_t mr = options.gemmTileRows > 0
+                   ? options.gemmTileRows
+                   : std::clamp<int64_t>((registers - g.vectors - 1) /
+                                             g.vectors,
+                                         1, 8);
 
   // Work items: every panel, and the rows split into chunks when there are
   // too few panels to keep the threads busy.

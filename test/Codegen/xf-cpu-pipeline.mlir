@@ -1,4 +1,6 @@
-// RUN: xf-opt %s --split-input-file --xf-cpu-pipeline | FileCheck %s
+// RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=threads=2" | FileCheck %s --check-prefixes=CHECK,FAST
+// RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=fast=false" | FileCheck %s --check-prefixes=CHECK,PLAIN
+// RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=threads=1" | FileCheck %s --check-prefix=SERIAL
 // RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=bare-ptr-calling-convention=false" | FileCheck %s --check-prefix=DESC
 
 // The pipeline ends in the LLVM dialect; the result becomes a trailing
@@ -8,7 +10,20 @@
 // CHECK-SAME: %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr)
 // CHECK-NOT: xf.
 // CHECK-NOT: linalg.
+// The fast pipeline runs its kernels on threads (OpenMP parallel loops,
+// which LLVM IR translation turns into runtime calls) with AVX-512 vectors
+// and polynomial math; the plain one is scalar loops calling libm.
+// FAST: omp.parallel
+// FAST: omp.wsloop
+// FAST: vector<16xf32>
+// FAST-NOT: llvm.call @erff
+// PLAIN-NOT: omp.parallel
+// PLAIN-NOT: vector<16xf32>
+// PLAIN: llvm.call @erff
 // CHECK: llvm.return
+// SERIAL-LABEL: llvm.func @block(
+// SERIAL-NOT: omp.parallel
+// SERIAL: llvm.return
 // With memref descriptors instead, each memref expands to its fields.
 // DESC-LABEL: llvm.func @block(
 // DESC-SAME: %{{.*}}: !llvm.ptr, %{{.*}}: !llvm.ptr, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64, %{{.*}}: i64,

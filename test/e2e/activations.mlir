@@ -1,13 +1,12 @@
-// RUN: xf-run %s -e gelu --check | FileCheck %s
-// RUN: xf-run %s -e gelu_tanh --check | FileCheck %s
-// RUN: xf-run %s -e silu --check | FileCheck %s
-// RUN: xf-run %s -e relu_twice --check | FileCheck %s
-// RUN: xf-run %s -e swiglu --check | FileCheck %s
-// RUN: xf-run %s -e geglu --check | FileCheck %s
-// RUN: xf-run %s -e geglu_tanh --check | FileCheck %s
-// RUN: xf-run %s -e large_inputs --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e gelu | FileCheck %s
+// RUN: %check-pipelines %s -e gelu_tanh | FileCheck %s
+// RUN: %check-pipelines %s -e silu | FileCheck %s
+// RUN: %check-pipelines %s -e relu_twice | FileCheck %s
+// RUN: %check-pipelines %s -e swiglu | FileCheck %s
+// RUN: %check-pipelines %s -e geglu | FileCheck %s
+// RUN: %check-pipelines %s -e geglu_tanh | FileCheck %s
+// RUN: %check-pipelines %s -e large_inputs | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @gelu(%x: tensor<3x17xf32>) -> tensor<3x17xf32> {
   %y = xf.gelu %x : tensor<3x17xf32>

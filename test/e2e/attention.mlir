@@ -1,27 +1,26 @@
-// RUN: xf-run %s -e mha_odd --check | FileCheck %s
-// RUN: xf-run %s -e causal --check | FileCheck %s
-// RUN: xf-run %s -e sliding_window --check | FileCheck %s
-// RUN: xf-run %s -e gqa_causal --check | FileCheck %s
-// RUN: xf-run %s -e mqa_window --check | FileCheck %s
-// RUN: xf-run %s -e value_head_size_differs --check | FileCheck %s
-// RUN: xf-run %s -e decode_step --check | FileCheck %s
-// RUN: xf-run %s -e mask_broadcast --check | FileCheck %s
-// RUN: xf-run %s -e two_batch_dims_scale --check | FileCheck %s
-// RUN: xf-run %s -e seq1 --check | FileCheck %s
-// RUN: xf-run %s -e longer_causal --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e mha_odd | FileCheck %s
+// RUN: %check-pipelines %s -e causal | FileCheck %s
+// RUN: %check-pipelines %s -e sliding_window | FileCheck %s
+// RUN: %check-pipelines %s -e gqa_causal | FileCheck %s
+// RUN: %check-pipelines %s -e mqa_window | FileCheck %s
+// RUN: %check-pipelines %s -e value_head_size_differs | FileCheck %s
+// RUN: %check-pipelines %s -e decode_step | FileCheck %s
+// RUN: %check-pipelines %s -e mask_broadcast | FileCheck %s
+// RUN: %check-pipelines %s -e two_batch_dims_scale | FileCheck %s
+// RUN: %check-pipelines %s -e seq1 | FileCheck %s
+// RUN: %check-pipelines %s -e longer_causal | FileCheck %s
+// CHECK: 6 variants ok
 
 // With more queries than keys, causal masking aligned to the bottom right
 // leaves the first two queries without keys: their rows are zeros.
-// RUN: xf-run %s -e more_queries_than_keys --check | FileCheck %s --check-prefix=EMPTY
-// EMPTY: result #0: 1x5x16xf32 sum={{.*}} first=[0.0000e+00, 0.0000e+00, 0.0000e+00, 0.0000e+00,
-// EMPTY: max_rel_err={{.*}} ok
+// RUN: %check-pipelines %s -e more_queries_than_keys | FileCheck %s --check-prefix=EMPTY
+// EMPTY-COUNT-6: result #0: 1x5x16xf32 sum={{.*}} first=[0.0000e+00, 0.0000e+00, 0.0000e+00, 0.0000e+00,
+// EMPTY: 6 variants ok
 
 // A query whose keys are all masked by an additive -inf gives zeros too.
-// RUN: xf-run %s -e fully_masked_row --check | FileCheck %s --check-prefix=EMPTY2
-// EMPTY2: result #0: 3x8xf32 sum={{.*}} first=[0.0000e+00, 0.0000e+00, 0.0000e+00, 0.0000e+00,
-// EMPTY2: max_rel_err={{.*}} ok
+// RUN: %check-pipelines %s -e fully_masked_row | FileCheck %s --check-prefix=EMPTY2
+// EMPTY2-COUNT-6: result #0: 3x8xf32 sum={{.*}} first=[0.0000e+00, 0.0000e+00, 0.0000e+00, 0.0000e+00,
+// EMPTY2: 6 variants ok
 
 func.func @mha_odd(%q: tensor<2x7x24xf32>, %k: tensor<2x7x24xf32>, %v: tensor<2x7x24xf32>) -> tensor<2x7x24xf32> {
   %o = xf.attention %q, %k, %v heads 3 : (tensor<2x7x24xf32>, tensor<2x7x24xf32>, tensor<2x7x24xf32>) -> tensor<2x7x24xf32>

@@ -1,9 +1,8 @@
-// RUN: xf-run %s -e same_shape --check | FileCheck %s
-// RUN: xf-run %s -e row_and_column --check | FileCheck %s
-// RUN: xf-run %s -e scalar_tensor --check | FileCheck %s
-// RUN: xf-run %s -e lower_rank_lhs --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e same_shape | FileCheck %s
+// RUN: %check-pipelines %s -e row_and_column | FileCheck %s
+// RUN: %check-pipelines %s -e scalar_tensor | FileCheck %s
+// RUN: %check-pipelines %s -e lower_rank_lhs | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @same_shape(%a: tensor<3x5xf32>, %b: tensor<3x5xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>) {
   %s = xf.add %a, %b : (tensor<3x5xf32>, tensor<3x5xf32>) -> tensor<3x5xf32>

@@ -1,11 +1,10 @@
 // Small blocks in every configuration the op has; the three full-size
 // blocks are in examples/ (see examples.test).
-// RUN: xf-run %s -e pre_layer_norm_biases --check | FileCheck %s
-// RUN: xf-run %s -e post_rms_rope_gqa --check | FileCheck %s
-// RUN: xf-run %s -e window_mask_partial_rope --check | FileCheck %s
-// RUN: xf-run %s -e seq1_qkv_bias_only --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e pre_layer_norm_biases | FileCheck %s
+// RUN: %check-pipelines %s -e post_rms_rope_gqa | FileCheck %s
+// RUN: %check-pipelines %s -e window_mask_partial_rope | FileCheck %s
+// RUN: %check-pipelines %s -e seq1_qkv_bias_only | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @pre_layer_norm_biases(%x: tensor<2x7x32xf32>, %g1: tensor<32xf32>, %b1: tensor<32xf32>,
     %w: tensor<32x32xf32>, %b: tensor<32xf32>, %g2: tensor<32xf32>, %b2: tensor<32xf32>,

@@ -5,6 +5,8 @@
 // RUN: xf-run %s -e static_block --dump-inputs %t/in --dump-output %t/static | FileCheck %s --check-prefix=STATIC
 // RUN: xf-run %s -e dynamic_block --check --dump-output %t/dynamic --input %t/in/input0.npy --input %t/in/input1.npy --input %t/in/input2.npy --input %t/in/input3.npy | FileCheck %s --check-prefix=DYNAMIC
 // RUN: cmp %t/static/output0.npy %t/dynamic/output0.npy
+// RUN: %check-pipelines %s -e dynamic_block --input %t/in/input0.npy --input %t/in/input1.npy --input %t/in/input2.npy --input %t/in/input3.npy | FileCheck %s --check-prefix=ALL
+// ALL: 6 variants ok
 // STATIC: result #0: 2x5x16xf32 sum=[[SUM:.*]] first
 // DYNAMIC: result #0: 2x5x16xf32 sum=[[SUM:.*]] first
 // DYNAMIC: max_rel_err={{.*}} ok

@@ -1,8 +1,7 @@
-// RUN: xf-run %s -e ids_i64 --check | FileCheck %s
-// RUN: xf-run %s -e ids_i32_rank1 --check | FileCheck %s
-// RUN: xf-run %s -e embed_then_norm --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e ids_i64 | FileCheck %s
+// RUN: %check-pipelines %s -e ids_i32_rank1 | FileCheck %s
+// RUN: %check-pipelines %s -e embed_then_norm | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @ids_i64(%t: tensor<50x12xf32>, %ids: tensor<2x9xi64>) -> tensor<2x9x12xf32> {
   %y = xf.embedding %t, %ids : (tensor<50x12xf32>, tensor<2x9xi64>) -> tensor<2x9x12xf32>

@@ -1,12 +1,11 @@
 // Every function is compiled with xf-cpu-pipeline, run on seeded random
 // inputs and compared with the reference evaluator.
-// RUN: xf-run %s -e kn_bias_odd --check | FileCheck %s
-// RUN: xf-run %s -e nk_gelu_tanh_residual --check | FileCheck %s
-// RUN: xf-run %s -e seq1 --check | FileCheck %s
-// RUN: xf-run %s -e silu_rank1 --check | FileCheck %s
-// RUN: xf-run %s -e relu_gelu_nk --check --seed 7 | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e kn_bias_odd | FileCheck %s
+// RUN: %check-pipelines %s -e nk_gelu_tanh_residual | FileCheck %s
+// RUN: %check-pipelines %s -e seq1 | FileCheck %s
+// RUN: %check-pipelines %s -e silu_rank1 | FileCheck %s
+// RUN: %check-pipelines %s -e relu_gelu_nk --seed 7 | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @kn_bias_odd(%x: tensor<2x5x7xf32>, %w: tensor<7x3xf32>, %b: tensor<3xf32>) -> tensor<2x5x3xf32> {
   %y = xf.linear %x, %w bias %b : (tensor<2x5x7xf32>, tensor<7x3xf32>, tensor<3xf32>) -> tensor<2x5x3xf32>

@@ -1,9 +1,8 @@
-// RUN: xf-run %s -e plain --check | FileCheck %s
-// RUN: xf-run %s -e transposed --check | FileCheck %s
-// RUN: xf-run %s -e broadcast_batch --check | FileCheck %s
-// RUN: xf-run %s -e size_one_batch --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e plain | FileCheck %s
+// RUN: %check-pipelines %s -e transposed | FileCheck %s
+// RUN: %check-pipelines %s -e broadcast_batch | FileCheck %s
+// RUN: %check-pipelines %s -e size_one_batch | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @plain(%a: tensor<5x7xf32>, %b: tensor<7x3xf32>) -> tensor<5x3xf32> {
   %y = xf.matmul %a, %b : (tensor<5x7xf32>, tensor<7x3xf32>) -> tensor<5x3xf32>

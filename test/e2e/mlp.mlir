@@ -1,9 +1,8 @@
-// RUN: xf-run %s -e dense_gelu_biases --check | FileCheck %s
-// RUN: xf-run %s -e swiglu_nk --check | FileCheck %s
-// RUN: xf-run %s -e geglu_tanh_biases --check | FileCheck %s
-// RUN: xf-run %s -e gated_relu_seq1 --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e dense_gelu_biases | FileCheck %s
+// RUN: %check-pipelines %s -e swiglu_nk | FileCheck %s
+// RUN: %check-pipelines %s -e geglu_tanh_biases | FileCheck %s
+// RUN: %check-pipelines %s -e gated_relu_seq1 | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @dense_gelu_biases(%x: tensor<2x5x24xf32>, %w1: tensor<24x40xf32>, %w2: tensor<40x24xf32>,
                              %b1: tensor<40xf32>, %b2: tensor<24xf32>) -> tensor<2x5x24xf32> {

@@ -1,10 +1,9 @@
-// RUN: xf-run %s -e layer_norm --check | FileCheck %s
-// RUN: xf-run %s -e layer_norm_no_bias_rank1 --check | FileCheck %s
-// RUN: xf-run %s -e layer_norm_seq1 --check | FileCheck %s
-// RUN: xf-run %s -e rms_norm_odd --check | FileCheck %s
-// RUN: xf-run %s -e layer_norm_offset --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e layer_norm | FileCheck %s
+// RUN: %check-pipelines %s -e layer_norm_no_bias_rank1 | FileCheck %s
+// RUN: %check-pipelines %s -e layer_norm_seq1 | FileCheck %s
+// RUN: %check-pipelines %s -e rms_norm_odd | FileCheck %s
+// RUN: %check-pipelines %s -e layer_norm_offset | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @layer_norm(%x: tensor<2x5x13xf32>, %g: tensor<13xf32>, %b: tensor<13xf32>) -> tensor<2x5x13xf32> {
   %y = xf.layer_norm %x, %g, %b : (tensor<2x5x13xf32>, tensor<13xf32>, tensor<13xf32>) -> tensor<2x5x13xf32>

@@ -1,11 +1,10 @@
-// RUN: xf-run %s -e half --check | FileCheck %s
-// RUN: xf-run %s -e interleaved --check | FileCheck %s
-// RUN: xf-run %s -e partial_rotary --check | FileCheck %s
-// RUN: xf-run %s -e positions --check | FileCheck %s
-// RUN: xf-run %s -e seq1_positions_i32 --check | FileCheck %s
-// RUN: xf-run %s -e long_sequence --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e half | FileCheck %s
+// RUN: %check-pipelines %s -e interleaved | FileCheck %s
+// RUN: %check-pipelines %s -e partial_rotary | FileCheck %s
+// RUN: %check-pipelines %s -e positions | FileCheck %s
+// RUN: %check-pipelines %s -e seq1_positions_i32 | FileCheck %s
+// RUN: %check-pipelines %s -e long_sequence | FileCheck %s
+// CHECK: 6 variants ok
 
 func.func @half(%x: tensor<2x6x32xf32>) -> tensor<2x6x32xf32> {
   %y = xf.rope %x head_dim 8 : (tensor<2x6x32xf32>) -> tensor<2x6x32xf32>

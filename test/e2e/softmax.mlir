@@ -1,14 +1,13 @@
-// RUN: xf-run %s -e last_axis --check | FileCheck %s
-// RUN: xf-run %s -e first_axis --check | FileCheck %s
-// RUN: xf-run %s -e middle_axis_negative --check | FileCheck %s
-// RUN: xf-run %s -e single_element --check | FileCheck %s
-// CHECK: max_rel_err={{.*}} ok
-// CHECK-NOT: FAILED
+// RUN: %check-pipelines %s -e last_axis | FileCheck %s
+// RUN: %check-pipelines %s -e first_axis | FileCheck %s
+// RUN: %check-pipelines %s -e middle_axis_negative | FileCheck %s
+// RUN: %check-pipelines %s -e single_element | FileCheck %s
+// CHECK: 6 variants ok
 
 // A row of -inf gives zeros, not NaN; the other rows are normal.
-// RUN: xf-run %s -e masked_row --check | FileCheck %s --check-prefix=MASKED
-// MASKED: result #0: 2x3xf32 sum=1.000e+00 first=[0.0000e+00, 0.0000e+00, 0.0000e+00,
-// MASKED: max_rel_err={{.*}} ok
+// RUN: %check-pipelines %s -e masked_row | FileCheck %s --check-prefix=MASKED
+// MASKED-COUNT-6: result #0: 2x3xf32 sum=1.000e+00 first=[0.0000e+00, 0.0000e+00, 0.0000e+00,
+// MASKED: 6 variants ok
 
 func.func @last_axis(%x: tensor<3x5x11xf32>) -> tensor<3x5x11xf32> {
   %y = xf.softmax %x : tensor<3x5x11xf32> -> tensor<3x5x11xf32>

@@ -58,8 +58,9 @@ def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
   let options = [
     Option<"vectorWidth", "vector-width", "int64_t", "16",
            "f32 lanes per vector register: 16 for AVX-512, 8 for AVX2">,
-    Option<"gemmTileRows", "gemm-tile-rows", "int64_t", "8",
-           "Rows of a GEMM register tile">,
+    Option<"gemmTileRows", "gemm-tile-rows", "int64_t", "0",
+           "Rows of a GEMM register tile; 0 fits the register file (8 rows "
+           "of 2 vectors with AVX-512, 6 with AVX2)">,
     Option<"threads", "threads", "int64_t", "0",
            "Threads to split work for; 0 uses the cores of the compiling "
            "machine, 1 emits no parallel loops">,

@@ -50,11 +50,14 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
   PassOptions::Option<int64_t> panelWidth{
       *this, "panel-width",
       llvm::cl::desc("Columns of a packed weight panel, the GEMM register "
-                     "tile's width (a multiple of vector-width)"),
-      llvm::cl::init(32)};
+                     "tile's width (a multiple of vector-width); 0 = two "
+                     "vectors"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> gemmTileRows{
       *this, "gemm-tile-rows",
-      llvm::cl::desc("Rows of the GEMM register tile"), llvm::cl::init(8)};
+      llvm::cl::desc("Rows of the GEMM register tile; 0 = as many as the "
+                     "registers hold"),
+      llvm::cl::init(0)};
   PassOptions::Option<int64_t> attentionBlockQ{
       *this, "attention-block-q",
       llvm::cl::desc("Queries per attention work item"), llvm::cl::init(64)};

@@ -1,0 +1,35 @@
+// RUN: xf-opt %s --split-input-file --xf-cpu-form-kernels | FileCheck %s
+// RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=panel-width=16" | FileCheck %s --check-prefix=NR16
+
+// A linear with its whole epilogue: rows collapsed, weight packed into
+// ceil(48 / 32) = 2 panels, the GEMM, rows expanded back.
+// CHECK-LABEL: func.func @linear
+// CHECK-SAME: (%[[X:.*]]: tensor<2x5x16xf32>, %[[W:.*]]: tensor<48x16xf32>, %[[B:.*]]: tensor<48xf32>, %[[R:.*]]: tensor<2x5x48xf32>)
+// CHECK:      %[[PE:.*]] = tensor.empty() : tensor<2x16x32xf32>
+// CHECK:      %[[P:.*]] = xf_cpu.pack_weights %[[W]] layout nk outs(%[[PE]] : tensor<2x16x32xf32>) : tensor<48x16xf32> -> tensor<2x16x32xf32>
+// CHECK:      %[[XR:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<2x5x16xf32> into tensor<10x16xf32>
+// CHECK:      %[[RR:.*]] = tensor.collapse_shape %[[R]] {{\[\[}}0, 1], [2]] : tensor<2x5x48xf32> into tensor<10x48xf32>
+// CHECK:      %[[E:.*]] = tensor.empty() : tensor<10x48xf32>
+// CHECK:      %[[Y:.*]] = xf_cpu.gemm %[[XR]], %[[P]] bias %[[B]] act silu residual %[[RR]] outs(%[[E]] : tensor<10x48xf32>)
+// CHECK:      tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2]] output_shape [2, 5, 48]
+// NR16-LABEL: func.func @linear
+// NR16: xf_cpu.pack_weights %{{.*}} layout nk outs(%{{.*}} : tensor<3x16x16xf32>)
+func.func @linear(%x: tensor<2x5x16xf32>, %w: tensor<48x16xf32>, %b: tensor<48xf32>, %r: tensor<2x5x48xf32>) -> tensor<2x5x48xf32> {
+  %y = xf.linear %x, %w bias %b layout nk act silu residual %r
+      : (tensor<2x5x16xf32>, tensor<48x16xf32>, tensor<48xf32>, tensor<2x5x48xf32>) -> tensor<2x5x48xf32>
+  return %y : tensor<2x5x48xf32>
+}
+
+// -----
+
+// Dynamic rows stay dynamic; other element types keep the plain lowering.
+// CHECK-LABEL: func.func @dynamic_rows
+// CHECK: %[[D:.*]] = tensor.dim %{{.*}}, %{{.*}} : tensor<?x8xf32>
+// CHECK: tensor.empty(%[[D]]) : tensor<?x8xf32>
+// CHECK: xf_cpu.gemm
+// CHECK: xf.linear {{.*}} tensor<4x8xf16>
+func.func @dynamic_rows(%x: tensor<?x8xf32>, %w: tensor<8x8xf32>, %h: tensor<4x8xf16>, %wh: tensor<8x8xf16>) -> (tensor<?x8xf32>, tensor<4x8xf16>) {
+  %y = xf.linear %x, %w : (tensor<?x8xf32>, tensor<8x8xf32>) -> tensor<?x8xf32>
+  %z = xf.linear %h, %wh : (tensor<4x8xf16>, tensor<8x8xf16>) -> tensor<4x8xf16>
+  return %y, %z : tensor<?x8xf32>, tensor<4x8xf16>
+}

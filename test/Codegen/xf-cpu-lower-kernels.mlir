@@ -1,0 +1,88 @@
+// RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=2 gemm-tile-rows=4" | FileCheck %s
+// RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=1 vector-width=8" | FileCheck %s --check-prefix=AVX2
+
+// GEMM: panels (and row chunks) are the parallel work items; a 4 x 32 tile
+// keeps 4 x 2 accumulator vectors over the K loop: per k, 2 loads of the
+// panel, one broadcast per row and 8 FMAs. N = 40 is not a multiple of the
+// panel width, so the epilogue stores are masked.
+// CHECK-LABEL: func.func @gemm
+// CHECK: scf.parallel
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c4
+// CHECK: scf.for {{.*}} -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>) {
+// CHECK-COUNT-2: vector.load %{{.*}} : memref<2x64x32xf32>, vector<16xf32>
+// CHECK: memref.load %{{.*}} : memref<10x64xf32>
+// CHECK: vector.broadcast
+// CHECK-COUNT-2: vector.fma
+// CHECK: scf.yield
+// CHECK: vector.create_mask
+// CHECK: vector.maskedload %{{.*}} : memref<40xf32>
+// CHECK: math.tanh
+// CHECK: vector.maskedstore %{{.*}} : memref<10x40xf32>
+// The remaining rows, one at a time.
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c1
+// AVX2-LABEL: func.func @gemm
+// AVX2-NOT: scf.parallel
+// With 16 ymm registers and 4 vectors per panel row, the tile has 2 rows.
+// AVX2: scf.for {{.*}} step %c2
+// AVX2: scf.for {{.*}} -> (vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>, vector<8xf32>) {
+func.func @gemm(%x: memref<10x64xf32>, %p: memref<2x64x32xf32>, %b: memref<40xf32>, %y: memref<10x40xf32>) {
+  xf_cpu.gemm %x, %p bias %b act gelu_tanh outs(%y : memref<10x40xf32>) : memref<10x64xf32>, memref<2x64x32xf32>, memref<40xf32>
+  return
+}
+
+// -----
+
+// Packing copies one panel per work item, zero past N (masked loads).
+// CHECK-LABEL: func.func @pack_kn
+// CHECK: scf.parallel
+// CHECK: vector.maskedload %{{.*}} : memref<64x40xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK: vector.store %{{.*}} : memref<2x64x32xf32>, vector<16xf32>
+func.func @pack_kn(%w: memref<64x40xf32>, %p: memref<2x64x32xf32>) {
+  xf_cpu.pack_weights %w layout kn outs(%p : memref<2x64x32xf32>) : memref<64x40xf32>
+  return
+}
+
+// -----
+
+// Attention: K and V packed per KV head, then per (batch, head, query
+// block): the transposed scaled queries, and per KV tile the scores by
+// 8 x 2-vector tiles, the masks only where a tile needs them, the online
+// softmax (running max, exp, running sum) and P V by 4 x 4-vector tiles.
+// CHECK-LABEL: func.func @attention
+// CHECK: memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x2x?x64xf32>
+// CHECK: memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x2x?x64xf32>
+// CHECK: scf.parallel
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<64x64xf32>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<128x64xf32>
+// CHECK: arith.constant dense<-1.000000e+30> : vector<16xf32>
+// CHECK: arith.floordivsi
+// CHECK: scf.for
+// CHECK: scf.for {{.*}} -> ({{(vector<16xf32>, )+}}vector<16xf32>) {
+// CHECK: scf.if
+// CHECK: arith.cmpi sle, %{{.*}} : vector<16xi64>
+// CHECK: arith.maximumf %{{.*}} fastmath<reassoc,nnan,nsz,contract> : vector<16xf32>
+// CHECK: arith.shli
+// CHECK: scf.for {{.*}} -> ({{(vector<16xf32>, )+}}vector<16xf32>) {
+// CHECK: arith.cmpf oeq
+// CHECK: memref.dealloc
+// CHECK: memref.dealloc
+func.func @attention(%q: memref<1x100x256xf32>, %k: memref<1x100x128xf32>, %v: memref<1x100x128xf32>, %o: memref<1x100x256xf32>) {
+  xf_cpu.flash_attention %q, %k, %v heads 4 kv_heads 2 scale 1.250000e-01 causal outs(%o : memref<1x100x256xf32>)
+      : memref<1x100x256xf32>, memref<1x100x128xf32>, memref<1x100x128xf32>
+  return
+}
+
+// -----
+
+// Norm: rows in parallel; vector sums with a masked tail for D = 20.
+// CHECK-LABEL: func.func @norm
+// CHECK: scf.parallel
+// CHECK: vector.reduction <add>
+// CHECK: vector.reduction <add>
+// CHECK: math.sqrt
+// CHECK: vector.fma
+// CHECK: vector.maskedstore
+func.func @norm(%x: memref<8x20xf32>, %g: memref<20xf32>, %b: memref<20xf32>, %y: memref<8x20xf32>) {
+  xf_cpu.norm %x, %g, %b kind layer_norm eps 1.000000e-05 outs(%y : memref<8x20xf32>) : memref<8x20xf32>, memref<20xf32>, memref<20xf32>
+  return
+}

@@ -1,0 +1,87 @@
+// RUN: xf-opt %s --split-input-file --verify-diagnostics
+
+func.func @mixed(%w: tensor<64x40xf32>, %p: memref<2x64x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.pack_weights' op expects all tensor or all memref operands}}
+  xf_cpu.pack_weights %w layout kn outs(%p : memref<2x64x32xf32>) : tensor<64x40xf32>
+  return
+}
+
+// -----
+
+func.func @panels(%w: tensor<64x40xf32>, %p: tensor<3x64x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.pack_weights' op expects ceil(N / NR) panels of K x NR for the weight [64, 40], got [3, 64, 32]}}
+  %0 = xf_cpu.pack_weights %w layout kn outs(%p : tensor<3x64x32xf32>) : tensor<64x40xf32> -> tensor<3x64x32xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_k(%x: memref<10x63xf32>, %p: memref<2x64x32xf32>, %y: memref<10x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects input [10, 63], packed weight [2, 64, 32] and init [10, 40] to agree on M and K}}
+  xf_cpu.gemm %x, %p outs(%y : memref<10x40xf32>) : memref<10x63xf32>, memref<2x64x32xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_panels(%x: memref<10x64xf32>, %p: memref<2x64x32xf32>, %y: memref<10x80xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects ceil(N / NR) weight panels for N = 80}}
+  xf_cpu.gemm %x, %p outs(%y : memref<10x80xf32>) : memref<10x64xf32>, memref<2x64x32xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_result(%x: tensor<10x64xf32>, %p: tensor<2x64x32xf32>, %y: tensor<10x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects one result of the init's type 'tensor<10x40xf32>'}}
+  %0 = "xf_cpu.gemm"(%x, %p, %y) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 1>}> : (tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<10x40xf32>) -> tensor<10x41xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_bias(%x: memref<10x64xf32>, %p: memref<2x64x32xf32>, %b: memref<32xf32>, %y: memref<10x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects a bias of shape [N]}}
+  xf_cpu.gemm %x, %p bias %b outs(%y : memref<10x40xf32>) : memref<10x64xf32>, memref<2x64x32xf32>, memref<32xf32>
+  return
+}
+
+// -----
+
+func.func @attention_init(%q: memref<8x32xf32>, %o: memref<8x16xf32>) {
+  // expected-error@+1 {{'xf_cpu.flash_attention' op expects an init of shape [8, 32]}}
+  xf_cpu.flash_attention %q, %q, %q heads 4 kv_heads 4 scale 0.25 outs(%o : memref<8x16xf32>) : memref<8x32xf32>, memref<8x32xf32>, memref<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @attention_heads(%q: memref<8x32xf32>, %o: memref<8x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.flash_attention' op expects heads (4) to be a multiple of kv_heads (3)}}
+  xf_cpu.flash_attention %q, %q, %q heads 4 kv_heads 3 scale 0.25 outs(%o : memref<8x32xf32>) : memref<8x32xf32>, memref<8x32xf32>, memref<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @norm_bias(%x: memref<8x16xf32>, %g: memref<16xf32>) {
+  // expected-error@+1 {{'xf_cpu.norm' op has a bias, but rms_norm takes none}}
+  xf_cpu.norm %x, %g, %g kind rms_norm eps 1.0e-5 outs(%x : memref<8x16xf32>) : memref<8x16xf32>, memref<16xf32>, memref<16xf32>
+  return
+}
+
+// -----
+
+func.func @norm_weight(%x: memref<8x16xf32>, %g: memref<15xf32>) {
+  // expected-error@+1 {{'xf_cpu.norm' op expects weight of shape [16], got [15]}}
+  xf_cpu.norm %x, %g kind layer_norm eps 1.0e-5 outs(%x : memref<8x16xf32>) : memref<8x16xf32>, memref<15xf32>
+  return
+}
+
+// -----
+
+func.func @element_types(%x: memref<8x16xf32>, %g: memref<16xf16>) {
+  // expected-error@+1 {{'xf_cpu.norm' op expects one element type, got 'f32' and 'f16'}}
+  xf_cpu.norm %x, %g kind layer_norm eps 1.0e-5 outs(%x : memref<8x16xf32>) : memref<8x16xf32>, memref<16xf16>
+  return
+}

@@ -1,0 +1,41 @@
+"""Runs `xf-run FILE --check ...` once per pipeline variant.
+
+Every e2e function goes through each variant, so that every fusion and
+tiling path is compared with the reference evaluator: the default fast
+pipeline, the plain lowering, one thread, AVX2-width kernels, the kernels
+without the graph-level fusions, and tiles small enough that every shape
+has ragged edges. Prints each run's check lines, then "N variants ok";
+exits non-zero when any run fails.
+
+usage: check-pipelines.py XF_RUN FILE [xf-run arguments...]
+"""
+import subprocess
+import sys
+
+VARIANTS = {
+    "fast": "",
+    "plain": "fast=false",
+    "one-thread": "threads=1",
+    "avx2": "vector-width=8",
+    "no-fusion": "fuse-attention=false merge-projections=false "
+                 "fuse-epilogue=false fuse-norms=false",
+    "small-tiles": "attention-block-q=32 attention-block-kv=32 "
+                   "gemm-tile-rows=3 panel-width=16",
+}
+
+xf_run, args = sys.argv[1], sys.argv[2:]
+failed = []
+for name, options in VARIANTS.items():
+    run = subprocess.run([xf_run] + args + ["--check",
+                                            "--pipeline-options=" + options],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True)
+    for line in run.stdout.splitlines():
+        if line.startswith(("max_rel_err", "result #")) or "error" in line:
+            print(f"[{name}] {line}")
+    if run.returncode != 0:
+        failed.append(name)
+        print(f"[{name}] FAILED with exit code {run.returncode}")
+if failed:
+    sys.exit(f"failed variants: {', '.join(failed)}")
+print(f"{len(VARIANTS)} variants ok")

@@ -1,0 +1,85 @@
+// RUN: xf-opt %s --split-input-file --xf-merge-projections | FileCheck %s
+
+// Q, K and V read the same input: one GEMM on the concatenated weights,
+// the results are slices of it (K and V are narrower, as with GQA).
+// CHECK-LABEL: func.func @qkv
+// CHECK-SAME: (%[[X:.*]]: tensor<2x5x32xf32>, %[[WQ:.*]]: tensor<32x32xf32>, %[[WK:.*]]: tensor<32x16xf32>, %[[WV:.*]]: tensor<32x16xf32>, %[[BQ:.*]]: tensor<32xf32>)
+// CHECK:      arith.constant dense<0.000000e+00> : tensor<16xf32>
+// CHECK:      %[[E:.*]] = tensor.empty() : tensor<32x64xf32>
+// CHECK:      %[[W1:.*]] = tensor.insert_slice %[[WQ]] into %[[E]][0, 0] [32, 32] [1, 1]
+// CHECK:      %[[W2:.*]] = tensor.insert_slice %[[WK]] into %[[W1]][0, 32] [32, 16] [1, 1]
+// CHECK:      %[[W:.*]] = tensor.insert_slice %[[WV]] into %[[W2]][0, 48] [32, 16] [1, 1]
+// CHECK:      %[[B1:.*]] = tensor.insert_slice %[[BQ]] into %{{.*}}[0] [32] [1]
+// CHECK:      %[[B2:.*]] = tensor.insert_slice %{{.*}} into %[[B1]][32] [16] [1]
+// CHECK:      %[[B:.*]] = tensor.insert_slice %{{.*}} into %[[B2]][48] [16] [1]
+// CHECK:      %[[Y:.*]] = xf.linear %[[X]], %[[W]] bias %[[B]] : (tensor<2x5x32xf32>, tensor<32x64xf32>, tensor<64xf32>) -> tensor<2x5x64xf32>
+// CHECK-DAG:  %[[Q:.*]] = tensor.extract_slice %[[Y]][0, 0, 0] [2, 5, 32] [1, 1, 1]
+// CHECK-DAG:  %[[K:.*]] = tensor.extract_slice %[[Y]][0, 0, 32] [2, 5, 16] [1, 1, 1]
+// CHECK-DAG:  %[[V:.*]] = tensor.extract_slice %[[Y]][0, 0, 48] [2, 5, 16] [1, 1, 1]
+// CHECK:      xf.attention %[[Q]], %[[K]], %[[V]] heads 4 kv_heads 2
+// CHECK-NOT:  xf.linear
+func.func @qkv(%x: tensor<2x5x32xf32>, %wq: tensor<32x32xf32>, %wk: tensor<32x16xf32>, %wv: tensor<32x16xf32>,
+               %bq: tensor<32xf32>) -> tensor<2x5x32xf32> {
+  %q = xf.linear %x, %wq bias %bq : (tensor<2x5x32xf32>, tensor<32x32xf32>, tensor<32xf32>) -> tensor<2x5x32xf32>
+  %k = xf.linear %x, %wk : (tensor<2x5x32xf32>, tensor<32x16xf32>) -> tensor<2x5x16xf32>
+  %v = xf.linear %x, %wv : (tensor<2x5x32xf32>, tensor<32x16xf32>) -> tensor<2x5x16xf32>
+  %a = xf.attention %q, %k, %v heads 4 kv_heads 2 : (tensor<2x5x32xf32>, tensor<2x5x16xf32>, tensor<2x5x16xf32>) -> tensor<2x5x32xf32>
+  return %a : tensor<2x5x32xf32>
+}
+
+// -----
+
+// Constant weights are concatenated at compile time; layout nk stacks rows.
+// CHECK-LABEL: func.func @constants_nk
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00], [5.000000e+00, 6.000000e+00]]> : tensor<3x2xf32>
+// CHECK: %[[Y:.*]] = xf.linear %{{.*}}, %[[W]] layout nk : (tensor<4x2xf32>, tensor<3x2xf32>) -> tensor<4x3xf32>
+// CHECK: tensor.extract_slice %[[Y]][0, 0] [4, 2] [1, 1]
+// CHECK: tensor.extract_slice %[[Y]][0, 2] [4, 1] [1, 1]
+func.func @constants_nk(%x: tensor<4x2xf32>) -> (tensor<4x2xf32>, tensor<4x1xf32>) {
+  %wa = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %wb = arith.constant dense<[[5.0, 6.0]]> : tensor<1x2xf32>
+  %a = xf.linear %x, %wa layout nk : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  %b = xf.linear %x, %wb layout nk : (tensor<4x2xf32>, tensor<1x2xf32>) -> tensor<4x1xf32>
+  return %a, %b : tensor<4x2xf32>, tensor<4x1xf32>
+}
+
+// -----
+
+// Constant kn weights interleave per input row.
+// CHECK-LABEL: func.func @constants_kn
+// CHECK: arith.constant dense<{{\[\[}}1.000000e+00, 2.000000e+00, 5.000000e+00], [3.000000e+00, 4.000000e+00, 6.000000e+00]]> : tensor<2x3xf32>
+func.func @constants_kn(%x: tensor<4x2xf32>) -> (tensor<4x2xf32>, tensor<4x1xf32>) {
+  %wa = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %wb = arith.constant dense<[[5.0], [6.0]]> : tensor<2x1xf32>
+  %a = xf.linear %x, %wa : (tensor<4x2xf32>, tensor<2x2xf32>) -> tensor<4x2xf32>
+  %b = xf.linear %x, %wb : (tensor<4x2xf32>, tensor<2x1xf32>) -> tensor<4x1xf32>
+  return %a, %b : tensor<4x2xf32>, tensor<4x1xf32>
+}
+
+// -----
+
+// Different layouts, an activation, or a different input keep linears apart.
+// CHECK-LABEL: func.func @not_mergeable
+// CHECK-COUNT-4: xf.linear
+// CHECK-NOT: tensor.extract_slice
+func.func @not_mergeable(%x: tensor<4x8xf32>, %y: tensor<4x8xf32>, %w: tensor<8x8xf32>)
+    -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>) {
+  %0 = xf.linear %x, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %1 = xf.linear %x, %w layout nk : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %2 = xf.linear %x, %w act relu : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %3 = xf.linear %y, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  return %0, %1, %2, %3 : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// A weight computed after the first linear cannot feed the merged GEMM there.
+// CHECK-LABEL: func.func @late_weight
+// CHECK-COUNT-2: xf.linear
+// CHECK-NOT: tensor.extract_slice
+func.func @late_weight(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %0 = xf.linear %x, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %w2 = xf.relu %w : tensor<8x8xf32>
+  %1 = xf.linear %x, %w2 : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  return %0, %1 : tensor<4x8xf32>, tensor<4x8xf32>
+}
