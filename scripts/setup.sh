@@ -17,6 +17,8 @@ PACKAGES=(
   libomp-dev
   # tests and benchmarks: numpy, the PyTorch oracle, oneDNN as a GEMM peer
   python3 python3-numpy python3-torch libdnnl-dev libgtest-dev
+  # OpenBLAS behind numpy and PyTorch (the reference BLAS is 30x slower)
+  libopenblas0-pthread
 )
 
 missing=()

@@ -19,12 +19,11 @@ struct XfCpuApproximateMathPass
     RewritePatternSet patterns(&getContext());
     // The patterns only rewrite f32; the f64 sin/cos of rotary angles stay
     // libm calls for accuracy.
-    populateMathPolynomialApproximationPatterns(
-        patterns, [](StringRef name) {
-          return llvm::is_contained({"math.exp", "math.tanh", "math.erf",
-                                     "math.expm1", "math.log", "math.log1p"},
-                                    name);
-        });
+    populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
+      return llvm::is_contained({"math.exp", "math.tanh", "math.erf",
+                                 "math.expm1", "math.log", "math.log1p"},
+                                name);
+    });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

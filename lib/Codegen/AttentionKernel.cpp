@@ -38,6 +38,7 @@ private:
   void gemmScores(Value bt, Value kvh, Value k0);
   void applyMasks(ArrayRef<Value> bidx, Value h, Value q0, Value k0,
                   Value rows);
+  void maxOfScores();
   void softmax();
   void gemmValues(Value bt, Value kvh, Value k0);
   void writeOutput(ArrayRef<Value> bidx, Value h, Value q0, Value rows);
@@ -85,6 +86,13 @@ private:
   // transposed scores/probabilities St[Bc][Br], the output block
   // Ob[Br][Dv] and the statistics of the Br queries.
   Value queries, scores, outBlock, rowMax, rowSum, alpha;
+  // The running max updated with the current tile's scores, kept by the
+  // score GEMM as it stores them so that the softmax needs no max pass.
+  Value tileMax;
+  // The keys of the current KV tile that are computed: Bc, or fewer (a
+  // multiple of the register tile) where the tile runs past the last key
+  // that any query of the block sees.
+  Value cols;
 };
 
 } // namespace
@@ -96,9 +104,9 @@ Value AttentionLowering::packHeads(Value src, int64_t headDim,
   Value rowsPadded = kb.mul(nkb, kb.index(bc));
   Value packed = memref::AllocOp::create(
       b, loc,
-      MemRefType::get({ShapedType::kDynamic, kvHeads, ShapedType::kDynamic,
-                       paddedDim},
-                      b.getF32Type()),
+      MemRefType::get(
+          {ShapedType::kDynamic, kvHeads, ShapedType::kDynamic, paddedDim},
+          b.getF32Type()),
       ValueRange{batchCount, rowsPadded}, b.getI64IntegerAttr(64));
   int64_t vectors = paddedDim / vw;
   Value items = kb.mul(kb.mul(batchCount, kb.index(kvHeads)), nkb);
@@ -114,10 +122,11 @@ Value AttentionLowering::packHeads(Value src, int64_t headDim,
       Value row = kb.min(j, lastRow);
       for (int64_t c = 0; c < vectors; ++c) {
         int64_t lanes = std::min(vw, headDim - c * vw);
-        Value count = arith::SelectOp::create(b, loc, inside,
-                                              kb.index(lanes), kb.index(0));
-        Value x = kb.maskedLoad(src, at(bidx, row, kb.add(base, kb.index(c * vw))),
-                                kb.prefixMask(count));
+        Value count = arith::SelectOp::create(b, loc, inside, kb.index(lanes),
+                                              kb.index(0));
+        Value x =
+            kb.maskedLoad(src, at(bidx, row, kb.add(base, kb.index(c * vw))),
+                          kb.prefixMask(count));
         store(x, packed, ValueRange{ids[0], ids[1], j, kb.index(c * vw)});
       }
     });
@@ -125,8 +134,7 @@ Value AttentionLowering::packHeads(Value src, int64_t headDim,
   return packed;
 }
 
-void AttentionLowering::copyQueries(ArrayRef<Value> bidx, Value h,
-                                    Value q0) {
+void AttentionLowering::copyQueries(ArrayRef<Value> bidx, Value h, Value q0) {
   // Qt[d][i] = scale * Q[q0 + i][h * Dh + d]; rows past Sq repeat the last
   // query (computed, never written back).
   Value scale = kb.f32(op.getScale().convertToDouble());
@@ -135,8 +143,8 @@ void AttentionLowering::copyQueries(ArrayRef<Value> bidx, Value h,
   kb.loop(kb.index(0), kb.index(br), 1, [&](Value i) {
     Value row = kb.min(kb.add(q0, i), lastRow);
     kb.loop(kb.index(0), kb.index(dh), 1, [&](Value d) {
-      Value x = memref::LoadOp::create(b, loc, q,
-                                       at(bidx, row, kb.add(base, d)));
+      Value x =
+          memref::LoadOp::create(b, loc, q, at(bidx, row, kb.add(base, d)));
       memref::StoreOp::create(b, loc, arith::MulFOp::create(b, loc, x, scale),
                               queries, ValueRange{d, i});
     });
@@ -146,31 +154,38 @@ void AttentionLowering::copyQueries(ArrayRef<Value> bidx, Value h,
 void AttentionLowering::gemmScores(Value bt, Value kvh, Value k0) {
   // St[j][i] = sum_d Kp[k0 + j][d] Qt[d][i], by tiles of 8 keys x 2 vectors
   // of queries: per d, 2 loads of Qt, 8 broadcasts of K and 16 FMAs.
-  kb.loop(kb.index(0), kb.index(bc), mr1, [&](Value jt) {
+  kb.loop(kb.index(0), cols, mr1, [&](Value jt) {
     SmallVector<Value> keys;
     for (int64_t r = 0; r < mr1; ++r)
       keys.push_back(kb.add(kb.add(k0, jt), kb.index(r)));
     kb.loop(kb.index(0), kb.index(br), 2 * vw, [&](Value it) {
       SmallVector<Value> zeros(2 * mr1, kb.splat(0.0));
-      scf::ForOp dLoop = kb.loop(
-          kb.index(0), kb.index(dh), kb.index(1), zeros,
-          [&](Value d, ValueRange acc) {
-            Value q0v = load(queries, ValueRange{d, it});
-            Value q1v = load(queries, ValueRange{d, kb.add(it, kb.index(vw))});
-            SmallVector<Value> next;
-            for (int64_t r = 0; r < mr1; ++r) {
-              Value x = kb.broadcast(memref::LoadOp::create(
-                  b, loc, packedK, ValueRange{bt, kvh, keys[r], d}));
-              next.push_back(fma(x, q0v, acc[2 * r]));
-              next.push_back(fma(x, q1v, acc[2 * r + 1]));
-            }
-            return next;
-          });
-      for (int64_t r = 0; r < mr1; ++r)
-        for (int64_t c = 0; c < 2; ++c)
-          store(dLoop.getResult(2 * r + c), scores,
-                ValueRange{kb.add(jt, kb.index(r)),
-                           kb.add(it, kb.index(c * vw))});
+      scf::ForOp dLoop =
+          kb.loop(kb.index(0), kb.index(dh), kb.index(1), zeros,
+                  [&](Value d, ValueRange acc) {
+                    Value q0v = load(queries, ValueRange{d, it});
+                    Value q1v =
+                        load(queries, ValueRange{d, kb.add(it, kb.index(vw))});
+                    SmallVector<Value> next;
+                    for (int64_t r = 0; r < mr1; ++r) {
+                      Value x = kb.broadcast(memref::LoadOp::create(
+                          b, loc, packedK, ValueRange{bt, kvh, keys[r], d}));
+                      next.push_back(fma(x, q0v, acc[2 * r]));
+                      next.push_back(fma(x, q1v, acc[2 * r + 1]));
+                    }
+                    return next;
+                  });
+      for (int64_t c = 0; c < 2; ++c) {
+        Value col = kb.add(it, kb.index(c * vw));
+        Value m = load(tileMax, ValueRange{col});
+        for (int64_t r = 0; r < mr1; ++r) {
+          Value s = dLoop.getResult(2 * r + c);
+          store(s, scores, ValueRange{kb.add(jt, kb.index(r)), col});
+          m = arith::MaximumFOp::create(b, loc, m, s,
+                                        KernelBuilder::reductionFlags());
+        }
+        store(m, tileMax, ValueRange{col});
+      }
     });
   });
 }
@@ -183,14 +198,14 @@ void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
   // Only tiles that cut a mask need this pass: the ragged last tile, tiles
   // crossing the causal diagonal or the window's edge, and every tile when
   // an additive mask is given.
-  Value need = cmp(arith::CmpIPredicate::sgt, kb.add(k0, kb.index(bc)), skv);
+  Value need = cmp(arith::CmpIPredicate::sgt, kb.add(k0, cols), skv);
   if (mask)
     need = arith::ConstantIntOp::create(b, loc, 1, 1);
   if (kind != MaskKind::none)
-    need = arith::OrIOp::create(
-        b, loc, need,
-        cmp(arith::CmpIPredicate::sgt, kb.add(k0, kb.index(bc - 1)),
-            kb.add(q0, off)));
+    need = arith::OrIOp::create(b, loc, need,
+                                cmp(arith::CmpIPredicate::sgt,
+                                    kb.add(k0, kb.sub(cols, kb.index(1))),
+                                    kb.add(q0, off)));
   if (kind == MaskKind::sliding_window)
     need = arith::OrIOp::create(
         b, loc, need,
@@ -221,7 +236,7 @@ void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
     int64_t rank = mType.getRank(), full = batchRank + 3;
     Value lastRow = kb.sub(sq, kb.index(1));
     Value lastCol = kb.sub(skv, kb.index(1));
-    kb.loop(kb.index(0), kb.index(bc), 1, [&](Value j) {
+    kb.loop(kb.index(0), cols, 1, [&](Value j) {
       Value col = kb.min(kb.add(k0, j), lastCol);
       kb.loop(kb.index(0), kb.index(br), 1, [&](Value i) {
         Value row = kb.min(kb.add(q0, i), lastRow);
@@ -233,9 +248,7 @@ void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
           else if (f < batchRank)
             idx.push_back(bidx[f]);
           else
-            idx.push_back(f == batchRank       ? h
-                          : f == batchRank + 1 ? row
-                                               : col);
+            idx.push_back(f == batchRank ? h : f == batchRank + 1 ? row : col);
         }
         Value m = memref::LoadOp::create(b, loc, mask, idx);
         Value s = memref::LoadOp::create(b, loc, scores, ValueRange{j, i});
@@ -246,7 +259,7 @@ void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
   }
   // Structural masks and the keys past Skv, a vector of queries at a time.
   Value offVec = splatI64(off);
-  kb.loop(kb.index(0), kb.index(bc), 1, [&](Value j) {
+  kb.loop(kb.index(0), cols, 1, [&](Value j) {
     Value col = kb.add(k0, j);
     Value colVec = splatI64(col);
     Value keep = cmp(arith::CmpIPredicate::slt, colVec, splatI64(skv));
@@ -257,12 +270,11 @@ void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
           offVec);
       Value k = keep;
       if (kind != MaskKind::none)
-        k = arith::AndIOp::create(
-            b, loc, k, cmp(arith::CmpIPredicate::sle, colVec, diag));
+        k = arith::AndIOp::create(b, loc, k,
+                                  cmp(arith::CmpIPredicate::sle, colVec, diag));
       if (kind == MaskKind::sliding_window) {
-        Value lo = arith::SubIOp::create(
-            b, loc, diag,
-            splatI64(kb.index(window)));
+        Value lo =
+            arith::SubIOp::create(b, loc, diag, splatI64(kb.index(window)));
         k = arith::AndIOp::create(b, loc, k,
                                   cmp(arith::CmpIPredicate::sgt, colVec, lo));
       }
@@ -271,31 +283,40 @@ void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
             ValueRange{j, i});
     });
   });
+  // Masked scores may have held the max: take it again.
+  maxOfScores();
+}
+
+void AttentionLowering::maxOfScores() {
+  kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
+    scf::ForOp maxLoop =
+        kb.loop(kb.index(0), cols, kb.index(1), ValueRange{load(rowMax, i)},
+                [&](Value j, ValueRange acc) {
+                  return SmallVector<Value>{arith::MaximumFOp::create(
+                      b, loc, acc[0], load(scores, ValueRange{j, i}),
+                      KernelBuilder::reductionFlags())};
+                });
+    store(maxLoop.getResult(0), tileMax, i);
+  });
 }
 
 void AttentionLowering::softmax() {
-  // For 16 queries at a time: m' = max(m, max_j St[j]), St[j] = exp(St[j] -
-  // m'), l = exp(m - m') l + sum_j St[j]; alpha = exp(m - m') rescales O.
+  // For 16 queries at a time: m' = max(m, max_j St[j]) (in tileMax),
+  // St[j] = exp(St[j] - m'), l = exp(m - m') l + sum_j St[j]; alpha =
+  // exp(m - m') rescales O.
   arith::FastMathFlags fm = KernelBuilder::reductionFlags();
   kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
     Value mOld = load(rowMax, ValueRange{i});
-    scf::ForOp maxLoop = kb.loop(
-        kb.index(0), kb.index(bc), kb.index(1), ValueRange{mOld},
-        [&](Value j, ValueRange acc) {
-          Value s = load(scores, ValueRange{j, i});
-          return SmallVector<Value>{
-              arith::MaximumFOp::create(b, loc, acc[0], s, fm)};
-        });
-    Value mNew = maxLoop.getResult(0);
-    scf::ForOp sumLoop = kb.loop(
-        kb.index(0), kb.index(bc), kb.index(1), ValueRange{kb.splat(0.0)},
-        [&](Value j, ValueRange acc) {
-          Value p = kb.expNonPositive(arith::SubFOp::create(
-              b, loc, load(scores, ValueRange{j, i}), mNew));
-          store(p, scores, ValueRange{j, i});
-          return SmallVector<Value>{
-              arith::AddFOp::create(b, loc, acc[0], p, fm)};
-        });
+    Value mNew = load(tileMax, ValueRange{i});
+    scf::ForOp sumLoop =
+        kb.loop(kb.index(0), cols, kb.index(1), ValueRange{kb.splat(0.0)},
+                [&](Value j, ValueRange acc) {
+                  Value p = kb.expNonPositive(arith::SubFOp::create(
+                      b, loc, load(scores, ValueRange{j, i}), mNew));
+                  store(p, scores, ValueRange{j, i});
+                  return SmallVector<Value>{
+                      arith::AddFOp::create(b, loc, acc[0], p, fm)};
+                });
     Value a = kb.expNonPositive(arith::SubFOp::create(b, loc, mOld, mNew));
     store(mNew, rowMax, ValueRange{i});
     store(a, alpha, ValueRange{i});
@@ -323,13 +344,12 @@ void AttentionLowering::gemmValues(Value bt, Value kvh, Value k0) {
               a));
       }
       scf::ForOp jLoop = kb.loop(
-          kb.index(0), kb.index(bc), kb.index(1), init,
-          [&](Value j, ValueRange acc) {
+          kb.index(0), cols, kb.index(1), init, [&](Value j, ValueRange acc) {
             Value key = kb.add(k0, j);
             SmallVector<Value> vv;
             for (int64_t c = 0; c < nvec; ++c)
-              vv.push_back(load(packedV, ValueRange{bt, kvh, key,
-                                                    kb.index((g0 + c) * vw)}));
+              vv.push_back(load(
+                  packedV, ValueRange{bt, kvh, key, kb.index((g0 + c) * vw)}));
             SmallVector<Value> next;
             for (int64_t r = 0; r < mr2; ++r) {
               Value p = kb.broadcast(memref::LoadOp::create(
@@ -355,9 +375,9 @@ void AttentionLowering::writeOutput(ArrayRef<Value> bidx, Value h, Value q0,
     Value l = memref::LoadOp::create(b, loc, rowSum, ValueRange{i});
     Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l,
                                         kb.f32(0.0));
-    Value inv = arith::SelectOp::create(
-        b, loc, empty, kb.f32(0.0),
-        arith::DivFOp::create(b, loc, kb.f32(1.0), l));
+    Value inv =
+        arith::SelectOp::create(b, loc, empty, kb.f32(0.0),
+                                arith::DivFOp::create(b, loc, kb.f32(1.0), l));
     Value invVec = kb.broadcast(inv);
     for (int64_t c = 0; c < dvVectors; ++c) {
       Value x = load(outBlock, ValueRange{i, kb.index(c * vw)});
@@ -370,9 +390,9 @@ void AttentionLowering::writeOutput(ArrayRef<Value> bidx, Value h, Value q0,
 
 void AttentionLowering::allocateScratch() {
   auto stackBuffer = [&](ArrayRef<int64_t> shape) {
-    return memref::AllocaOp::create(
-        b, loc, MemRefType::get(shape, b.getF32Type()), ValueRange{},
-        b.getI64IntegerAttr(64));
+    return memref::AllocaOp::create(b, loc,
+                                    MemRefType::get(shape, b.getF32Type()),
+                                    ValueRange{}, b.getI64IntegerAttr(64));
   };
   queries = stackBuffer({dh, br});
   scores = stackBuffer({bc, br});
@@ -380,6 +400,7 @@ void AttentionLowering::allocateScratch() {
   rowMax = stackBuffer({br});
   rowSum = stackBuffer({br});
   alpha = stackBuffer({br});
+  tileMax = stackBuffer({br});
 }
 
 void AttentionLowering::block(Value item) {
@@ -404,23 +425,27 @@ void AttentionLowering::block(Value item) {
 
   // KV tiles that the structural mask hides from all queries are skipped.
   Value off = kb.sub(skv, sq);
-  Value lo = kb.index(0), hi = nkb;
+  Value lo = kb.index(0), hi = nkb, keyEnd = skv;
   auto floorDiv = [&](Value x) {
     return arith::FloorDivSIOp::create(b, loc, x, kb.index(bc)).getResult();
   };
   if (op.getMaskKind() != MaskKind::none) {
     Value last = kb.sub(kb.add(kb.add(q0, rows), off), kb.index(1));
-    hi = kb.max(kb.min(kb.add(floorDiv(last), kb.index(1)), nkb),
-                kb.index(0));
+    hi = kb.max(kb.min(kb.add(floorDiv(last), kb.index(1)), nkb), kb.index(0));
+    keyEnd = kb.min(keyEnd, kb.add(last, kb.index(1)));
   }
   if (op.getMaskKind() == MaskKind::sliding_window) {
-    Value first = kb.add(kb.sub(kb.add(q0, off), kb.index(*op.getWindow())),
-                         kb.index(1));
+    Value first =
+        kb.add(kb.sub(kb.add(q0, off), kb.index(*op.getWindow())), kb.index(1));
     lo = kb.min(kb.max(floorDiv(first), kb.index(0)), hi);
   }
   copyQueries(bidx, h, q0);
   kb.loop(lo, hi, 1, [&](Value kblk) {
     Value k0 = kb.mul(kblk, kb.index(bc));
+    cols = kb.mul(kb.divUp(kb.min(kb.index(bc), kb.sub(keyEnd, k0)), mr1),
+                  kb.index(mr1));
+    kb.loop(kb.index(0), kb.index(br), vw,
+            [&](Value i) { store(load(rowMax, i), tileMax, i); });
     gemmScores(bt, kvh, k0);
     applyMasks(bidx, h, q0, k0, rows);
     softmax();
@@ -467,8 +492,7 @@ LogicalResult AttentionLowering::build() {
   nkb = kb.divUp(skv, bc);
   packedK = packHeads(k, dh, dhPadded);
   packedV = packHeads(v, dv, dvPadded);
-  Value items =
-      kb.mul(kb.mul(batchCount, kb.index(heads)), kb.divUp(sq, br));
+  Value items = kb.mul(kb.mul(batchCount, kb.index(heads)), kb.divUp(sq, br));
   // Scratch on the stack: once per item under OpenMP (which gives each
   // iteration an allocation scope), once in all for a serial loop.
   bool serial = options.threads <= 1;

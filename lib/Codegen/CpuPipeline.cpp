@@ -39,8 +39,8 @@ static void addBufferization(OpPassManager &pm) {
 }
 
 /// Loops, vectors, memrefs, arith, math and OpenMP to the LLVM dialect.
-static void addLowerToLLVM(OpPassManager &pm,
-                           const CpuPipelineOptions &options, bool threads) {
+static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
+                           bool threads) {
   if (threads)
     pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

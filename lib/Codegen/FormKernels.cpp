@@ -43,15 +43,16 @@ struct FormGemm : OpRewritePattern<LinearOp> {
                          ? cpu::collapseToRows(rewriter, loc, op.getResidual())
                          : Value();
     SmallVector<OpFoldResult> sizes = {
-        tensor::getMixedSize(rewriter, loc, input, 0), rewriter.getIndexAttr(n)};
+        tensor::getMixedSize(rewriter, loc, input, 0),
+        rewriter.getIndexAttr(n)};
     Value init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
     Value gemm = cpu::GemmOp::create(rewriter, loc, TypeRange{init.getType()},
                                      input, packed, op.getBias(), residual,
                                      init, op.getActivationAttr())
                      .getResult()
                      .front();
-    rewriter.replaceOp(op, cpu::expandFromRows(rewriter, loc, gemm, type,
-                                      op.getInput()));
+    rewriter.replaceOp(
+        op, cpu::expandFromRows(rewriter, loc, gemm, type, op.getInput()));
     return success();
   }
 

@@ -63,8 +63,8 @@ struct GemmLowering {
     Location loc = kb.loc;
     std::optional<Activation> act = op.getActivation();
     for (int64_t j = 0; j < vectors; ++j) {
-      Value col = kb.add(kb.mul(panel, kb.index(nr)),
-                         kb.index(j * kb.vectorWidth));
+      Value col =
+          kb.add(kb.mul(panel, kb.index(nr)), kb.index(j * kb.vectorWidth));
       // Only a ragged last panel needs masks; they cost nothing per FMA.
       Value mask = raggedColumns ? kb.prefixMask(kb.sub(n, col)) : Value();
       auto load = [&](Value memref, ValueRange idx) -> Value {
@@ -104,9 +104,20 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
            << vw;
   rewriter.setInsertionPoint(op);
   KernelBuilder kb(rewriter, op.getLoc(), vw);
-  GemmLowering g{op, kb, nr, nr / vw, options.threads, op.getInput(),
-                 op.getPackedWeight(), op.getBias(), op.getResidual(),
-                 op.getInit(), Value(), Value(), Value(), true};
+  GemmLowering g{op,
+                 kb,
+                 nr,
+                 nr / vw,
+                 options.threads,
+                 op.getInput(),
+                 op.getPackedWeight(),
+                 op.getBias(),
+                 op.getResidual(),
+                 op.getInit(),
+                 Value(),
+                 Value(),
+                 Value(),
+                 true};
   g.m = kb.dim(g.c, 0);
   g.n = kb.dim(g.c, 1);
   g.k = kb.dim(g.a, 1);
@@ -115,11 +126,10 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   // Accumulators for MR rows x NR / VW vectors, the panel's vectors and a
   // broadcast must fit the register file (32 zmm or 16 ymm).
   int64_t registers = vw == 16 ? 32 : 16;
-  int64_t mr = options.gemmTileRows > 0
-                   ? options.gemmTileRows
-                   : std::clamp<int64_t>((registers - g.vectors - 1) /
-                                             g.vectors,
-                                         1, 8);
+  int64_t mr =
+      options.gemmTileRows > 0
+          ? options.gemmTileRows
+          : std::clamp<int64_t>((registers - g.vectors - 1) / g.vectors, 1, 8);
 
   // Work items: every panel, and the rows split into chunks when there are
   // too few panels to keep the threads busy.
@@ -131,19 +141,18 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   Value panels = kb.dim(g.packed, 0);
   Value items = kb.mul(panels, kb.index(chunks));
   kb.parallel(items, options.threads, [&](Value item) {
-    Value panel = arith::DivUIOp::create(rewriter, kb.loc, item,
-                                         kb.index(chunks));
-    Value chunk = arith::RemUIOp::create(rewriter, kb.loc, item,
-                                         kb.index(chunks));
+    Value panel =
+        arith::DivUIOp::create(rewriter, kb.loc, item, kb.index(chunks));
+    Value chunk =
+        arith::RemUIOp::create(rewriter, kb.loc, item, kb.index(chunks));
     // Chunk rows, rounded to whole tiles.
-    Value perChunk =
-        kb.mul(kb.divUp(kb.divUp(g.m, chunks), mr), kb.index(mr));
+    Value perChunk = kb.mul(kb.divUp(kb.divUp(g.m, chunks), mr), kb.index(mr));
     Value r0 = kb.min(kb.mul(chunk, perChunk), g.m);
     Value r1 = kb.min(kb.add(r0, perChunk), g.m);
-    Value full = kb.add(
-        r0, kb.mul(arith::DivUIOp::create(rewriter, kb.loc, kb.sub(r1, r0),
-                                          kb.index(mr)),
-                   kb.index(mr)));
+    Value full =
+        kb.add(r0, kb.mul(arith::DivUIOp::create(rewriter, kb.loc,
+                                                 kb.sub(r1, r0), kb.index(mr)),
+                          kb.index(mr)));
     kb.loop(r0, full, mr, [&](Value m0) { g.tile(panel, m0, mr); });
     kb.loop(full, r1, 1, [&](Value m0) { g.tile(panel, m0, 1); });
   });
@@ -185,8 +194,7 @@ LogicalResult cpu::lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
       Value src = kb.min(col, kb.sub(n, kb.index(1)));
       kb.loop(kb.index(0), k, 1, [&](Value kk) {
         Value v = memref::LoadOp::create(
-            rewriter, loc, w,
-            kn ? ValueRange{kk, src} : ValueRange{src, kk});
+            rewriter, loc, w, kn ? ValueRange{kk, src} : ValueRange{src, kk});
         v = arith::SelectOp::create(rewriter, loc, inside, v, kb.f32(0.0));
         memref::StoreOp::create(rewriter, loc, v, packed,
                                 ValueRange{panel, kk, j});

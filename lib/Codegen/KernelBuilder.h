@@ -65,10 +65,11 @@ public:
   void maskedStore(Value value, Value memref, ValueRange indices, Value mask);
 
   /// `scf.for` from lb to ub with the body building the yielded values.
-  scf::ForOp loop(Value lb, Value ub, Value step, ValueRange iterArgs,
-                  function_ref<SmallVector<Value>(Value iv, ValueRange args)>
-                      body);
-  void loop(Value lb, Value ub, int64_t step, function_ref<void(Value iv)> body);
+  scf::ForOp
+  loop(Value lb, Value ub, Value step, ValueRange iterArgs,
+       function_ref<SmallVector<Value>(Value iv, ValueRange args)> body);
+  void loop(Value lb, Value ub, int64_t step,
+            function_ref<void(Value iv)> body);
 
   /// Runs `body(item)` for item in [0, count): an scf.parallel (threads
   /// through OpenMP later) when `threads` > 1, else an scf.for.

@@ -27,17 +27,17 @@ struct RowLoops {
   /// Folds `step(acc, column, mask)` over the row's vectors into `init`.
   Value fold(Value init,
              function_ref<Value(Value acc, Value col, Value mask)> step) {
-    scf::ForOp main = kb.loop(kb.index(0), full, kb.index(kb.vectorWidth),
-                              ValueRange{init}, [&](Value c, ValueRange acc) {
-                                return SmallVector<Value>{
-                                    step(acc[0], c, Value())};
-                              });
-    scf::ForOp tail = kb.loop(
-        full, d, kb.index(kb.vectorWidth), ValueRange{main.getResult(0)},
-        [&](Value c, ValueRange acc) {
-          return SmallVector<Value>{
-              step(acc[0], c, kb.prefixMask(kb.sub(d, c)))};
-        });
+    scf::ForOp main =
+        kb.loop(kb.index(0), full, kb.index(kb.vectorWidth), ValueRange{init},
+                [&](Value c, ValueRange acc) {
+                  return SmallVector<Value>{step(acc[0], c, Value())};
+                });
+    scf::ForOp tail =
+        kb.loop(full, d, kb.index(kb.vectorWidth),
+                ValueRange{main.getResult(0)}, [&](Value c, ValueRange acc) {
+                  return SmallVector<Value>{
+                      step(acc[0], c, kb.prefixMask(kb.sub(d, c)))};
+                });
     return tail.getResult(0);
   }
 
@@ -62,8 +62,9 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
         y = op.getInit();
   bool layerNorm = op.getKind() == NormKind::layer_norm;
   Value d = kb.dim(x, 1);
-  Value full = kb.mul(arith::DivUIOp::create(b, loc, d, kb.index(kb.vectorWidth)),
-                      kb.index(kb.vectorWidth));
+  Value full =
+      kb.mul(arith::DivUIOp::create(b, loc, d, kb.index(kb.vectorWidth)),
+             kb.index(kb.vectorWidth));
   Value count = arith::UIToFPOp::create(
       b, loc, b.getF32Type(),
       arith::IndexCastOp::create(b, loc, b.getI64Type(), d));

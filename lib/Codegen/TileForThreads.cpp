@@ -28,8 +28,7 @@ struct XfCpuTileForThreadsPass
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && op.getNumLoops() > 0 &&
-          op.getIteratorTypesArray().front() ==
-              utils::IteratorType::parallel &&
+          op.getIteratorTypesArray().front() == utils::IteratorType::parallel &&
           !op->getParentOfType<scf::ForallOp>())
         ops.push_back(op);
     });

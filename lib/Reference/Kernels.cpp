@@ -435,13 +435,11 @@ Tensor mlir::xf::ref::embedding(const Tensor &table, const IndexTensor &ids) {
 }
 
 Tensor mlir::xf::ref::add(const Tensor &a, const Tensor &b) {
-  return broadcastBinary(
-      a, b, [](double x, double y) { return x + y; }, "add");
+  return broadcastBinary(a, b, [](double x, double y) { return x + y; }, "add");
 }
 
 Tensor mlir::xf::ref::mul(const Tensor &a, const Tensor &b) {
-  return broadcastBinary(
-      a, b, [](double x, double y) { return x * y; }, "mul");
+  return broadcastBinary(a, b, [](double x, double y) { return x * y; }, "mul");
 }
 
 //===----------------------------------------------------------------------===//

@@ -17,8 +17,7 @@ using namespace mlir;
 using namespace mlir::xf;
 
 /// The op of type OpTy defining `v`, if `v` has no other use.
-template <typename OpTy>
-static OpTy soleProducer(Value v) {
+template <typename OpTy> static OpTy soleProducer(Value v) {
   auto op = v.getDefiningOp<OpTy>();
   return op && v.hasOneUse() ? op : OpTy();
 }
@@ -40,8 +39,8 @@ static bool isCausalMaskConstant(Value v) {
       !isa<FloatType>(attr.getElementType()))
     return false;
   ArrayRef<int64_t> shape = attr.getType().getShape();
-  if (shape.size() < 2 || llvm::any_of(shape.drop_back(2),
-                                       [](int64_t d) { return d != 1; }))
+  if (shape.size() < 2 ||
+      llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; }))
     return false;
   int64_t sq = shape[shape.size() - 2], skv = shape.back();
   auto values = attr.getValues<APFloat>();
@@ -132,11 +131,11 @@ struct FormAttention : OpRewritePattern<MatmulOp> {
           rewriter, loc, RankedTensorType::get(shape, mType.getElementType()),
           mask, reassoc);
     }
-    rewriter.replaceOp(
-        pv, AttentionOp::create(rewriter, loc, pv.getType(), q, k, v, mask,
-                                /*num_heads=*/1, IntegerAttr(),
-                                rewriter.getF64FloatAttr(scale), kind,
-                                IntegerAttr()));
+    rewriter.replaceOp(pv, AttentionOp::create(rewriter, loc, pv.getType(), q,
+                                               k, v, mask,
+                                               /*num_heads=*/1, IntegerAttr(),
+                                               rewriter.getF64FloatAttr(scale),
+                                               kind, IntegerAttr()));
     return success();
   }
 };

@@ -20,9 +20,8 @@ static LinearOp soleLinearProducer(Value v) {
 }
 
 /// Rebuilds `op` with a different epilogue (other fields unchanged).
-static LinearOp withEpilogue(PatternRewriter &rewriter, LinearOp op,
-                             Value bias, ActivationAttr act, Value residual,
-                             Location loc) {
+static LinearOp withEpilogue(PatternRewriter &rewriter, LinearOp op, Value bias,
+                             ActivationAttr act, Value residual, Location loc) {
   return LinearOp::create(rewriter, loc, op.getType(), op.getInput(),
                           op.getWeight(), bias, residual,
                           op.getWeightLayoutAttr(), act);
@@ -31,8 +30,7 @@ static LinearOp withEpilogue(PatternRewriter &rewriter, LinearOp op,
 namespace {
 
 /// act(linear(x)) -> linear(x) act, before any residual.
-template <typename ActOp>
-struct FoldActivation : OpRewritePattern<ActOp> {
+template <typename ActOp> struct FoldActivation : OpRewritePattern<ActOp> {
   using OpRewritePattern<ActOp>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(ActOp op,
@@ -41,10 +39,10 @@ struct FoldActivation : OpRewritePattern<ActOp> {
     if (!linear || linear.getActivation() || linear.getResidual())
       return failure();
     Activation act = activationOf(op);
-    rewriter.replaceOp(
-        op, withEpilogue(rewriter, linear, linear.getBias(),
-                         ActivationAttr::get(op.getContext(), act),
-                         Value(), op.getLoc()));
+    rewriter.replaceOp(op,
+                       withEpilogue(rewriter, linear, linear.getBias(),
+                                    ActivationAttr::get(op.getContext(), act),
+                                    Value(), op.getLoc()));
     rewriter.eraseOp(linear);
     return success();
   }
@@ -72,8 +70,7 @@ struct FoldAdd : OpRewritePattern<AddOp> {
         continue;
       auto otherType = cast<RankedTensorType>(other.getType());
       if (otherType == op.getType()) {
-        rewriter.replaceOp(op, withEpilogue(rewriter, linear,
-                                            linear.getBias(),
+        rewriter.replaceOp(op, withEpilogue(rewriter, linear, linear.getBias(),
                                             linear.getActivationAttr(), other,
                                             op.getLoc()));
         rewriter.eraseOp(linear);

@@ -15,8 +15,7 @@ using namespace mlir::xf;
 
 namespace {
 
-template <typename NormOpTy>
-struct FuseNorm : OpRewritePattern<NormOpTy> {
+template <typename NormOpTy> struct FuseNorm : OpRewritePattern<NormOpTy> {
   using OpRewritePattern<NormOpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(NormOpTy op,
@@ -29,13 +28,12 @@ struct FuseNorm : OpRewritePattern<NormOpTy> {
     Value init = tensor::EmptyOp::create(
         rewriter, loc, tensor::getMixedSizes(rewriter, loc, rows),
         type.getElementType());
-    auto norm = cpu::NormOp::create(
-        rewriter, loc, TypeRange{init.getType()}, rows, op.getWeight(),
-        biasOf(op), init, kindOf(op), op.getEpsilon());
-    rewriter.replaceOp(op,
-                       cpu::expandFromRows(rewriter, loc,
-                                           norm.getResult().front(), type,
-                                           op.getInput()));
+    auto norm = cpu::NormOp::create(rewriter, loc, TypeRange{init.getType()},
+                                    rows, op.getWeight(), biasOf(op), init,
+                                    kindOf(op), op.getEpsilon());
+    rewriter.replaceOp(op, cpu::expandFromRows(rewriter, loc,
+                                               norm.getResult().front(), type,
+                                               op.getInput()));
     return success();
   }
 

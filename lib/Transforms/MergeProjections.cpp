@@ -49,7 +49,8 @@ Value concatenate(OpBuilder &b, Location loc, ArrayRef<Value> parts,
         int64_t inner = static_cast<int64_t>(src.size()) / outer;
         values.append(src.begin() + o * inner, src.begin() + (o + 1) * inner);
       }
-    return arith::ConstantOp::create(b, loc, DenseElementsAttr::get(type, values));
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(type, values));
   }
 
   Value result = tensor::EmptyOp::create(b, loc, shape, first.getElementType());
@@ -94,14 +95,15 @@ void mergeGroup(ArrayRef<LinearOp> group) {
     int64_t n = op.getType().getShape().back();
     auto type = RankedTensorType::get({n}, op.getType().getElementType());
     biases.push_back(arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(type, b.getFloatAttr(
-                                                 type.getElementType(), 0))));
+        b, loc,
+        DenseElementsAttr::get(type,
+                               b.getFloatAttr(type.getElementType(), 0))));
   }
   Value weight = concatenate(b, loc, weights, kn ? 1 : 0);
   Value bias = anyBias ? concatenate(b, loc, biases, 0) : Value();
-  auto merged = LinearOp::create(b, loc, first.getInput(), weight, bias,
-                                 Value(), first.getWeightLayout(),
-                                 ActivationAttr());
+  auto merged =
+      LinearOp::create(b, loc, first.getInput(), weight, bias, Value(),
+                       first.getWeightLayout(), ActivationAttr());
   b.setInsertionPointAfter(merged);
   RankedTensorType mergedType = merged.getType();
   int64_t rank = mergedType.getRank(), offset = 0;
@@ -114,9 +116,8 @@ void mergeGroup(ArrayRef<LinearOp> group) {
     offsets.back() = b.getIndexAttr(offset);
     sizes.back() = b.getIndexAttr(n);
     SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-    slices.push_back(tensor::ExtractSliceOp::create(b, loc, op.getType(),
-                                                    merged, offsets, sizes,
-                                                    strides));
+    slices.push_back(tensor::ExtractSliceOp::create(
+        b, loc, op.getType(), merged, offsets, sizes, strides));
     offset += n;
   }
   // Only now: the builder's insertion point may be the first linear.

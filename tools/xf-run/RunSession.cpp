@@ -44,8 +44,8 @@ int fail(int code, const llvm::Twine &msg) {
 LogicalResult checkAllocated(const HostTensor &t, const llvm::Twine &what) {
   if (t.isAllocated())
     return success();
-  fail(BadInput, "cannot allocate " + llvm::Twine(t.numBytes()) +
-                     " bytes for " + what);
+  fail(BadInput,
+       "cannot allocate " + llvm::Twine(t.numBytes()) + " bytes for " + what);
   return failure();
 }
 
@@ -228,8 +228,8 @@ void freezeWeights(func::FuncOp func, std::vector<HostTensor> &inputs) {
     const HostTensor &t = inputs[arg.getArgNumber()];
     auto type = cast<RankedTensorType>(arg.getType());
     auto value = DenseElementsAttr::getFromRawBuffer(
-        type, ArrayRef<char>(static_cast<const char *>(t.data()),
-                             t.numBytes()));
+        type,
+        ArrayRef<char>(static_cast<const char *>(t.data()), t.numBytes()));
     arg.replaceAllUsesWith(arith::ConstantOp::create(b, arg.getLoc(), value));
     frozen.set(arg.getArgNumber());
   }

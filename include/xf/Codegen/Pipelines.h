@@ -62,8 +62,8 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "attention-block-q",
       llvm::cl::desc("Queries per attention work item"), llvm::cl::init(64)};
   PassOptions::Option<int64_t> attentionBlockKv{
-      *this, "attention-block-kv",
-      llvm::cl::desc("Keys per attention tile"), llvm::cl::init(128)};
+      *this, "attention-block-kv", llvm::cl::desc("Keys per attention tile"),
+      llvm::cl::init(128)};
   PassOptions::Option<bool> barePtrCallConv{
       *this, "bare-ptr-calling-convention",
       llvm::cl::desc("Pass memrefs as bare pointers (needs static shapes): "

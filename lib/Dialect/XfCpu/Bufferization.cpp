@@ -20,8 +20,7 @@ namespace {
 
 template <typename OpTy>
 struct KernelBufferization
-    : DstBufferizableOpInterfaceExternalModel<KernelBufferization<OpTy>,
-                                              OpTy> {
+    : DstBufferizableOpInterfaceExternalModel<KernelBufferization<OpTy>, OpTy> {
   LogicalResult bufferize(Operation *op, RewriterBase &rewriter,
                           const BufferizationOptions &options,
                           BufferizationState &state) const {

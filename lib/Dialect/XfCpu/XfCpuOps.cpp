@@ -52,15 +52,16 @@ static LogicalResult verifyDestinationStyle(Operation *op, Value init) {
   for (Value v : op->getOperands())
     if (cast<ShapedType>(v.getType()).getElementType() != elt)
       return op->emitOpError("expects one element type, got ")
-             << elt << " and " << cast<ShapedType>(v.getType()).getElementType();
+             << elt << " and "
+             << cast<ShapedType>(v.getType()).getElementType();
   return success();
 }
 
 /// On memrefs a kernel reads its inputs and writes its init.
-static void
-kernelEffects(DestinationStyleOpInterface op,
-              SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
-                  &effects) {
+static void kernelEffects(
+    DestinationStyleOpInterface op,
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+        &effects) {
   if (op.hasPureTensorSemantics())
     return;
   for (OpOperand &operand : op->getOpOperands()) {
@@ -122,10 +123,10 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
   int64_t panels = type.getDimSize(0), nr = type.getDimSize(2);
   bool kn = getWeightLayout() == WeightLayout::kn;
   // Constant weights are packed once, here, at compile time.
-  SmallVector<APFloat> values(type.getNumElements(),
-                              APFloat::getZero(cast<FloatType>(
-                                                   type.getElementType())
-                                                   .getFloatSemantics()));
+  SmallVector<APFloat> values(
+      type.getNumElements(),
+      APFloat::getZero(
+          cast<FloatType>(type.getElementType()).getFloatSemantics()));
   auto source = weight.getValues<APFloat>();
   for (int64_t p = 0; p < panels; ++p)
     for (int64_t r = 0; r < k; ++r)
@@ -160,8 +161,7 @@ LogicalResult GemmOp::verify() {
   if (getBias() && (shapeOf(getBias()).size() != 1 ||
                     checks::dimsConflict(shapeOf(getBias())[0], c[1])))
     return emitOpError("expects a bias of shape [N]");
-  if (getResidual() &&
-      failed(verifyCompatibleShape(shapeOf(getResidual()), c)))
+  if (getResidual() && failed(verifyCompatibleShape(shapeOf(getResidual()), c)))
     return emitOpError("expects a residual of the init's shape");
   return success();
 }
