@@ -15,6 +15,57 @@ using namespace mlir::xf;
 
 namespace {
 
+/// Packs `weight` into panels of `panelWidth` columns. A weight that
+/// concatenates parts along N (merged projections) is packed part by part
+/// into slices of one packed tensor when every part but the last fills
+/// whole panels, so the concatenation is never copied.
+Value packWeight(PatternRewriter &rewriter, Location loc, Value weight,
+                 WeightLayoutAttr layout, int64_t panels, int64_t k,
+                 int64_t panelWidth) {
+  bool kn = layout.getValue() == WeightLayout::kn;
+  int64_t nDim = kn ? 1 : 0;
+  Type f32 = rewriter.getF32Type();
+  Value packed = tensor::EmptyOp::create(
+      rewriter, loc, ArrayRef<int64_t>{panels, k, panelWidth}, f32);
+  auto pack = [&](Value w, Value init) {
+    return cpu::PackWeightsOp::create(rewriter, loc, TypeRange{init.getType()},
+                                      w, init, layout)
+        .getResult()
+        .front();
+  };
+  SmallVector<Value> parts = {weight};
+  if (auto concat = weight.getDefiningOp<tensor::ConcatOp>();
+      concat && static_cast<int64_t>(concat.getDim()) == nDim) {
+    ValueRange inputs = concat.getInputs();
+    if (llvm::all_of(inputs.drop_back(), [&](Value part) {
+          return cast<RankedTensorType>(part.getType()).getDimSize(nDim) %
+                     panelWidth ==
+                 0;
+        }))
+      parts.assign(inputs.begin(), inputs.end());
+  }
+  if (parts.size() == 1)
+    return pack(weight, packed);
+  int64_t first = 0;
+  for (Value part : parts) {
+    int64_t n = cast<RankedTensorType>(part.getType()).getDimSize(nDim);
+    int64_t count = (n + panelWidth - 1) / panelWidth;
+    SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(first),
+                                         rewriter.getIndexAttr(0),
+                                         rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(count),
+                                       rewriter.getIndexAttr(k),
+                                       rewriter.getIndexAttr(panelWidth)};
+    SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
+    Value slice = tensor::ExtractSliceOp::create(rewriter, loc, packed, offsets,
+                                                 sizes, strides);
+    packed = tensor::InsertSliceOp::create(rewriter, loc, pack(part, slice),
+                                           packed, offsets, sizes, strides);
+    first += count;
+  }
+  return packed;
+}
+
 struct FormGemm : OpRewritePattern<LinearOp> {
   FormGemm(MLIRContext *ctx, int64_t panelWidth)
       : OpRewritePattern(ctx), panelWidth(panelWidth) {}
@@ -30,14 +81,8 @@ struct FormGemm : OpRewritePattern<LinearOp> {
     int64_t k = wType.getDimSize(kn ? 0 : 1), n = wType.getDimSize(kn ? 1 : 0);
     int64_t panels = (n + panelWidth - 1) / panelWidth;
     Type f32 = rewriter.getF32Type();
-
-    Value packedInit = tensor::EmptyOp::create(
-        rewriter, loc, ArrayRef<int64_t>{panels, k, panelWidth}, f32);
-    Value packed = cpu::PackWeightsOp::create(
-                       rewriter, loc, TypeRange{packedInit.getType()},
-                       op.getWeight(), packedInit, op.getWeightLayoutAttr())
-                       .getResult()
-                       .front();
+    Value packed = packWeight(rewriter, loc, op.getWeight(),
+                              op.getWeightLayoutAttr(), panels, k, panelWidth);
     Value input = cpu::collapseToRows(rewriter, loc, op.getInput());
     Value residual = op.getResidual()
                          ? cpu::collapseToRows(rewriter, loc, op.getResidual())

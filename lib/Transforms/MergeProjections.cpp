@@ -15,8 +15,8 @@ using namespace mlir::xf;
 namespace {
 
 /// Concatenates tensors along `dim`: at compile time when they are all
-/// constants, else into an empty tensor with insert_slice (which bufferizes
-/// to copies into one buffer).
+/// constants, else with tensor.concat (which xf-cpu-form-kernels packs part
+/// by part, and bufferization otherwise copies into one buffer).
 Value concatenate(OpBuilder &b, Location loc, ArrayRef<Value> parts,
                   int64_t dim) {
   auto first = cast<RankedTensorType>(parts.front().getType());
@@ -53,20 +53,7 @@ Value concatenate(OpBuilder &b, Location loc, ArrayRef<Value> parts,
                                      DenseElementsAttr::get(type, values));
   }
 
-  Value result = tensor::EmptyOp::create(b, loc, shape, first.getElementType());
-  int64_t offset = 0;
-  for (Value p : parts) {
-    auto pType = cast<RankedTensorType>(p.getType());
-    SmallVector<OpFoldResult> offsets(shape.size(), b.getIndexAttr(0));
-    offsets[dim] = b.getIndexAttr(offset);
-    SmallVector<OpFoldResult> sizes, strides(shape.size(), b.getIndexAttr(1));
-    for (int64_t d : pType.getShape())
-      sizes.push_back(b.getIndexAttr(d));
-    result = tensor::InsertSliceOp::create(b, loc, p, result, offsets, sizes,
-                                           strides);
-    offset += pType.getDimSize(dim);
-  }
-  return result;
+  return tensor::ConcatOp::create(b, loc, dim, parts);
 }
 
 /// Whether `op` can be merged: static weight, at most a bias as epilogue.

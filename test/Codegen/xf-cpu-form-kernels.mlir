@@ -33,3 +33,41 @@ func.func @dynamic_rows(%x: tensor<?x8xf32>, %w: tensor<8x8xf32>, %h: tensor<4x8
   %z = xf.linear %h, %wh : (tensor<4x8xf16>, tensor<8x8xf16>) -> tensor<4x8xf16>
   return %y, %z : tensor<?x8xf32>, tensor<4x8xf16>
 }
+
+// -----
+
+// Merged projections: each part of the concatenated weight is packed into
+// its own panels of one packed tensor, so the concatenation is never copied.
+// The last part may end in a partial panel; the first two fill whole ones.
+// CHECK-LABEL: func.func @concatenated_weight
+// CHECK-SAME: (%{{.*}}: tensor<5x16xf32>, %[[WQ:.*]]: tensor<16x64xf32>, %[[WK:.*]]: tensor<16x32xf32>, %[[WV:.*]]: tensor<16x20xf32>)
+// CHECK:      %[[E:.*]] = tensor.empty() : tensor<4x16x32xf32>
+// CHECK:      %[[S0:.*]] = tensor.extract_slice %[[E]][0, 0, 0] [2, 16, 32] [1, 1, 1]
+// CHECK:      %[[P0:.*]] = xf_cpu.pack_weights %[[WQ]] layout kn outs(%[[S0]] : tensor<2x16x32xf32>)
+// CHECK:      %[[I0:.*]] = tensor.insert_slice %[[P0]] into %[[E]][0, 0, 0] [2, 16, 32] [1, 1, 1]
+// CHECK:      %[[S1:.*]] = tensor.extract_slice %[[I0]][2, 0, 0] [1, 16, 32] [1, 1, 1]
+// CHECK:      %[[P1:.*]] = xf_cpu.pack_weights %[[WK]] layout kn outs(%[[S1]] : tensor<1x16x32xf32>)
+// CHECK:      %[[I1:.*]] = tensor.insert_slice %[[P1]] into %[[I0]][2, 0, 0] [1, 16, 32] [1, 1, 1]
+// CHECK:      %[[S2:.*]] = tensor.extract_slice %[[I1]][3, 0, 0] [1, 16, 32] [1, 1, 1]
+// CHECK:      %[[P2:.*]] = xf_cpu.pack_weights %[[WV]] layout kn outs(%[[S2]] : tensor<1x16x32xf32>)
+// CHECK:      %[[I2:.*]] = tensor.insert_slice %[[P2]] into %[[I1]][3, 0, 0] [1, 16, 32] [1, 1, 1]
+// CHECK:      xf_cpu.gemm %{{.*}}, %[[I2]]
+func.func @concatenated_weight(%x: tensor<5x16xf32>, %wq: tensor<16x64xf32>, %wk: tensor<16x32xf32>, %wv: tensor<16x20xf32>) -> tensor<5x116xf32> {
+  %w = tensor.concat dim(1) %wq, %wk, %wv : (tensor<16x64xf32>, tensor<16x32xf32>, tensor<16x20xf32>) -> tensor<16x116xf32>
+  %y = xf.linear %x, %w : (tensor<5x16xf32>, tensor<16x116xf32>) -> tensor<5x116xf32>
+  return %y : tensor<5x116xf32>
+}
+
+// -----
+
+// A part that ends in a partial panel before the last one: the
+// concatenation is packed as a whole.
+// CHECK-LABEL: func.func @concatenated_ragged
+// CHECK:      %[[W:.*]] = tensor.concat
+// CHECK:      xf_cpu.pack_weights %[[W]] layout kn
+// CHECK-NOT:  xf_cpu.pack_weights
+func.func @concatenated_ragged(%x: tensor<5x16xf32>, %wq: tensor<16x20xf32>, %wk: tensor<16x32xf32>) -> tensor<5x52xf32> {
+  %w = tensor.concat dim(1) %wq, %wk : (tensor<16x20xf32>, tensor<16x32xf32>) -> tensor<16x52xf32>
+  %y = xf.linear %x, %w : (tensor<5x16xf32>, tensor<16x52xf32>) -> tensor<5x52xf32>
+  return %y : tensor<5x52xf32>
+}

@@ -5,13 +5,8 @@
 // CHECK-LABEL: func.func @qkv
 // CHECK-SAME: (%[[X:.*]]: tensor<2x5x32xf32>, %[[WQ:.*]]: tensor<32x32xf32>, %[[WK:.*]]: tensor<32x16xf32>, %[[WV:.*]]: tensor<32x16xf32>, %[[BQ:.*]]: tensor<32xf32>)
 // CHECK:      arith.constant dense<0.000000e+00> : tensor<16xf32>
-// CHECK:      %[[E:.*]] = tensor.empty() : tensor<32x64xf32>
-// CHECK:      %[[W1:.*]] = tensor.insert_slice %[[WQ]] into %[[E]][0, 0] [32, 32] [1, 1]
-// CHECK:      %[[W2:.*]] = tensor.insert_slice %[[WK]] into %[[W1]][0, 32] [32, 16] [1, 1]
-// CHECK:      %[[W:.*]] = tensor.insert_slice %[[WV]] into %[[W2]][0, 48] [32, 16] [1, 1]
-// CHECK:      %[[B1:.*]] = tensor.insert_slice %[[BQ]] into %{{.*}}[0] [32] [1]
-// CHECK:      %[[B2:.*]] = tensor.insert_slice %{{.*}} into %[[B1]][32] [16] [1]
-// CHECK:      %[[B:.*]] = tensor.insert_slice %{{.*}} into %[[B2]][48] [16] [1]
+// CHECK:      %[[W:.*]] = tensor.concat dim(1) %[[WQ]], %[[WK]], %[[WV]] : (tensor<32x32xf32>, tensor<32x16xf32>, tensor<32x16xf32>) -> tensor<32x64xf32>
+// CHECK:      %[[B:.*]] = tensor.concat dim(0) %[[BQ]], %{{.*}}, %{{.*}} : (tensor<32xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<64xf32>
 // CHECK:      %[[Y:.*]] = xf.linear %[[X]], %[[W]] bias %[[B]] : (tensor<2x5x32xf32>, tensor<32x64xf32>, tensor<64xf32>) -> tensor<2x5x64xf32>
 // CHECK-DAG:  %[[Q:.*]] = tensor.extract_slice %[[Y]][0, 0, 0] [2, 5, 32] [1, 1, 1]
 // CHECK-DAG:  %[[K:.*]] = tensor.extract_slice %[[Y]][0, 0, 32] [2, 5, 16] [1, 1, 1]
