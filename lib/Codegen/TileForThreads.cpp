@@ -4,7 +4,9 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/IR/AffineExprVisitor.h"
 
+#include <numeric>
 #include <thread>
 
 namespace mlir::xf {
@@ -15,6 +17,35 @@ namespace mlir::xf {
 using namespace mlir;
 
 namespace {
+
+/// The multiple that tiles of the first loop must start at for `op`'s
+/// indexing maps to stay valid on a tile: `d0 floordiv c` (grouped-query
+/// heads) and `d0 mod c` index the same slice from any offset that is a
+/// multiple of c. Nullopt when d0 appears in a quotient or remainder of
+/// anything else, which no offset keeps valid.
+std::optional<int64_t> tileAlignment(linalg::LinalgOp op) {
+  int64_t align = 1;
+  bool valid = true;
+  for (AffineMap map : op.getIndexingMapsArray())
+    for (AffineExpr result : map.getResults())
+      result.walk([&](AffineExpr e) {
+        auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+        if (!bin || e.getKind() == AffineExprKind::Add ||
+            e.getKind() == AffineExprKind::Mul ||
+            !bin.getLHS().isFunctionOfDim(0))
+          return;
+        auto divisor = dyn_cast<AffineConstantExpr>(bin.getRHS());
+        if (bin.getLHS() != getAffineDimExpr(0, op.getContext()) || !divisor ||
+            divisor.getValue() <= 0)
+          valid = false;
+        else
+          align = std::lcm(align, divisor.getValue());
+      });
+  if (!valid)
+    return std::nullopt;
+  return align;
+}
+
 struct XfCpuTileForThreadsPass
     : xf::impl::XfCpuTileForThreadsBase<XfCpuTileForThreadsPass> {
   using Base::Base;
@@ -34,12 +65,24 @@ struct XfCpuTileForThreadsPass
     });
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : ops) {
-      SmallVector<OpFoldResult> numThreads(op.getNumLoops(),
-                                           rewriter.getIndexAttr(0));
-      numThreads.front() = rewriter.getIndexAttr(chunks);
+      std::optional<int64_t> align = tileAlignment(op);
+      int64_t range = op.getStaticLoopRanges().front();
+      if (!align || (*align > 1 && ShapedType::isDynamic(range)))
+        continue; // Left whole: correct, just on one thread.
+      SmallVector<OpFoldResult> perLoop(op.getNumLoops(),
+                                        rewriter.getIndexAttr(0));
       scf::SCFTilingOptions options;
       options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
-      options.setNumThreads(numThreads);
+      if (*align == 1) {
+        perLoop.front() = rewriter.getIndexAttr(chunks);
+        options.setNumThreads(perLoop);
+      } else {
+        // Tiles of whole groups: ceil(range / chunks) rounded up to align.
+        int64_t size =
+            llvm::divideCeil(llvm::divideCeil(range, chunks), *align);
+        perLoop.front() = rewriter.getIndexAttr(size * *align);
+        options.setTileSizes(perLoop);
+      }
       rewriter.setInsertionPoint(op);
       FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
           rewriter, cast<TilingInterface>(op.getOperation()), options);

@@ -56,3 +56,40 @@ func.func @column_sums(%x: tensor<64x32xf32>, %init: tensor<32xf32>) -> tensor<3
   } -> tensor<32xf32>
   return %y : tensor<32xf32>
 }
+
+// -----
+
+// Grouped-query heads: d0 floordiv 2 indexes the same slice only from even
+// offsets, so 6 heads split into tiles of 4 and 2, not 3 and 3.
+// CHECK-LABEL: func.func @grouped_heads
+// CHECK: scf.forall (%{{.*}}) = (0) to (6) step (4)
+// CHECK: linalg.generic
+func.func @grouped_heads(%x: tensor<6x8xf32>, %kv: tensor<3x8xf32>) -> tensor<6x8xf32> {
+  %e = tensor.empty() : tensor<6x8xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(h, j) -> (h, j)>, affine_map<(h, j) -> (h floordiv 2, j)>, affine_map<(h, j) -> (h, j)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x, %kv : tensor<6x8xf32>, tensor<3x8xf32>) outs(%e : tensor<6x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<6x8xf32>
+  return %y : tensor<6x8xf32>
+}
+
+// -----
+
+// A quotient of more than the outer dimension has no safe tile offsets: the
+// op is left whole.
+// CHECK-LABEL: func.func @quotient_of_sum
+// CHECK-NOT: scf.forall
+func.func @quotient_of_sum(%x: tensor<6x8xf32>, %kv: tensor<7x8xf32>) -> tensor<6x8xf32> {
+  %e = tensor.empty() : tensor<6x8xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(h, j) -> (h, j)>, affine_map<(h, j) -> ((h + j) floordiv 2, j)>, affine_map<(h, j) -> (h, j)>],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x, %kv : tensor<6x8xf32>, tensor<7x8xf32>) outs(%e : tensor<6x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %r = arith.addf %a, %b : f32
+    linalg.yield %r : f32
+  } -> tensor<6x8xf32>
+  return %y : tensor<6x8xf32>
+}

@@ -2,6 +2,7 @@
 // RUN: %check-pipelines %s -e causal | FileCheck %s
 // RUN: %check-pipelines %s -e sliding_window | FileCheck %s
 // RUN: %check-pipelines %s -e gqa_causal | FileCheck %s
+// RUN: %check-pipelines %s -e gqa_heads_outermost | FileCheck %s
 // RUN: %check-pipelines %s -e mqa_window | FileCheck %s
 // RUN: %check-pipelines %s -e value_head_size_differs | FileCheck %s
 // RUN: %check-pipelines %s -e decode_step | FileCheck %s
@@ -35,6 +36,14 @@ func.func @causal(%q: tensor<1x9x32xf32>, %k: tensor<1x9x32xf32>, %v: tensor<1x9
 func.func @sliding_window(%q: tensor<10x16xf32>, %k: tensor<10x16xf32>, %v: tensor<10x16xf32>) -> tensor<10x16xf32> {
   %o = xf.attention %q, %k, %v heads 2 window 3 : (tensor<10x16xf32>, tensor<10x16xf32>, tensor<10x16xf32>) -> tensor<10x16xf32>
   return %o : tensor<10x16xf32>
+}
+
+// Without batch dimensions the heads are the outermost loop of the plain
+// lowering, and two threads cannot split 6 heads 3 / 3 without cutting a
+// group of 2.
+func.func @gqa_heads_outermost(%q: tensor<17x120xf32>, %k: tensor<17x60xf32>, %v: tensor<17x60xf32>) -> tensor<17x120xf32> {
+  %o = xf.attention %q, %k, %v heads 6 kv_heads 3 : (tensor<17x120xf32>, tensor<17x60xf32>, tensor<17x60xf32>) -> tensor<17x120xf32>
+  return %o : tensor<17x120xf32>
 }
 
 func.func @gqa_causal(%q: tensor<1x6x48xf32>, %k: tensor<1x6x16xf32>, %v: tensor<1x6x16xf32>) -> tensor<1x6x48xf32> {
