@@ -33,6 +33,7 @@ public:
 private:
   Value packHeads(Value src, int64_t headDim, int64_t paddedDim);
   void allocateScratch();
+  void freeScratch();
   void block(Value item);
   void copyQueries(ArrayRef<Value> bidx, Value h, Value q0);
   void gemmScores(Value bt, Value kvh, Value k0);
@@ -86,6 +87,9 @@ private:
   // transposed scores/probabilities St[Bc][Br], the output block
   // Ob[Br][Dv] and the statistics of the Br queries.
   Value queries, scores, outBlock, rowMax, rowSum, alpha;
+  // Scratch too large for a thread's stack (very wide heads or large
+  // blocks) lives on the heap instead.
+  bool scratchOnHeap = false;
   // The running max updated with the current tile's scores, kept by the
   // score GEMM as it stores them so that the softmax needs no max pass.
   Value tileMax;
@@ -389,18 +393,28 @@ void AttentionLowering::writeOutput(ArrayRef<Value> bidx, Value h, Value q0,
 }
 
 void AttentionLowering::allocateScratch() {
-  auto stackBuffer = [&](ArrayRef<int64_t> shape) {
-    return memref::AllocaOp::create(b, loc,
-                                    MemRefType::get(shape, b.getF32Type()),
-                                    ValueRange{}, b.getI64IntegerAttr(64));
+  auto buffer = [&](ArrayRef<int64_t> shape) -> Value {
+    auto type = MemRefType::get(shape, b.getF32Type());
+    IntegerAttr align = b.getI64IntegerAttr(64);
+    if (scratchOnHeap)
+      return memref::AllocOp::create(b, loc, type, ValueRange{}, align);
+    return memref::AllocaOp::create(b, loc, type, ValueRange{}, align);
   };
-  queries = stackBuffer({dh, br});
-  scores = stackBuffer({bc, br});
-  outBlock = stackBuffer({br, dvPadded});
-  rowMax = stackBuffer({br});
-  rowSum = stackBuffer({br});
-  alpha = stackBuffer({br});
-  tileMax = stackBuffer({br});
+  queries = buffer({dh, br});
+  scores = buffer({bc, br});
+  outBlock = buffer({br, dvPadded});
+  rowMax = buffer({br});
+  rowSum = buffer({br});
+  alpha = buffer({br});
+  tileMax = buffer({br});
+}
+
+void AttentionLowering::freeScratch() {
+  if (!scratchOnHeap)
+    return;
+  for (Value buffer :
+       {queries, scores, outBlock, rowMax, rowSum, alpha, tileMax})
+    memref::DeallocOp::create(b, loc, buffer);
 }
 
 void AttentionLowering::block(Value item) {
@@ -474,8 +488,8 @@ LogicalResult AttentionLowering::build() {
     mr1 = 4;
     mr2 = 2;
   }
-  if (br % (2 * vw) != 0 || bc % mr1 != 0)
-    return op.emitOpError("needs attention-block-q a multiple of ")
+  if (br <= 0 || br % (2 * vw) != 0 || bc <= 0 || bc % mr1 != 0)
+    return op.emitOpError("needs attention-block-q a positive multiple of ")
            << 2 * vw << " and attention-block-kv a multiple of " << mr1;
   dvVectors = (dv + vw - 1) / vw;
   dvPadded = dvVectors * vw;
@@ -493,8 +507,11 @@ LogicalResult AttentionLowering::build() {
   packedK = packHeads(k, dh, dhPadded);
   packedV = packHeads(v, dv, dvPadded);
   Value items = kb.mul(kb.mul(batchCount, kb.index(heads)), kb.divUp(sq, br));
-  // Scratch on the stack: once per item under OpenMP (which gives each
-  // iteration an allocation scope), once in all for a serial loop.
+  // Scratch once per item under OpenMP (which gives each iteration an
+  // allocation scope), once in all for a serial loop; on the stack unless
+  // it would use a large part of a worker's (libomp's default is 4 MiB).
+  int64_t scratchBytes = 4 * br * (dh + bc + dvPadded + 4);
+  scratchOnHeap = scratchBytes > (512 << 10);
   bool serial = options.threads <= 1;
   if (serial)
     allocateScratch();
@@ -502,7 +519,11 @@ LogicalResult AttentionLowering::build() {
     if (!serial)
       allocateScratch();
     block(item);
+    if (!serial)
+      freeScratch();
   });
+  if (serial)
+    freeScratch();
   memref::DeallocOp::create(b, loc, packedK);
   memref::DeallocOp::create(b, loc, packedV);
   return success();

@@ -140,10 +140,59 @@ void xf::buildCpuPipeline(OpPassManager &pm,
     buildPlainPipeline(pm, options);
 }
 
+LogicalResult xf::verifyCpuPipelineOptions(
+    const CpuPipelineOptions &options,
+    function_ref<LogicalResult(const Twine &)> emitError) {
+  int64_t vw = options.vectorWidth;
+  if (vw != 8 && vw != 16)
+    return emitError("vector-width must be 8 (AVX2) or 16 (AVX-512), got " +
+                     Twine(vw));
+  if (options.threads < 0)
+    return emitError("threads must be >= 0 (0 = the cores of the "
+                     "compiling machine), got " +
+                     Twine(options.threads));
+  if (options.panelWidth < 0 || options.panelWidth % vw != 0 ||
+      options.panelWidth > 8 * vw)
+    return emitError("panel-width must be 0 or a multiple of vector-width " +
+                     Twine(vw) + " up to " + Twine(8 * vw) + ", got " +
+                     Twine(options.panelWidth));
+  // Beyond 32 rows the unrolled register tile only spills.
+  if (options.gemmTileRows < 0 || options.gemmTileRows > 32)
+    return emitError("gemm-tile-rows must be between 0 (as many as the "
+                     "registers hold) and 32, got " +
+                     Twine(options.gemmTileRows));
+  // The attention scores tile is computed as 2 vectors of queries by
+  // register tiles of 8 (AVX-512) or 4 (AVX2) keys.
+  int64_t qStep = 2 * vw, kvStep = vw == 16 ? 8 : 4;
+  if (options.attentionBlockQ <= 0 || options.attentionBlockQ % qStep != 0 ||
+      options.attentionBlockQ > 1024)
+    return emitError("attention-block-q must be a multiple of " + Twine(qStep) +
+                     " up to 1024, got " + Twine(options.attentionBlockQ));
+  if (options.attentionBlockKv <= 0 || options.attentionBlockKv % kvStep != 0 ||
+      options.attentionBlockKv > 1024)
+    return emitError("attention-block-kv must be a multiple of " +
+                     Twine(kvStep) + " up to 1024, got " +
+                     Twine(options.attentionBlockKv));
+  return success();
+}
+
 void xf::registerCpuPipeline() {
-  PassPipelineRegistration<CpuPipelineOptions>(
+  registerPassPipeline(
       "xf-cpu-pipeline",
       "Compile xf (or linalg on tensors) to the LLVM dialect for the host "
       "CPU; function results become out-parameters",
-      buildCpuPipeline);
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> emitError) {
+        CpuPipelineOptions options;
+        if (failed(options.parseFromString(text)) ||
+            failed(verifyCpuPipelineOptions(options, [&](const Twine &msg) {
+              return emitError("xf-cpu-pipeline: " + msg);
+            })))
+          return failure();
+        buildCpuPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const mlir::detail::PassOptions &)> printOptions) {
+        printOptions(CpuPipelineOptions());
+      });
 }

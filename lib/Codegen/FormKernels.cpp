@@ -109,6 +109,12 @@ struct XfCpuFormKernelsPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (panelWidth <= 0) {
+      getOperation().emitError("xf-cpu-form-kernels: panel-width must be "
+                               "positive, got ")
+          << panelWidth;
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
     patterns.add<FormGemm>(&getContext(), panelWidth);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

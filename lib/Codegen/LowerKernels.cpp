@@ -3,6 +3,7 @@
 #include "Kernels.h"
 
 #include "xf/Codegen/Passes.h"
+#include "xf/Codegen/Pipelines.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -31,12 +32,17 @@ struct XfCpuLowerKernelsPass
                     : std::max<int64_t>(std::thread::hardware_concurrency(), 1);
     options.attentionBlockQ = attentionBlockQ;
     options.attentionBlockKv = attentionBlockKv;
-    if (vectorWidth != 8 && vectorWidth != 16) {
-      getOperation().emitError("xf-cpu-lower-kernels: vector-width must be 8 "
-                               "(AVX2) or 16 (AVX-512), got ")
-          << vectorWidth;
+    // The same rules as the pipeline's options, for runs of the pass alone.
+    CpuPipelineOptions asPipeline;
+    asPipeline.vectorWidth = vectorWidth;
+    asPipeline.gemmTileRows = gemmTileRows;
+    asPipeline.threads = threads;
+    asPipeline.attentionBlockQ = attentionBlockQ;
+    asPipeline.attentionBlockKv = attentionBlockKv;
+    if (failed(verifyCpuPipelineOptions(asPipeline, [&](const Twine &msg) {
+          return getOperation().emitError("xf-cpu-lower-kernels: " + msg);
+        })))
       return signalPassFailure();
-    }
 
     SmallVector<Operation *> kernels;
     getOperation().walk([&](Operation *op) {

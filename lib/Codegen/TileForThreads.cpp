@@ -51,6 +51,12 @@ struct XfCpuTileForThreadsPass
   using Base::Base;
 
   void runOnOperation() override {
+    if (threads < 0) {
+      getOperation().emitError("xf-cpu-tile-for-threads: threads must be "
+                               ">= 0, got ")
+          << threads;
+      return signalPassFailure();
+    }
     int64_t chunks =
         threads > 0 ? threads
                     : std::max<int64_t>(std::thread::hardware_concurrency(), 1);

@@ -1,5 +1,11 @@
 // RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=2 gemm-tile-rows=4" | FileCheck %s
 // RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=1 vector-width=8" | FileCheck %s --check-prefix=AVX2
+// Sizes the kernels cannot use are refused with one line, as in the
+// pipeline's options.
+// RUN: not xf-opt %s --split-input-file "--xf-cpu-lower-kernels=gemm-tile-rows=-2" 2>&1 | FileCheck %s --check-prefix=BADROWS
+// BADROWS: error: xf-cpu-lower-kernels: gemm-tile-rows must be between 0 (as many as the registers hold) and 32, got -2
+// RUN: not xf-opt %s --split-input-file "--xf-cpu-lower-kernels=attention-block-kv=12" 2>&1 | FileCheck %s --check-prefix=BADKV
+// BADKV: error: xf-cpu-lower-kernels: attention-block-kv must be a multiple of 8 up to 1024, got 12
 
 // GEMM: panels (and row chunks) are the parallel work items; a 4 x 32 tile
 // keeps 4 x 2 accumulator vectors over the K loop: per k, 2 loads of the
@@ -69,6 +75,23 @@ func.func @pack_kn(%w: memref<64x40xf32>, %p: memref<2x64x32xf32>) {
 func.func @attention(%q: memref<1x100x256xf32>, %k: memref<1x100x128xf32>, %v: memref<1x100x128xf32>, %o: memref<1x100x256xf32>) {
   xf_cpu.flash_attention %q, %k, %v heads 4 kv_heads 2 scale 1.250000e-01 causal outs(%o : memref<1x100x256xf32>)
       : memref<1x100x256xf32>, memref<1x100x128xf32>, memref<1x100x128xf32>
+  return
+}
+
+// -----
+
+// Heads too wide for the scratch of a work item to sit on a worker's stack
+// (64 queries x (2048 + 128 + 2048) floats): the scratch is allocated on
+// the heap per item and freed at its end.
+// CHECK-LABEL: func.func @wide_head_attention
+// CHECK: scf.parallel
+// CHECK: %[[QT:.*]] = memref.alloc() {alignment = 64 : i64} : memref<2048x64xf32>
+// CHECK-NOT: memref.alloca
+// CHECK: memref.dealloc %[[QT]]
+// CHECK: scf.reduce
+func.func @wide_head_attention(%q: memref<70x2048xf32>, %k: memref<70x2048xf32>, %v: memref<70x2048xf32>, %o: memref<70x2048xf32>) {
+  xf_cpu.flash_attention %q, %k, %v heads 1 kv_heads 1 scale 1.250000e-01 outs(%o : memref<70x2048xf32>)
+      : memref<70x2048xf32>, memref<70x2048xf32>, memref<70x2048xf32>
   return
 }
 

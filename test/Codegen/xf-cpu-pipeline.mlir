@@ -2,6 +2,18 @@
 // RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=fast=false" | FileCheck %s --check-prefixes=CHECK,PLAIN
 // RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=threads=1" | FileCheck %s --check-prefix=SERIAL
 // RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=bare-ptr-calling-convention=false" | FileCheck %s --check-prefix=DESC
+// Values that parse but that the kernels cannot use are refused before
+// anything runs.
+// RUN: not xf-opt %s "--xf-cpu-pipeline=attention-block-q=7" 2>&1 | FileCheck %s --check-prefix=BADQ
+// BADQ: error: xf-cpu-pipeline: attention-block-q must be a multiple of 32 up to 1024, got 7
+// RUN: not xf-opt %s "--xf-cpu-pipeline=vector-width=8 attention-block-kv=0" 2>&1 | FileCheck %s --check-prefix=BADKV
+// BADKV: error: xf-cpu-pipeline: attention-block-kv must be a multiple of 4 up to 1024, got 0
+// RUN: not xf-opt %s "--xf-cpu-pipeline=vector-width=4" 2>&1 | FileCheck %s --check-prefix=BADVW
+// BADVW: error: xf-cpu-pipeline: vector-width must be 8 (AVX2) or 16 (AVX-512), got 4
+// RUN: not xf-opt %s "--xf-cpu-pipeline=panel-width=20" 2>&1 | FileCheck %s --check-prefix=BADPANEL
+// BADPANEL: error: xf-cpu-pipeline: panel-width must be 0 or a multiple of vector-width 16 up to 128, got 20
+// RUN: not xf-opt %s "--xf-cpu-pipeline=threads=-3" 2>&1 | FileCheck %s --check-prefix=BADTHREADS
+// BADTHREADS: error: xf-cpu-pipeline: threads must be >= 0 (0 = the cores of the compiling machine), got -3
 
 // The pipeline ends in the LLVM dialect; the result becomes a trailing
 // out-parameter, and with the default bare-pointer convention every memref

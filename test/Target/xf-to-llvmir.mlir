@@ -13,6 +13,10 @@
 // RUN: clang-22 -O2 -mavx2 -mfma -c %t.avx2.ll -o %t.avx2.o
 // RUN: clang-22 %S/Inputs/aot_driver.c %t.avx2.o -lm -o %t.avx2.exe
 // RUN: %t.avx2.exe | FileCheck %s --check-prefix=AOT
+// Options are checked before compiling.
+// RUN: not xf-translate --xf-to-llvmir "--xf-cpu-pipeline-options=vector-width=5" %s 2>&1 | FileCheck %s --check-prefix=BADOPTION
+// BADOPTION: xf-to-llvmir.mlir:0:0: error: --xf-cpu-pipeline-options: vector-width must be 8 (AVX2) or 16 (AVX-512), got 5
+// BADOPTION-NOT: note
 // relu([1, 2] [[1, 2, 3], [4, 5, 6]] + [-10, 0, 10]) = relu([-1, 12, 25])
 // AOT: 0 12 25
 

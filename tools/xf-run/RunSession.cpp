@@ -16,6 +16,7 @@
 #include "mlir/Support/FileUtilities.h"
 
 #include "llvm/ADT/BitVector.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -38,6 +39,12 @@ namespace {
 int fail(int code, const llvm::Twine &msg) {
   errs() << "xf-run: error: " << msg << "\n";
   return code;
+}
+
+bool givenOnCommandLine(llvm::StringRef flag) {
+  auto &options = llvm::cl::getRegisteredOptions();
+  auto it = options.find(flag);
+  return it != options.end() && it->second->getNumOccurrences() > 0;
 }
 
 /// Fails on a buffer that could not be allocated.
@@ -257,6 +264,10 @@ int xf::tools::runSession(const RunConfig &config) {
   registerAllExtensions(registry);
   mlir::xf::registerAllXfDialects(registry);
   MLIRContext context(registry);
+  // An error in a lowered function would print the whole function after
+  // it; --mlir-print-op-on-diagnostic asks for that explicitly.
+  if (!givenOnCommandLine("mlir-print-op-on-diagnostic"))
+    context.printOpOnDiagnostic(false);
 
   std::string errorMessage;
   auto buffer = openInputFile(config.file, &errorMessage);
@@ -267,6 +278,19 @@ int xf::tools::runSession(const RunConfig &config) {
   SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
+    return BadInput;
+
+  auto options =
+      mlir::xf::CpuPipelineOptions::createFromString(config.pipelineOptions);
+  if (!options)
+    return fail(BadInput, "invalid --pipeline-options");
+  // Code for the vectors this machine has, unless the options say.
+  if (!options->vectorWidth.hasValue())
+    options->vectorWidth = hostVectorWidth();
+  if (failed(verifyCpuPipelineOptions(*options, [](const llvm::Twine &msg) {
+        fail(BadInput, "--pipeline-options: " + msg);
+        return failure();
+      })))
     return BadInput;
 
   FailureOr<func::FuncOp> found =
@@ -309,10 +333,6 @@ int xf::tools::runSession(const RunConfig &config) {
   SmallVector<Type> resultTypes(func.getResultTypes());
   std::string name = func.getSymName().str();
 
-  auto options =
-      mlir::xf::CpuPipelineOptions::createFromString(config.pipelineOptions);
-  if (!options)
-    return fail(BadInput, "invalid --pipeline-options");
   OwningOpRef<ModuleOp> compiled = module->clone();
   keepOnlyEntry(*compiled, name);
   auto jit =
@@ -322,9 +342,10 @@ int xf::tools::runSession(const RunConfig &config) {
   if (!jit)
     return fail(CheckFailed, llvm::toString(jit.takeError()));
   outs() << llvm::formatv("xf-run: compiled in {0:f3} s (passes {1:f3} s, "
-                          "LLVM {2:f3} s)\n",
+                          "LLVM {2:f3} s) for {3}\n",
                           (*jit)->pipelineSeconds + (*jit)->llvmSeconds,
-                          (*jit)->pipelineSeconds, (*jit)->llvmSeconds);
+                          (*jit)->pipelineSeconds, (*jit)->llvmSeconds,
+                          options->vectorWidth == 16 ? "AVX-512" : "AVX2");
 
   std::vector<HostTensor> outputs;
   SmallVector<void *> buffers;

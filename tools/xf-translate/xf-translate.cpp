@@ -38,7 +38,11 @@ static LogicalResult xfToLLVMIR(Operation *op, llvm::raw_ostream &os) {
     return op->emitError("--xf-to-llvmir expects a builtin.module");
   auto options = xf::CpuPipelineOptions::createFromString(cpuPipelineOptions);
   if (!options)
-    return module.emitError("invalid --xf-cpu-pipeline-options");
+    return emitError(module.getLoc(), "invalid --xf-cpu-pipeline-options");
+  if (failed(xf::verifyCpuPipelineOptions(*options, [&](const Twine &msg) {
+        return emitError(module.getLoc(), "--xf-cpu-pipeline-options: " + msg);
+      })))
+    return failure();
   PassManager pm(module.getContext());
   xf::buildCpuPipeline(pm, *options);
   if (failed(pm.run(module)))
@@ -47,7 +51,7 @@ static LogicalResult xfToLLVMIR(Operation *op, llvm::raw_ostream &os) {
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
-    return module.emitError("translation to LLVM IR failed");
+    return emitError(module.getLoc(), "translation to LLVM IR failed");
   llvmModule->print(os, nullptr);
   return success();
 }

@@ -65,9 +65,11 @@ def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
            "Threads to split work for; 0 uses the cores of the compiling "
            "machine, 1 emits no parallel loops">,
     Option<"attentionBlockQ", "attention-block-q", "int64_t", "64",
-           "Queries per attention work item (a multiple of 16)">,
+           "Queries per attention work item (a multiple of 2 x vector-width, "
+           "up to 1024)">,
     Option<"attentionBlockKv", "attention-block-kv", "int64_t", "128",
-           "Keys per attention tile (a multiple of 32)">
+           "Keys per attention tile (a multiple of 8 with AVX-512, 4 with "
+           "AVX2, up to 1024)">
   ];
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",

@@ -4,6 +4,7 @@
 #define XF_CODEGEN_PIPELINES_H
 
 #include "mlir/Pass/PassOptions.h"
+#include "mlir/Support/LLVM.h"
 
 namespace mlir {
 class OpPassManager;
@@ -50,19 +51,23 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
   PassOptions::Option<int64_t> panelWidth{
       *this, "panel-width",
       llvm::cl::desc("Columns of a packed weight panel, the GEMM register "
-                     "tile's width (a multiple of vector-width); 0 = two "
-                     "vectors"),
+                     "tile's width (a multiple of vector-width, up to 8 "
+                     "vectors); 0 = two vectors"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> gemmTileRows{
       *this, "gemm-tile-rows",
-      llvm::cl::desc("Rows of the GEMM register tile; 0 = as many as the "
-                     "registers hold"),
+      llvm::cl::desc("Rows of the GEMM register tile, up to 32; 0 = as many "
+                     "as the registers hold"),
       llvm::cl::init(0)};
   PassOptions::Option<int64_t> attentionBlockQ{
       *this, "attention-block-q",
-      llvm::cl::desc("Queries per attention work item"), llvm::cl::init(64)};
+      llvm::cl::desc("Queries per attention work item: a multiple of 2 x "
+                     "vector-width, up to 1024"),
+      llvm::cl::init(64)};
   PassOptions::Option<int64_t> attentionBlockKv{
-      *this, "attention-block-kv", llvm::cl::desc("Keys per attention tile"),
+      *this, "attention-block-kv",
+      llvm::cl::desc("Keys per attention tile: a multiple of 8 (AVX-512) or "
+                     "4 (AVX2), up to 1024"),
       llvm::cl::init(128)};
   PassOptions::Option<bool> barePtrCallConv{
       *this, "bare-ptr-calling-convention",
@@ -71,6 +76,13 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
                      "float *out0, ...)`"),
       llvm::cl::init(true)};
 };
+
+/// Checks the values of `options` that the option parser cannot (vector
+/// width, tile and block sizes, threads) and reports the first bad one
+/// through `emitError`.
+LogicalResult
+verifyCpuPipelineOptions(const CpuPipelineOptions &options,
+                         function_ref<LogicalResult(const Twine &)> emitError);
 
 /// xf (or linalg on tensors) to the LLVM dialect for the host CPU. Function
 /// results become trailing out-parameters written by the callee.
