@@ -429,7 +429,8 @@ void AttentionLowering::block(Value item) {
 
   // A finite initial max keeps exp(m - m') at 0 rather than NaN.
   kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
-    store(kb.splat(-1.0e30), rowMax, ValueRange{i});
+    store(kb.splat(-std::numeric_limits<float>::max()), rowMax,
+          ValueRange{i});
     store(kb.splat(0.0), rowSum, ValueRange{i});
   });
   kb.loop(kb.index(0), kb.index(br), 1, [&](Value i) {

@@ -32,7 +32,10 @@ static std::optional<double> splatValue(Value v) {
 }
 
 /// Whether `v` is a constant mask that hides exactly the keys above the
-/// (bottom-right aligned) diagonal.
+/// (bottom-right aligned) diagonal. Hidden entries are -inf, or any value
+/// at most -1e30 where every query sees a key: exp then gives exactly 0
+/// either way. A query that sees no key averages the values under a finite
+/// mask but gets zeros from `causal`, so there only -inf matches.
 static bool isCausalMaskConstant(Value v) {
   DenseElementsAttr attr;
   if (!matchPattern(v, m_Constant(&attr)) ||
@@ -43,12 +46,14 @@ static bool isCausalMaskConstant(Value v) {
       llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; }))
     return false;
   int64_t sq = shape[shape.size() - 2], skv = shape.back();
+  bool everyQuerySeesAKey = sq <= skv;
   auto values = attr.getValues<APFloat>();
   for (int64_t i = 0; i < sq; ++i)
     for (int64_t j = 0; j < skv; ++j) {
       double x = values[i * skv + j].convertToDouble();
       bool hidden = j > i + (skv - sq);
-      if (hidden ? x > -1e30 : x != 0.0)
+      bool hides = std::isinf(x) ? x < 0 : everyQuerySeesAKey && x <= -1e30;
+      if (hidden ? !hides : x != 0.0)
         return false;
     }
   return true;

@@ -44,6 +44,24 @@ func.func @causal_constant(%q: tensor<3x4xf32>, %k: tensor<3x4xf32>, %v: tensor<
 
 // -----
 
+// With more queries than keys the first query sees no key: under a finite
+// mask it averages the values, under `causal` it would get zeros, so the
+// mask stays additive. Only -inf there would be causal.
+// FORM-LABEL: func.func @finite_mask_query_without_keys
+// CHECK-LABEL: func.func @finite_mask_query_without_keys
+// FORM: xf.attention %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} heads 1
+// FORM-NOT: causal
+func.func @finite_mask_query_without_keys(%q: tensor<3x4xf32>, %k: tensor<2x4xf32>, %v: tensor<2x4xf32>) -> tensor<3x4xf32> {
+  %s = xf.matmul %q, %k transpose_rhs : (tensor<3x4xf32>, tensor<2x4xf32>) -> tensor<3x2xf32>
+  %m = arith.constant dense<[[-3.0e38, -3.0e38], [0.0, -3.0e38], [0.0, 0.0]]> : tensor<3x2xf32>
+  %u = xf.add %s, %m : (tensor<3x2xf32>, tensor<3x2xf32>) -> tensor<3x2xf32>
+  %p = xf.softmax %u : tensor<3x2xf32> -> tensor<3x2xf32>
+  %o = xf.matmul %p, %v : (tensor<3x2xf32>, tensor<2x4xf32>) -> tensor<3x4xf32>
+  return %o : tensor<3x4xf32>
+}
+
+// -----
+
 // A mask that is not exactly causal stays an additive mask.
 // FORM-LABEL: func.func @not_causal
 // CHECK-LABEL: func.func @not_causal

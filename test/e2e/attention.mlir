@@ -100,3 +100,12 @@ func.func @longer_causal(%q: tensor<1x130x256xf32>, %k: tensor<1x130x128xf32>, %
   %o = xf.attention %q, %k, %v heads 4 kv_heads 2 causal : (tensor<1x130x256xf32>, tensor<1x130x128xf32>, tensor<1x130x128xf32>) -> tensor<1x130x256xf32>
   return %o : tensor<1x130x256xf32>
 }
+
+// Padding hidden with the lowest float (as Hugging Face does), one query
+// with every key hidden: softmax spreads it evenly, it is not zeros.
+// RUN: %check-pipelines %s -e padding_float_min | FileCheck %s
+func.func @padding_float_min(%q: tensor<2x8xf32>, %k: tensor<3x8xf32>, %v: tensor<3x8xf32>) -> tensor<2x8xf32> {
+  %m = arith.constant dense<[[0xFF7FFFFF, 0xFF7FFFFF, 0xFF7FFFFF], [0.0, 0.0, 0xFF7FFFFF]]> : tensor<2x3xf32>
+  %o = xf.attention %q, %k, %v mask %m heads 1 : (tensor<2x8xf32>, tensor<3x8xf32>, tensor<3x8xf32>, tensor<2x3xf32>) -> tensor<2x8xf32>
+  return %o : tensor<2x8xf32>
+}
