@@ -75,6 +75,7 @@ static void buildPlainPipeline(OpPassManager &pm,
   pm.addPass(createXfToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createXfCpuPrepareBufferization());
   addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   addLowerToLLVM(pm, options, /*threads=*/false);
@@ -111,6 +112,7 @@ static void buildFastPipeline(OpPassManager &pm,
   pm.addPass(createXfToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createXfCpuPrepareBufferization());
   XfCpuTileForThreadsOptions tile;
   tile.threads = options.threads;
   pm.addNestedPass<func::FuncOp>(createXfCpuTileForThreads(tile));

@@ -98,6 +98,23 @@ def XfCpuTileForThreads : Pass<"xf-cpu-tile-for-threads",
   ];
 }
 
+def XfCpuPrepareBufferization : Pass<"xf-cpu-prepare-bufferization",
+                                      "::mlir::func::FuncOp"> {
+  let summary = "Ready functions on tensors for buffers and out-parameters";
+  let description = [{
+    Runs right before bufferization, after the last CSE:
+
+    * refuses tensors with a zero-size dimension with one error at the op
+      that has one (the kernels, their tiling and the out-parameter
+      conversion assume non-empty buffers);
+    * gives each function result its own tensor: a value returned more than
+      once (written so, or made so by CSE) is copied with
+      `bufferization.alloc_tensor`, so that every result becomes its own
+      out-parameter buffer.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
 def XfCpuExpandCopies : Pass<"xf-cpu-expand-copies", "::mlir::func::FuncOp"> {
   let summary = "Turn copies between strided buffers into loops";
   let description = [{
