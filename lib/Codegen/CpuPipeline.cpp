@@ -43,6 +43,7 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
                            bool threads) {
   if (threads)
     pm.addPass(createConvertSCFToOpenMPPass());
+  pm.addPass(createXfCpuLowerDynamicExpands());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   // Before scf-to-cf: the alloca scopes of parallel bodies need their

@@ -60,21 +60,33 @@ HostTensor::HostTensor(DType dtype, std::vector<int64_t> shape)
   // aligned_alloc needs a size that is a multiple of the alignment, and a
   // non-zero one so that empty tensors still get a valid pointer.
   size_t bytes = std::max<size_t>(numBytes(), 1);
-  bytes = (bytes + 63) / 64 * 64;
-  // Refuse what cannot fit in memory: with overcommit the allocation would
-  // succeed and the first write would bring in the OOM killer instead.
+  // Refuse what cannot fit in memory (or overflows size_t): with overcommit
+  // the allocation would succeed and the first write would bring in the OOM
+  // killer instead.
   static const size_t physical =
       size_t(sysconf(_SC_PHYS_PAGES)) * size_t(sysconf(_SC_PAGE_SIZE));
-  if (numElements() < 0 || bytes > physical)
+  if (bytes > physical)
     return;
+  bytes = (bytes + 63) / 64 * 64;
   storage.reset(std::aligned_alloc(64, bytes));
   if (storage)
     std::memset(storage.get(), 0, bytes);
 }
 
 int64_t HostTensor::numElements() const {
-  return std::accumulate(dims.begin(), dims.end(), int64_t{1},
-                         std::multiplies<int64_t>());
+  int64_t n = 1;
+  for (int64_t d : dims)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      return -1;
+  return n;
+}
+
+size_t HostTensor::numBytes() const {
+  int64_t n = numElements();
+  size_t bytes;
+  if (n < 0 || __builtin_mul_overflow(size_t(n), dtypeSize(type), &bytes))
+    return SIZE_MAX;
+  return bytes;
 }
 
 double HostTensor::getDouble(int64_t i) const {

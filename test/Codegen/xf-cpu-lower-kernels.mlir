@@ -60,7 +60,7 @@ func.func @pack_kn(%w: memref<64x40xf32>, %p: memref<2x64x32xf32>) {
 // CHECK: scf.parallel
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<64x64xf32>
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<128x64xf32>
-// CHECK: arith.constant dense<-1.000000e+30> : vector<16xf32>
+// CHECK: arith.constant dense<-3.40282347E+38> : vector<16xf32>
 // CHECK: arith.floordivsi
 // CHECK: scf.for
 // CHECK: scf.for {{.*}} -> ({{(vector<16xf32>, )+}}vector<16xf32>) {

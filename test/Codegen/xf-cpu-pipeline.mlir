@@ -2,6 +2,12 @@
 // RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=fast=false" | FileCheck %s --check-prefixes=CHECK,PLAIN
 // RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=threads=1" | FileCheck %s --check-prefix=SERIAL
 // RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=bare-ptr-calling-convention=false" | FileCheck %s --check-prefix=DESC
+// Functions with dynamic batch and sequence sizes compile too (rows of
+// ?x?xD are split back with reinterpret casts, xf-cpu-lower-dynamic-expands).
+// RUN: xf-opt %S/../e2e/dynamic-shapes.mlir "--xf-cpu-pipeline" | FileCheck %s --check-prefix=DYNAMIC
+// DYNAMIC-LABEL: llvm.func @dynamic_block(
+// DYNAMIC-NOT: memref.
+// DYNAMIC: llvm.return
 // Values that parse but that the kernels cannot use are refused before
 // anything runs.
 // RUN: not xf-opt %s "--xf-cpu-pipeline=attention-block-q=7" 2>&1 | FileCheck %s --check-prefix=BADQ

@@ -2,6 +2,7 @@
 
 #include "RunSession.h"
 
+#include "xf/Dialect/XfOps.h"
 #include "xf/InitXf.h"
 #include "xf/Reference/Evaluator.h"
 #include "xf/Runtime/FunctionInputs.h"
@@ -51,8 +52,12 @@ bool givenOnCommandLine(llvm::StringRef flag) {
 LogicalResult checkAllocated(const HostTensor &t, const llvm::Twine &what) {
   if (t.isAllocated())
     return success();
-  fail(BadInput,
-       "cannot allocate " + llvm::Twine(t.numBytes()) + " bytes for " + what);
+  if (t.numBytes() == SIZE_MAX)
+    fail(BadInput, "cannot allocate " + what + ": " + t.describe() +
+                       " needs more than 2^64 bytes");
+  else
+    fail(BadInput,
+         "cannot allocate " + llvm::Twine(t.numBytes()) + " bytes for " + what);
   return failure();
 }
 
@@ -141,13 +146,23 @@ LogicalResult checkTokenIds(func::FuncOp func, ArrayRef<HostTensor> inputs,
     ArgInfo info = classifyArgument(arg);
     if (info.role != ArgRole::TokenIds)
       continue;
+    int64_t vocab = info.vocab;
+    // A dynamic table's rows are those of the table given for it.
+    if (ShapedType::isDynamic(vocab))
+      for (Operation *user : arg.getUsers())
+        if (auto embed = dyn_cast<xf::EmbeddingOp>(user))
+          if (auto table = dyn_cast<BlockArgument>(embed.getTable());
+              table && embed.getIndices() == arg)
+            vocab = inputs[table.getArgNumber()].shape()[0];
+    if (ShapedType::isDynamic(vocab))
+      continue;
     const HostTensor &t = inputs[i];
     for (int64_t k = 0; k < t.numElements(); ++k) {
       int64_t id = t.getInt(k);
-      if (id < 0 || id >= info.vocab) {
+      if (id < 0 || id >= vocab) {
         fail(BadInput, llvm::formatv("{0}: token id {1} at flat index {2} is "
                                      "outside the table [0, {3})",
-                                     files[i], id, k, info.vocab)
+                                     files[i], id, k, vocab)
                            .str());
         return failure();
       }
@@ -287,6 +302,11 @@ int xf::tools::runSession(const RunConfig &config) {
   // Code for the vectors this machine has, unless the options say.
   if (!options->vectorWidth.hasValue())
     options->vectorWidth = hostVectorWidth();
+  // Compiled functions are called with one pointer per buffer.
+  if (!options->barePtrCallConv)
+    return fail(BadInput, "--pipeline-options: xf-run calls functions with "
+                          "bare pointers; bare-ptr-calling-convention=false "
+                          "is for xf-opt and xf-translate");
   if (failed(verifyCpuPipelineOptions(*options, [](const llvm::Twine &msg) {
         fail(BadInput, "--pipeline-options: " + msg);
         return failure();
@@ -351,11 +371,13 @@ int xf::tools::runSession(const RunConfig &config) {
   SmallVector<void *> buffers;
   for (HostTensor &t : *inputs)
     buffers.push_back(t.data());
-  for (Type t : resultTypes) {
+  for (auto [i, t] : llvm::enumerate(resultTypes)) {
     auto type = cast<RankedTensorType>(t);
     outputs.emplace_back(
         *dtypeOf(type.getElementType()),
         std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
+    if (failed(checkAllocated(outputs.back(), "result #" + llvm::Twine(i))))
+      return BadInput;
     buffers.push_back(outputs.back().data());
   }
   (*jit)->call(buffers);

@@ -127,6 +127,20 @@ def XfCpuExpandCopies : Pass<"xf-cpu-expand-copies", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def XfCpuLowerDynamicExpands : Pass<"xf-cpu-lower-dynamic-expands"> {
+  let summary = "Dynamic memref.expand_shape as memref.reinterpret_cast";
+  let description = [{
+    A `memref.expand_shape` that splits one dimension into several dynamic
+    ones (rows of a `?x?xD` input computed as `?xD`) becomes a
+    `memref.reinterpret_cast` of its source's base buffer, with the strides
+    computed from the source's. MLIR 22's `expand-strided-metadata`, which
+    the pipeline runs next, crashes on such expands.
+  }];
+  let dependentDialects = [
+    "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
 def XfCpuApproximateMath : Pass<"xf-cpu-approximate-math"> {
   let summary = "Polynomial approximations of f32 exp, tanh and erf";
   let description = [{

@@ -39,8 +39,9 @@ public:
   bool isAllocated() const { return storage != nullptr; }
   DType dtype() const { return type; }
   llvm::ArrayRef<int64_t> shape() const { return dims; }
+  /// -1 / SIZE_MAX when the count overflows 64 bits.
   int64_t numElements() const;
-  size_t numBytes() const { return numElements() * dtypeSize(type); }
+  size_t numBytes() const;
   void *data() { return storage.get(); }
   const void *data() const { return storage.get(); }
 
