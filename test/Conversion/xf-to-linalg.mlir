@@ -70,6 +70,17 @@ func.func @embedding(%t: tensor<10x4xf32>, %i: tensor<3xi32>) -> tensor<3x4xf32>
 
 // -----
 
+// A single id of rank 0 is read by every feature of the one row.
+// CHECK-DAG: #[[$SCALAR:.*]] = affine_map<(d0) -> ()>
+// CHECK-LABEL: func.func @embedding_single_id
+// CHECK: linalg.generic {indexing_maps = [#[[$SCALAR]], #{{.*}}], iterator_types = ["parallel"]} ins(%{{.*}} : tensor<i64>) outs(%{{.*}} : tensor<4xf32>)
+func.func @embedding_single_id(%t: tensor<10x4xf32>, %i: tensor<i64>) -> tensor<4xf32> {
+  %y = xf.embedding %t, %i : (tensor<10x4xf32>, tensor<i64>) -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
 // LayerNorm: sum, centered values, sum of squares, then the affine map.
 // CHECK-LABEL: func.func @layer_norm
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]

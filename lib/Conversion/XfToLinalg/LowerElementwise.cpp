@@ -107,9 +107,12 @@ struct LowerEmbedding : OpConversionPattern<EmbeddingOp> {
     Value last =
         arith::SubIOp::create(rewriter, loc, dimValue(rewriter, loc, table, 0),
                               arith::ConstantIndexOp::create(rewriter, loc, 1));
+    // The ids index every dimension but the feature one (none for a
+    // single id of rank 0).
+    AffineMap identity = AffineMap::getMultiDimIdentityMap(rank, ctx);
     SmallVector<AffineMap> maps = {
-        AffineMap::getMultiDimIdentityMap(rank, ctx).getMajorSubMap(rank - 1),
-        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+        AffineMap::get(rank, 0, identity.getResults().drop_back(), ctx),
+        identity};
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
