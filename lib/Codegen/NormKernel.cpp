@@ -3,8 +3,9 @@
 // One row at a time (rows split across threads): the statistics are vector
 // sums over the row, and the scaling pass finds the row still in L1, so
 // memory sees each row read once and written once. LayerNorm keeps the
-// two-pass variance (sum of squared deviations from the mean), which stays
-// accurate for rows with a large mean.
+// two-pass variance (sum of squared deviations from the mean) of values
+// shifted by the row's first one, which stays accurate for rows with a
+// large mean.
 //
 //===----------------------------------------------------------------------===//
 
@@ -83,19 +84,31 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
 
   kb.parallel(kb.dim(x, 0), options.threads, [&](Value row) {
     RowLoops rowLoops{kb, d, full};
-    Value mean = kb.f32(0.0);
+    // LayerNorm centers x - shift - mean(x - shift) with shift = x[row, 0]:
+    // x - shift is exact for values near each other, so a mean that is
+    // large against the spread loses nothing to rounding.
+    Value shiftVec, meanVec;
     if (layerNorm) {
+      shiftVec = kb.broadcast(
+          memref::LoadOp::create(b, loc, x, ValueRange{row, kb.index(0)}));
       Value s = rowLoops.fold(kb.splat(0.0), [&](Value acc, Value c, Value m) {
-        return arith::AddFOp::create(b, loc, acc, ld(x, {row, c}, m), fm)
-            .getResult();
+        Value v = arith::SubFOp::create(b, loc, ld(x, {row, c}, m), shiftVec);
+        if (m)
+          v = arith::SelectOp::create(b, loc, m, v, kb.splat(0.0));
+        return arith::AddFOp::create(b, loc, acc, v, fm).getResult();
       });
-      mean = arith::DivFOp::create(b, loc, sum(s), count);
+      meanVec = kb.broadcast(arith::DivFOp::create(b, loc, sum(s), count));
     }
+    auto center = [&](Value v) -> Value {
+      if (!layerNorm)
+        return v;
+      return arith::SubFOp::create(
+          b, loc, arith::SubFOp::create(b, loc, v, shiftVec), meanVec);
+    };
     // Sum of squared deviations (from the mean, or from 0 for RMSNorm);
-    // masked-off lanes load 0 and must not contribute (x - mean)^2.
-    Value meanVec = kb.broadcast(mean);
+    // masked-off lanes load 0 and must not contribute.
     Value sq = rowLoops.fold(kb.splat(0.0), [&](Value acc, Value c, Value m) {
-      Value dev = arith::SubFOp::create(b, loc, ld(x, {row, c}, m), meanVec);
+      Value dev = center(ld(x, {row, c}, m));
       if (m)
         dev = arith::SelectOp::create(b, loc, m, dev, kb.splat(0.0));
       return vector::FMAOp::create(b, loc, dev, dev, acc).getResult();
@@ -106,9 +119,8 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
         math::SqrtOp::create(b, loc, arith::AddFOp::create(b, loc, var, eps)));
     Value invVec = kb.broadcast(inv);
     rowLoops.each([&](Value c, Value m) {
-      Value v = arith::MulFOp::create(
-          b, loc, arith::SubFOp::create(b, loc, ld(x, {row, c}, m), meanVec),
-          invVec);
+      Value v =
+          arith::MulFOp::create(b, loc, center(ld(x, {row, c}, m)), invVec);
       Value out =
           bias ? vector::FMAOp::create(b, loc, v, ld(w, {c}, m),
                                        ld(bias, {c}, m))
