@@ -69,10 +69,18 @@ int main(int argc, char **argv) {
   mlir::registerPassManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerAsmPrinterCLOptions();
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "xf-run: compile an xf function for the CPU, run it, check it against "
-      "the reference evaluator and time it\n");
+  // Bad flags are bad input: exit code 2, like every other input error.
+  if (!cl::ParseCommandLineOptions(
+          argc, argv,
+          "xf-run: compile an xf function for the CPU, run it, check it "
+          "against the reference evaluator and time it\n",
+          &errs()))
+    return 2;
+  if (!(tolerance >= 0.0)) {
+    errs() << "xf-run: error: --tolerance must be a number >= 0, got "
+           << tolerance << "\n";
+    return 2;
+  }
 
   mlir::xf::tools::RunConfig config;
   config.file = inputFile;
