@@ -28,7 +28,7 @@ public:
                     const KernelOptions &options)
       : op(op), kb(kb), b(kb.b), loc(kb.loc), options(options) {}
 
-  LogicalResult build();
+  void build();
 
 private:
   Value packHeads(Value src, int64_t headDim, int64_t paddedDim);
@@ -80,7 +80,7 @@ private:
   KernelOptions options;
 
   int64_t heads, kvHeads, group, dh, dv, br, bc, vw, batchRank;
-  int64_t mr1 = 8, mr2 = 4, dvVectors, dvPadded, dhPadded;
+  int64_t mr1, mr2, dvVectors, dvPadded, dhPadded;
   Value q, k, v, mask, o, sq, skv, nkb, batchCount, packedK, packedV;
   SmallVector<Value> batchSizes;
   // Per work item scratch: the transposed scaled queries Qt[Dh][Br], the
@@ -429,8 +429,7 @@ void AttentionLowering::block(Value item) {
 
   // A finite initial max keeps exp(m - m') at 0 rather than NaN.
   kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
-    store(kb.splat(-std::numeric_limits<float>::max()), rowMax,
-          ValueRange{i});
+    store(kb.splat(-std::numeric_limits<float>::max()), rowMax, ValueRange{i});
     store(kb.splat(0.0), rowSum, ValueRange{i});
   });
   kb.loop(kb.index(0), kb.index(br), 1, [&](Value i) {
@@ -469,7 +468,7 @@ void AttentionLowering::block(Value item) {
   writeOutput(bidx, h, q0, rows);
 }
 
-LogicalResult AttentionLowering::build() {
+void AttentionLowering::build() {
   q = op.getQuery();
   k = op.getKey();
   v = op.getValue();
@@ -484,14 +483,10 @@ LogicalResult AttentionLowering::build() {
   br = options.attentionBlockQ;
   bc = options.attentionBlockKv;
   vw = options.vectorWidth;
-  if (vw == 8) {
-    // Sixteen ymm registers: smaller register tiles.
-    mr1 = 4;
-    mr2 = 2;
-  }
-  if (br <= 0 || br % (2 * vw) != 0 || bc <= 0 || bc % mr1 != 0)
-    return op.emitOpError("needs attention-block-q a positive multiple of ")
-           << 2 * vw << " and attention-block-kv a multiple of " << mr1;
+  // The block sizes are checked with the pass's options
+  // (verifyCpuPipelineOptions): whole numbers of register tiles.
+  mr1 = attentionKeyTile(vw);
+  mr2 = mr1 / 2;
   dvVectors = (dv + vw - 1) / vw;
   dvPadded = dvVectors * vw;
   dhPadded = (dh + vw - 1) / vw * vw;
@@ -527,7 +522,6 @@ LogicalResult AttentionLowering::build() {
     freeScratch();
   memref::DeallocOp::create(b, loc, packedK);
   memref::DeallocOp::create(b, loc, packedV);
-  return success();
 }
 
 LogicalResult cpu::lowerFlashAttention(FlashAttentionOp op,
@@ -535,8 +529,7 @@ LogicalResult cpu::lowerFlashAttention(FlashAttentionOp op,
                                        const KernelOptions &options) {
   rewriter.setInsertionPoint(op);
   KernelBuilder kb(rewriter, op.getLoc(), options.vectorWidth);
-  if (failed(AttentionLowering(op, kb, options).build()))
-    return failure();
+  AttentionLowering(op, kb, options).build();
   rewriter.eraseOp(op);
   return success();
 }

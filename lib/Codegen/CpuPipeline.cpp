@@ -2,6 +2,8 @@
 
 #include "xf/Codegen/Pipelines.h"
 
+#include "Kernels.h"
+
 #include "xf/Codegen/Passes.h"
 #include "xf/Conversion/Passes.h"
 #include "xf/Transforms/Passes.h"
@@ -166,7 +168,7 @@ LogicalResult xf::verifyCpuPipelineOptions(
                      Twine(options.gemmTileRows));
   // The attention scores tile is computed as 2 vectors of queries by
   // register tiles of 8 (AVX-512) or 4 (AVX2) keys.
-  int64_t qStep = 2 * vw, kvStep = vw == 16 ? 8 : 4;
+  int64_t qStep = 2 * vw, kvStep = cpu::attentionKeyTile(vw);
   if (options.attentionBlockQ <= 0 || options.attentionBlockQ % qStep != 0 ||
       options.attentionBlockQ > 1024)
     return emitError("attention-block-q must be a multiple of " + Twine(qStep) +

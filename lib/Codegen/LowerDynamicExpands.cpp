@@ -34,9 +34,10 @@ static void lowerToReinterpretCast(memref::ExpandShapeOp op, OpBuilder &b) {
   // before it steps over the sizes after it.
   for (auto [src, group] : llvm::enumerate(op.getReassociationIndices())) {
     Value stride = meta.getStrides()[src];
-    for (int64_t d : llvm::reverse(group)) {
-      strides[d] = stride;
-      stride = arith::MulIOp::create(b, loc, stride, asValue(sizes[d]));
+    strides[group.back()] = stride;
+    for (int64_t i = group.size() - 1; i > 0; --i) {
+      stride = arith::MulIOp::create(b, loc, stride, asValue(sizes[group[i]]));
+      strides[group[i - 1]] = stride;
     }
   }
   // Static values where the result type has them, as the cast requires.

@@ -2,7 +2,6 @@
 
 #include "RunSession.h"
 
-#include "xf/Dialect/XfOps.h"
 #include "xf/InitXf.h"
 #include "xf/Reference/Evaluator.h"
 #include "xf/Runtime/FunctionInputs.h"
@@ -146,23 +145,13 @@ LogicalResult checkTokenIds(func::FuncOp func, ArrayRef<HostTensor> inputs,
     ArgInfo info = classifyArgument(arg);
     if (info.role != ArgRole::TokenIds)
       continue;
-    int64_t vocab = info.vocab;
-    // A dynamic table's rows are those of the table given for it.
-    if (ShapedType::isDynamic(vocab))
-      for (Operation *user : arg.getUsers())
-        if (auto embed = dyn_cast<xf::EmbeddingOp>(user))
-          if (auto table = dyn_cast<BlockArgument>(embed.getTable());
-              table && embed.getIndices() == arg)
-            vocab = inputs[table.getArgNumber()].shape()[0];
-    if (ShapedType::isDynamic(vocab))
-      continue;
     const HostTensor &t = inputs[i];
     for (int64_t k = 0; k < t.numElements(); ++k) {
       int64_t id = t.getInt(k);
-      if (id < 0 || id >= vocab) {
+      if (id < 0 || id >= info.vocab) {
         fail(BadInput, llvm::formatv("{0}: token id {1} at flat index {2} is "
                                      "outside the table [0, {3})",
-                                     files[i], id, k, vocab)
+                                     files[i], id, k, info.vocab)
                            .str());
         return failure();
       }
@@ -322,10 +311,11 @@ int xf::tools::runSession(const RunConfig &config) {
   FailureOr<std::vector<HostTensor>> inputs =
       config.inputs.empty() ? randomInputs(func, config.seed)
                             : loadInputs(func, config.inputs);
-  if (failed(inputs) ||
+  // Token ids are checked once the shapes are specialized, so that a
+  // dynamic table has its row count.
+  if (failed(inputs) || failed(specializeShapes(func, *inputs)) ||
       (!config.inputs.empty() &&
-       failed(checkTokenIds(func, *inputs, config.inputs))) ||
-      failed(specializeShapes(func, *inputs)))
+       failed(checkTokenIds(func, *inputs, config.inputs))))
     return BadInput;
   if (!config.dumpInputDir.empty() &&
       failed(writeAll(config.dumpInputDir, "input", *inputs)))

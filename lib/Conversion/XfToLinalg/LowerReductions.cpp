@@ -61,6 +61,29 @@ static Value inverseSqrt(OpBuilder &b, Location loc, Value sum, Value n,
       b, loc, buildFloatConstant(b, loc, sum.getType(), 1.0), root);
 }
 
+/// weight * v / sqrt(mean(v^2) + eps) [+ bias] over the last axis: the end
+/// of LayerNorm (v centered) and all of RMSNorm (v = x).
+static Value scaleByInverseRms(OpBuilder &b, Location loc, Value v, Value n,
+                               APFloat epsilon, Value weight, Value bias) {
+  auto type = cast<RankedTensorType>(v.getType());
+  Value eps = buildFloatConstant(b, loc, type.getElementType(),
+                                 epsilon.convertToDouble());
+  Value sq = sumLastAxis(b, loc, v, [](OpBuilder &nb, Location l, Value e) {
+    return arith::MulFOp::create(nb, l, e, e).getResult();
+  });
+  SmallVector<Value> operands = {v, withUnitLastDim(b, loc, sq), weight};
+  if (bias)
+    operands.push_back(bias);
+  return buildElementwise(
+      b, loc, type, sizesOf(b, loc, v), operands,
+      [&](OpBuilder &nb, Location l, ValueRange e) -> Value {
+        Value inv = inverseSqrt(nb, l, e[1], n, eps);
+        Value y = arith::MulFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, e[0], inv), e[2]);
+        return e.size() > 3 ? arith::AddFOp::create(nb, l, y, e[3]) : y;
+      });
+}
+
 namespace {
 
 struct LowerLayerNorm : OpConversionPattern<LayerNormOp> {
@@ -71,11 +94,8 @@ struct LowerLayerNorm : OpConversionPattern<LayerNormOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType type = op.getType();
-    Type elt = type.getElementType();
     Value x = adaptor.getInput();
-    Value n = featureCount(rewriter, loc, x, elt);
-    Value eps = buildFloatConstant(rewriter, loc, elt,
-                                   op.getEpsilon().convertToDouble());
+    Value n = featureCount(rewriter, loc, x, type.getElementType());
     // The mean of the values shifted by each row's first one: a sum of
     // small numbers, accurate even when the mean is large against the
     // spread (a plain running sum of 768 values near 1000 loses ~1e-3).
@@ -103,23 +123,9 @@ struct LowerLayerNorm : OpConversionPattern<LayerNormOp> {
           return arith::SubFOp::create(b, l, e[0],
                                        arith::DivFOp::create(b, l, e[1], n));
         });
-    Value sq = sumLastAxis(rewriter, loc, centered,
-                           [](OpBuilder &b, Location l, Value e) -> Value {
-                             return arith::MulFOp::create(b, l, e, e);
-                           });
-    Value var = withUnitLastDim(rewriter, loc, sq);
-    SmallVector<Value> operands = {centered, var, adaptor.getWeight()};
-    if (adaptor.getBias())
-      operands.push_back(adaptor.getBias());
-    Value result = buildElementwise(
-        rewriter, loc, type, sizes, operands,
-        [&](OpBuilder &b, Location l, ValueRange e) -> Value {
-          Value inv = inverseSqrt(b, l, e[1], n, eps);
-          Value y = arith::MulFOp::create(
-              b, l, arith::MulFOp::create(b, l, e[0], inv), e[2]);
-          return e.size() > 3 ? arith::AddFOp::create(b, l, y, e[3]) : y;
-        });
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(
+        op, scaleByInverseRms(rewriter, loc, centered, n, op.getEpsilon(),
+                              adaptor.getWeight(), adaptor.getBias()));
     return success();
   }
 };
@@ -131,26 +137,11 @@ struct LowerRmsNorm : OpConversionPattern<RmsNormOp> {
   matchAndRewrite(RmsNormOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    Type elt = type.getElementType();
     Value x = adaptor.getInput();
-    Value n = featureCount(rewriter, loc, x, elt);
-    Value eps = buildFloatConstant(rewriter, loc, elt,
-                                   op.getEpsilon().convertToDouble());
-    Value sq = sumLastAxis(rewriter, loc, x,
-                           [](OpBuilder &b, Location l, Value e) -> Value {
-                             return arith::MulFOp::create(b, l, e, e);
-                           });
-    Value ms = withUnitLastDim(rewriter, loc, sq);
-    Value result = buildElementwise(
-        rewriter, loc, type, sizesOf(rewriter, loc, x),
-        ValueRange{x, ms, adaptor.getWeight()},
-        [&](OpBuilder &b, Location l, ValueRange e) -> Value {
-          Value inv = inverseSqrt(b, l, e[1], n, eps);
-          return arith::MulFOp::create(
-              b, l, arith::MulFOp::create(b, l, e[0], inv), e[2]);
-        });
-    rewriter.replaceOp(op, result);
+    Value n = featureCount(rewriter, loc, x, op.getType().getElementType());
+    rewriter.replaceOp(op,
+                       scaleByInverseRms(rewriter, loc, x, n, op.getEpsilon(),
+                                         adaptor.getWeight(), Value()));
     return success();
   }
 };
