@@ -22,7 +22,7 @@ XF_RUN = os.path.join(BUILD, "bin", "xf-run")
 PEERS = os.path.join(HERE, "peers", "python_peers.py")
 THREADS = {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}
 # glibc malloc keeping freed memory: PyTorch's faster configuration, and
-# what the xf runtime sets for itself (notes/attention-ceiling.md).
+# what the xf runtime sets for itself (lib/Runtime/JitFunction.cpp).
 TUNED = {"MALLOC_MMAP_THRESHOLD_": "4294967296",
          "MALLOC_TRIM_THRESHOLD_": "68719476736",
          "MALLOC_TOP_PAD_": "1073741824"}

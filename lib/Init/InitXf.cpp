@@ -2,12 +2,13 @@
 
 #include "xf/InitXf.h"
 
-#include "xf/Codegen/Passes.h"
-#include "xf/Codegen/Pipelines.h"
+#include "xf/Codegen/CPU/Passes.h"
+#include "xf/Codegen/CPU/Pipelines.h"
 #include "xf/Conversion/Passes.h"
 #include "xf/Dialect/XfCpuOps.h"
 #include "xf/Dialect/XfOps.h"
 #include "xf/Transforms/Passes.h"
+#include "xf/Transforms/Pipeline.h"
 
 using namespace mlir;
 
@@ -19,6 +20,7 @@ void xf::registerAllXfDialects(DialectRegistry &registry) {
 void xf::registerAllXfPasses() {
   registerXfTransformsPasses();
   registerXfConversionPasses();
-  registerXfCodegenPasses();
+  registerXfCpuPasses();
+  registerGraphPipeline();
   registerCpuPipeline();
 }

@@ -28,8 +28,8 @@ void mlir::xf::runtime::keepFreedMemoryMapped() {
 #ifdef __GLIBC__
   // Serve large blocks from the heap and never give it back, so that the
   // buffers a compiled function allocates per call reuse pages already
-  // mapped instead of faulting fresh ones in (a page fault costs ~2 ms per
-  // MB in the VMs measured in notes/attention-ceiling.md).
+  // mapped instead of faulting fresh ones in (a page fault costs about
+  // 2 ms per MB in the 2-core VMs xf is developed on).
   mallopt(M_MMAP_THRESHOLD, 1 << 30);
   mallopt(M_TRIM_THRESHOLD, INT_MAX);
 #endif

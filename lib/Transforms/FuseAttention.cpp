@@ -61,6 +61,38 @@ static bool isCausalMaskConstant(Value v) {
 
 namespace {
 
+/// The unscaled scores `q k^T` and their scale, when `v` computes
+/// `[c *] matmul(q, k, transpose_rhs)` with every intermediate used once.
+struct Scores {
+  MatmulOp qk;
+  double scale = 1.0;
+};
+
+std::optional<Scores> matchScores(Value v) {
+  if (!v.hasOneUse())
+    return std::nullopt;
+  Scores s;
+  if (auto mul = v.getDefiningOp<MulOp>()) {
+    // A splat constant of either side that keeps the product's type.
+    Value product;
+    for (int i = 0; i < 2; ++i)
+      if (std::optional<double> c = splatValue(mul->getOperand(1 - i));
+          c && mul.getType() == mul->getOperand(i).getType()) {
+        s.scale = *c;
+        product = mul->getOperand(i);
+        break;
+      }
+    if (!product)
+      return std::nullopt;
+    v = product;
+  }
+  auto qk = soleProducer<MatmulOp>(v);
+  if (!qk || qk.getTransposeLhs() || !qk.getTransposeRhs())
+    return std::nullopt;
+  s.qk = qk;
+  return s;
+}
+
 /// matmul(softmax(matmul(q, k^T) [* c] [+ m]), v) -> attention(q, k, v).
 struct FormAttention : OpRewritePattern<MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -73,31 +105,20 @@ struct FormAttention : OpRewritePattern<MatmulOp> {
     if (!softmax ||
         softmax.getNormalizedAxis() != softmax.getType().getRank() - 1)
       return failure();
-    Value scores = softmax.getInput(), mask;
-    if (auto add = soleProducer<AddOp>(scores)) {
-      // The operand that leads back to q k^T is the scores; the other one is
-      // the mask.
-      auto leadsToScores = [](Value v) {
-        return v.getDefiningOp<MulOp>() || v.getDefiningOp<MatmulOp>();
-      };
-      bool lhsScores = leadsToScores(add.getLhs());
-      scores = lhsScores ? add.getLhs() : add.getRhs();
-      mask = lhsScores ? add.getRhs() : add.getLhs();
+    Value mask;
+    std::optional<Scores> scores;
+    if (auto add = soleProducer<AddOp>(softmax.getInput())) {
+      // The scores are the operand that descends from q k^T; the other one
+      // is the mask, whatever computed it.
+      for (int i = 0; i < 2 && !scores; ++i)
+        if ((scores = matchScores(add->getOperand(i))))
+          mask = add->getOperand(1 - i);
+    } else {
+      scores = matchScores(softmax.getInput());
     }
-    double scale = 1.0;
-    if (auto mul = soleProducer<MulOp>(scores)) {
-      for (int i = 0; i < 2; ++i)
-        if (std::optional<double> c = splatValue(mul->getOperand(1 - i));
-            c && mul.getType() == mul->getOperand(i).getType()) {
-          scale = *c;
-          scores = mul->getOperand(i);
-          break;
-        }
-    }
-    auto qk = soleProducer<MatmulOp>(scores);
-    if (!qk || qk.getTransposeLhs() || !qk.getTransposeRhs())
+    if (!scores)
       return failure();
-    Value q = qk.getLhs(), k = qk.getRhs(), v = pv.getRhs();
+    Value q = scores->qk.getLhs(), k = scores->qk.getRhs(), v = pv.getRhs();
     auto qType = cast<RankedTensorType>(q.getType());
     auto kType = cast<RankedTensorType>(k.getType());
     auto vType = cast<RankedTensorType>(v.getType());
@@ -136,57 +157,22 @@ struct FormAttention : OpRewritePattern<MatmulOp> {
           rewriter, loc, RankedTensorType::get(shape, mType.getElementType()),
           mask, reassoc);
     }
-    rewriter.replaceOp(pv, AttentionOp::create(rewriter, loc, pv.getType(), q,
-                                               k, v, mask,
-                                               /*num_heads=*/1, IntegerAttr(),
-                                               rewriter.getF64FloatAttr(scale),
-                                               kind, IntegerAttr()));
-    return success();
-  }
-};
-
-/// xf.attention -> xf_cpu.flash_attention, the online-softmax form.
-struct LowerToOnlineSoftmax : OpRewritePattern<AttentionOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(AttentionOp op,
-                                PatternRewriter &rewriter) const override {
-    std::optional<double> scale = op.getEffectiveScale();
-    RankedTensorType type = op.getType();
-    if (!type.getElementType().isF32() || !scale ||
-        ShapedType::isDynamic(op.getKey().getType().getShape().back()) ||
-        ShapedType::isDynamic(op.getValue().getType().getShape().back()))
-      return rewriter.notifyMatchFailure(op, "needs f32 and static heads");
-    Location loc = op.getLoc();
-    SmallVector<OpFoldResult> sizes =
-        tensor::getMixedSizes(rewriter, loc, op.getQuery());
-    sizes.back() = rewriter.getIndexAttr(type.getShape().back());
-    Value init =
-        tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
-    auto flash = cpu::FlashAttentionOp::create(
-        rewriter, loc, TypeRange{type}, op.getQuery(), op.getKey(),
-        op.getValue(), op.getMask(), init, op.getNumHeads(),
-        op.getEffectiveNumKvHeads(), APFloat(*scale), op.getMaskKind(),
-        op.getWindowAttr());
-    rewriter.replaceOp(op, flash.getResult().front());
+    rewriter.replaceOp(
+        pv, AttentionOp::create(rewriter, loc, pv.getType(), q, k, v, mask,
+                                /*num_heads=*/1, IntegerAttr(),
+                                rewriter.getF64FloatAttr(scores->scale), kind,
+                                IntegerAttr()));
     return success();
   }
 };
 
 struct XfFuseAttentionPass
     : xf::impl::XfFuseAttentionBase<XfFuseAttentionPass> {
-  using Base::Base;
 
   void runOnOperation() override {
     RewritePatternSet formation(&getContext());
     formation.add<FormAttention>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(formation))))
-      return signalPassFailure();
-    if (!onlineSoftmax)
-      return;
-    RewritePatternSet lowering(&getContext());
-    lowering.add<LowerToOnlineSoftmax>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(lowering))))
       signalPassFailure();
   }
 };

@@ -296,7 +296,7 @@ int xf::tools::runSession(const RunConfig &config) {
     return fail(BadInput, "--pipeline-options: xf-run calls functions with "
                           "bare pointers; bare-ptr-calling-convention=false "
                           "is for xf-opt and xf-translate");
-  if (failed(verifyCpuPipelineOptions(*options, [](const llvm::Twine &msg) {
+  if (failed(options->kernelOptions().verify([](const llvm::Twine &msg) {
         fail(BadInput, "--pipeline-options: " + msg);
         return failure();
       })))

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "xf/Codegen/Pipelines.h"
+#include "xf/Codegen/CPU/Pipelines.h"
 #include "xf/InitXf.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -39,7 +39,7 @@ static LogicalResult xfToLLVMIR(Operation *op, llvm::raw_ostream &os) {
   auto options = xf::CpuPipelineOptions::createFromString(cpuPipelineOptions);
   if (!options)
     return emitError(module.getLoc(), "invalid --xf-cpu-pipeline-options");
-  if (failed(xf::verifyCpuPipelineOptions(*options, [&](const Twine &msg) {
+  if (failed(options->kernelOptions().verify([&](const Twine &msg) {
         return emitError(module.getLoc(), "--xf-cpu-pipeline-options: " + msg);
       })))
     return failure();

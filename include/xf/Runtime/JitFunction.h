@@ -3,7 +3,7 @@
 #ifndef XF_RUNTIME_JITFUNCTION_H
 #define XF_RUNTIME_JITFUNCTION_H
 
-#include "xf/Codegen/Pipelines.h"
+#include "xf/Codegen/CPU/Pipelines.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"

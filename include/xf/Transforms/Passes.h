@@ -3,7 +3,6 @@
 #ifndef XF_TRANSFORMS_PASSES_H
 #define XF_TRANSFORMS_PASSES_H
 
-#include "xf/Dialect/XfCpuOps.h"
 #include "xf/Dialect/XfOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

@@ -83,10 +83,9 @@ def XfMergeProjections : Pass<"xf-merge-projections"> {
 }
 
 def XfFuseAttention : Pass<"xf-fuse-attention"> {
-  let summary = "Form xf.attention from unfused products and lower it to an "
-                "online softmax";
+  let summary = "Form xf.attention from unfused products";
   let description = [{
-    First, finds attention written out op by op, as imported graphs have it,
+    Finds attention written out op by op, as imported graphs have it,
 
     ```mlir
     %s = xf.matmul %q, %k transpose_rhs : ...      // [..., Sq, Skv]
@@ -97,46 +96,16 @@ def XfFuseAttention : Pass<"xf-fuse-attention"> {
     ```
 
     and replaces it with one `xf.attention` (`heads 1`: the heads are
-    batch dimensions there). A constant mask that is exactly the causal
-    pattern (0 on and below the diagonal, -inf or less than -1e30 above)
-    becomes `causal`. Every intermediate must have no other use.
-
-    Then (with `online-softmax`, the default) lowers each f32
-    `xf.attention` with static head sizes to `xf_cpu.flash_attention`, the
-    FlashAttention-2 form: KV tiles streamed with a running max and sum, no
-    `Sq x Skv` scores in memory, fully masked KV tiles skipped and fully
-    masked rows giving zeros. Without it, attention keeps the plain
-    lowering of `xf-to-linalg` (materialized scores).
-  }];
-  let options = [
-    Option<"onlineSoftmax", "online-softmax", "bool", "true",
-           "Also lower xf.attention to xf_cpu.flash_attention">
-  ];
-  let dependentDialects = [
-    "::mlir::xf::XfDialect", "::mlir::xf::cpu::XfCpuDialect",
-    "::mlir::tensor::TensorDialect"
-  ];
-}
-
-def XfFuseNorms : Pass<"xf-fuse-norms"> {
-  let summary = "Compute each norm's statistics and scaling in one kernel";
-  let description = [{
-    Rewrites f32 `xf.layer_norm` and `xf.rms_norm` into `xf_cpu.norm`, which
-    normalizes row by row: the statistics and the scaling of a row run
-    while it sits in L1, so memory sees the input read once, instead of the
-    three passes (sum, variance, scale) of the plain lowering.
-
-    ```mlir
-    %y = xf.layer_norm %x, %g, %b : (tensor<1x64x768xf32>, ...) -> ...
-    // becomes
-    %r = tensor.collapse_shape %x [[0, 1], [2]] : ... into tensor<64x768xf32>
-    %n = xf_cpu.norm %r, %g, %b kind layer_norm eps 1.000000e-05
-        outs(%e : tensor<64x768xf32>) : ...
-    %y = tensor.expand_shape %n [[0, 1], [2]] ...
-    ```
+    batch dimensions there). Which operand of the add is the mask follows
+    from the dataflow: the scores are the operand that descends from the
+    product `q k^T`, whatever ops computed the mask. A constant mask that is
+    exactly the causal pattern (0 on and below the diagonal, -inf or less
+    than -1e30 above) becomes `causal`. Every intermediate must have no
+    other use. Each target maps `xf.attention` onto its own kernel (on the
+    CPU: `xf-cpu-form-kernels`).
   }];
   let dependentDialects = [
-    "::mlir::xf::cpu::XfCpuDialect", "::mlir::tensor::TensorDialect"
+    "::mlir::xf::XfDialect", "::mlir::tensor::TensorDialect"
   ];
 }
 

@@ -10,6 +10,8 @@
 #ifndef XF_LIB_CODEGEN_KERNELBUILDER_H
 #define XF_LIB_CODEGEN_KERNELBUILDER_H
 
+#include "xf/Codegen/CPU/KernelOptions.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -17,15 +19,6 @@
 #include "mlir/IR/Builders.h"
 
 namespace mlir::xf::cpu {
-
-/// Schedule parameters of the kernels (options of xf-cpu-lower-kernels).
-struct KernelOptions {
-  int64_t vectorWidth = 16;
-  int64_t gemmTileRows = 8;
-  int64_t threads = 1;
-  int64_t attentionBlockQ = 64;
-  int64_t attentionBlockKv = 128;
-};
 
 /// An OpBuilder at a location with index and vector shorthands.
 class KernelBuilder {

@@ -1,12 +1,10 @@
 //===- CpuPipeline.cpp - xf-cpu-pipeline ----------------------------------===//
 
-#include "xf/Codegen/Pipelines.h"
+#include "xf/Codegen/CPU/Pipelines.h"
 
-#include "Kernels.h"
-
-#include "xf/Codegen/Passes.h"
+#include "xf/Codegen/CPU/Passes.h"
 #include "xf/Conversion/Passes.h"
-#include "xf/Transforms/Passes.h"
+#include "xf/Transforms/Pipeline.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -74,7 +72,7 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
 
 static void buildPlainPipeline(OpPassManager &pm,
                                const CpuPipelineOptions &options) {
-  pm.addPass(createXfExpandBlocks());
+  buildGraphPipeline(pm, GraphOptions{false, false, false});
   pm.addPass(createXfToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -84,31 +82,15 @@ static void buildPlainPipeline(OpPassManager &pm,
   addLowerToLLVM(pm, options, /*threads=*/false);
 }
 
-/// The graph-level fusions, each of which the options can turn off.
-static void addFusions(OpPassManager &pm, const CpuPipelineOptions &options) {
-  // Attention is formed before the epilogue fusion could turn its 2-D
-  // products into linears.
-  if (options.fuseAttention)
-    pm.addPass(createXfFuseAttention());
-  if (options.mergeProjections)
-    pm.addPass(createXfMergeProjections());
-  if (options.fuseEpilogue)
-    pm.addPass(createXfFuseEpilogue());
-  if (options.fuseNorms)
-    pm.addPass(createXfFuseNorms());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-}
-
 static void buildFastPipeline(OpPassManager &pm,
                               const CpuPipelineOptions &options) {
-  pm.addPass(createXfExpandBlocks());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  addFusions(pm, options);
+  cpu::KernelOptions kernels = options.kernelOptions();
+  buildGraphPipeline(pm, options.graphOptions());
   XfCpuFormKernelsOptions form;
-  form.panelWidth =
-      options.panelWidth > 0 ? options.panelWidth : 2 * options.vectorWidth;
+  form.vectorWidth = kernels.vectorWidth;
+  form.panelWidth = kernels.panelWidth;
+  form.attention = options.fuseAttention;
+  form.norms = options.fuseNorms;
   pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));
   // Folds the packing of constant weights: done once, at compile time.
   pm.addPass(createCanonicalizerPass());
@@ -117,16 +99,16 @@ static void buildFastPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createXfCpuPrepareBufferization());
   XfCpuTileForThreadsOptions tile;
-  tile.threads = options.threads;
+  tile.threads = kernels.threads;
   pm.addNestedPass<func::FuncOp>(createXfCpuTileForThreads(tile));
   addBufferization(pm);
   pm.addPass(createForallToParallelLoopPass());
   XfCpuLowerKernelsOptions lower;
-  lower.vectorWidth = options.vectorWidth;
-  lower.gemmTileRows = options.gemmTileRows;
-  lower.threads = options.threads;
-  lower.attentionBlockQ = options.attentionBlockQ;
-  lower.attentionBlockKv = options.attentionBlockKv;
+  lower.vectorWidth = kernels.vectorWidth;
+  lower.gemmTileRows = kernels.gemmTileRows;
+  lower.threads = kernels.threads;
+  lower.attentionBlockQ = kernels.attentionBlockQ;
+  lower.attentionBlockKv = kernels.attentionBlockKv;
   pm.addNestedPass<func::FuncOp>(createXfCpuLowerKernels(lower));
   // The remaining linalg ops (norms, pointwise ops), each a thread's tile,
   // as loops that LLVM vectorizes.
@@ -134,7 +116,7 @@ static void buildFastPipeline(OpPassManager &pm,
   pm.addPass(createXfCpuApproximateMath());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  addLowerToLLVM(pm, options, /*threads=*/options.threads != 1);
+  addLowerToLLVM(pm, options, /*threads=*/kernels.threads != 1);
 }
 
 void xf::buildCpuPipeline(OpPassManager &pm,
@@ -145,40 +127,15 @@ void xf::buildCpuPipeline(OpPassManager &pm,
     buildPlainPipeline(pm, options);
 }
 
-LogicalResult xf::verifyCpuPipelineOptions(
-    const CpuPipelineOptions &options,
-    function_ref<LogicalResult(const Twine &)> emitError) {
-  int64_t vw = options.vectorWidth;
-  if (vw != 8 && vw != 16)
-    return emitError("vector-width must be 8 (AVX2) or 16 (AVX-512), got " +
-                     Twine(vw));
-  if (options.threads < 0)
-    return emitError("threads must be >= 0 (0 = the cores of the "
-                     "compiling machine), got " +
-                     Twine(options.threads));
-  if (options.panelWidth < 0 || options.panelWidth % vw != 0 ||
-      options.panelWidth > 8 * vw)
-    return emitError("panel-width must be 0 or a multiple of vector-width " +
-                     Twine(vw) + " up to " + Twine(8 * vw) + ", got " +
-                     Twine(options.panelWidth));
-  // Beyond 32 rows the unrolled register tile only spills.
-  if (options.gemmTileRows < 0 || options.gemmTileRows > 32)
-    return emitError("gemm-tile-rows must be between 0 (as many as the "
-                     "registers hold) and 32, got " +
-                     Twine(options.gemmTileRows));
-  // The attention scores tile is computed as 2 vectors of queries by
-  // register tiles of 8 (AVX-512) or 4 (AVX2) keys.
-  int64_t qStep = 2 * vw, kvStep = cpu::attentionKeyTile(vw);
-  if (options.attentionBlockQ <= 0 || options.attentionBlockQ % qStep != 0 ||
-      options.attentionBlockQ > 1024)
-    return emitError("attention-block-q must be a multiple of " + Twine(qStep) +
-                     " up to 1024, got " + Twine(options.attentionBlockQ));
-  if (options.attentionBlockKv <= 0 || options.attentionBlockKv % kvStep != 0 ||
-      options.attentionBlockKv > 1024)
-    return emitError("attention-block-kv must be a multiple of " +
-                     Twine(kvStep) + " up to 1024, got " +
-                     Twine(options.attentionBlockKv));
-  return success();
+cpu::KernelOptions CpuPipelineOptions::kernelOptions() const {
+  cpu::KernelOptions k;
+  k.vectorWidth = vectorWidth;
+  k.panelWidth = panelWidth;
+  k.gemmTileRows = gemmTileRows;
+  k.threads = threads;
+  k.attentionBlockQ = attentionBlockQ;
+  k.attentionBlockKv = attentionBlockKv;
+  return k;
 }
 
 void xf::registerCpuPipeline() {
@@ -190,7 +147,7 @@ void xf::registerCpuPipeline() {
          function_ref<LogicalResult(const Twine &)> emitError) {
         CpuPipelineOptions options;
         if (failed(options.parseFromString(text)) ||
-            failed(verifyCpuPipelineOptions(options, [&](const Twine &msg) {
+            failed(options.kernelOptions().verify([&](const Twine &msg) {
               return emitError("xf-cpu-pipeline: " + msg);
             })))
           return failure();

@@ -1,21 +1,17 @@
-//===- FuseNorms.cpp - the xf-fuse-norms pass -----------------------------===//
+//===- FormNormKernels.cpp - norms as xf_cpu.norm row kernels -------------===//
 
-#include "xf/Transforms/Passes.h"
+#include "FormKernels.h"
 
-#include "mlir/IR/PatternMatch.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "xf/Dialect/XfCpuOps.h"
 
-namespace mlir::xf {
-#define GEN_PASS_DEF_XFFUSENORMS
-#include "xf/Transforms/Passes.h.inc"
-} // namespace mlir::xf
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace mlir::xf;
 
 namespace {
 
-template <typename NormOpTy> struct FuseNorm : OpRewritePattern<NormOpTy> {
+template <typename NormOpTy> struct FormNorm : OpRewritePattern<NormOpTy> {
   using OpRewritePattern<NormOpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(NormOpTy op,
@@ -43,13 +39,9 @@ template <typename NormOpTy> struct FuseNorm : OpRewritePattern<NormOpTy> {
   static NormKind kindOf(RmsNormOp) { return NormKind::rms_norm; }
 };
 
-struct XfFuseNormsPass : xf::impl::XfFuseNormsBase<XfFuseNormsPass> {
-  void runOnOperation() override {
-    RewritePatternSet patterns(&getContext());
-    patterns.add<FuseNorm<LayerNormOp>, FuseNorm<RmsNormOp>>(&getContext());
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      signalPassFailure();
-  }
-};
-
 } // namespace
+
+void cpu::populateNormKernelPatterns(RewritePatternSet &patterns) {
+  patterns.add<FormNorm<LayerNormOp>, FormNorm<RmsNormOp>>(
+      patterns.getContext());
+}

@@ -2,16 +2,13 @@
 
 #include "Kernels.h"
 
-#include "xf/Codegen/Passes.h"
-#include "xf/Codegen/Pipelines.h"
+#include "xf/Codegen/CPU/Passes.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
-#include <thread>
-
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFCPULOWERKERNELS
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::xf
 
 using namespace mlir;
@@ -27,22 +24,15 @@ struct XfCpuLowerKernelsPass
     KernelOptions options;
     options.vectorWidth = vectorWidth;
     options.gemmTileRows = gemmTileRows;
-    options.threads =
-        threads > 0 ? threads
-                    : std::max<int64_t>(std::thread::hardware_concurrency(), 1);
+    options.threads = threads;
     options.attentionBlockQ = attentionBlockQ;
     options.attentionBlockKv = attentionBlockKv;
-    // The same rules as the pipeline's options, for runs of the pass alone.
-    CpuPipelineOptions asPipeline;
-    asPipeline.vectorWidth = vectorWidth;
-    asPipeline.gemmTileRows = gemmTileRows;
-    asPipeline.threads = threads;
-    asPipeline.attentionBlockQ = attentionBlockQ;
-    asPipeline.attentionBlockKv = attentionBlockKv;
-    if (failed(verifyCpuPipelineOptions(asPipeline, [&](const Twine &msg) {
+    if (failed(options.verify([&](const Twine &msg) {
           return getOperation().emitError("xf-cpu-lower-kernels: " + msg);
         })))
       return signalPassFailure();
+    // The kernels split their work for this many threads.
+    options.threads = options.effectiveThreads();
 
     SmallVector<Operation *> kernels;
     getOperation().walk([&](Operation *op) {

@@ -1,13 +1,15 @@
-//===- FormKernels.cpp - xf.linear / xf.attention to xf_cpu kernels -------===//
+//===- FormKernels.cpp - the xf-cpu-form-kernels pass, and GEMMs ----------===//
 
-#include "xf/Codegen/Passes.h"
+#include "FormKernels.h"
+
+#include "xf/Codegen/CPU/Passes.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFCPUFORMKERNELS
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::xf
 
 using namespace mlir;
@@ -109,17 +111,27 @@ struct XfCpuFormKernelsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (panelWidth <= 0) {
-      getOperation().emitError("xf-cpu-form-kernels: panel-width must be "
-                               "positive, got ")
-          << panelWidth;
+    cpu::KernelOptions options;
+    options.vectorWidth = vectorWidth;
+    options.panelWidth = panelWidth;
+    if (failed(options.verify([&](const Twine &msg) {
+          return getOperation().emitError("xf-cpu-form-kernels: " + msg);
+        })))
       return signalPassFailure();
-    }
     RewritePatternSet patterns(&getContext());
-    patterns.add<FormGemm>(&getContext(), panelWidth);
+    cpu::populateGemmKernelPatterns(patterns, options);
+    if (attention)
+      cpu::populateAttentionKernelPatterns(patterns);
+    if (norms)
+      cpu::populateNormKernelPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };
 
 } // namespace
+
+void cpu::populateGemmKernelPatterns(RewritePatternSet &patterns,
+                                     const KernelOptions &options) {
+  patterns.add<FormGemm>(patterns.getContext(), options.effectivePanelWidth());
+}

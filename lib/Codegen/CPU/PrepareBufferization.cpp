@@ -1,12 +1,12 @@
 //===- PrepareBufferization.cpp - the xf-cpu-prepare-bufferization pass ---===//
 
-#include "xf/Codegen/Passes.h"
+#include "xf/Codegen/CPU/Passes.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFCPUPREPAREBUFFERIZATION
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::xf
 
 using namespace mlir;

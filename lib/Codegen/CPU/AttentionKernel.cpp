@@ -1,6 +1,6 @@
 //===- AttentionKernel.cpp - xf_cpu.flash_attention as vector loops -------===//
 //
-// FlashAttention-2 on the CPU, after notes/attention-ceiling.md. K and V are
+// FlashAttention-2 on the CPU (docs/Pipelines.md). K and V are
 // first copied per KV head into contiguous rows (in the [S, H * D] layout a
 // head's rows are H * D apart and a KV tile thrashes a few L1 sets). Each
 // work item is one block of Br queries of one head, copied transposed and
@@ -483,9 +483,9 @@ void AttentionLowering::build() {
   br = options.attentionBlockQ;
   bc = options.attentionBlockKv;
   vw = options.vectorWidth;
-  // The block sizes are checked with the pass's options
-  // (verifyCpuPipelineOptions): whole numbers of register tiles.
-  mr1 = attentionKeyTile(vw);
+  // The block sizes are whole numbers of register tiles
+  // (KernelOptions::verify).
+  mr1 = options.attentionKeyTile();
   mr2 = mr1 / 2;
   dvVectors = (dv + vw - 1) / vw;
   dvPadded = dvVectors * vw;

@@ -4,7 +4,7 @@
 // RUN: xf-opt %s --split-input-file "--xf-cpu-pipeline=bare-ptr-calling-convention=false" | FileCheck %s --check-prefix=DESC
 // Functions with dynamic batch and sequence sizes compile too (rows of
 // ?x?xD are split back with reinterpret casts, xf-cpu-lower-dynamic-expands).
-// RUN: xf-opt %S/../e2e/dynamic-shapes.mlir "--xf-cpu-pipeline" | FileCheck %s --check-prefix=DYNAMIC
+// RUN: xf-opt %S/../../e2e/dynamic-shapes.mlir "--xf-cpu-pipeline" | FileCheck %s --check-prefix=DYNAMIC
 // DYNAMIC-LABEL: llvm.func @dynamic_block(
 // DYNAMIC-NOT: memref.
 // DYNAMIC: llvm.return

@@ -6,14 +6,25 @@
 include "mlir/Pass/PassBase.td"
 
 def XfCpuFormKernels : Pass<"xf-cpu-form-kernels", "::mlir::func::FuncOp"> {
-  let summary = "Map xf.linear onto the xf_cpu GEMM kernel";
+  let summary = "Map xf ops onto the xf_cpu kernels";
   let description = [{
-    On tensors, before bufferization: every f32 `xf.linear` with a static
-    weight becomes `xf_cpu.pack_weights` (folded at compile time when the
-    weight is a constant) and `xf_cpu.gemm` with the linear's bias,
-    activation and residual as its epilogue; batch dimensions are collapsed
-    into rows. (`xf-fuse-attention` forms the attention kernel; other ops
-    are left to `xf-to-linalg`.)
+    On tensors, before bufferization, selects the CPU kernel of each xf op
+    that has one; the graph-level passes before it are target-neutral and
+    produce xf ops only.
+
+    * Every f32 `xf.linear` with a static weight becomes
+      `xf_cpu.pack_weights` (folded at compile time when the weight is a
+      constant) and `xf_cpu.gemm` with the linear's bias, activation and
+      residual as its epilogue; batch dimensions are collapsed into rows.
+    * With `attention`, every f32 `xf.attention` with static head sizes
+      becomes `xf_cpu.flash_attention`, the FlashAttention-2 form: KV tiles
+      streamed with a running max and sum, no `Sq x Skv` scores in memory.
+    * With `norms`, f32 `xf.layer_norm` and `xf.rms_norm` become
+      `xf_cpu.norm`, which normalizes row by row: the statistics and the
+      scaling of a row run while it sits in L1, so memory sees the input
+      read once instead of the three passes of the plain lowering.
+
+    Other ops are left to `xf-to-linalg`.
 
     ```mlir
     %y = xf.linear %x, %w bias %b act gelu
@@ -24,9 +35,15 @@ def XfCpuFormKernels : Pass<"xf-cpu-form-kernels", "::mlir::func::FuncOp"> {
     ```
   }];
   let options = [
-    Option<"panelWidth", "panel-width", "int64_t", "32",
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "f32 lanes per vector register: 16 for AVX-512, 8 for AVX2">,
+    Option<"panelWidth", "panel-width", "int64_t", "0",
            "Columns of a packed weight panel (NR): a multiple of the vector "
-           "width">
+           "width; 0 = two vectors">,
+    Option<"attention", "attention", "bool", "true",
+           "Map xf.attention onto xf_cpu.flash_attention">,
+    Option<"norms", "norms", "bool", "true",
+           "Map xf.layer_norm and xf.rms_norm onto xf_cpu.norm">
   ];
   let dependentDialects = [
     "::mlir::xf::cpu::XfCpuDialect", "::mlir::tensor::TensorDialect",

@@ -20,10 +20,10 @@
 namespace mlir::xf {
 
 #define GEN_PASS_DECL
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 
 #define GEN_PASS_REGISTRATION
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 
 } // namespace mlir::xf
 

@@ -1,17 +1,17 @@
 //===- TileForThreads.cpp - the xf-cpu-tile-for-threads pass --------------===//
 
-#include "xf/Codegen/Passes.h"
+#include "xf/Codegen/CPU/KernelOptions.h"
+#include "xf/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/IR/AffineExprVisitor.h"
 
 #include <numeric>
-#include <thread>
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFCPUTILEFORTHREADS
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::xf
 
 using namespace mlir;
@@ -51,15 +51,13 @@ struct XfCpuTileForThreadsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (threads < 0) {
-      getOperation().emitError("xf-cpu-tile-for-threads: threads must be "
-                               ">= 0, got ")
-          << threads;
+    xf::cpu::KernelOptions options;
+    options.threads = threads;
+    if (failed(options.verify([&](const Twine &msg) {
+          return getOperation().emitError("xf-cpu-tile-for-threads: " + msg);
+        })))
       return signalPassFailure();
-    }
-    int64_t chunks =
-        threads > 0 ? threads
-                    : std::max<int64_t>(std::thread::hardware_concurrency(), 1);
+    int64_t chunks = options.effectiveThreads();
     if (chunks == 1)
       return;
     SmallVector<linalg::LinalgOp> ops;

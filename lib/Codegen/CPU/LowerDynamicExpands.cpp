@@ -1,10 +1,10 @@
 //===- LowerDynamicExpands.cpp - the xf-cpu-lower-dynamic-expands pass ----===//
 
-#include "xf/Codegen/Passes.h"
+#include "xf/Codegen/CPU/Passes.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFCPULOWERDYNAMICEXPANDS
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::xf
 
 using namespace mlir;

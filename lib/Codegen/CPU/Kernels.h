@@ -21,12 +21,6 @@ LogicalResult lowerFlashAttention(FlashAttentionOp op, RewriterBase &rewriter,
 LogicalResult lowerNorm(NormOp op, RewriterBase &rewriter,
                         const KernelOptions &options);
 
-/// Keys per register tile of the attention score GEMM: 8 with 32 zmm
-/// registers, 4 with 16 ymm. KV blocks are whole numbers of such tiles.
-inline int64_t attentionKeyTile(int64_t vectorWidth) {
-  return vectorWidth == 16 ? 8 : 4;
-}
-
 } // namespace mlir::xf::cpu
 
 #endif // XF_LIB_CODEGEN_KERNELS_H

@@ -1,5 +1,6 @@
 // RUN: xf-opt %s --split-input-file --xf-cpu-form-kernels | FileCheck %s
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=panel-width=16" | FileCheck %s --check-prefix=NR16
+// RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=attention=false norms=false" | FileCheck %s --check-prefix=OFF
 
 // A linear with its whole epilogue: rows collapsed, weight packed into
 // ceil(48 / 32) = 2 panels, the GEMM, rows expanded back.
@@ -70,4 +71,74 @@ func.func @concatenated_ragged(%x: tensor<5x16xf32>, %wq: tensor<16x20xf32>, %wk
   %w = tensor.concat dim(1) %wq, %wk : (tensor<16x20xf32>, tensor<16x32xf32>) -> tensor<16x52xf32>
   %y = xf.linear %x, %w : (tensor<5x16xf32>, tensor<16x52xf32>) -> tensor<5x52xf32>
   return %y : tensor<5x52xf32>
+}
+
+// -----
+
+// Norms become row kernels on the rows of their input.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-SAME: (%[[X:.*]]: tensor<2x5x16xf32>, %[[G:.*]]: tensor<16xf32>, %[[B:.*]]: tensor<16xf32>)
+// CHECK:      %[[R:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<2x5x16xf32> into tensor<10x16xf32>
+// CHECK:      %[[E:.*]] = tensor.empty() : tensor<10x16xf32>
+// CHECK:      %[[N:.*]] = xf_cpu.norm %[[R]], %[[G]], %[[B]] kind layer_norm eps 1.000000e-05 outs(%[[E]] : tensor<10x16xf32>)
+// CHECK:      tensor.expand_shape %[[N]] {{\[\[}}0, 1], [2]] output_shape [2, 5, 16]
+// OFF-LABEL: func.func @layer_norm
+// OFF-NOT:   xf_cpu.norm
+// OFF:       xf.layer_norm
+func.func @layer_norm(%x: tensor<2x5x16xf32>, %g: tensor<16xf32>, %b: tensor<16xf32>) -> tensor<2x5x16xf32> {
+  %y = xf.layer_norm %x, %g, %b : (tensor<2x5x16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<2x5x16xf32>
+  return %y : tensor<2x5x16xf32>
+}
+
+// -----
+
+// Dynamic rows, RMSNorm; a rank-1 input becomes one row.
+// CHECK-LABEL: func.func @rms_norm
+// CHECK: xf_cpu.norm %{{.*}}, %{{.*}} kind rms_norm eps {{.*}} outs(%{{.*}} : tensor<?x16xf32>)
+// CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0, 1]] output_shape [1, 7] : tensor<7xf32> into tensor<1x7xf32>
+// CHECK: xf_cpu.norm %{{.*}}, %{{.*}} kind rms_norm eps {{.*}} outs(%{{.*}} : tensor<1x7xf32>)
+// CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0, 1]] : tensor<1x7xf32> into tensor<7xf32>
+func.func @rms_norm(%x: tensor<?x16xf32>, %g: tensor<16xf32>, %v: tensor<7xf32>, %h: tensor<7xf32>) -> (tensor<?x16xf32>, tensor<7xf32>) {
+  %y = xf.rms_norm %x, %g : (tensor<?x16xf32>, tensor<16xf32>) -> tensor<?x16xf32>
+  %z = xf.rms_norm %v, %h : (tensor<7xf32>, tensor<7xf32>) -> tensor<7xf32>
+  return %y, %z : tensor<?x16xf32>, tensor<7xf32>
+}
+
+// -----
+
+// The kernels are f32; other element types keep the plain lowering.
+// CHECK-LABEL: func.func @f16_norm
+// CHECK-NOT: xf_cpu.norm
+// CHECK:     xf.layer_norm
+func.func @f16_norm(%x: tensor<4x8xf16>, %g: tensor<8xf16>) -> tensor<4x8xf16> {
+  %y = xf.layer_norm %x, %g : (tensor<4x8xf16>, tensor<8xf16>) -> tensor<4x8xf16>
+  return %y : tensor<4x8xf16>
+}
+
+// -----
+
+// Attention becomes the online-softmax kernel, keeping its heads and KV
+// heads and resolving the default scale 1 / sqrt(8).
+// CHECK-LABEL: func.func @attention
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x9x32xf32>, %[[K:.*]]: tensor<1x9x16xf32>)
+// CHECK:      %[[E:.*]] = tensor.empty() : tensor<1x9x32xf32>
+// CHECK-NEXT: %[[O:.*]] = xf_cpu.flash_attention %[[Q]], %[[K]], %[[K]] heads 4 kv_heads 2 scale 0.35355339059327373 causal outs(%[[E]] : tensor<1x9x32xf32>)
+// CHECK-NEXT: return %[[O]]
+// OFF-LABEL: func.func @attention
+// OFF-NOT:   xf_cpu.flash_attention
+// OFF:       xf.attention
+func.func @attention(%q: tensor<1x9x32xf32>, %k: tensor<1x9x16xf32>) -> tensor<1x9x32xf32> {
+  %o = xf.attention %q, %k, %k heads 4 kv_heads 2 causal : (tensor<1x9x32xf32>, tensor<1x9x16xf32>, tensor<1x9x16xf32>) -> tensor<1x9x32xf32>
+  return %o : tensor<1x9x32xf32>
+}
+
+// -----
+
+// Head sizes that are only known at run time keep the plain lowering.
+// CHECK-LABEL: func.func @dynamic_heads
+// CHECK-NOT: xf_cpu.flash_attention
+// CHECK:     xf.attention
+func.func @dynamic_heads(%q: tensor<4x?xf32>, %k: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %o = xf.attention %q, %k, %k heads 2 scale 0.5 : (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>) -> tensor<4x?xf32>
+  return %o : tensor<4x?xf32>
 }

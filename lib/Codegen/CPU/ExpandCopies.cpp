@@ -1,10 +1,10 @@
 //===- ExpandCopies.cpp - the xf-cpu-expand-copies pass -------------------===//
 
-#include "xf/Codegen/Passes.h"
+#include "xf/Codegen/CPU/Passes.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFCPUEXPANDCOPIES
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::xf
 
 using namespace mlir;

@@ -1,13 +1,13 @@
 //===- ApproximateMath.cpp - the xf-cpu-approximate-math pass -------------===//
 
-#include "xf/Codegen/Passes.h"
+#include "xf/Codegen/CPU/Passes.h"
 
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFCPUAPPROXIMATEMATH
-#include "xf/Codegen/Passes.h.inc"
+#include "xf/Codegen/CPU/Passes.h.inc"
 } // namespace mlir::xf
 
 using namespace mlir;

@@ -1,0 +1,48 @@
+//===- KernelOptions.h - schedule parameters of the CPU kernels -*- C++ -*-===//
+//
+// The one description of the CPU kernels' schedule (vector width, register
+// and cache tiles, threads) and of which values are valid. The pipeline
+// options, the options of the CPU passes and xf-run all convert to it and
+// validate through KernelOptions::verify.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_CODEGEN_CPU_KERNELOPTIONS_H
+#define XF_CODEGEN_CPU_KERNELOPTIONS_H
+
+#include "mlir/Support/LLVM.h"
+
+namespace mlir::xf::cpu {
+
+struct KernelOptions {
+  /// f32 lanes of the target's vectors: 16 (AVX-512) or 8 (AVX2).
+  int64_t vectorWidth = 16;
+  /// Columns of a packed weight panel; 0 = two vectors.
+  int64_t panelWidth = 0;
+  /// Rows of the GEMM register tile; 0 = as many as the registers hold.
+  int64_t gemmTileRows = 0;
+  /// Threads the kernels split their work for; 0 = the compiling machine's
+  /// cores, 1 = no threads.
+  int64_t threads = 0;
+  /// Queries per attention work item and keys per attention tile.
+  int64_t attentionBlockQ = 64;
+  int64_t attentionBlockKv = 128;
+
+  /// Reports the first invalid value through `emitError`.
+  LogicalResult
+  verify(function_ref<LogicalResult(const Twine &)> emitError) const;
+
+  int64_t effectivePanelWidth() const {
+    return panelWidth > 0 ? panelWidth : 2 * vectorWidth;
+  }
+  int64_t effectiveThreads() const;
+  /// Keys per register tile of the attention score GEMM: 8 with 32 zmm
+  /// registers, 4 with 16 ymm. KV blocks are whole numbers of such tiles.
+  int64_t attentionKeyTile() const { return vectorWidth == 16 ? 8 : 4; }
+  /// Queries per register tile of the prefill attention kernel.
+  int64_t attentionQueryTile() const { return 2 * vectorWidth; }
+};
+
+} // namespace mlir::xf::cpu
+
+#endif // XF_CODEGEN_CPU_KERNELOPTIONS_H

@@ -1,0 +1,81 @@
+//===- Pipelines.h - xf-cpu-pipeline ----------------------------*- C++ -*-===//
+
+#ifndef XF_CODEGEN_CPU_PIPELINES_H
+#define XF_CODEGEN_CPU_PIPELINES_H
+
+#include "xf/Codegen/CPU/KernelOptions.h"
+#include "xf/Transforms/Pipeline.h"
+
+namespace mlir {
+class OpPassManager;
+namespace xf {
+
+/// Options of `xf-cpu-pipeline`: the graph-level fusions, then the CPU
+/// kernels' schedule.
+struct CpuPipelineOptions
+    : public GraphPipelineOptionsBase<CpuPipelineOptions> {
+  Option<bool> fast{
+      *this, "fast",
+      llvm::cl::desc("Fused, tiled and vectorized code with threads (the "
+                     "xf_cpu kernels); false gives the plain lowering "
+                     "(linalg to scalar loops, no fusion)"),
+      llvm::cl::init(true)};
+  Option<bool> fuseNorms{
+      *this, "fuse-norms",
+      llvm::cl::desc("Norms as one-pass row kernels (xf_cpu.norm)"),
+      llvm::cl::init(true)};
+  Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads the kernels split their work for: 0 = the "
+                     "cores of the compiling machine, 1 = no threads"),
+      llvm::cl::init(0)};
+  Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("f32 lanes of the target's vectors: 16 (AVX-512) or 8 "
+                     "(AVX2); xf-run picks it from the host"),
+      llvm::cl::init(16)};
+  Option<int64_t> panelWidth{
+      *this, "panel-width",
+      llvm::cl::desc("Columns of a packed weight panel, the GEMM register "
+                     "tile's width (a multiple of vector-width, up to 8 "
+                     "vectors); 0 = two vectors"),
+      llvm::cl::init(0)};
+  Option<int64_t> gemmTileRows{
+      *this, "gemm-tile-rows",
+      llvm::cl::desc("Rows of the GEMM register tile, up to 32; 0 = as many "
+                     "as the registers hold"),
+      llvm::cl::init(0)};
+  Option<int64_t> attentionBlockQ{
+      *this, "attention-block-q",
+      llvm::cl::desc("Queries per attention work item: a multiple of 2 x "
+                     "vector-width, up to 1024"),
+      llvm::cl::init(64)};
+  Option<int64_t> attentionBlockKv{
+      *this, "attention-block-kv",
+      llvm::cl::desc("Keys per attention tile: a multiple of 8 (AVX-512) or "
+                     "4 (AVX2), up to 1024"),
+      llvm::cl::init(128)};
+  Option<bool> barePtrCallConv{
+      *this, "bare-ptr-calling-convention",
+      llvm::cl::desc("Pass memrefs as bare pointers (needs static shapes): "
+                     "the compiled function is `void f(float *in0, ..., "
+                     "float *out0, ...)`"),
+      llvm::cl::init(true)};
+
+  /// The kernels' schedule these options describe; its verify() is the one
+  /// check of the values the option parser cannot check.
+  cpu::KernelOptions kernelOptions() const;
+};
+
+/// xf (or linalg on tensors) to the LLVM dialect for the host CPU: the graph
+/// pipeline, then the CPU kernels. Function results become trailing
+/// out-parameters written by the callee.
+void buildCpuPipeline(OpPassManager &pm, const CpuPipelineOptions &options);
+
+/// Registers `xf-cpu-pipeline` with the global pass registry.
+void registerCpuPipeline();
+
+} // namespace xf
+} // namespace mlir
+
+#endif // XF_CODEGEN_CPU_PIPELINES_H

@@ -1,0 +1,67 @@
+//===- Pipeline.h - the target-neutral xf pipeline --------------*- C++ -*-===//
+//
+// Every target pipeline starts with the same graph level, xf to xf:
+// composite ops expanded into primitives, canonicalized, and fused
+// (attention formation, projection merging, epilogues). Targets then map
+// the fused xf ops onto their own kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_TRANSFORMS_PIPELINE_H
+#define XF_TRANSFORMS_PIPELINE_H
+
+#include "mlir/Pass/PassOptions.h"
+
+namespace mlir {
+class OpPassManager;
+namespace xf {
+
+/// Which graph-level fusions run.
+struct GraphOptions {
+  bool fuseAttention = true;
+  bool mergeProjections = true;
+  bool fuseEpilogue = true;
+};
+
+/// The graph-level options of a pass pipeline; every target pipeline's
+/// options derive from it, so the options are declared once.
+template <typename Derived>
+struct GraphPipelineOptionsBase : public PassPipelineOptions<Derived> {
+  using Base = PassPipelineOptions<Derived>;
+  typename Base::template Option<bool> fuseAttention{
+      *this, "fuse-attention",
+      llvm::cl::desc("Form xf.attention from unfused products "
+                     "(xf-fuse-attention) and compute it with the target's "
+                     "fused kernel; false materializes the scores"),
+      llvm::cl::init(true)};
+  typename Base::template Option<bool> mergeProjections{
+      *this, "merge-projections",
+      llvm::cl::desc("One GEMM for linears sharing their input "
+                     "(xf-merge-projections)"),
+      llvm::cl::init(true)};
+  typename Base::template Option<bool> fuseEpilogue{
+      *this, "fuse-epilogue",
+      llvm::cl::desc("Bias, activation and residual in the GEMM epilogue "
+                     "(xf-fuse-epilogue)"),
+      llvm::cl::init(true)};
+
+  GraphOptions graphOptions() const {
+    return GraphOptions{fuseAttention, mergeProjections, fuseEpilogue};
+  }
+};
+
+/// Options of `xf-graph-pipeline`.
+struct GraphPipelineOptions
+    : public GraphPipelineOptionsBase<GraphPipelineOptions> {};
+
+/// xf -> fused xf: expand composites, canonicalize, then the fusions that
+/// `options` enables.
+void buildGraphPipeline(OpPassManager &pm, const GraphOptions &options);
+
+/// Registers `xf-graph-pipeline` with the global pass registry.
+void registerGraphPipeline();
+
+} // namespace xf
+} // namespace mlir
+
+#endif // XF_TRANSFORMS_PIPELINE_H

@@ -1,0 +1,46 @@
+//===- FormAttentionKernels.cpp - attention as xf_cpu.flash_attention -----===//
+
+#include "FormKernels.h"
+
+#include "xf/Dialect/XfCpuOps.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+
+namespace {
+
+/// xf.attention -> xf_cpu.flash_attention, the online-softmax form.
+struct FormFlashAttention : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<double> scale = op.getEffectiveScale();
+    RankedTensorType type = op.getType();
+    if (!type.getElementType().isF32() || !scale ||
+        ShapedType::isDynamic(op.getKey().getType().getShape().back()) ||
+        ShapedType::isDynamic(op.getValue().getType().getShape().back()))
+      return rewriter.notifyMatchFailure(op, "needs f32 and static heads");
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes =
+        tensor::getMixedSizes(rewriter, loc, op.getQuery());
+    sizes.back() = rewriter.getIndexAttr(type.getShape().back());
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
+    auto flash = cpu::FlashAttentionOp::create(
+        rewriter, loc, TypeRange{type}, op.getQuery(), op.getKey(),
+        op.getValue(), op.getMask(), init, op.getNumHeads(),
+        op.getEffectiveNumKvHeads(), APFloat(*scale), op.getMaskKind(),
+        op.getWindowAttr());
+    rewriter.replaceOp(op, flash.getResult().front());
+    return success();
+  }
+};
+
+} // namespace
+
+void cpu::populateAttentionKernelPatterns(RewritePatternSet &patterns) {
+  patterns.add<FormFlashAttention>(patterns.getContext());
+}
