@@ -78,3 +78,28 @@ func.func @late_weight(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>) -> (tensor<4x8x
   %1 = xf.linear %x, %w2 : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
   return %0, %1 : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// Linears in different blocks are not merged, even with the same input: a
+// merged GEMM inside the scf.if would not dominate the linear after it. The
+// two inside the region merge with each other.
+// CHECK-LABEL: func.func @regions
+// CHECK:       scf.if
+// CHECK:         %[[M:.*]] = xf.linear %{{.*}}, %{{.*}} : (tensor<4x8xf32>, tensor<8x16xf32>) -> tensor<4x16xf32>
+// CHECK-COUNT-2: tensor.extract_slice %[[M]]
+// CHECK:       } else {
+// CHECK:       xf.linear %{{.*}}, %{{.*}} : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+// CHECK-NEXT:  return
+func.func @regions(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>, %c: i1) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %0 = scf.if %c -> tensor<4x8xf32> {
+    %a = xf.linear %x, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+    %b = xf.linear %x, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+    %s = xf.add %a, %b : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+    scf.yield %s : tensor<4x8xf32>
+  } else {
+    scf.yield %x : tensor<4x8xf32>
+  }
+  %1 = xf.linear %x, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  return %0, %1 : tensor<4x8xf32>, tensor<4x8xf32>
+}

@@ -55,17 +55,6 @@ private:
     int64_t lanes = std::min(vw, dim - c * vw);
     return lanes == vw ? Value() : kb.prefixMask(kb.index(lanes));
   }
-  Value load(Value memref, ValueRange idx, Value mask = {}) {
-    return mask ? kb.maskedLoad(memref, idx, mask)
-                : vector::LoadOp::create(b, loc, kb.vec(), memref, idx)
-                      .getResult();
-  }
-  void store(Value v, Value memref, ValueRange idx, Value mask = {}) {
-    if (mask)
-      kb.maskedStore(v, memref, idx, mask);
-    else
-      vector::StoreOp::create(b, loc, v, memref, idx);
-  }
   Value fma(Value x, Value y, Value z) {
     return vector::FMAOp::create(b, loc, x, y, z);
   }
@@ -128,10 +117,9 @@ Value AttentionLowering::packHeads(Value src, int64_t headDim,
         int64_t lanes = std::min(vw, headDim - c * vw);
         Value count = arith::SelectOp::create(b, loc, inside, kb.index(lanes),
                                               kb.index(0));
-        Value x =
-            kb.maskedLoad(src, at(bidx, row, kb.add(base, kb.index(c * vw))),
+        Value x = kb.load(src, at(bidx, row, kb.add(base, kb.index(c * vw))),
                           kb.prefixMask(count));
-        store(x, packed, ValueRange{ids[0], ids[1], j, kb.index(c * vw)});
+        kb.store(x, packed, ValueRange{ids[0], ids[1], j, kb.index(c * vw)});
       }
     });
   });
@@ -167,9 +155,9 @@ void AttentionLowering::gemmScores(Value bt, Value kvh, Value k0) {
       scf::ForOp dLoop =
           kb.loop(kb.index(0), kb.index(dh), kb.index(1), zeros,
                   [&](Value d, ValueRange acc) {
-                    Value q0v = load(queries, ValueRange{d, it});
-                    Value q1v =
-                        load(queries, ValueRange{d, kb.add(it, kb.index(vw))});
+                    Value q0v = kb.load(queries, ValueRange{d, it});
+                    Value q1v = kb.load(
+                        queries, ValueRange{d, kb.add(it, kb.index(vw))});
                     SmallVector<Value> next;
                     for (int64_t r = 0; r < mr1; ++r) {
                       Value x = kb.broadcast(memref::LoadOp::create(
@@ -181,14 +169,14 @@ void AttentionLowering::gemmScores(Value bt, Value kvh, Value k0) {
                   });
       for (int64_t c = 0; c < 2; ++c) {
         Value col = kb.add(it, kb.index(c * vw));
-        Value m = load(tileMax, ValueRange{col});
+        Value m = kb.load(tileMax, ValueRange{col});
         for (int64_t r = 0; r < mr1; ++r) {
           Value s = dLoop.getResult(2 * r + c);
-          store(s, scores, ValueRange{kb.add(jt, kb.index(r)), col});
+          kb.store(s, scores, ValueRange{kb.add(jt, kb.index(r)), col});
           m = arith::MaximumFOp::create(b, loc, m, s,
                                         KernelBuilder::reductionFlags());
         }
-        store(m, tileMax, ValueRange{col});
+        kb.store(m, tileMax, ValueRange{col});
       }
     });
   });
@@ -282,9 +270,9 @@ void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
         k = arith::AndIOp::create(b, loc, k,
                                   cmp(arith::CmpIPredicate::sgt, colVec, lo));
       }
-      Value s = load(scores, ValueRange{j, i});
-      store(arith::SelectOp::create(b, loc, k, s, ninf), scores,
-            ValueRange{j, i});
+      Value s = kb.load(scores, ValueRange{j, i});
+      kb.store(arith::SelectOp::create(b, loc, k, s, ninf), scores,
+               ValueRange{j, i});
     });
   });
   // Masked scores may have held the max: take it again.
@@ -294,13 +282,13 @@ void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
 void AttentionLowering::maxOfScores() {
   kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
     scf::ForOp maxLoop =
-        kb.loop(kb.index(0), cols, kb.index(1), ValueRange{load(rowMax, i)},
+        kb.loop(kb.index(0), cols, kb.index(1), ValueRange{kb.load(rowMax, i)},
                 [&](Value j, ValueRange acc) {
                   return SmallVector<Value>{arith::MaximumFOp::create(
-                      b, loc, acc[0], load(scores, ValueRange{j, i}),
+                      b, loc, acc[0], kb.load(scores, ValueRange{j, i}),
                       KernelBuilder::reductionFlags())};
                 });
-    store(maxLoop.getResult(0), tileMax, i);
+    kb.store(maxLoop.getResult(0), tileMax, i);
   });
 }
 
@@ -310,22 +298,22 @@ void AttentionLowering::softmax() {
   // exp(m - m') rescales O.
   arith::FastMathFlags fm = KernelBuilder::reductionFlags();
   kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
-    Value mOld = load(rowMax, ValueRange{i});
-    Value mNew = load(tileMax, ValueRange{i});
+    Value mOld = kb.load(rowMax, ValueRange{i});
+    Value mNew = kb.load(tileMax, ValueRange{i});
     scf::ForOp sumLoop =
         kb.loop(kb.index(0), cols, kb.index(1), ValueRange{kb.splat(0.0)},
                 [&](Value j, ValueRange acc) {
                   Value p = kb.expNonPositive(arith::SubFOp::create(
-                      b, loc, load(scores, ValueRange{j, i}), mNew));
-                  store(p, scores, ValueRange{j, i});
+                      b, loc, kb.load(scores, ValueRange{j, i}), mNew));
+                  kb.store(p, scores, ValueRange{j, i});
                   return SmallVector<Value>{
                       arith::AddFOp::create(b, loc, acc[0], p, fm)};
                 });
     Value a = kb.expNonPositive(arith::SubFOp::create(b, loc, mOld, mNew));
-    store(mNew, rowMax, ValueRange{i});
-    store(a, alpha, ValueRange{i});
-    store(fma(load(rowSum, ValueRange{i}), a, sumLoop.getResult(0)), rowSum,
-          ValueRange{i});
+    kb.store(mNew, rowMax, ValueRange{i});
+    kb.store(a, alpha, ValueRange{i});
+    kb.store(fma(kb.load(rowSum, ValueRange{i}), a, sumLoop.getResult(0)),
+             rowSum, ValueRange{i});
   });
 }
 
@@ -344,15 +332,15 @@ void AttentionLowering::gemmValues(Value bt, Value kvh, Value k0) {
             memref::LoadOp::create(b, loc, alpha, ValueRange{row}));
         for (int64_t c = 0; c < nvec; ++c)
           init.push_back(arith::MulFOp::create(
-              b, loc, load(outBlock, ValueRange{row, kb.index((g0 + c) * vw)}),
-              a));
+              b, loc,
+              kb.load(outBlock, ValueRange{row, kb.index((g0 + c) * vw)}), a));
       }
       scf::ForOp jLoop = kb.loop(
           kb.index(0), cols, kb.index(1), init, [&](Value j, ValueRange acc) {
             Value key = kb.add(k0, j);
             SmallVector<Value> vv;
             for (int64_t c = 0; c < nvec; ++c)
-              vv.push_back(load(
+              vv.push_back(kb.load(
                   packedV, ValueRange{bt, kvh, key, kb.index((g0 + c) * vw)}));
             SmallVector<Value> next;
             for (int64_t r = 0; r < mr2; ++r) {
@@ -365,8 +353,9 @@ void AttentionLowering::gemmValues(Value bt, Value kvh, Value k0) {
           });
       for (int64_t r = 0; r < mr2; ++r)
         for (int64_t c = 0; c < nvec; ++c)
-          store(jLoop.getResult(r * nvec + c), outBlock,
-                ValueRange{kb.add(it, kb.index(r)), kb.index((g0 + c) * vw)});
+          kb.store(
+              jLoop.getResult(r * nvec + c), outBlock,
+              ValueRange{kb.add(it, kb.index(r)), kb.index((g0 + c) * vw)});
     }
   });
 }
@@ -384,10 +373,10 @@ void AttentionLowering::writeOutput(ArrayRef<Value> bidx, Value h, Value q0,
                                 arith::DivFOp::create(b, loc, kb.f32(1.0), l));
     Value invVec = kb.broadcast(inv);
     for (int64_t c = 0; c < dvVectors; ++c) {
-      Value x = load(outBlock, ValueRange{i, kb.index(c * vw)});
-      store(arith::MulFOp::create(b, loc, x, invVec), o,
-            at(bidx, kb.add(q0, i), kb.add(oBase, kb.index(c * vw))),
-            chunkMask(c, dv));
+      Value x = kb.load(outBlock, ValueRange{i, kb.index(c * vw)});
+      kb.store(arith::MulFOp::create(b, loc, x, invVec), o,
+               at(bidx, kb.add(q0, i), kb.add(oBase, kb.index(c * vw))),
+               chunkMask(c, dv));
     }
   });
 }
@@ -429,12 +418,13 @@ void AttentionLowering::block(Value item) {
 
   // A finite initial max keeps exp(m - m') at 0 rather than NaN.
   kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
-    store(kb.splat(-std::numeric_limits<float>::max()), rowMax, ValueRange{i});
-    store(kb.splat(0.0), rowSum, ValueRange{i});
+    kb.store(kb.splat(-std::numeric_limits<float>::max()), rowMax,
+             ValueRange{i});
+    kb.store(kb.splat(0.0), rowSum, ValueRange{i});
   });
   kb.loop(kb.index(0), kb.index(br), 1, [&](Value i) {
     for (int64_t c = 0; c < dvPadded; c += vw)
-      store(kb.splat(0.0), outBlock, ValueRange{i, kb.index(c)});
+      kb.store(kb.splat(0.0), outBlock, ValueRange{i, kb.index(c)});
   });
 
   // KV tiles that the structural mask hides from all queries are skipped.
@@ -459,7 +449,7 @@ void AttentionLowering::block(Value item) {
     cols = kb.mul(kb.divUp(kb.min(kb.index(bc), kb.sub(keyEnd, k0)), mr1),
                   kb.index(mr1));
     kb.loop(kb.index(0), kb.index(br), vw,
-            [&](Value i) { store(load(rowMax, i), tileMax, i); });
+            [&](Value i) { kb.store(kb.load(rowMax, i), tileMax, i); });
     gemmScores(bt, kvh, k0);
     applyMasks(bidx, h, q0, k0, rows);
     softmax();

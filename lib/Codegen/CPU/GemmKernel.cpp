@@ -40,9 +40,8 @@ struct GemmLowering {
         kb.index(0), k, kb.index(1), zeros, [&](Value kk, ValueRange acc) {
           SmallVector<Value> w;
           for (int64_t j = 0; j < vectors; ++j)
-            w.push_back(vector::LoadOp::create(
-                b, loc, kb.vec(), packed,
-                ValueRange{panel, kk, kb.index(j * kb.vectorWidth)}));
+            w.push_back(kb.load(
+                packed, ValueRange{panel, kk, kb.index(j * kb.vectorWidth)}));
           SmallVector<Value> next;
           for (int64_t i = 0; i < rows; ++i) {
             Value x = memref::LoadOp::create(
@@ -67,12 +66,7 @@ struct GemmLowering {
           kb.add(kb.mul(panel, kb.index(nr)), kb.index(j * kb.vectorWidth));
       // Only a ragged last panel needs masks; they cost nothing per FMA.
       Value mask = raggedColumns ? kb.prefixMask(kb.sub(n, col)) : Value();
-      auto load = [&](Value memref, ValueRange idx) -> Value {
-        if (mask)
-          return kb.maskedLoad(memref, idx, mask);
-        return vector::LoadOp::create(b, loc, kb.vec(), memref, idx);
-      };
-      Value biasVec = bias ? load(bias, ValueRange{col}) : Value();
+      Value biasVec = bias ? kb.load(bias, ValueRange{col}, mask) : Value();
       for (int64_t i = 0; i < rows; ++i) {
         Value row = kb.add(m0, kb.index(i));
         Value v = acc[i * vectors + j];
@@ -81,12 +75,9 @@ struct GemmLowering {
         if (act)
           v = buildActivation(b, loc, *act, v);
         if (residual)
-          v = arith::AddFOp::create(b, loc, v,
-                                    load(residual, ValueRange{row, col}));
-        if (mask)
-          kb.maskedStore(v, c, ValueRange{row, col}, mask);
-        else
-          vector::StoreOp::create(b, loc, v, c, ValueRange{row, col});
+          v = arith::AddFOp::create(
+              b, loc, v, kb.load(residual, ValueRange{row, col}, mask));
+        kb.store(v, c, ValueRange{row, col}, mask);
       }
     }
   }
@@ -179,9 +170,8 @@ LogicalResult cpu::lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
         for (int64_t j = 0; j < nr; j += vw) {
           Value col = kb.add(col0, kb.index(j));
           Value mask = kb.prefixMask(kb.sub(n, col));
-          Value v = kb.maskedLoad(w, ValueRange{kk, col}, mask);
-          vector::StoreOp::create(rewriter, loc, v, packed,
-                                  ValueRange{panel, kk, kb.index(j)});
+          Value v = kb.load(w, ValueRange{kk, col}, mask);
+          kb.store(v, packed, ValueRange{panel, kk, kb.index(j)});
         }
       });
       return;

@@ -19,14 +19,19 @@ Value KernelBuilder::prefixMask(Value count) {
   return vector::CreateMaskOp::create(b, loc, maskType, ValueRange{count});
 }
 
-Value KernelBuilder::maskedLoad(Value memref, ValueRange indices, Value mask) {
+Value KernelBuilder::load(Value memref, ValueRange indices, Value mask) {
+  if (!mask)
+    return vector::LoadOp::create(b, loc, vec(), memref, indices);
   return vector::MaskedLoadOp::create(b, loc, vec(), memref, indices, mask,
                                       splat(0.0));
 }
 
-void KernelBuilder::maskedStore(Value value, Value memref, ValueRange indices,
-                                Value mask) {
-  vector::MaskedStoreOp::create(b, loc, memref, indices, mask, value);
+void KernelBuilder::store(Value value, Value memref, ValueRange indices,
+                          Value mask) {
+  if (!mask)
+    vector::StoreOp::create(b, loc, value, memref, indices);
+  else
+    vector::MaskedStoreOp::create(b, loc, memref, indices, mask, value);
 }
 
 scf::ForOp KernelBuilder::loop(

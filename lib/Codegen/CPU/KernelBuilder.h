@@ -54,8 +54,11 @@ public:
   /// A lane mask of the first `count` lanes (all lanes when count >= width,
   /// none when count <= 0).
   Value prefixMask(Value count);
-  Value maskedLoad(Value memref, ValueRange indices, Value mask);
-  void maskedStore(Value value, Value memref, ValueRange indices, Value mask);
+  /// A vector load or store at `indices`; with a lane mask only its lanes
+  /// are touched (masked-off lanes load 0), without one it is a plain
+  /// vector access.
+  Value load(Value memref, ValueRange indices, Value mask = {});
+  void store(Value value, Value memref, ValueRange indices, Value mask = {});
 
   /// `scf.for` from lb to ub with the body building the yielded values.
   scf::ForOp

@@ -71,11 +71,6 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
       arith::IndexCastOp::create(b, loc, b.getI64Type(), d));
   Value eps = kb.f32(op.getEpsilon().convertToDouble());
   arith::FastMathFlags fm = KernelBuilder::reductionFlags();
-  auto ld = [&](Value memref, ValueRange idx, Value mask) -> Value {
-    return mask ? kb.maskedLoad(memref, idx, mask)
-                : vector::LoadOp::create(b, loc, kb.vec(), memref, idx)
-                      .getResult();
-  };
   auto sum = [&](Value v) {
     return vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, v,
                                        fm)
@@ -92,7 +87,8 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
       shiftVec = kb.broadcast(
           memref::LoadOp::create(b, loc, x, ValueRange{row, kb.index(0)}));
       Value s = rowLoops.fold(kb.splat(0.0), [&](Value acc, Value c, Value m) {
-        Value v = arith::SubFOp::create(b, loc, ld(x, {row, c}, m), shiftVec);
+        Value v =
+            arith::SubFOp::create(b, loc, kb.load(x, {row, c}, m), shiftVec);
         if (m)
           v = arith::SelectOp::create(b, loc, m, v, kb.splat(0.0));
         return arith::AddFOp::create(b, loc, acc, v, fm).getResult();
@@ -108,7 +104,7 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
     // Sum of squared deviations (from the mean, or from 0 for RMSNorm);
     // masked-off lanes load 0 and must not contribute.
     Value sq = rowLoops.fold(kb.splat(0.0), [&](Value acc, Value c, Value m) {
-      Value dev = center(ld(x, {row, c}, m));
+      Value dev = center(kb.load(x, {row, c}, m));
       if (m)
         dev = arith::SelectOp::create(b, loc, m, dev, kb.splat(0.0));
       return vector::FMAOp::create(b, loc, dev, dev, acc).getResult();
@@ -119,17 +115,14 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
         math::SqrtOp::create(b, loc, arith::AddFOp::create(b, loc, var, eps)));
     Value invVec = kb.broadcast(inv);
     rowLoops.each([&](Value c, Value m) {
-      Value v =
-          arith::MulFOp::create(b, loc, center(ld(x, {row, c}, m)), invVec);
-      Value out =
-          bias ? vector::FMAOp::create(b, loc, v, ld(w, {c}, m),
-                                       ld(bias, {c}, m))
-                     .getResult()
-               : arith::MulFOp::create(b, loc, v, ld(w, {c}, m)).getResult();
-      if (m)
-        kb.maskedStore(out, y, {row, c}, m);
-      else
-        vector::StoreOp::create(b, loc, out, y, ValueRange{row, c});
+      Value v = arith::MulFOp::create(b, loc, center(kb.load(x, {row, c}, m)),
+                                      invVec);
+      Value out = bias ? vector::FMAOp::create(b, loc, v, kb.load(w, {c}, m),
+                                               kb.load(bias, {c}, m))
+                             .getResult()
+                       : arith::MulFOp::create(b, loc, v, kb.load(w, {c}, m))
+                             .getResult();
+      kb.store(out, y, {row, c}, m);
     });
   });
   rewriter.eraseOp(op);
