@@ -16,6 +16,7 @@
 #include <utility>
 
 using namespace mlir::xf::ref;
+using mlir::xf::AttentionLayout;
 
 namespace {
 
@@ -193,13 +194,14 @@ TEST(ReferenceKernels, RopeStyles) {
   auto [h1, h3] = turn(2, 4, 0.1);
   std::vector<double> half = {5, 6, 7, 8, h0, h1, h2, h3};
   half.insert(half.end(), half.begin(), half.end());
-  expectTensor(rope(x, nullptr, 4, 4, 100.0, RopeStyle::Half), {2, 2, 4}, half);
+  expectTensor(rope(x, nullptr, nullptr, 4, 4, 100.0, RopeStyle::Half),
+               {2, 2, 4}, half);
   auto [i0, i1] = turn(1, 2, 1.0);
   auto [i2, i3] = turn(3, 4, 0.1);
   std::vector<double> inter = {5, 6, 7, 8, i0, i1, i2, i3};
   inter.insert(inter.end(), inter.begin(), inter.end());
-  expectTensor(rope(x, nullptr, 4, 4, 100.0, RopeStyle::Interleaved), {2, 2, 4},
-               inter);
+  expectTensor(rope(x, nullptr, nullptr, 4, 4, 100.0, RopeStyle::Interleaved),
+               {2, 2, 4}, inter);
 }
 
 TEST(ReferenceKernels, RopePartialWithPositions) {
@@ -219,9 +221,10 @@ TEST(ReferenceKernels, RopePartialWithPositions) {
     std::tie(inter[6 * h], inter[6 * h + 1]) = turn(f[0], f[1], 5.0);
     std::tie(inter[6 * h + 2], inter[6 * h + 3]) = turn(f[2], f[3], 0.05);
   }
-  expectTensor(rope(x, &pos, 6, 4, 1e4, RopeStyle::Half), {2, 12}, half);
-  expectTensor(rope(x, &pos, 6, 4, 1e4, RopeStyle::Interleaved), {2, 12},
-               inter);
+  expectTensor(rope(x, &pos, nullptr, 6, 4, 1e4, RopeStyle::Half), {2, 12},
+               half);
+  expectTensor(rope(x, &pos, nullptr, 6, 4, 1e4, RopeStyle::Interleaved),
+               {2, 12}, inter);
 }
 
 TEST(ReferenceKernels, EmbeddingClampsIds) {
@@ -253,11 +256,11 @@ TEST(ReferenceKernels, AttentionSingleHead) {
   expectTensor(attention(q, q, v, nullptr, params), {2, 2},
                {p * 1 + (1 - p) * 3, p * 2 + (1 - p) * 4, (1 - p) * 1 + p * 3,
                 (1 - p) * 2 + p * 4});
-  params.mask = MaskKind::Causal;
+  params.layout.causal = true;
   expectTensor(attention(q, q, v, nullptr, params), {2, 2},
                {1, 2, (1 - p) * 1 + p * 3, (1 - p) * 2 + p * 4});
   // Scale 0 averages the keys.
-  params.mask = MaskKind::None;
+  params.layout = AttentionLayout();
   params.scale = 0.0;
   expectTensor(attention(q, q, v, nullptr, params), {2, 2}, {2, 3, 2, 3});
 }
@@ -268,22 +271,22 @@ TEST(ReferenceKernels, AttentionStructuralMasks) {
   Tensor z3({3, 1}), z2({2, 1});
   Tensor v = makeTensor({3, 1}, {1, 2, 4});
   AttentionParams params;
-  params.mask = MaskKind::Causal;
+  params.layout.causal = true;
   expectTensor(attention(z3, z3, v, nullptr, params), {3, 1},
                {1, 1.5, 7.0 / 3});
-  params.mask = MaskKind::SlidingWindow;
-  params.window = 2;
+  params.layout.causal = true;
+  params.layout.window = 2;
   expectTensor(attention(z3, z3, v, nullptr, params), {3, 1}, {1, 1.5, 3});
-  params.window = 1;
+  params.layout.window = 1;
   expectTensor(attention(z3, z3, v, nullptr, params), {3, 1}, {1, 2, 4});
   // Sq = 2 < Skv = 3: off = 1, query 0 sees keys 0 and 1.
-  params.mask = MaskKind::Causal;
+  params.layout.window = 0;
   expectTensor(attention(z2, z3, v, nullptr, params), {2, 1}, {1.5, 7.0 / 3});
-  params.mask = MaskKind::SlidingWindow;
-  params.window = 2;
+  params.layout.causal = true;
+  params.layout.window = 2;
   expectTensor(attention(z2, z3, v, nullptr, params), {2, 1}, {1.5, 3});
   // Sq = 3 > Skv = 2: off = -1, query 0 sees no key and gives zeros.
-  params.mask = MaskKind::Causal;
+  params.layout.window = 0;
   Tensor v2 = makeTensor({2, 1}, {1, 2});
   expectTensor(attention(z3, z2, v2, nullptr, params), {3, 1}, {0, 1, 1.5});
 }
@@ -312,8 +315,78 @@ TEST(ReferenceKernels, AttentionAdditiveMask) {
   expectTensor(attention(z, z, v, &mask, params), {2, 2}, {1, 2, 1.5, 2.5});
   // A fully masked row gives zeros, also combined with a structural mask.
   Tensor dead = makeTensor({2, 2}, {-kInf, -kInf, 0, -kInf});
-  params.mask = MaskKind::Causal;
+  params.layout.causal = true;
   expectTensor(attention(z, z, v, &dead, params), {2, 2}, {0, 0, 1, 2});
+}
+
+TEST(ReferenceKernels, AttentionValidKeysAndLayouts) {
+  // Zero q and k: each output is the mean of the visible values.
+  Tensor z1({2, 1, 1}), z4({2, 4, 1});
+  Tensor v = makeTensor({2, 4, 1}, {1, 2, 4, 8, 1, 2, 4, 8});
+  AttentionParams params;
+  params.layout.causal = true;
+  // kv_len [2, 3]: one query at position L - 1 sees keys 0 .. L-1; the
+  // rows past L (garbage in a cache) never count.
+  IndexTensor len{{2}, {2, 3}};
+  params.kvLen = &len;
+  expectTensor(attention(z1, z4, v, nullptr, params), {2, 1, 1},
+               {1.5, 7.0 / 3});
+  // A window of 2 with 1 sink at position 2: keys 0, 1, 2.
+  params.layout.window = 2;
+  params.layout.sinks = 1;
+  expectTensor(attention(z1, z4, v, nullptr, params), {2, 1, 1},
+               {1.5, 7.0 / 3});
+  len.data = {4, 4};
+  expectTensor(attention(z1, z4, v, nullptr, params), {2, 1, 1},
+               {13.0 / 3, 13.0 / 3});
+}
+
+TEST(ReferenceKernels, AttentionPackedSequences) {
+  // Tokens [0, 2) and [2, 5) are two sequences, token 5 is outside both.
+  Tensor z({6, 1});
+  Tensor v = makeTensor({6, 1}, {1, 3, 10, 20, 30, 99});
+  IndexTensor offsets{{3}, {0, 2, 5}};
+  AttentionParams params;
+  params.seqOffsets = &offsets;
+  params.layout.causal = true;
+  expectTensor(attention(z, z, v, nullptr, params), {6, 1},
+               {1, 2, 10, 15, 20, 0});
+}
+
+TEST(ReferenceKernels, AttentionBlockMask) {
+  // Blocks of 2 queries x 2 keys; query block 0 sees key block 1, query
+  // block 1 sees key block 0 only.
+  Tensor z({4, 1});
+  Tensor v = makeTensor({4, 1}, {1, 3, 10, 20});
+  IndexTensor blocks{{1, 2, 2}, {0, 1, 1, 0}};
+  AttentionParams params;
+  params.blockMask = &blocks;
+  params.blockQ = params.blockK = 2;
+  expectTensor(attention(z, z, v, nullptr, params), {4, 1}, {15, 15, 2, 2});
+}
+
+TEST(ReferenceKernels, CacheWrite) {
+  // Capacity 3, one new row: batch 0 writes row 1 (kv_len 2), batch 1 would
+  // write row 3, past the cache, and keeps its rows.
+  Tensor cache = makeTensor({2, 3, 1}, {1, 2, 3, 4, 5, 6});
+  Tensor update = makeTensor({2, 1, 1}, {-1, -2});
+  IndexTensor len{{2}, {2, 4}};
+  expectTensor(cacheWrite(update, cache, len), {2, 3, 1}, {1, -1, 3, 4, 5, 6});
+}
+
+TEST(ReferenceKernels, RopePerBatchAndPackedPositions) {
+  // One head of 2 features, theta 1 (the pair turns by the position).
+  Tensor x = makeTensor({2, 1, 2}, {1, 0, 1, 0});
+  IndexTensor pos{{2, 1}, {0, 2}};
+  auto [c, s] = turn(1, 0, 2.0);
+  expectTensor(rope(x, &pos, nullptr, 2, 2, 1.0, RopeStyle::Half), {2, 1, 2},
+               {1, 0, c, s});
+  // Packed: tokens 0, 1 | 2, 3: positions 0, 1, 0, 1.
+  Tensor t = makeTensor({4, 2}, {1, 0, 1, 0, 1, 0, 1, 0});
+  IndexTensor offsets{{3}, {0, 2, 4}};
+  auto [c1, s1] = turn(1, 0, 1.0);
+  expectTensor(rope(t, nullptr, &offsets, 2, 2, 1.0, RopeStyle::Half), {4, 2},
+               {1, 0, c1, s1, 1, 0, c1, s1});
 }
 
 TEST(ReferenceKernels, AttentionMaskBroadcastsOverBatchAndHeads) {
@@ -399,15 +472,15 @@ struct BlockFixture {
     w.mlp.upBias = &upBias;
     p.attention.numHeads = 2;
     p.attention.numKvHeads = 1;
-    p.attention.mask = MaskKind::Causal;
+    p.attention.layout.causal = true;
   }
 
   /// attn(t) from the primitives, with the optional rope.
   Tensor attn(const Tensor &t) const {
     Tensor q = linear(t, wq, Layout::KN, &bq), k = linear(t, wk, Layout::KN);
     if (p.ropeTheta) {
-      q = rope(q, nullptr, 2, 2, *p.ropeTheta, p.ropeStyle);
-      k = rope(k, nullptr, 2, 2, *p.ropeTheta, p.ropeStyle);
+      q = rope(q, nullptr, nullptr, 2, 2, *p.ropeTheta, p.ropeStyle);
+      k = rope(k, nullptr, nullptr, 2, 2, *p.ropeTheta, p.ropeStyle);
     }
     Tensor a = attention(q, k, linear(t, wv, Layout::KN), w.mask, p.attention);
     return linear(a, wo, Layout::KN, &bo);
@@ -423,7 +496,7 @@ TEST(ReferenceKernels, BlockPreLayerNorm) {
   double eps = f.p.eps;
   Tensor h = add(f.x, f.attn(layerNorm(f.x, f.g1, &f.b1, eps)));
   Tensor y = add(h, f.ffn(layerNorm(h, f.g2, &f.b2, eps)));
-  expectTensor(block(f.x, f.w, f.p), f.x.shape, y.data);
+  expectTensor(block(f.x, f.w, f.p).front(), f.x.shape, y.data);
 }
 
 TEST(ReferenceKernels, BlockPostRmsNormRopeGated) {
@@ -438,7 +511,7 @@ TEST(ReferenceKernels, BlockPostRmsNormRopeGated) {
   f.p.ropeStyle = RopeStyle::Interleaved;
   Tensor h = rmsNorm(add(f.x, f.attn(f.x)), f.g1, 1e-3);
   Tensor y = rmsNorm(add(h, f.ffn(h)), f.g2, 1e-3);
-  expectTensor(block(f.x, f.w, f.p), f.x.shape, y.data);
+  expectTensor(block(f.x, f.w, f.p).front(), f.x.shape, y.data);
 }
 
 TEST(ReferenceKernels, BlockWithZeroOutputsIsIdentityOrNorms) {
@@ -448,11 +521,11 @@ TEST(ReferenceKernels, BlockWithZeroOutputsIsIdentityOrNorms) {
   f.wo = Tensor({4, 4});
   f.bo = Tensor({4});
   f.down = Tensor({6, 4});
-  expectTensor(block(f.x, f.w, f.p), f.x.shape, f.x.data);
+  expectTensor(block(f.x, f.w, f.p).front(), f.x.shape, f.x.data);
   f.p.placement = NormPlacement::Post;
   f.p.norm = NormKind::RmsNorm;
   Tensor y = rmsNorm(rmsNorm(f.x, f.g1, f.p.eps), f.g2, f.p.eps);
-  expectTensor(block(f.x, f.w, f.p), f.x.shape, y.data);
+  expectTensor(block(f.x, f.w, f.p).front(), f.x.shape, y.data);
 }
 
 } // namespace

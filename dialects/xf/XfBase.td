@@ -35,6 +35,10 @@ def Xf_Dialect : Dialect {
     `xf-expand-blocks`; `xf-to-linalg` lowers every op to linalg, tensor,
     arith and math on tensors.
   }];
+  let useDefaultAttributePrinterParser = 1;
+  let extraClassDeclaration = [{
+    void registerAttributes();
+  }];
 }
 
 //===----------------------------------------------------------------------===//
@@ -64,19 +68,6 @@ def Xf_ActivationAttr : I32EnumAttr<"Activation", "pointwise activation", [
   let description = [{
     `gelu` is the exact erf form, `gelu_tanh` the tanh approximation (GPT-2's
     "gelu_new"), `silu` is `x * sigmoid(x)` (also called swish).
-  }];
-}
-
-def Xf_MaskKindAttr : I32EnumAttr<"MaskKind", "structural attention mask", [
-    I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"causal", 1>,
-    I32EnumAttrCase<"sliding_window", 2>]> {
-  let cppNamespace = "::mlir::xf";
-  let description = [{
-    Masks are aligned to the bottom right, so that they also describe decoding
-    with a KV cache: with `off = kv_len - q_len`, query `i` may attend key `j`
-    when `j <= i + off` (causal), and additionally `j > i + off - window`
-    (sliding window of `window` keys, the query's own position included).
-    With `q_len == kv_len` this is the usual lower-triangular mask.
   }];
 }
 

@@ -66,7 +66,7 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
 
     `attn(t) = attention(rope(t Wq + bq), rope(t Wk + bk), t Wv + bv) Wo + bo`
     where `rope` only applies when `rope_theta` is set, and the attention has
-    the given `heads`, `kv_heads`, `scale`, structural mask and optional
+    the given `heads`, `kv_heads`, `scale`, layout and optional
     additive `mask` operand (see `xf.attention`). `mlp` is `xf.mlp` with
     `act`, gated when `gate` is given. `norm` is `layer_norm` (bias optional)
     or `rms_norm` (no bias) with epsilon `eps`. All biases are optional and
@@ -74,12 +74,33 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
     Weights use `layout` (see `WeightLayout`); with `kn`, `Wq` is
     `[D, H * Dh]`, `Wk`/`Wv` are `[D, Hkv * Dh]` and `Wo` is `[H * Dh, D]`.
 
+    Decoding and packed batches:
+
+    * `positions %p` gives RoPE's positions (`[S]` or `[..., S]`, see
+      `xf.rope`); without it they are `0 .. S-1`.
+    * `kv_cache(%kc, %vc) kv_len %L` attends over preallocated caches
+      `[..., C, Hkv * Dh]` and `[..., C, Hkv * Dv]`: the step's keys and
+      values are written into rows `L[b] - S .. L[b] - 1` (`xf.cache_write`)
+      and the attention sees the first `L[b]` rows (`kv_len`). The block
+      then has three results: `y` and the two updated caches, written in
+      place.
+    * `seq_offsets %cu` runs the block on packed tokens `[T, D]` of
+      sequences of different lengths (see `xf.attention`); RoPE positions
+      count from each sequence's start.
+
     ```mlir
     %y = xf.block %x heads 32 kv_heads 8 causal norm rms_norm pre eps 1.0e-05
         act silu rope_theta 5.0e+05
         norm1(%g1) attn(%wq, %wk, %wv, %wo) norm2(%g2)
         mlp(up %wu gate %wg down %wd)
         : (...) -> tensor<1x64x4096xf32>
+    %z, %kc2, %vc2 = xf.block %t heads 32 kv_heads 8 causal norm rms_norm pre
+        act silu rope_theta 5.0e+05
+        norm1(%g1) attn(%wq, %wk, %wv, %wo) norm2(%g2)
+        mlp(up %wu gate %wg down %wd) positions %pos
+        kv_cache(%kc, %vc) kv_len %len
+        : (...) -> (tensor<1x1x4096xf32>, tensor<1x2048x1024xf32>,
+                    tensor<1x2048x1024xf32>)
     ```
   }];
   let arguments = (ins Xf_FloatTensor:$input,
@@ -93,10 +114,13 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
       Xf_FloatTensor:$down_weight, Optional<Xf_FloatTensor>:$up_bias,
       Optional<Xf_FloatTensor>:$gate_bias,
       Optional<Xf_FloatTensor>:$down_bias, Optional<Xf_FloatTensor>:$mask,
+      Optional<Xf_IndexTensor>:$positions,
+      Optional<Xf_FloatTensor>:$key_cache,
+      Optional<Xf_FloatTensor>:$value_cache, Optional<Xf_IndexTensor>:$kv_len,
+      Optional<Xf_IndexTensor>:$seq_offsets,
       I64Attr:$num_heads, OptionalAttr<I64Attr>:$num_kv_heads,
       OptionalAttr<F64Attr>:$scale,
-      DefaultValuedAttr<Xf_MaskKindAttr, "MaskKind::none">:$mask_kind,
-      OptionalAttr<I64Attr>:$window, Xf_NormKindAttr:$norm_kind,
+      OptionalAttr<Xf_AttentionLayoutAttr>:$layout, Xf_NormKindAttr:$norm_kind,
       Xf_NormPlacementAttr:$norm_placement,
       DefaultValuedAttr<F64Attr, "1e-5">:$epsilon,
       Xf_ActivationAttr:$activation, OptionalAttr<F64Attr>:$rope_theta,
@@ -104,10 +128,10 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
       DefaultValuedAttr<Xf_RopeStyleAttr, "RopeStyle::half">:$rope_style,
       DefaultValuedAttr<Xf_WeightLayoutAttr,
                         "WeightLayout::kn">:$weight_layout);
-  let results = (outs Xf_FloatTensor:$result);
+  let results = (outs Variadic<Xf_FloatTensor>:$results);
   let assemblyFormat = [{
     $input `heads` $num_heads (`kv_heads` $num_kv_heads^)?
-    (`scale` $scale^)? custom<MaskSpec>($mask_kind, $window)
+    (`scale` $scale^)? custom<Layout>($layout)
     `norm` $norm_kind $norm_placement (`eps` $epsilon^)? `act` $activation
     (`rope_theta` $rope_theta^)? (`rotary_dim` $rotary_dim^)?
     (`rope_style` $rope_style^)? (`layout` $weight_layout^)?
@@ -119,7 +143,17 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
     `mlp` `(` `up` $up_weight (`gate` $gate_weight^)? `down` $down_weight
     (`up_bias` $up_bias^)? (`gate_bias` $gate_bias^)?
     (`down_bias` $down_bias^)? `)` (`mask` $mask^)?
+    (`positions` $positions^)?
+    (`kv_cache` `(` $key_cache^ `,` $value_cache `)` `kv_len` $kv_len)?
+    (`seq_offsets` $seq_offsets^)?
     attr-dict `:` functional-type(operands, results)
+  }];
+  let extraClassDeclaration = [{
+    /// The block's output (the updated caches follow it with kv_cache).
+    ::mlir::TypedValue<::mlir::RankedTensorType> getOutput() {
+      return ::llvm::cast<::mlir::TypedValue<::mlir::RankedTensorType>>(
+          getResults().front());
+    }
   }];
 }
 

@@ -4,6 +4,7 @@
 #define XF_OP_BASE_TD
 
 include "xf/XfBase.td"
+include "xf/XfAttrs.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 

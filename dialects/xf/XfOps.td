@@ -212,7 +212,7 @@ def Xf_GegluOp : Xf_GluOp<"geglu"> {
 // Positions and tokens
 //===----------------------------------------------------------------------===//
 
-def Xf_RopeOp : Xf_Op<"rope"> {
+def Xf_RopeOp : Xf_Op<"rope", [AttrSizedOperandSegments]> {
   let summary = "rotary position embedding";
   let description = [{
     Rotates pairs of features of every head by a position-dependent angle.
@@ -222,25 +222,33 @@ def Xf_RopeOp : Xf_Op<"rope"> {
     rest pass through. Pair `p` (`0 <= p < rotary_dim / 2`) at position `t`
     turns by `t * theta^(-2p / rotary_dim)`; `style` picks which features form
     the pair (see `RopeStyle`). Positions are `0 .. S-1`, or read from the
-    optional 1-D integer tensor `positions` of size `S` (for decoding with a
-    KV cache).
+    optional integer tensor `positions`: `[S]` for every batch element, or
+    `[..., S]` with the input's batch dimensions (decoding with a KV cache,
+    where each sequence is at its own position). With `seq_offsets` (`[B+1]`,
+    rank-2 input of packed tokens, see `xf.attention`), a token's position
+    counts from the start of its sequence; tokens outside every sequence are
+    at position 0.
 
     ```mlir
     %qr = xf.rope %q head_dim 128 theta 5.0e+05
         : (tensor<1x16x4096xf32>) -> tensor<1x16x4096xf32>
     %kr = xf.rope %k positions %pos head_dim 64 style interleaved
         : (tensor<1x1x512xf32>, tensor<1xi64>) -> tensor<1x1x512xf32>
+    %pr = xf.rope %t seq_offsets %cu head_dim 64
+        : (tensor<40x768xf32>, tensor<4xi32>) -> tensor<40x768xf32>
     ```
   }];
   let arguments = (ins Xf_FloatTensor:$input,
                    Optional<Xf_IndexTensor>:$positions,
+                   Optional<Xf_IndexTensor>:$seq_offsets,
                    I64Attr:$head_dim, OptionalAttr<I64Attr>:$rotary_dim,
                    DefaultValuedAttr<F64Attr, "10000.0">:$theta,
                    DefaultValuedAttr<Xf_RopeStyleAttr,
                                      "RopeStyle::half">:$style);
   let results = (outs Xf_FloatTensor:$result);
   let assemblyFormat = [{
-    $input (`positions` $positions^)? `head_dim` $head_dim
+    $input (`positions` $positions^)? (`seq_offsets` $seq_offsets^)?
+    `head_dim` $head_dim
     (`rotary_dim` $rotary_dim^)? (`theta` $theta^)? (`style` $style^)?
     attr-dict `:` functional-type(operands, results)
   }];
@@ -311,10 +319,42 @@ def Xf_MulOp : Xf_BroadcastBinaryOp<"mul"> {
 }
 
 //===----------------------------------------------------------------------===//
+// KV cache
+//===----------------------------------------------------------------------===//
+
+def Xf_CacheWriteOp : Xf_Op<"cache_write"> {
+  let summary = "write new keys or values into a preallocated cache";
+  let description = [{
+    `cache` is `[..., C, F]`, a cache of capacity `C`; `update` is
+    `[..., S, F]` with the same batch dimensions; `kv_len` (integer, the batch
+    shape) is each batch element's valid length after the write. The result
+    is `cache` with rows `kv_len[b] - S .. kv_len[b] - 1` of batch element
+    `b` replaced by `update[b]`; rows outside `0 .. C-1` are not written.
+    Compiled code writes the rows into the cache's buffer in place: when the
+    cache is a function argument and the result is returned, the caller's
+    buffer is updated and not copied (xf-run reports such results as written
+    in place).
+
+    ```mlir
+    %kc2 = xf.cache_write %k into %kc kv_len %len
+        : (tensor<2x1x256xf32>, tensor<2x4096x256xf32>, tensor<2xi32>)
+          -> tensor<2x4096x256xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$update, Xf_FloatTensor:$cache,
+                   Xf_IndexTensor:$kv_len);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $update `into` $cache `kv_len` $kv_len attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Attention
 //===----------------------------------------------------------------------===//
 
-def Xf_AttentionOp : Xf_Op<"attention"> {
+def Xf_AttentionOp : Xf_Op<"attention", [AttrSizedOperandSegments]> {
   let summary = "multi-head scaled dot-product attention (MHA, GQA, MQA)";
   let description = [{
     `q` is `[..., Sq, H * Dh]`, `k` is `[..., Skv, Hkv * Dh]` and `v` is
@@ -327,31 +367,65 @@ def Xf_AttentionOp : Xf_Op<"attention"> {
     `out = softmax(scale * q k^T + mask) v`
 
     `scale` defaults to `1 / sqrt(Dh)`. `mask` is an optional additive tensor
-    that broadcasts to `[..., H, Sq, Skv]`. `causal` and `window N` add the
-    structural masks described at `MaskKind`. A query row whose keys are all
-    masked gives zeros. The result is `[..., Sq, H * Dv]`.
+    that broadcasts to `[..., H, Sq, Skv]`. The optional layout (`causal`,
+    `window N`, `sinks K`, ..., see `AttentionLayoutAttr`) says which keys
+    each query sees, aligned to the bottom right. A query row whose keys are
+    all masked gives zeros. The result is `[..., Sq, H * Dv]`.
+
+    Run-time operands:
+
+    * `kv_len`: the valid keys of each batch element (an integer tensor of
+      the batch shape): keys `j >= kv_len[b]` are hidden, and the layout
+      aligns to the valid length (query `i` sits at position
+      `i + kv_len[b] - Sq`). A preallocated cache of capacity `Skv` then
+      holds `kv_len[b] <= Skv` valid entries (see `xf.cache_write`).
+    * `seq_offsets`: variable-length sequences packed without padding
+      (FlashAttention's `cu_seqlens`). `q`, `k` and `v` are `[T, F]` packed
+      tokens and `seq_offsets` is `[B+1]` non-decreasing offsets: sequence
+      `s` holds the tokens `seq_offsets[s] .. seq_offsets[s+1]-1`, attends
+      only within itself, and the layout applies per sequence. Tokens
+      outside every sequence give zeros.
+    * `block_mask %m [Bq, Bk]`: a mask of blocks computed at run time
+      (BiFormer's routing, any model-made block pattern), an integer tensor
+      `[..., H or 1, ceil(Sq / Bq), ceil(Skv / Bk)]`: query `i` sees key `j`
+      only where block `(i / Bq, j / Bk)` is non-zero. Fused kernels skip
+      the absent blocks.
+
+    The additive mask and the block mask index the op's query and key rows;
+    the layout indexes positions.
 
     ```mlir
     %o = xf.attention %q, %k, %v heads 32 kv_heads 8 causal
         : (tensor<1x64x4096xf32>, tensor<1x64x1024xf32>, tensor<1x64x1024xf32>)
           -> tensor<1x64x4096xf32>
+    %s = xf.attention %q, %k, %v heads 32 kv_heads 8 causal window 1024 sinks 4
+        : (tensor<1x64x4096xf32>, tensor<1x64x1024xf32>, tensor<1x64x1024xf32>)
+          -> tensor<1x64x4096xf32>
     %o2 = xf.attention %q, %k, %v mask %m heads 12
         : (tensor<64x768xf32>, tensor<64x768xf32>, tensor<64x768xf32>,
            tensor<64x64xf32>) -> tensor<64x768xf32>
+    // One decode step against a cache of 4096 entries, kv_len[b] valid.
+    %o3 = xf.attention %q, %kc, %vc kv_len %len heads 12 kv_heads 4 causal
+        : (tensor<2x1x768xf32>, tensor<2x4096x256xf32>,
+           tensor<2x4096x256xf32>, tensor<2xi32>) -> tensor<2x1x768xf32>
     ```
   }];
   let arguments = (ins Xf_FloatTensor:$query, Xf_FloatTensor:$key,
                    Xf_FloatTensor:$value, Optional<Xf_FloatTensor>:$mask,
+                   Optional<Xf_IndexTensor>:$kv_len,
+                   Optional<Xf_IndexTensor>:$block_mask,
+                   Optional<Xf_IndexTensor>:$seq_offsets,
                    I64Attr:$num_heads, OptionalAttr<I64Attr>:$num_kv_heads,
                    OptionalAttr<F64Attr>:$scale,
-                   DefaultValuedAttr<Xf_MaskKindAttr,
-                                     "MaskKind::none">:$mask_kind,
-                   OptionalAttr<I64Attr>:$window);
+                   OptionalAttr<Xf_AttentionLayoutAttr>:$layout,
+                   OptionalAttr<DenseI64ArrayAttr>:$block_mask_sizes);
   let results = (outs Xf_FloatTensor:$result);
   let assemblyFormat = [{
-    $query `,` $key `,` $value (`mask` $mask^)? `heads` $num_heads
+    $query `,` $key `,` $value (`mask` $mask^)? (`kv_len` $kv_len^)?
+    (`block_mask` $block_mask^ $block_mask_sizes)?
+    (`seq_offsets` $seq_offsets^)? `heads` $num_heads
     (`kv_heads` $num_kv_heads^)? (`scale` $scale^)?
-    custom<MaskSpec>($mask_kind, $window) attr-dict `:`
+    custom<Layout>($layout) attr-dict `:`
     functional-type(operands, results)
   }];
   let hasCanonicalizer = 1;
@@ -363,6 +437,8 @@ def Xf_AttentionOp : Xf_Op<"attention"> {
     int64_t getHeadDim();
     /// The scale applied to q k^T, if known statically.
     std::optional<double> getEffectiveScale();
+    /// Which keys each query sees (dense without a layout).
+    AttentionLayout getEffectiveLayout() { return layoutOf(getLayoutAttr()); }
   }];
 }
 

@@ -13,6 +13,7 @@
 #define XF_CPU_TD
 
 include "xf/XfBase.td"
+include "xf/XfAttrs.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -27,7 +28,7 @@ def XfCpu_Dialect : Dialect {
     vector width and thread decomposition are options of the lowering.
   }];
   let hasConstantMaterializer = 1;
-  let dependentDialects = ["::mlir::arith::ArithDialect"];
+  let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::xf::XfDialect"];
 }
 
 class XfCpu_KernelOp<string mnemonic, list<Trait> traits = []>
@@ -93,7 +94,8 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
   }];
 }
 
-def XfCpu_FlashAttentionOp : XfCpu_KernelOp<"flash_attention"> {
+def XfCpu_FlashAttentionOp
+    : XfCpu_KernelOp<"flash_attention", [AttrSizedOperandSegments]> {
   let summary = "attention by KV tiles with an online softmax";
   let description = [{
     Computes `xf.attention` (same operands, layouts and masks) the way
@@ -103,9 +105,17 @@ def XfCpu_FlashAttentionOp : XfCpu_KernelOp<"flash_attention"> {
     `P = exp(S - m')`, `l = exp(m - m') l + rowsum(P)`,
     `O = exp(m - m') O + P V`, and finally `O / l` (zero where `l = 0`,
     that is where every key of a row is masked). The `Sq x Skv` scores are
-    never materialized: only one `block_q x block_kv` tile per thread. With
-    causal and sliding-window masks, tiles that are entirely masked are
-    skipped.
+    never materialized: only one `block_q x block_kv` tile per thread. Key
+    tiles that the layout or the block mask hide from a block of queries are
+    skipped, and only tiles that they cut are masked element by element.
+    `block_table` is the layout's block map as a summed-area table
+    (`(R + 1) x (C + 1)` i32, given when the layout has a block map), so
+    that any tile's count of present blocks is four loads.
+
+    With `decode`, the kernel is scheduled for short query sequences: the
+    query heads of a GQA group and their queries form the rows of one tile
+    against their shared KV head, K and V are read in place, and the keys
+    are split across threads (split-KV) with a log-sum-exp merge.
 
     ```mlir
     %o = xf_cpu.flash_attention %q, %k, %v heads 12 kv_heads 12
@@ -115,17 +125,25 @@ def XfCpu_FlashAttentionOp : XfCpu_KernelOp<"flash_attention"> {
     ```
   }];
   let arguments = (ins AnyShaped:$query, AnyShaped:$key, AnyShaped:$value,
-                   Optional<AnyShaped>:$mask, AnyShaped:$init,
+                   Optional<AnyShaped>:$mask, Optional<AnyShaped>:$kv_len,
+                   Optional<AnyShaped>:$block_mask,
+                   Optional<AnyShaped>:$seq_offsets,
+                   Optional<AnyShaped>:$block_table, AnyShaped:$init,
                    I64Attr:$num_heads, I64Attr:$num_kv_heads, F64Attr:$scale,
-                   DefaultValuedAttr<Xf_MaskKindAttr,
-                                     "::mlir::xf::MaskKind::none">:$mask_kind,
-                   OptionalAttr<I64Attr>:$window);
+                   OptionalAttr<Xf_AttentionLayoutAttr>:$layout,
+                   OptionalAttr<DenseI64ArrayAttr>:$block_mask_sizes,
+                   UnitAttr:$decode);
   let assemblyFormat = [{
-    $query `,` $key `,` $value (`mask` $mask^)? `heads` $num_heads
-    `kv_heads` $num_kv_heads `scale` $scale
-    custom<MaskSpec>($mask_kind, $window) `outs` `(` $init `:` type($init) `)`
+    $query `,` $key `,` $value (`mask` $mask^ `:` type($mask))?
+    (`kv_len` $kv_len^ `:` type($kv_len))?
+    (`block_mask` $block_mask^ $block_mask_sizes `:` type($block_mask))?
+    (`seq_offsets` $seq_offsets^ `:` type($seq_offsets))?
+    (`block_table` $block_table^ `:` type($block_table))?
+    `heads` $num_heads `kv_heads` $num_kv_heads `scale` $scale
+    custom<Layout>($layout) (`decode` $decode^)?
+    `outs` `(` $init `:` type($init) `)`
     attr-dict `:` type($query) `,` type($key) `,` type($value)
-    (`,` type($mask)^)? (`->` type($result)^)?
+    (`->` type($result)^)?
   }];
 }
 

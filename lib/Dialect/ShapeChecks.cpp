@@ -2,6 +2,7 @@
 
 #include "ShapeChecks.h"
 
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -98,16 +99,13 @@ FailureOr<SmallVector<int64_t>> checks::broadcastShapes(const OpChecker &c,
 AttentionConfig AttentionConfig::get(uint64_t numHeads,
                                      std::optional<uint64_t> numKvHeads,
                                      std::optional<APFloat> scale,
-                                     MaskKind maskKind,
-                                     std::optional<uint64_t> window) {
+                                     AttentionLayoutAttr layout) {
   AttentionConfig cfg;
   cfg.numHeads = static_cast<int64_t>(numHeads);
   cfg.numKvHeads = static_cast<int64_t>(numKvHeads.value_or(numHeads));
   if (scale)
     cfg.scale = scale->convertToDouble();
-  cfg.maskKind = maskKind;
-  if (window)
-    cfg.window = static_cast<int64_t>(*window);
+  cfg.layout = layout;
   return cfg;
 }
 
@@ -122,11 +120,62 @@ static FailureOr<int64_t> headSize(const OpChecker &c, StringRef what,
   return features / heads;
 }
 
+LogicalResult checks::checkKvLen(const OpChecker &c, ArrayRef<int64_t> kvLen,
+                                 ArrayRef<int64_t> batch) {
+  if (failed(verifyCompatibleShape(kvLen, batch)))
+    return c.fail("expects kv_len of the batch shape ", formatShape(batch),
+                  ", got ", formatShape(kvLen));
+  return success();
+}
+
+/// Checks sequence offsets `[B+1]` for packed tokens `[T, F]`.
+static LogicalResult checkSeqOffsets(const OpChecker &c,
+                                     ArrayRef<int64_t> tokens,
+                                     ArrayRef<int64_t> offsets) {
+  if (tokens.size() != 2)
+    return c.fail("expects packed tokens [T, features] with seq_offsets, "
+                  "got ",
+                  formatShape(tokens));
+  if (offsets.size() != 1 ||
+      (!ShapedType::isDynamic(offsets[0]) && offsets[0] < 2))
+    return c.fail("expects seq_offsets of shape [B + 1] with B >= 1, got ",
+                  formatShape(offsets));
+  return success();
+}
+
+LogicalResult
+checks::checkRopePositions(const OpChecker &c, ArrayRef<int64_t> x,
+                           std::optional<ArrayRef<int64_t>> positions,
+                           std::optional<ArrayRef<int64_t>> seqOffsets) {
+  if (positions && seqOffsets)
+    return c.fail("takes positions or seq_offsets, not both");
+  if (seqOffsets)
+    return checkSeqOffsets(c, x, *seqOffsets);
+  if (!positions)
+    return success();
+  ArrayRef<int64_t> p = *positions;
+  int64_t s = x[x.size() - 2];
+  ArrayRef<int64_t> batch = x.drop_back(2);
+  bool shared = p.size() == 1 && !dimsConflict(p[0], s);
+  bool perBatch = p.size() == batch.size() + 1 && !dimsConflict(p.back(), s) &&
+                  succeeded(verifyCompatibleShape(p.drop_back(), batch));
+  if (!shared && !perBatch) {
+    if (batch.empty())
+      return c.fail("expects positions of shape ", formatShape({s}), ", got ",
+                    formatShape(p));
+    SmallVector<int64_t> full(batch);
+    full.push_back(s);
+    return c.fail("expects positions of shape ", formatShape({s}), " or ",
+                  formatShape(full), ", got ", formatShape(p));
+  }
+  return success();
+}
+
 FailureOr<SmallVector<int64_t>>
 checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
-                       ArrayRef<int64_t> q, ArrayRef<int64_t> k,
-                       ArrayRef<int64_t> v,
-                       std::optional<ArrayRef<int64_t>> mask) {
+                       const AttentionShapes &shapes) {
+  ArrayRef<int64_t> q = shapes.q, k = shapes.k, v = shapes.v;
+  std::optional<ArrayRef<int64_t>> mask = shapes.mask;
   if (cfg.numHeads < 1 || cfg.numKvHeads < 1)
     return c.fail("expects at least one head, got heads = ", cfg.numHeads,
                   " and kv_heads = ", cfg.numKvHeads);
@@ -135,12 +184,6 @@ checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
                   ") to be a multiple of kv_heads (", cfg.numKvHeads, ")");
   if (cfg.scale && !std::isfinite(*cfg.scale))
     return c.fail("expects a finite scale");
-  if (cfg.maskKind == MaskKind::sliding_window) {
-    if (!cfg.window || *cfg.window < 1)
-      return c.fail("expects a sliding window of at least one key");
-  } else if (cfg.window) {
-    return c.fail("has a window size but no sliding-window mask");
-  }
   if (q.size() < 2)
     return c.fail("expects query of rank >= 2 ([..., seq, features]), got ",
                   formatShape(q));
@@ -161,6 +204,11 @@ checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
     return c.fail("expects key and value of equal sequence length, got ", skv,
                   " and ", v[batchRank]);
   skv = mergeDims(skv, v[batchRank]);
+  // The layout must fit the keys (global positions, sinks, block map).
+  if (std::string error =
+          layoutOf(cfg.layout).check(ShapedType::isDynamic(skv) ? -1 : skv);
+      !error.empty())
+    return c.fail("layout ", error);
   FailureOr<int64_t> dq, dk, dv;
   if (failed(dq = headSize(c, "query", q.back(), cfg.numHeads)) ||
       failed(dk = headSize(c, "key", k.back(), cfg.numKvHeads)) ||
@@ -184,6 +232,39 @@ checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
         return c.fail("mask ", formatShape(*mask),
                       " does not broadcast to the scores ",
                       formatShape(scores));
+  }
+  if (shapes.kvLen && failed(checkKvLen(c, *shapes.kvLen, result)))
+    return failure();
+  if (shapes.seqOffsets) {
+    if (shapes.kvLen)
+      return c.fail("takes kv_len or seq_offsets, not both");
+    if (failed(checkSeqOffsets(c, q, *shapes.seqOffsets)))
+      return failure();
+    if (dimsConflict(sq, skv))
+      return c.fail("expects as many key tokens as query tokens with "
+                    "seq_offsets, got ",
+                    sq, " and ", skv);
+  }
+  if (shapes.blockMask) {
+    ArrayRef<int64_t> sizes =
+        shapes.blockMaskSizes ? *shapes.blockMaskSizes : ArrayRef<int64_t>();
+    if (sizes.size() != 2 || sizes[0] < 1 || sizes[1] < 1)
+      return c.fail("expects block_mask block sizes [Bq, Bk] of at least 1");
+    auto blocks = [](int64_t n, int64_t size) {
+      return ShapedType::isDynamic(n) ? n : (n + size - 1) / size;
+    };
+    SmallVector<int64_t> want(result);
+    want.append({cfg.numHeads, blocks(sq, sizes[0]), blocks(skv, sizes[1])});
+    ArrayRef<int64_t> m = *shapes.blockMask;
+    bool ok = m.size() == want.size();
+    for (size_t i = 0; ok && i < m.size(); ++i)
+      ok = !dimsConflict(m[i], want[i]) || (m[i] == 1 && i < want.size() - 2);
+    if (!ok)
+      return c.fail("expects a block_mask of shape ", formatShape(want),
+                    " (batch and head dimensions may be 1), got ",
+                    formatShape(m));
+  } else if (shapes.blockMaskSizes) {
+    return c.fail("has block_mask sizes but no block_mask");
   }
   result.push_back(sq);
   result.push_back(ShapedType::isDynamic(*dv) ? ShapedType::kDynamic

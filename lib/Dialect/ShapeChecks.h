@@ -66,23 +66,40 @@ struct AttentionConfig {
   int64_t numHeads;
   int64_t numKvHeads;
   std::optional<double> scale;
-  MaskKind maskKind;
-  std::optional<int64_t> window;
+  AttentionLayoutAttr layout;
 
   /// Builds the configuration from the attributes xf.attention and xf.block
   /// share.
   static AttentionConfig get(uint64_t numHeads,
                              std::optional<uint64_t> numKvHeads,
-                             std::optional<APFloat> scale, MaskKind maskKind,
-                             std::optional<uint64_t> window);
+                             std::optional<APFloat> scale,
+                             AttentionLayoutAttr layout);
 };
 
-/// Checks q/k/v (and an optional additive mask shape) and returns the result
-/// shape `[..., Sq, H * Dv]`.
-FailureOr<SmallVector<int64_t>>
-checkAttention(const OpChecker &c, const AttentionConfig &config,
-               ArrayRef<int64_t> q, ArrayRef<int64_t> k, ArrayRef<int64_t> v,
-               std::optional<ArrayRef<int64_t>> mask);
+/// The shapes of attention's operands; absent optional ones are nullopt.
+struct AttentionShapes {
+  ArrayRef<int64_t> q, k, v;
+  std::optional<ArrayRef<int64_t>> mask, kvLen, blockMask, seqOffsets;
+  /// The block sizes of `blockMask`.
+  std::optional<ArrayRef<int64_t>> blockMaskSizes;
+};
+
+/// Checks attention's operands and returns the result shape
+/// `[..., Sq, H * Dv]`.
+FailureOr<SmallVector<int64_t>> checkAttention(const OpChecker &c,
+                                               const AttentionConfig &config,
+                                               const AttentionShapes &shapes);
+
+/// Checks that `kvLen` has the batch shape `batch` (xf.attention,
+/// xf.cache_write).
+LogicalResult checkKvLen(const OpChecker &c, ArrayRef<int64_t> kvLen,
+                         ArrayRef<int64_t> batch);
+
+/// Checks RoPE's optional positions (`[S]` or `[..., S]`) or sequence
+/// offsets against an input `x`.
+LogicalResult checkRopePositions(const OpChecker &c, ArrayRef<int64_t> x,
+                                 std::optional<ArrayRef<int64_t>> positions,
+                                 std::optional<ArrayRef<int64_t>> seqOffsets);
 
 /// The weights of an MLP, as xf.mlp and xf.block take them.
 struct MlpShapes {

@@ -70,35 +70,49 @@ struct DropZeroLinearEpilogue : OpRewritePattern<LinearOp> {
   }
 };
 
-/// Rewrites structural masks to the simplest equivalent kind: a sliding window
-/// that covers every key is causal, and causal masking of a single query
-/// against its whole prefix (a decode step) masks nothing. Also drops a
-/// kv_heads equal to heads.
+/// Rewrites the layout to the simplest one that admits the same pairs at
+/// the op's static shapes: components that admit every pair are dropped (a
+/// window that covers all keys leaves `causal`), and a layout that hides
+/// nothing is dropped (causal masking of one query against its whole prefix,
+/// a decode step, is dense). Also drops a kv_heads equal to heads.
 struct SimplifyAttentionConfig : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
+    bool redundantKv = op.getNumKvHeads() == op.getNumHeads();
+    AttentionLayoutAttr layout = op.getLayoutAttr(), simpler = layout;
     ArrayRef<int64_t> q = op.getQuery().getType().getShape();
     ArrayRef<int64_t> k = op.getKey().getType().getShape();
     int64_t sq = q[q.size() - 2], skv = k[k.size() - 2];
-    MaskKind kind = op.getMaskKind();
-    bool redundantKv = op.getNumKvHeads() == op.getNumHeads();
-    bool windowIsCausal = kind == MaskKind::sliding_window &&
-                          !ShapedType::isDynamic(skv) &&
-                          static_cast<int64_t>(*op.getWindow()) >= skv;
-    bool causalIsNone = kind == MaskKind::causal && sq == 1;
-    if (!redundantKv && !windowIsCausal && !causalIsNone)
+    // With run-time lengths the positions are not known here.
+    bool staticPositions = !op.getKvLen() && !op.getSeqOffsets() &&
+                           !ShapedType::isDynamic(sq) &&
+                           !ShapedType::isDynamic(skv);
+    if (layout && staticPositions) {
+      // Every (position, key) pair of the op, at once.
+      auto admitsAll = [&](const AttentionLayout &l) {
+        return l.classify(skv - sq, skv, 0, skv) == AttentionLayout::Tile::Full;
+      };
+      AttentionLayout components = layout.getLayout();
+      components.causal = false;
+      if (components.hasComponents() && admitsAll(components)) {
+        AttentionLayout causalOnly;
+        causalOnly.causal = layout.getCausal();
+        simpler = AttentionLayoutAttr::get(op.getContext(), causalOnly);
+      }
+      if (simpler && admitsAll(simpler.getLayout()))
+        simpler = nullptr;
+    }
+    if (!redundantKv && simpler == layout)
       return failure();
     rewriter.modifyOpInPlace(op, [&] {
       if (redundantKv)
         op.removeNumKvHeadsAttr();
-      if (windowIsCausal) {
-        op.setMaskKind(MaskKind::causal);
-        op.removeWindowAttr();
-      }
-      if (causalIsNone)
-        op.setMaskKind(MaskKind::none);
+      if (simpler)
+        op.setLayoutAttr(simpler);
+      else
+        op.removeLayoutAttr();
     });
     return success();
   }

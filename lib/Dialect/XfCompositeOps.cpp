@@ -2,6 +2,8 @@
 
 #include "ShapeChecks.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::checks;
@@ -71,12 +73,37 @@ static LogicalResult checkBlockAttention(const OpChecker &c,
     s.push_back(f);
     return s;
   };
-  AttentionConfig cfg = AttentionConfig::get(
-      adaptor.getNumHeads(), adaptor.getNumKvHeads(), adaptor.getScale(),
-      adaptor.getMaskKind(), adaptor.getWindow());
-  FailureOr<SmallVector<int64_t>> attn =
-      checkAttention(c, cfg, withFeatures(*qf), withFeatures(*kf),
-                     withFeatures(*vf), shapeOf(adaptor.getMask()));
+  AttentionConfig cfg =
+      AttentionConfig::get(adaptor.getNumHeads(), adaptor.getNumKvHeads(),
+                           adaptor.getScale(), adaptor.getLayoutAttr());
+  SmallVector<int64_t> qs = withFeatures(*qf), ks = withFeatures(*kf),
+                       vs = withFeatures(*vf);
+  // With a cache, attention reads the caches the step's keys and values
+  // were written into.
+  if (Value kc = adaptor.getKeyCache()) {
+    ArrayRef<int64_t> kcs = shapeOfValue(kc);
+    ArrayRef<int64_t> vcs = shapeOfValue(adaptor.getValueCache());
+    auto fits = [&](ArrayRef<int64_t> cache, ArrayRef<int64_t> step) {
+      return cache.size() == step.size() &&
+             succeeded(verifyCompatibleShape(cache.drop_back(2),
+                                             step.drop_back(2))) &&
+             !dimsConflict(cache.back(), step.back());
+    };
+    if (!fits(kcs, ks) || !fits(vcs, vs))
+      return c.fail("expects caches [..., capacity, features] for the keys ",
+                    formatShape(ks), " and values ", formatShape(vs), ", got ",
+                    formatShape(kcs), " and ", formatShape(vcs));
+    ks.assign(kcs.begin(), kcs.end());
+    vs.assign(vcs.begin(), vcs.end());
+  }
+  if (failed(checkRopePositions(c, x, shapeOf(adaptor.getPositions()),
+                                shapeOf(adaptor.getSeqOffsets()))))
+    return failure();
+  FailureOr<SmallVector<int64_t>> attn = checkAttention(
+      c, cfg,
+      AttentionShapes{qs, ks, vs, shapeOf(adaptor.getMask()),
+                      shapeOf(adaptor.getKvLen()), std::nullopt,
+                      shapeOf(adaptor.getSeqOffsets()), std::nullopt});
   if (failed(attn))
     return failure();
   if (std::optional<APFloat> theta = adaptor.getRopeTheta()) {
@@ -122,7 +149,8 @@ LogicalResult BlockOp::inferReturnTypes(MLIRContext *,
   OpChecker c(loc, getOperationName());
   SmallVector<Type> types;
   for (Value v : adaptor.getOperands())
-    types.push_back(v.getType());
+    if (isa<FloatType>(getElementTypeOrSelf(v.getType())))
+      types.push_back(v.getType());
   if (failed(checkSameElementType(c, types)))
     return failure();
   ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
@@ -154,5 +182,9 @@ LogicalResult BlockOp::inferReturnTypes(MLIRContext *,
     return c.fail("expects the MLP to project back to ", x.back(),
                   " features for the residual, got ", *out);
   results.push_back(adaptor.getInput().getType());
+  if (Value kc = adaptor.getKeyCache()) {
+    results.push_back(kc.getType());
+    results.push_back(adaptor.getValueCache().getType());
+  }
   return success();
 }

@@ -9,6 +9,7 @@ using namespace mlir::xf;
 #include "xf/Dialect/XfEnums.cpp.inc"
 
 void XfDialect::initialize() {
+  registerAttributes();
   addOperations<
 #define GET_OP_LIST
 #include "xf/Dialect/XfOps.cpp.inc"

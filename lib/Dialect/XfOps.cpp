@@ -39,35 +39,17 @@ static RankedTensorType tensorOf(ArrayRef<int64_t> shape, Value like) {
 static Type typeOrNull(Value v) { return v ? v.getType() : Type(); }
 
 //===----------------------------------------------------------------------===//
-// Custom directive: the structural mask of attention and blocks.
-//   (nothing) | `causal` | `window` N
+// Custom directive: the attention layout of attention-like ops, inline.
 //===----------------------------------------------------------------------===//
 
-ParseResult xf::parseMaskSpec(OpAsmParser &parser, MaskKindAttr &kind,
-                              IntegerAttr &window) {
-  MLIRContext *ctx = parser.getContext();
-  if (succeeded(parser.parseOptionalKeyword("causal"))) {
-    kind = MaskKindAttr::get(ctx, MaskKind::causal);
-    return success();
-  }
-  if (succeeded(parser.parseOptionalKeyword("window"))) {
-    int64_t w;
-    if (parser.parseInteger(w))
-      return failure();
-    kind = MaskKindAttr::get(ctx, MaskKind::sliding_window);
-    window = IntegerAttr::get(IntegerType::get(ctx, 64), w);
-  }
-  return success();
+ParseResult xf::parseLayout(OpAsmParser &parser, AttentionLayoutAttr &layout) {
+  return AttentionLayoutAttr::parseKeywords(parser, layout);
 }
 
-void xf::printMaskSpec(OpAsmPrinter &printer, Operation *, MaskKindAttr kind,
-                       IntegerAttr window) {
-  if (!kind)
-    return;
-  if (kind.getValue() == MaskKind::causal)
-    printer << "causal";
-  else if (kind.getValue() == MaskKind::sliding_window && window)
-    printer << "window " << window.getInt();
+void xf::printLayout(OpAsmPrinter &printer, Operation *,
+                     AttentionLayoutAttr layout) {
+  if (layout)
+    layout.printKeywords(printer);
 }
 
 //===----------------------------------------------------------------------===//
@@ -213,12 +195,9 @@ LogicalResult RopeOp::inferReturnTypes(MLIRContext *,
   if (!ShapedType::isDynamic(x.back()) && x.back() % headDim != 0)
     return c.fail("expects features (", x.back(),
                   ") to be a multiple of head_dim (", headDim, ")");
-  if (Value pos = adaptor.getPositions()) {
-    ArrayRef<int64_t> p = shapeOfValue(pos);
-    if (p.size() != 1 || dimsConflict(p[0], x[x.size() - 2]))
-      return c.fail("expects positions of shape ",
-                    formatShape({x[x.size() - 2]}), ", got ", formatShape(p));
-  }
+  if (failed(checkRopePositions(c, x, shapeOf(adaptor.getPositions()),
+                                shapeOf(adaptor.getSeqOffsets()))))
+    return failure();
   results.push_back(adaptor.getInput().getType());
   return success();
 }
@@ -274,6 +253,36 @@ LogicalResult MulOp::inferReturnTypes(MLIRContext *,
 }
 
 //===----------------------------------------------------------------------===//
+// KV cache
+//===----------------------------------------------------------------------===//
+
+LogicalResult CacheWriteOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  if (failed(checkSameElementType(
+          c, {adaptor.getUpdate().getType(), adaptor.getCache().getType()})))
+    return failure();
+  ArrayRef<int64_t> cache = shapeOfValue(adaptor.getCache());
+  ArrayRef<int64_t> update = shapeOfValue(adaptor.getUpdate());
+  if (cache.size() < 2 || update.size() != cache.size())
+    return c.fail("expects a cache [..., capacity, features] and an update "
+                  "[..., seq, features] of the same rank, got ",
+                  formatShape(cache), " and ", formatShape(update));
+  if (failed(verifyCompatibleShape(cache.drop_back(2), update.drop_back(2))) ||
+      dimsConflict(cache.back(), update.back()))
+    return c.fail("expects the update ", formatShape(update),
+                  " to match the cache ", formatShape(cache),
+                  " in batch and feature sizes");
+  if (failed(
+          checkKvLen(c, shapeOfValue(adaptor.getKvLen()), cache.drop_back(2))))
+    return failure();
+  results.push_back(adaptor.getCache().getType());
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Attention
 //===----------------------------------------------------------------------===//
 
@@ -286,12 +295,19 @@ LogicalResult AttentionOp::inferReturnTypes(MLIRContext *,
           c, {adaptor.getQuery().getType(), adaptor.getKey().getType(),
               adaptor.getValue().getType(), typeOrNull(adaptor.getMask())})))
     return failure();
-  AttentionConfig cfg = AttentionConfig::get(
-      adaptor.getNumHeads(), adaptor.getNumKvHeads(), adaptor.getScale(),
-      adaptor.getMaskKind(), adaptor.getWindow());
+  AttentionConfig cfg =
+      AttentionConfig::get(adaptor.getNumHeads(), adaptor.getNumKvHeads(),
+                           adaptor.getScale(), adaptor.getLayoutAttr());
+  std::optional<ArrayRef<int64_t>> sizes;
+  if (auto s = adaptor.getBlockMaskSizesAttr())
+    sizes = s.asArrayRef();
   FailureOr<SmallVector<int64_t>> shape = checkAttention(
-      c, cfg, shapeOfValue(adaptor.getQuery()), shapeOfValue(adaptor.getKey()),
-      shapeOfValue(adaptor.getValue()), shapeOf(adaptor.getMask()));
+      c, cfg,
+      AttentionShapes{
+          shapeOfValue(adaptor.getQuery()), shapeOfValue(adaptor.getKey()),
+          shapeOfValue(adaptor.getValue()), shapeOf(adaptor.getMask()),
+          shapeOf(adaptor.getKvLen()), shapeOf(adaptor.getBlockMask()),
+          shapeOf(adaptor.getSeqOffsets()), sizes});
   if (failed(shape))
     return failure();
   results.push_back(tensorOf(*shape, adaptor.getQuery()));

@@ -45,27 +45,15 @@ xf::ref::RopeStyle convert(xf::RopeStyle s) {
   return s == xf::RopeStyle::half ? RopeStyle::Half : RopeStyle::Interleaved;
 }
 
-xf::ref::MaskKind convert(xf::MaskKind k) {
-  switch (k) {
-  case xf::MaskKind::none:
-    return MaskKind::None;
-  case xf::MaskKind::causal:
-    return MaskKind::Causal;
-  case xf::MaskKind::sliding_window:
-    return MaskKind::SlidingWindow;
-  }
-  llvm_unreachable("unknown mask kind");
-}
-
-/// Attention parameters shared by xf.attention and xf.block.
+/// Attention parameters shared by xf.attention and xf.block; the run-time
+/// operands are filled in by the caller.
 template <typename OpTy> AttentionParams attentionParams(OpTy op) {
   AttentionParams p;
   p.numHeads = op.getNumHeads();
   p.numKvHeads = op.getNumKvHeads().value_or(op.getNumHeads());
   if (std::optional<APFloat> s = op.getScale())
     p.scale = s->convertToDouble();
-  p.mask = convert(op.getMaskKind());
-  p.window = op.getWindow().value_or(0);
+  p.layout = xf::layoutOf(op.getLayoutAttr());
   return p;
 }
 
@@ -78,10 +66,12 @@ private:
   const Tensor &f(Value v) { return std::get<Tensor>(values.at(v)); }
   const Tensor *opt(Value v) { return v ? &f(v) : nullptr; }
   const IndexTensor &i(Value v) { return std::get<IndexTensor>(values.at(v)); }
+  const IndexTensor *optI(Value v) { return v ? &i(v) : nullptr; }
 
   LogicalResult evaluate(Operation *op);
   FailureOr<RefValue> constant(arith::ConstantOp op);
-  Tensor block(xf::BlockOp op);
+  std::vector<Tensor> block(xf::BlockOp op);
+  Tensor attention(xf::AttentionOp op);
   MlpWeights mlpWeights(Value up, Value gate, Value down, Value upBias,
                         Value gateBias, Value downBias);
 
@@ -93,8 +83,7 @@ private:
 static RefValue toRef(const mlir::xf::runtime::HostTensor &t) {
   int64_t n = t.numElements();
   std::vector<int64_t> shape(t.shape().begin(), t.shape().end());
-  if (t.dtype() == mlir::xf::runtime::DType::I32 ||
-      t.dtype() == mlir::xf::runtime::DType::I64) {
+  if (mlir::xf::runtime::isInteger(t.dtype())) {
     IndexTensor r{shape, std::vector<int64_t>(n)};
     for (int64_t k = 0; k < n; ++k)
       r.data[k] = t.getInt(k);
@@ -132,7 +121,20 @@ MlpWeights Evaluator::mlpWeights(Value up, Value gate, Value down, Value upBias,
                     opt(upBias), opt(gateBias), opt(downBias)};
 }
 
-Tensor Evaluator::block(xf::BlockOp op) {
+Tensor Evaluator::attention(xf::AttentionOp op) {
+  AttentionParams p = attentionParams(op);
+  p.kvLen = optI(op.getKvLen());
+  p.seqOffsets = optI(op.getSeqOffsets());
+  if (Value m = op.getBlockMask()) {
+    p.blockMask = &i(m);
+    p.blockQ = (*op.getBlockMaskSizes())[0];
+    p.blockK = (*op.getBlockMaskSizes())[1];
+  }
+  return xf::ref::attention(f(op.getQuery()), f(op.getKey()), f(op.getValue()),
+                            opt(op.getMask()), p);
+}
+
+std::vector<Tensor> Evaluator::block(xf::BlockOp op) {
   BlockWeights w;
   w.norm1Weight = opt(op.getNorm1Weight());
   w.norm1Bias = opt(op.getNorm1Bias());
@@ -149,6 +151,11 @@ Tensor Evaluator::block(xf::BlockOp op) {
   w.mlp = mlpWeights(op.getUpWeight(), op.getGateWeight(), op.getDownWeight(),
                      op.getUpBias(), op.getGateBias(), op.getDownBias());
   w.mask = opt(op.getMask());
+  w.positions = optI(op.getPositions());
+  w.keyCache = opt(op.getKeyCache());
+  w.valueCache = opt(op.getValueCache());
+  w.kvLen = optI(op.getKvLen());
+  w.seqOffsets = optI(op.getSeqOffsets());
   BlockParams p;
   p.attention = attentionParams(op);
   p.norm = op.getNormKind() == xf::NormKind::layer_norm ? NormKind::LayerNorm
@@ -220,11 +227,11 @@ LogicalResult Evaluator::evaluate(Operation *op) {
                                            : xf::ref::Activation::Gelu));
           })
           .Case([&](xf::RopeOp o) -> FailureOr<RefValue> {
-            const IndexTensor *pos =
-                o.getPositions() ? &i(o.getPositions()) : nullptr;
-            return RefValue(rope(
-                f(o.getInput()), pos, o.getHeadDim(), o.getEffectiveRotaryDim(),
-                o.getTheta().convertToDouble(), convert(o.getStyle())));
+            return RefValue(rope(f(o.getInput()), optI(o.getPositions()),
+                                 optI(o.getSeqOffsets()), o.getHeadDim(),
+                                 o.getEffectiveRotaryDim(),
+                                 o.getTheta().convertToDouble(),
+                                 convert(o.getStyle())));
           })
           .Case([&](xf::EmbeddingOp o) -> FailureOr<RefValue> {
             return RefValue(embedding(f(o.getTable()), i(o.getIndices())));
@@ -236,9 +243,11 @@ LogicalResult Evaluator::evaluate(Operation *op) {
             return RefValue(mul(f(o.getLhs()), f(o.getRhs())));
           })
           .Case([&](xf::AttentionOp o) -> FailureOr<RefValue> {
-            return RefValue(attention(f(o.getQuery()), f(o.getKey()),
-                                      f(o.getValue()), opt(o.getMask()),
-                                      attentionParams(o)));
+            return RefValue(attention(o));
+          })
+          .Case([&](xf::CacheWriteOp o) -> FailureOr<RefValue> {
+            return RefValue(
+                cacheWrite(f(o.getUpdate()), f(o.getCache()), i(o.getKvLen())));
           })
           .Case([&](xf::MlpOp o) -> FailureOr<RefValue> {
             return RefValue(mlp(f(o.getInput()),
@@ -249,7 +258,11 @@ LogicalResult Evaluator::evaluate(Operation *op) {
                                 convert(o.getWeightLayout())));
           })
           .Case([&](xf::BlockOp o) -> FailureOr<RefValue> {
-            return RefValue(block(o));
+            // The output here; the updated caches (if any) below.
+            std::vector<Tensor> results = block(o);
+            for (size_t r = 1; r < results.size(); ++r)
+              values.try_emplace(o->getResult(r), std::move(results[r]));
+            return RefValue(std::move(results.front()));
           })
           .Case([&](arith::ConstantOp o) { return constant(o); })
           .Case([&](tensor::CastOp o) -> FailureOr<RefValue> {

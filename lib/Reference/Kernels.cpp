@@ -373,9 +373,28 @@ Tensor mlir::xf::ref::gatedUnit(const Tensor &gate, const Tensor &up,
   return y;
 }
 
+/// The sequence of packed token t: the s with offsets[s] <= t <
+/// offsets[s + 1], or -1 when t lies outside every sequence.
+static int64_t sequenceOf(const IndexTensor &offsets, int64_t t) {
+  for (size_t q = 0; q + 1 < offsets.data.size(); ++q)
+    if (offsets.data[q] <= t && t < offsets.data[q + 1])
+      return static_cast<int64_t>(q);
+  return -1;
+}
+
+/// Checks packed-sequence offsets against T tokens.
+static void requireOffsets(const char *kernel, const IndexTensor &offsets,
+                           int64_t tokens) {
+  const std::vector<int64_t> &o = offsets.data;
+  require(o.size() >= 2 && o.front() >= 0 && o.back() <= tokens, kernel,
+          "seq_offsets must hold B + 1 >= 2 offsets within the tokens");
+  for (size_t i = 1; i < o.size(); ++i)
+    require(o[i - 1] <= o[i], kernel, "seq_offsets must not decrease");
+}
+
 Tensor mlir::xf::ref::rope(const Tensor &x, const IndexTensor *positions,
-                           int64_t headDim, int64_t rotaryDim, double theta,
-                           RopeStyle style) {
+                           const IndexTensor *seqOffsets, int64_t headDim,
+                           int64_t rotaryDim, double theta, RopeStyle style) {
   requireData("rope", {&x});
   require(x.rank() >= 2, "rope", "expects [..., S, H * head_dim]", {&x.shape});
   int64_t s = x.dim(-2), features = x.dim(-1);
@@ -383,32 +402,36 @@ Tensor mlir::xf::ref::rope(const Tensor &x, const IndexTensor *positions,
           "features are not a multiple of head_dim", {&x.shape});
   require(rotaryDim >= 0 && rotaryDim % 2 == 0 && rotaryDim <= headDim, "rope",
           "expects an even rotary_dim <= head_dim");
-  require(!positions || (positions->shape == Shape{s} &&
-                         static_cast<int64_t>(positions->data.size()) == s),
-          "rope", "positions must be [S]", {&x.shape});
-  // Angles depend only on (position, pair): tabulate them once.
+  int64_t rows = product(dropBack(x.shape, 1));
+  Shape perBatch = dropBack(x.shape, 1);
+  require(!positions || positions->shape == Shape{s} ||
+              positions->shape == perBatch,
+          "rope", "positions must be [S] or [..., S]", {&x.shape});
+  if (seqOffsets)
+    requireOffsets("rope", *seqOffsets, s);
+  auto positionOf = [&](int64_t r) -> double {
+    if (positions)
+      return static_cast<double>(
+          positions->data[positions->shape.size() == 1 ? r % s : r]);
+    if (seqOffsets) {
+      int64_t q = sequenceOf(*seqOffsets, r);
+      return q < 0 ? 0.0 : static_cast<double>(r - seqOffsets->data[q]);
+    }
+    return static_cast<double>(r % s);
+  };
   int64_t half = rotaryDim / 2;
-  std::vector<double> cosT(s * half), sinT(s * half);
-  for (int64_t t = 0; t < s; ++t) {
-    double pos = static_cast<double>(positions ? positions->data[t] : t);
+  Tensor y = x;
+  for (int64_t r = 0; r < rows; ++r) {
+    double pos = positionOf(r);
     for (int64_t p = 0; p < half; ++p) {
       double angle =
           pos * std::pow(theta, -2.0 * static_cast<double>(p) / rotaryDim);
-      cosT[t * half + p] = std::cos(angle);
-      sinT[t * half + p] = std::sin(angle);
-    }
-  }
-  Tensor y = x;
-  int64_t rows = product(dropBack(x.shape, 1));
-  for (int64_t r = 0; r < rows; ++r) {
-    int64_t t = r % s;
-    for (int64_t h = 0; h < features / headDim; ++h) {
-      double *head = y.data.data() + r * features + h * headDim;
-      for (int64_t p = 0; p < half; ++p) {
+      double c = std::cos(angle), sn = std::sin(angle);
+      for (int64_t h = 0; h < features / headDim; ++h) {
+        double *head = y.data.data() + r * features + h * headDim;
         int64_t ia = style == RopeStyle::Half ? p : 2 * p;
         int64_t ib = style == RopeStyle::Half ? p + half : 2 * p + 1;
         double a = head[ia], b = head[ib];
-        double c = cosT[t * half + p], sn = sinT[t * half + p];
         head[ia] = a * c - b * sn;
         head[ib] = b * c + a * sn;
       }
@@ -446,6 +469,31 @@ Tensor mlir::xf::ref::mul(const Tensor &a, const Tensor &b) {
 // Attention and composite ops
 //===----------------------------------------------------------------------===//
 
+Tensor mlir::xf::ref::cacheWrite(const Tensor &update, const Tensor &cache,
+                                 const IndexTensor &kvLen) {
+  const char *kernel = "cache_write";
+  requireData(kernel, {&update, &cache});
+  require(cache.rank() >= 2 && update.rank() == cache.rank() &&
+              dropBack(update.shape, 2) == dropBack(cache.shape, 2) &&
+              update.dim(-1) == cache.dim(-1),
+          kernel, "update and cache do not match",
+          {&update.shape, &cache.shape});
+  int64_t batches = product(dropBack(cache.shape, 2));
+  require(static_cast<int64_t>(kvLen.data.size()) == batches, kernel,
+          "kv_len must hold one length per batch element");
+  int64_t capacity = cache.dim(-2), s = update.dim(-2), f = cache.dim(-1);
+  Tensor y = cache;
+  for (int64_t b = 0; b < batches; ++b)
+    for (int64_t t = 0; t < s; ++t) {
+      int64_t row = kvLen.data[b] - s + t;
+      if (row < 0 || row >= capacity)
+        continue;
+      std::copy_n(update.data.begin() + (b * s + t) * f, f,
+                  y.data.begin() + (b * capacity + row) * f);
+    }
+  return y;
+}
+
 Tensor mlir::xf::ref::attention(const Tensor &q, const Tensor &k,
                                 const Tensor &v, const Tensor *mask,
                                 const AttentionParams &params) {
@@ -469,46 +517,86 @@ Tensor mlir::xf::ref::attention(const Tensor &q, const Tensor &k,
   int64_t dh = q.dim(-1) / heads, dv = v.dim(-1) / kvHeads;
   require(k.dim(-1) / kvHeads == dh, kernel, "query and key head sizes differ",
           {&q.shape, &k.shape});
-  require(params.mask != MaskKind::SlidingWindow || params.window >= 1, kernel,
-          "expects a sliding window of at least one key");
+  require(params.layout.check().empty(), kernel, "malformed layout");
   double scale =
       params.scale.value_or(1.0 / std::sqrt(static_cast<double>(dh)));
   int64_t group = heads / kvHeads;
+  int64_t batches = product(batchShape);
 
-  // The additive mask broadcasts to the scores [..., H, Sq, Skv].
+  // The additive mask broadcasts to the scores [..., H, Sq, Skv]; so does
+  // the block mask, at block granularity.
   Shape scoresShape = batchShape;
   scoresShape.insert(scoresShape.end(), {heads, sq, skv});
-  std::optional<BroadcastMap> maskMap;
+  std::optional<BroadcastMap> maskMap, blockMap;
   if (mask)
     maskMap.emplace(mask->shape, scoresShape, kernel);
+  if (params.blockMask) {
+    Shape blocks = batchShape;
+    blocks.insert(blocks.end(),
+                  {heads, (sq + params.blockQ - 1) / params.blockQ,
+                   (skv + params.blockK - 1) / params.blockK});
+    blockMap.emplace(params.blockMask->shape, blocks, kernel);
+  }
+  if (params.kvLen)
+    require(static_cast<int64_t>(params.kvLen->data.size()) == batches, kernel,
+            "kv_len must hold one length per batch element");
+
+  // The problems attention solves independently: one per batch element, or
+  // one per packed sequence. Each has its query rows, its key rows and the
+  // number of valid keys the layout aligns to.
+  struct Problem {
+    int64_t batch, qBegin, qEnd, kBegin, kEnd;
+  };
+  std::vector<Problem> problems;
+  if (params.seqOffsets) {
+    require(batches == 1 && sq == skv, kernel,
+            "seq_offsets expects packed [T, F] tokens");
+    requireOffsets(kernel, *params.seqOffsets, sq);
+    const std::vector<int64_t> &o = params.seqOffsets->data;
+    for (size_t s = 0; s + 1 < o.size(); ++s)
+      problems.push_back({0, o[s], o[s + 1], o[s], o[s + 1]});
+  } else {
+    for (int64_t b = 0; b < batches; ++b) {
+      int64_t valid = skv;
+      if (params.kvLen) {
+        valid = params.kvLen->data[b];
+        require(valid >= 0 && valid <= skv, kernel,
+                "kv_len must be within the keys");
+      }
+      problems.push_back({b, 0, sq, 0, valid});
+    }
+  }
 
   Shape shape = dropBack(q.shape, 1);
   shape.push_back(heads * dv);
   Tensor y(shape);
   const double negInf = -std::numeric_limits<double>::infinity();
-  int64_t off = skv - sq; // Structural masks are bottom-right aligned.
   std::vector<double> scores(skv);
-  int64_t batches = product(batchShape);
-  for (int64_t b = 0; b < batches; ++b) {
+  for (const Problem &pr : problems) {
+    int64_t b = pr.batch;
     const double *qb = q.data.data() + b * sq * q.dim(-1);
     const double *kb = k.data.data() + b * skv * k.dim(-1);
     const double *vb = v.data.data() + b * skv * v.dim(-1);
     double *yb = y.data.data() + b * sq * heads * dv;
+    // Positions align the last query with the last valid key.
+    int64_t off = (pr.kEnd - pr.kBegin) - (pr.qEnd - pr.qBegin);
     for (int64_t h = 0; h < heads; ++h) {
       int64_t kvh = h / group;
-      for (int64_t i = 0; i < sq; ++i) {
+      for (int64_t i = pr.qBegin; i < pr.qEnd; ++i) {
         const double *qRow = qb + i * q.dim(-1) + h * dh;
-        int64_t maskRow = 0, maskStride = 0;
-        if (maskMap) {
-          maskRow = maskMap->offset(((b * heads + h) * sq + i) * skv);
-          maskStride = maskMap->innermostStride();
-        }
+        int64_t flatRow = (b * heads + h) * sq + i;
+        int64_t position = i - pr.qBegin + off;
         for (int64_t j = 0; j < skv; ++j) {
-          bool visible = true;
-          if (params.mask != MaskKind::None)
-            visible = j <= i + off;
-          if (params.mask == MaskKind::SlidingWindow)
-            visible = visible && j > i + off - params.window;
+          bool visible = j >= pr.kBegin && j < pr.kEnd &&
+                         params.layout.isVisible(position, j - pr.kBegin);
+          if (visible && blockMap) {
+            int64_t rows = (sq + params.blockQ - 1) / params.blockQ;
+            int64_t cols = (skv + params.blockK - 1) / params.blockK;
+            int64_t flat =
+                (((b * heads + h) * rows) + i / params.blockQ) * cols +
+                j / params.blockK;
+            visible = params.blockMask->data[blockMap->offset(flat)] != 0;
+          }
           if (!visible) {
             scores[j] = negInf;
             continue;
@@ -518,11 +606,14 @@ Tensor mlir::xf::ref::attention(const Tensor &q, const Tensor &k,
           for (int64_t d = 0; d < dh; ++d)
             dot += qRow[d] * kRow[d];
           scores[j] =
-              scale * dot + (mask ? mask->data[maskRow + j * maskStride] : 0.0);
+              scale * dot +
+              (mask ? mask->data[maskMap->offset(flatRow * skv + j)] : 0.0);
         }
         softmaxStrided(scores.data(), skv, 1);
         double *out = yb + i * heads * dv + h * dv;
         for (int64_t j = 0; j < skv; ++j) {
+          if (scores[j] == 0.0)
+            continue;
           const double *vRow = vb + j * v.dim(-1) + kvh * dv;
           for (int64_t d = 0; d < dv; ++d)
             out[d] += scores[j] * vRow[d];
@@ -543,16 +634,19 @@ Tensor mlir::xf::ref::mlp(const Tensor &x, const MlpWeights &w, Activation act,
   return linear(hidden, *w.down, layout, w.downBias);
 }
 
-Tensor mlir::xf::ref::block(const Tensor &x, const BlockWeights &w,
-                            const BlockParams &p) {
+std::vector<Tensor> mlir::xf::ref::block(const Tensor &x, const BlockWeights &w,
+                                         const BlockParams &p) {
   require(w.norm1Weight && w.norm2Weight && w.q && w.k && w.v && w.o, "block",
           "expects norm and attention weights");
   require(p.norm == NormKind::LayerNorm || (!w.norm1Bias && !w.norm2Bias),
           "block", "rms_norm takes no bias");
+  require(!w.keyCache == !w.valueCache && !w.keyCache == !w.kvLen, "block",
+          "expects both caches and kv_len, or none");
   auto norm = [&](const Tensor &t, const Tensor *weight, const Tensor *bias) {
     return p.norm == NormKind::RmsNorm ? rmsNorm(t, *weight, p.eps)
                                        : layerNorm(t, *weight, bias, p.eps);
   };
+  std::vector<Tensor> caches;
   auto attn = [&](const Tensor &t) {
     Tensor q = linear(t, *w.q, p.layout, w.qBias);
     Tensor k = linear(t, *w.k, p.layout, w.kBias);
@@ -562,18 +656,33 @@ Tensor mlir::xf::ref::block(const Tensor &x, const BlockWeights &w,
               "query features are not a multiple of the heads", {&q.shape});
       int64_t headDim = q.dim(-1) / p.attention.numHeads;
       int64_t rot = p.rotaryDim.value_or(headDim);
-      q = rope(q, nullptr, headDim, rot, *p.ropeTheta, p.ropeStyle);
-      k = rope(k, nullptr, headDim, rot, *p.ropeTheta, p.ropeStyle);
+      q = rope(q, w.positions, w.seqOffsets, headDim, rot, *p.ropeTheta,
+               p.ropeStyle);
+      k = rope(k, w.positions, w.seqOffsets, headDim, rot, *p.ropeTheta,
+               p.ropeStyle);
     }
-    Tensor a = attention(q, k, v, w.mask, p.attention);
+    AttentionParams ap = p.attention;
+    ap.kvLen = w.kvLen;
+    ap.seqOffsets = w.seqOffsets;
+    if (w.keyCache) {
+      caches = {cacheWrite(k, *w.keyCache, *w.kvLen),
+                cacheWrite(v, *w.valueCache, *w.kvLen)};
+      k = caches[0];
+      v = caches[1];
+    }
+    Tensor a = attention(q, k, v, w.mask, ap);
     return linear(a, *w.o, p.layout, w.oBias);
   };
   auto ffn = [&](const Tensor &t) { return mlp(t, w.mlp, p.act, p.layout); };
 
+  std::vector<Tensor> results;
   if (p.placement == NormPlacement::Pre) {
     Tensor h = add(x, attn(norm(x, w.norm1Weight, w.norm1Bias)));
-    return add(h, ffn(norm(h, w.norm2Weight, w.norm2Bias)));
+    results.push_back(add(h, ffn(norm(h, w.norm2Weight, w.norm2Bias))));
+  } else {
+    Tensor h = norm(add(x, attn(x)), w.norm1Weight, w.norm1Bias);
+    results.push_back(norm(add(h, ffn(h)), w.norm2Weight, w.norm2Bias));
   }
-  Tensor h = norm(add(x, attn(x)), w.norm1Weight, w.norm1Bias);
-  return norm(add(h, ffn(h)), w.norm2Weight, w.norm2Bias);
+  results.insert(results.end(), caches.begin(), caches.end());
+  return results;
 }

@@ -23,20 +23,31 @@ static double linearFlops(double rows, Value weight) {
          numElements(cast<RankedTensorType>(weight.getType()).getShape());
 }
 
-/// Query/key pairs that survive the structural mask, over all heads' rows.
-static double attendedPairs(int64_t sq, int64_t skv, xfd::MaskKind kind,
-                            int64_t window) {
-  if (kind == xfd::MaskKind::none)
+/// Query/key pairs that the layout shows, counted by tiles of 64 x 64 pairs
+/// and pair by pair only in the tiles it cuts.
+static double attendedPairs(int64_t sq, int64_t skv,
+                            const xfd::AttentionLayout &layout) {
+  if (layout.isDense())
     return static_cast<double>(sq) * skv;
+  const int64_t tile = 64;
   double pairs = 0;
   int64_t off = skv - sq;
-  for (int64_t i = 0; i < sq; ++i) {
-    int64_t hi = std::min(i + off, skv - 1);
-    int64_t lo = kind == xfd::MaskKind::sliding_window
-                     ? std::max<int64_t>(i + off - window + 1, 0)
-                     : 0;
-    pairs += std::max<int64_t>(hi - lo + 1, 0);
-  }
+  for (int64_t p0 = off; p0 < skv; p0 += tile)
+    for (int64_t k0 = 0; k0 < skv; k0 += tile) {
+      int64_t p1 = std::min(p0 + tile, skv), k1 = std::min(k0 + tile, skv);
+      switch (layout.classify(p0, p1, k0, k1)) {
+      case xfd::AttentionLayout::Tile::Empty:
+        break;
+      case xfd::AttentionLayout::Tile::Full:
+        pairs += static_cast<double>(p1 - p0) * (k1 - k0);
+        break;
+      case xfd::AttentionLayout::Tile::Partial:
+        for (int64_t p = p0; p < p1; ++p)
+          for (int64_t k = k0; k < k1; ++k)
+            pairs += layout.isVisible(p, k);
+        break;
+      }
+    }
   return pairs;
 }
 
@@ -44,9 +55,8 @@ static double attendedPairs(int64_t sq, int64_t skv, xfd::MaskKind kind,
 /// Dv) FLOPs per attended pair and head.
 static double attentionFlops(ArrayRef<int64_t> q, int64_t skv,
                              int64_t vFeatures, int64_t heads, int64_t kvHeads,
-                             xfd::MaskKind kind,
-                             std::optional<uint64_t> window) {
-  double pairs = attendedPairs(q[q.size() - 2], skv, kind, window.value_or(0));
+                             xfd::AttentionLayoutAttr layout) {
+  double pairs = attendedPairs(q[q.size() - 2], skv, xfd::layoutOf(layout));
   double dh = static_cast<double>(q.back()) / heads;
   double dv = static_cast<double>(vFeatures) / kvHeads;
   return 2.0 * (dh + dv) * pairs * heads * numElements(q.drop_back(2));
@@ -71,7 +81,7 @@ double mlir::xf::runtime::countFlops(func::FuncOp func) {
               return attentionFlops(
                   o.getQuery().getType().getShape(), k[k.size() - 2],
                   o.getValue().getType().getShape().back(), o.getNumHeads(),
-                  o.getEffectiveNumKvHeads(), o.getMaskKind(), o.getWindow());
+                  o.getEffectiveNumKvHeads(), o.getLayoutAttr());
             })
             .Case([](xfd::MlpOp o) {
               double rows =
@@ -103,7 +113,7 @@ double mlir::xf::runtime::countFlops(func::FuncOp func) {
                      attentionFlops(q, x[x.size() - 2],
                                     features(o.getVWeight()), o.getNumHeads(),
                                     o.getNumKvHeads().value_or(o.getNumHeads()),
-                                    o.getMaskKind(), o.getWindow());
+                                    o.getLayoutAttr());
             })
             .Default([](Operation *) { return 0.0; });
   });

@@ -6,7 +6,9 @@
 
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/FormatVariadic.h"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
@@ -34,10 +36,24 @@ static std::optional<ArgInfo> weightRole(OpOperand &use, Operation *op,
   return std::nullopt;
 }
 
+/// Size `i` of a value's shape, counting from the end when negative.
+static int64_t sizeOf(Value v, int64_t i) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(v.getType()).getShape();
+  return s[i < 0 ? s.size() + i : i];
+}
+
+static ArgInfo kvLenRole(Value keys, Value steps) {
+  return ArgInfo{ArgRole::KvLen, 1, sizeOf(keys, -2), sizeOf(steps, -2)};
+}
+static ArgInfo offsetsRole(Value tokens) {
+  return ArgInfo{ArgRole::SeqOffsets, 1, sizeOf(tokens, 0), 0};
+}
+
 static std::optional<ArgInfo> roleOfUse(OpOperand &use) {
   Operation *op = use.getOwner();
   Value v = use.get();
   auto bias = std::optional<ArgInfo>(ArgInfo{ArgRole::Bias, 1, 1});
+  const ArgInfo positions{ArgRole::Positions, 1, 1};
   return llvm::TypeSwitch<Operation *, std::optional<ArgInfo>>(op)
       .Case([&](xfd::LinearOp o) -> std::optional<ArgInfo> {
         if (v == o.getBias())
@@ -52,7 +68,14 @@ static std::optional<ArgInfo> roleOfUse(OpOperand &use) {
             o.getWeightLayout());
       })
       .Case([&](xfd::BlockOp o) -> std::optional<ArgInfo> {
-        if (v == o.getMask() || v == o.getInput())
+        if (v == o.getPositions())
+          return positions;
+        if (v == o.getKvLen())
+          return kvLenRole(o.getKeyCache(), o.getInput());
+        if (v == o.getSeqOffsets())
+          return offsetsRole(o.getInput());
+        if (v == o.getMask() || v == o.getInput() || v == o.getKeyCache() ||
+            v == o.getValueCache())
           return std::nullopt;
         std::optional<ArgInfo> r = weightRole(
             use, o,
@@ -74,11 +97,66 @@ static std::optional<ArgInfo> roleOfUse(OpOperand &use) {
                        o.getTable().getType().getShape()[0]};
       })
       .Case([&](xfd::RopeOp o) -> std::optional<ArgInfo> {
-        if (v != o.getPositions())
-          return std::nullopt;
-        return ArgInfo{ArgRole::Positions, 1, 1};
+        if (v == o.getPositions())
+          return positions;
+        if (v == o.getSeqOffsets())
+          return offsetsRole(o.getInput());
+        return std::nullopt;
+      })
+      .Case([&](xfd::AttentionOp o) -> std::optional<ArgInfo> {
+        if (v == o.getKvLen())
+          return kvLenRole(o.getKey(), o.getQuery());
+        if (v == o.getSeqOffsets())
+          return offsetsRole(o.getQuery());
+        if (v == o.getBlockMask())
+          return ArgInfo{ArgRole::BlockMask, 1, 1};
+        return std::nullopt;
+      })
+      .Case([&](xfd::CacheWriteOp o) -> std::optional<ArgInfo> {
+        if (v == o.getKvLen())
+          return kvLenRole(o.getCache(), o.getUpdate());
+        return std::nullopt;
       })
       .Default([](Operation *) { return std::nullopt; });
+}
+
+std::string mlir::xf::runtime::checkInput(const ArgInfo &info,
+                                          const HostTensor &t) {
+  bool known = !ShapedType::isDynamic(info.limit);
+  auto fmt = [](const char *f, auto... args) {
+    return llvm::formatv(f, args...).str();
+  };
+  int64_t n = t.numElements();
+  switch (info.role) {
+  case ArgRole::TokenIds:
+    for (int64_t k = 0; k < n; ++k)
+      if (int64_t id = t.getInt(k); known && (id < 0 || id >= info.limit))
+        return fmt("token id {0} at flat index {1} is outside the table "
+                   "[0, {2})",
+                   id, k, info.limit);
+    return "";
+  case ArgRole::KvLen:
+    for (int64_t k = 0; k < n; ++k)
+      if (int64_t len = t.getInt(k); len < 0 || (known && len > info.limit))
+        return fmt("kv_len {0} at flat index {1} is outside [0, {2}] (the "
+                   "cache capacity)",
+                   len, k, info.limit);
+    return "";
+  case ArgRole::SeqOffsets:
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t o = t.getInt(k);
+      if (o < 0 || (known && o > info.limit))
+        return fmt("seq_offsets {0} at flat index {1} is outside [0, {2}] "
+                   "(the packed tokens)",
+                   o, k, info.limit);
+      if (k && o < t.getInt(k - 1))
+        return fmt("seq_offsets decrease at flat index {0} ({1} after {2})", k,
+                   o, t.getInt(k - 1));
+    }
+    return "";
+  default:
+    return "";
+  }
 }
 
 ArgInfo mlir::xf::runtime::classifyArgument(BlockArgument arg) {
@@ -105,6 +183,8 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
   auto setInt = [&](int64_t k, int64_t value) {
     if (t.dtype() == DType::I32)
       t.as<int32_t>()[k] = static_cast<int32_t>(value);
+    else if (t.dtype() == DType::I8)
+      t.as<int8_t>()[k] = static_cast<int8_t>(value);
     else
       t.as<int64_t>()[k] = value;
   };
@@ -114,27 +194,54 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
     else
       t.as<float>()[k] = static_cast<float>(value);
   };
+  auto between = [&](int64_t lo, int64_t hi) {
+    return std::uniform_int_distribution<int64_t>(lo, std::max(lo, hi))(rng);
+  };
   switch (info.role) {
-  case ArgRole::TokenIds: {
-    std::uniform_int_distribution<int64_t> id(
-        0, std::max<int64_t>(info.vocab - 1, 0));
+  case ArgRole::TokenIds:
     for (int64_t k = 0; k < n; ++k)
-      setInt(k, id(rng));
+      setInt(k, between(0, info.limit - 1));
     return t;
-  }
   case ArgRole::Positions: {
-    int64_t start = std::uniform_int_distribution<int64_t>(0, 1000)(rng);
-    for (int64_t k = 0; k < n; ++k)
-      setInt(k, start + k);
+    // Consecutive along each row (one sequence's steps), from its own start.
+    int64_t row = type.getRank() ? type.getShape().back() : 1;
+    for (int64_t k = 0; k < n; k += row) {
+      int64_t start = between(0, 1000);
+      for (int64_t j = 0; j < row; ++j)
+        setInt(k + j, start + j);
+    }
     return t;
   }
+  case ArgRole::KvLen:
+    for (int64_t k = 0; k < n; ++k)
+      setInt(k, between(std::min(info.minimum, info.limit), info.limit));
+    return t;
+  case ArgRole::SeqOffsets: {
+    // Sorted cuts of the tokens; sometimes a few padding tokens at the end
+    // belong to no sequence.
+    int64_t end = info.limit;
+    if (between(0, 2) == 0)
+      end -= std::min<int64_t>(end, between(1, 3));
+    std::vector<int64_t> cuts(n);
+    for (int64_t k = 1; k + 1 < n; ++k)
+      cuts[k] = between(0, end);
+    std::sort(cuts.begin() + 1, cuts.end() - 1);
+    cuts.back() = end;
+    for (int64_t k = 0; k < n; ++k)
+      setInt(k, cuts[k]);
+    return t;
+  }
+  case ArgRole::BlockMask:
+    for (int64_t k = 0; k < n; ++k)
+      setInt(k, between(0, 9) < 7);
+    return t;
   case ArgRole::Activation:
   case ArgRole::Weight:
   case ArgRole::NormWeight:
   case ArgRole::Bias:
     break;
   }
-  if (t.dtype() == DType::I32 || t.dtype() == DType::I64) {
+  if (isInteger(t.dtype())) {
     for (int64_t k = 0; k < n; ++k)
       setInt(k, std::uniform_int_distribution<int64_t>(0, 99)(rng));
     return t;

@@ -23,6 +23,8 @@ size_t mlir::xf::runtime::dtypeSize(DType dtype) {
   case DType::F64:
   case DType::I64:
     return 8;
+  case DType::I8:
+    return 1;
   }
   llvm_unreachable("unknown dtype");
 }
@@ -37,6 +39,8 @@ llvm::StringRef mlir::xf::runtime::dtypeName(DType dtype) {
     return "int32";
   case DType::I64:
     return "int64";
+  case DType::I8:
+    return "int8";
   }
   llvm_unreachable("unknown dtype");
 }
@@ -50,6 +54,8 @@ std::optional<DType> mlir::xf::runtime::dtypeOf(mlir::Type t) {
     return DType::I32;
   if (t.isSignlessInteger(64) || t.isIndex())
     return DType::I64;
+  if (t.isSignlessInteger(8))
+    return DType::I8;
   return std::nullopt;
 }
 
@@ -99,6 +105,8 @@ double HostTensor::getDouble(int64_t i) const {
     return as<int32_t>()[i];
   case DType::I64:
     return static_cast<double>(as<int64_t>()[i]);
+  case DType::I8:
+    return as<int8_t>()[i];
   }
   llvm_unreachable("unknown dtype");
 }
@@ -109,6 +117,8 @@ int64_t HostTensor::getInt(int64_t i) const {
     return as<int32_t>()[i];
   case DType::I64:
     return as<int64_t>()[i];
+  case DType::I8:
+    return as<int8_t>()[i];
   case DType::F32:
   case DType::F64:
     return static_cast<int64_t>(getDouble(i));
@@ -121,7 +131,7 @@ std::string HostTensor::describe() const {
   llvm::raw_string_ostream os(s);
   for (int64_t d : dims)
     os << d << "x";
-  static const char *const names[] = {"f32", "f64", "i32", "i64"};
+  static const char *const names[] = {"f32", "f64", "i32", "i64", "i8"};
   os << names[static_cast<int>(type)];
   return s;
 }

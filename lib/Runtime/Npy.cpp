@@ -40,6 +40,8 @@ static std::optional<DType> parseDescr(StringRef descr) {
     return DType::I32;
   if (descr == "<i8")
     return DType::I64;
+  if (descr == "|i1")
+    return DType::I8;
   return std::nullopt;
 }
 
@@ -53,6 +55,8 @@ static StringRef descrOf(DType dtype) {
     return "<i4";
   case DType::I64:
     return "<i8";
+  case DType::I8:
+    return "|i1";
   }
   llvm_unreachable("unknown dtype");
 }

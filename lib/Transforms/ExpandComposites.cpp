@@ -96,6 +96,7 @@ struct ExpandBlock : OpRewritePattern<BlockOp> {
         return RmsNormOp::create(rewriter, loc, x, weight, eps);
       return LayerNormOp::create(rewriter, loc, x, weight, bias, eps);
     };
+    SmallVector<Value> caches;
     auto attention = [&](Value x) -> Value {
       Value q = pb.linear(x, op.getQWeight(), op.getQBias());
       Value k = pb.linear(x, op.getKWeight(), op.getKBias());
@@ -105,17 +106,26 @@ struct ExpandBlock : OpRewritePattern<BlockOp> {
             cast<RankedTensorType>(q.getType()).getShape().back() /
             static_cast<int64_t>(op.getNumHeads());
         auto rope = [&](Value t) -> Value {
-          return RopeOp::create(rewriter, loc, t, /*positions=*/Value(),
-                                headDim, op.getRotaryDimAttr(), *theta,
-                                op.getRopeStyle());
+          return RopeOp::create(
+              rewriter, loc, t, op.getPositions(), op.getSeqOffsets(), headDim,
+              op.getRotaryDimAttr(), *theta, op.getRopeStyle());
         };
         q = rope(q);
         k = rope(k);
       }
-      Value a = AttentionOp::create(rewriter, loc, q, k, v, op.getMask(),
-                                    op.getNumHeadsAttr(),
-                                    op.getNumKvHeadsAttr(), op.getScaleAttr(),
-                                    op.getMaskKindAttr(), op.getWindowAttr());
+      // With a cache, the step's keys and values go into it first, and the
+      // attention reads its valid rows.
+      if (Value kc = op.getKeyCache()) {
+        k = CacheWriteOp::create(rewriter, loc, k, kc, op.getKvLen());
+        v = CacheWriteOp::create(rewriter, loc, v, op.getValueCache(),
+                                 op.getKvLen());
+        caches = {k, v};
+      }
+      Value a = AttentionOp::create(
+          rewriter, loc, q, k, v, op.getMask(), op.getKvLen(),
+          /*block_mask=*/Value(), op.getSeqOffsets(), op.getNumHeadsAttr(),
+          op.getNumKvHeadsAttr(), op.getScaleAttr(), op.getLayoutAttr(),
+          /*block_mask_sizes=*/nullptr);
       return pb.linear(a, op.getOWeight(), op.getOBias());
     };
     auto mlp = [&](Value x) -> Value {
@@ -134,7 +144,9 @@ struct ExpandBlock : OpRewritePattern<BlockOp> {
           norm(pb.add(x, attention(x)), op.getNorm1Weight(), op.getNorm1Bias());
       y = norm(pb.add(h, mlp(h)), op.getNorm2Weight(), op.getNorm2Bias());
     }
-    rewriter.replaceOp(op, y);
+    SmallVector<Value> results = {y};
+    results.append(caches);
+    rewriter.replaceOp(op, results);
     return success();
   }
 };

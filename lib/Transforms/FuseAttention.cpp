@@ -136,9 +136,11 @@ struct FormAttention : OpRewritePattern<MatmulOp> {
       return rewriter.notifyMatchFailure(pv, "needs equal batch dimensions");
 
     Location loc = pv.getLoc();
-    MaskKind kind = MaskKind::none;
+    AttentionLayoutAttr layout;
     if (mask && isCausalMaskConstant(mask)) {
-      kind = MaskKind::causal;
+      AttentionLayout causal;
+      causal.causal = true;
+      layout = AttentionLayoutAttr::get(getContext(), causal);
       mask = Value();
     } else if (mask && cast<RankedTensorType>(mask.getType()).getRank() >= 3) {
       // The mask broadcast against [..., Sq, Skv]; attention's scores are
@@ -159,9 +161,11 @@ struct FormAttention : OpRewritePattern<MatmulOp> {
     }
     rewriter.replaceOp(
         pv, AttentionOp::create(rewriter, loc, pv.getType(), q, k, v, mask,
+                                /*kv_len=*/Value(),
+                                /*block_mask=*/Value(), /*seq_offsets=*/Value(),
                                 /*num_heads=*/1, IntegerAttr(),
-                                rewriter.getF64FloatAttr(scores->scale), kind,
-                                IntegerAttr()));
+                                rewriter.getF64FloatAttr(scores->scale), layout,
+                                /*block_mask_sizes=*/nullptr));
     return success();
   }
 };

@@ -123,46 +123,113 @@ func.func @softmax(%x: tensor<2x5x3xf32>) -> tensor<2x5x3xf32> {
 // -----
 
 // Attention: heads split by a free reshape, key/value heads shared through
-// `h floordiv (H / Hkv)`, a sliding window aligned to the bottom right (4
-// queries against 8 keys: query i sees keys up to i + 4), softmax over the
-// keys and the second contraction; the heads are packed again.
+// `h floordiv (H / Hkv)`, a causal sliding window aligned to the bottom
+// right (4 queries against 8 keys: query i sits at position i + 4 and sees
+// keys at distance < 3 up to it), softmax over the keys and the second
+// contraction; the heads are packed again.
 // CHECK-DAG: #[[$Q:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d2, d1, d4)>
 // CHECK-DAG: #[[$K:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d3, d1 floordiv 2, d4)>
 // CHECK-DAG: #[[$S:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
 // CHECK-DAG: #[[$V:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d4, d2 floordiv 2, d3)>
 // CHECK-LABEL: func.func @attention_gqa_window
 // CHECK-DAG: %[[OFF:.*]] = arith.constant 4 : index
-// CHECK-DAG: %[[ONE:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[SKV:.*]] = arith.constant 8 : index
 // CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [2, 4, 4, 8] : tensor<2x4x32xf32> into tensor<2x4x4x8xf32>
 // CHECK: tensor.expand_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] output_shape [2, 8, 2, 8] : tensor<2x8x16xf32> into tensor<2x8x2x8xf32>
 // CHECK: linalg.generic {indexing_maps = [#[[$Q]], #[[$K]], #[[$S]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
 // CHECK: linalg.generic
 // CHECK:   %[[ROW:.*]] = linalg.index 2 : index
 // CHECK:   %[[COL:.*]] = linalg.index 3 : index
-// CHECK:   %[[DIAG:.*]] = arith.addi %[[ROW]], %[[OFF]] : index
-// CHECK:   %[[CAUSAL:.*]] = arith.cmpi sle, %[[COL]], %[[DIAG]] : index
-// CHECK:   %[[LO:.*]] = arith.addi %[[ROW]], %[[ONE]] : index
-// CHECK:   %[[INWIN:.*]] = arith.cmpi sgt, %[[COL]], %[[LO]] : index
-// CHECK:   %[[KEEP:.*]] = arith.andi %[[CAUSAL]], %[[INWIN]] : i1
+// CHECK:   %[[VALID:.*]] = arith.cmpi slt, %[[COL]], %[[SKV]] : index
+// CHECK:   %[[POS:.*]] = arith.addi %[[ROW]], %[[OFF]] : index
+// CHECK:   %[[CAUSAL:.*]] = arith.cmpi sle, %[[COL]], %[[POS]] : index
+// CHECK:   %[[D:.*]] = arith.subi %[[POS]], %[[COL]] : index
+// CHECK:   %[[ND:.*]] = arith.subi %{{.*}}, %[[D]] : index
+// CHECK:   %[[DIST:.*]] = arith.maxsi %[[D]], %[[ND]] : index
+// CHECK:   %[[INWIN:.*]] = arith.cmpi slt, %[[DIST]], %{{.*}} : index
+// CHECK:   %[[LAYOUT:.*]] = arith.andi %[[CAUSAL]], %[[INWIN]] : i1
+// CHECK:   %[[KEEP:.*]] = arith.andi %[[VALID]], %[[LAYOUT]] : i1
 // CHECK:   arith.select %[[KEEP]], %{{.*}}, %{{.*}} : f32
 // CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[$V]], #{{.*}}], iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
 // CHECK: tensor.collapse_shape %{{.*}} {{\[\[}}0], [1], [2, 3]] : tensor<2x4x4x8xf32> into tensor<2x4x32xf32>
 func.func @attention_gqa_window(%q: tensor<2x4x32xf32>, %k: tensor<2x8x16xf32>) -> tensor<2x4x32xf32> {
-  %y = xf.attention %q, %k, %k heads 4 kv_heads 2 window 3
+  %y = xf.attention %q, %k, %k heads 4 kv_heads 2 causal window 3
       : (tensor<2x4x32xf32>, tensor<2x8x16xf32>, tensor<2x8x16xf32>) -> tensor<2x4x32xf32>
   return %y : tensor<2x4x32xf32>
 }
 
 // -----
 
-// Rotary embedding: angles in f64 for accuracy at large positions.
-// CHECK-LABEL: func.func @rope
+// Run-time masks: each batch element's valid keys (clamped to the keys)
+// align the layout, and the block mask is read at the pair's block.
+// CHECK-LABEL: func.func @attention_runtime
+// CHECK-SAME: (%{{.*}}: tensor<2x1x16xf32>, %{{.*}}: tensor<2x8x16xf32>, %[[LEN:.*]]: tensor<2xi32>, %[[BM:.*]]: tensor<2x1x1x2xi8>)
+// One query: its block row folds to 0.
 // CHECK: linalg.generic
-// CHECK:   tensor.extract
-// CHECK:   math.exp %{{.*}} : f64
-// CHECK:   math.cos %{{.*}} : f64
-// CHECK:   math.sin %{{.*}} : f64
+// CHECK:   %[[B:.*]] = linalg.index 0 : index
+// CHECK:   %[[COL:.*]] = linalg.index 3 : index
+// CHECK:   %[[L:.*]] = tensor.extract %[[LEN]][%[[B]]] : tensor<2xi32>
+// CHECK:   %[[VALID:.*]] = arith.minsi %{{.*}}, %{{.*}} : index
+// CHECK:   arith.cmpi slt, %[[COL]], %[[VALID]] : index
+// CHECK:   %[[C:.*]] = arith.divui %[[COL]], %{{.*}} : index
+// CHECK:   tensor.extract %[[BM]][%[[B]], %{{.*}}, %{{.*}}, %[[C]]] : tensor<2x1x1x2xi8>
+func.func @attention_runtime(%q: tensor<2x1x16xf32>, %k: tensor<2x8x16xf32>, %len: tensor<2xi32>, %bm: tensor<2x1x1x2xi8>) -> tensor<2x1x16xf32> {
+  %y = xf.attention %q, %k, %k kv_len %len block_mask %bm [4, 4] heads 2 causal
+      : (tensor<2x1x16xf32>, tensor<2x8x16xf32>, tensor<2x8x16xf32>, tensor<2xi32>, tensor<2x1x1x2xi8>) -> tensor<2x1x16xf32>
+  return %y : tensor<2x1x16xf32>
+}
+
+// -----
+
+// Packed sequences: a query and a key count only within one sequence, at
+// positions from its first token.
+// CHECK-LABEL: func.func @attention_packed
+// CHECK: linalg.generic
+// CHECK:   %[[QSEQ:.*]]:2 = scf.for
+// CHECK:   %[[KSEQ:.*]]:2 = scf.for
+// CHECK:   arith.cmpi eq, %[[QSEQ]]#0, %[[KSEQ]]#0 : index
+func.func @attention_packed(%q: tensor<10x16xf32>, %cu: tensor<3xi32>) -> tensor<10x16xf32> {
+  %y = xf.attention %q, %q, %q seq_offsets %cu heads 2 causal
+      : (tensor<10x16xf32>, tensor<10x16xf32>, tensor<10x16xf32>, tensor<3xi32>) -> tensor<10x16xf32>
+  return %y : tensor<10x16xf32>
+}
+
+// -----
+
+// The cache write: per batch element, the update's rows go into rows
+// [len - S, len) of the loop-carried cache, clipped to its capacity.
+// CHECK-LABEL: func.func @cache_write
+// CHECK-SAME: (%[[U:.*]]: tensor<2x1x16xf32>, %[[C:.*]]: tensor<2x8x16xf32>, %[[LEN:.*]]: tensor<2xi32>)
+// CHECK: %[[R:.*]] = scf.for %[[B:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[C]])
+// CHECK:   tensor.extract %[[LEN]][%[[B]]]
+// CHECK:   %[[ROWS:.*]] = tensor.extract_slice %[[U]][%[[B]], %{{.*}}, 0] [1, %{{.*}}, 16]
+// CHECK:   %[[W:.*]] = tensor.insert_slice %[[ROWS]] into %[[ACC]][%[[B]], %{{.*}}, 0] [1, %{{.*}}, 16]
+// CHECK:   scf.yield %[[W]]
+// CHECK: return %[[R]]
+func.func @cache_write(%u: tensor<2x1x16xf32>, %c: tensor<2x8x16xf32>, %len: tensor<2xi32>) -> tensor<2x8x16xf32> {
+  %y = xf.cache_write %u into %c kv_len %len : (tensor<2x1x16xf32>, tensor<2x8x16xf32>, tensor<2xi32>) -> tensor<2x8x16xf32>
+  return %y : tensor<2x8x16xf32>
+}
+
+// -----
+
+// Rotary embedding: a table of cos and sin per position and pair, the
+// angle reduced modulo 2 pi in f64, then the rotation of the two halves of
+// every head, each an affine slice, written into the output's slices.
+// CHECK-LABEL: func.func @rope
+// CHECK: %[[T:.*]]:2 = linalg.generic {{.*}} outs(%{{.*}}, %{{.*}} : tensor<8x4xf32>, tensor<8x4xf32>)
+// CHECK:   math.roundeven %{{.*}} : f64
+// CHECK:   math.fma %{{.*}} : f64
 // CHECK:   arith.truncf %{{.*}} : f64 to f32
+// CHECK:   math.cos %{{.*}} : f32
+// CHECK:   math.sin %{{.*}} : f32
+// CHECK: %[[X:.*]] = tensor.expand_shape %{{.*}} output_shape [1, 8, 4, 8]
+// CHECK: %[[LO:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 0] [1, 8, 4, 4]
+// CHECK: %[[HI:.*]] = tensor.extract_slice %[[X]][0, 0, 0, 4] [1, 8, 4, 4]
+// CHECK: linalg.generic {{.*}} ins(%[[LO]], %[[HI]], %[[T]]#0, %[[T]]#1 : {{.*}})
+// CHECK: tensor.insert_slice
+// CHECK: tensor.insert_slice
+// CHECK: tensor.collapse_shape
 func.func @rope(%x: tensor<1x8x32xf32>) -> tensor<1x8x32xf32> {
   %y = xf.rope %x head_dim 8 : (tensor<1x8x32xf32>) -> tensor<1x8x32xf32>
   return %y : tensor<1x8x32xf32>

@@ -34,7 +34,7 @@ func.func @causal(%q: tensor<1x9x32xf32>, %k: tensor<1x9x32xf32>, %v: tensor<1x9
 }
 
 func.func @sliding_window(%q: tensor<10x16xf32>, %k: tensor<10x16xf32>, %v: tensor<10x16xf32>) -> tensor<10x16xf32> {
-  %o = xf.attention %q, %k, %v heads 2 window 3 : (tensor<10x16xf32>, tensor<10x16xf32>, tensor<10x16xf32>) -> tensor<10x16xf32>
+  %o = xf.attention %q, %k, %v heads 2 causal window 3 : (tensor<10x16xf32>, tensor<10x16xf32>, tensor<10x16xf32>) -> tensor<10x16xf32>
   return %o : tensor<10x16xf32>
 }
 
@@ -52,7 +52,7 @@ func.func @gqa_causal(%q: tensor<1x6x48xf32>, %k: tensor<1x6x16xf32>, %v: tensor
 }
 
 func.func @mqa_window(%q: tensor<2x8x32xf32>, %k: tensor<2x8x8xf32>, %v: tensor<2x8x8xf32>) -> tensor<2x8x32xf32> {
-  %o = xf.attention %q, %k, %v heads 4 kv_heads 1 window 2 : (tensor<2x8x32xf32>, tensor<2x8x8xf32>, tensor<2x8x8xf32>) -> tensor<2x8x32xf32>
+  %o = xf.attention %q, %k, %v heads 4 kv_heads 1 causal window 2 : (tensor<2x8x32xf32>, tensor<2x8x8xf32>, tensor<2x8x8xf32>) -> tensor<2x8x32xf32>
   return %o : tensor<2x8x32xf32>
 }
 

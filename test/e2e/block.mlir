@@ -32,7 +32,7 @@ func.func @post_rms_rope_gqa(%x: tensor<1x9x64xf32>, %g: tensor<64xf32>, %wq: te
 
 func.func @window_mask_partial_rope(%x: tensor<6x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>,
     %m: tensor<6x6xf32>, %wu: tensor<32x64xf32>, %wd: tensor<64x32xf32>) -> tensor<6x32xf32> {
-  %y = xf.block %x heads 2 scale 0.2 window 3 norm layer_norm pre act gelu_tanh
+  %y = xf.block %x heads 2 scale 0.2 causal window 3 norm layer_norm pre act gelu_tanh
       rope_theta 500.0 rotary_dim 8 rope_style interleaved
       norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %wu gate %wu down %wd) mask %m
       : (tensor<6x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,

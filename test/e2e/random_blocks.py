@@ -2,10 +2,13 @@
 
 Generates COUNT random blocks (batch dims, sequence lengths down to 1, head
 counts and sizes that are not multiples of the vector width, GQA, LayerNorm
-or RMSNorm before or after, every activation, dense or gated MLPs, causal,
-sliding-window and additive masks, rotary embeddings, any subset of biases,
-both weight layouts), writes each as an .mlir file and compares every
-pipeline variant with the reference evaluator (check-pipelines.py).
+or RMSNorm before or after, every activation, dense or gated MLPs, every
+attention layout component (causal, windows, dilation, strides, sinks,
+global positions, block maps) and additive masks, rotary embeddings, any
+subset of biases, both weight layouts), as a prefill, as a decode step
+against KV caches with random valid lengths, or on packed sequences of
+random lengths; writes each as an .mlir file and compares every pipeline
+variant with the reference evaluator (check-pipelines.py).
 Reproducible from the seed; prints the failing file when one fails.
 
 usage: random_blocks.py SEED COUNT XF_RUN WORK_DIR
@@ -19,13 +22,47 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CHECK = os.path.join(HERE, "..", "Inputs", "check-pipelines.py")
 
 
-def tensor(shape):
-    return "tensor<" + "".join(f"{d}x" for d in shape) + "f32>"
+def tensor(shape, elt="f32"):
+    return "tensor<" + "".join(f"{d}x" for d in shape) + elt + ">"
+
+
+def random_layout(rng, keys):
+    """A random attention layout that fits `keys` keys, as keywords."""
+    words = []
+    if rng.random() < 0.6:
+        words.append("causal")
+    if rng.random() < 0.5:
+        words.append(f"window {rng.randint(1, max(1, keys))}")
+        if rng.random() < 0.3:
+            words.append(f"dilation {rng.randint(2, 3)}")
+    if rng.random() < 0.2:
+        words.append(f"stride {rng.randint(2, 6)}")
+    if rng.random() < 0.3:
+        words.append(f"sinks {rng.randint(1, min(4, keys))}")
+    if rng.random() < 0.2:
+        picks = sorted(rng.sample(range(keys), min(keys, rng.randint(1, 3))))
+        words.append("global [" + ", ".join(map(str, picks)) + "]")
+    if rng.random() < 0.2:
+        bq, bk = rng.randint(1, 8), rng.randint(1, 8)
+        rows, cols = -(-keys // bq), -(-keys // bk)
+        cells = [["true" if rng.random() < 0.5 else "false"
+                  for _ in range(cols)] for _ in range(rows)]
+        dense = "[" + ", ".join("[" + ", ".join(r) + "]" for r in cells) + "]"
+        words.append(f"blocks [{bq}, {bk}] dense<{dense}> : "
+                     f"tensor<{rows}x{cols}xi1>")
+    return " ".join(words)
 
 
 def random_block(rng, name):
+    mode = rng.choice(["prefill", "prefill", "decode", "varlen"])
     batch = [rng.choice([1, 2]) for _ in range(rng.choice([0, 1, 2]))]
     s = rng.choice([1, 2, 5, 13, 20])
+    if mode == "decode":
+        s = rng.choice([1, 1, 2, 3])
+        capacity = rng.choice([s, 7, 24, 40])
+    if mode == "varlen":
+        batch = []
+        s = rng.choice([6, 20, 41])
     heads = rng.choice([1, 2, 3, 4])
     kv = rng.choice([h for h in range(1, heads + 1) if heads % h == 0])
     dh = rng.choice([4, 8, 12, 16, 20])
@@ -65,10 +102,11 @@ def random_block(rng, name):
     for key, n in [("bu", f), ("bg", f), ("bd", d)]:
         if rng.random() < 0.3 and (key != "bg" or gated):
             arg(key, [n])
-    if rng.random() < 0.3:
+    keys = capacity if mode == "decode" else s
+    if rng.random() < 0.3 and mode == "prefill":
         arg("m", rng.choice([[s, s], batch + [1, 1, s]]))
 
-    mask = rng.choice(["", "causal", f"window {rng.randint(1, s)}"])
+    mask = random_layout(rng, keys)
     attrs = f"heads {heads}"
     if kv != heads:
         attrs += f" kv_heads {kv}"
@@ -89,7 +127,7 @@ def random_block(rng, name):
     def group(keys):
         return ", ".join(operands[k] for k in keys if k in operands)
 
-    body = f"%y = xf.block %x {attrs}"
+    body = f"xf.block %x {attrs}"
     body += f" norm1({group(['g1', 'b1'])})"
     body += f" attn({group(['wq', 'wk', 'wv', 'wo'])})"
     for key, word in [("bq", "q_bias"), ("bk", "k_bias"), ("bv", "v_bias"),
@@ -105,18 +143,39 @@ def random_block(rng, name):
     body += f" mlp({mlp})"
     if "m" in operands:
         body += " mask %m"
+    ints = set()
+    if mode == "decode":
+        arg("pos", batch + [s])
+        arg("kc", batch + [capacity, kv * dh])
+        arg("vc", batch + [capacity, kv * dh])
+        arg("len", batch)
+        ints |= {"pos", "len"}
+        body += " positions %pos kv_cache(%kc, %vc) kv_len %len"
+    if mode == "varlen":
+        arg("cu", [rng.randint(2, 5)])
+        ints.add("cu")
+        body += " seq_offsets %cu"
     # The op's operand order is the ODS order, which is the order of `args`
-    # except that the additive mask comes last and the MLP weights are
-    # up, gate, down.
+    # except that the additive mask comes after the weights and the MLP
+    # weights are up, gate, down.
     order = ["x", "g1", "b1", "wq", "wk", "wv", "wo", "bq", "bk", "bv", "bo",
-             "g2", "b2", "wu", "wg", "wd", "bu", "bg", "bd", "m"]
+             "g2", "b2", "wu", "wg", "wd", "bu", "bg", "bd", "m", "pos", "kc",
+             "vc", "len", "cu"]
     shapes = dict(args)
-    types = ", ".join(tensor(shapes[k]) for k in order if k in shapes)
-    out = tensor(batch + [s, d])
-    sig = ", ".join(f"%{k}: {tensor(v)}" for k, v in args)
-    return (f"func.func @{name}({sig}) -> {out} {{\n"
-            f"  {body}\n      : ({types}) -> {out}\n"
-            f"  return %y : {out}\n}}\n")
+
+    def ty(k):
+        return tensor(shapes[k], "i32" if k in ints else "f32")
+
+    types = ", ".join(ty(k) for k in order if k in shapes)
+    outs = [tensor(batch + [s, d])]
+    if mode == "decode":
+        outs += [ty("kc"), ty("vc")]
+    out = ", ".join(outs)
+    sig = ", ".join(f"%{k}: {ty(k)}" for k, _ in args)
+    results = ", ".join(f"%y#{i}" for i in range(len(outs)))
+    return (f"func.func @{name}({sig}) -> ({out}) {{\n"
+            f"  %y:{len(outs)} = {body}\n      : ({types}) -> ({out})\n"
+            f"  return {results} : {out}\n}}\n")
 
 
 def main():

@@ -96,12 +96,12 @@ LogicalResult checkSignature(func::FuncOp func) {
     if (!supported(t))
       return func.emitError("argument #")
              << i << " has type " << t
-             << "; xf-run passes ranked tensors of f32, f64, i32 or i64";
+             << "; xf-run passes ranked tensors of f32, f64, i8, i32 or i64";
   for (auto [i, t] : llvm::enumerate(func.getResultTypes()))
     if (!supported(t))
       return func.emitError("result #")
              << i << " has type " << t
-             << "; xf-run returns ranked tensors of f32, f64, i32 or i64";
+             << "; xf-run returns ranked tensors of f32, f64, i8, i32 or i64";
   return success();
 }
 
@@ -138,23 +138,16 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp func,
   return result;
 }
 
-/// Token ids outside their table would be clamped silently; refuse them.
-LogicalResult checkTokenIds(func::FuncOp func, ArrayRef<HostTensor> inputs,
-                            ArrayRef<std::string> files) {
+/// Values the compiled code would clamp silently (token ids outside their
+/// table, valid lengths past the cache, offsets that leave the tokens) are
+/// refused.
+LogicalResult checkInputValues(func::FuncOp func, ArrayRef<HostTensor> inputs,
+                               ArrayRef<std::string> files) {
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
-    ArgInfo info = classifyArgument(arg);
-    if (info.role != ArgRole::TokenIds)
-      continue;
-    const HostTensor &t = inputs[i];
-    for (int64_t k = 0; k < t.numElements(); ++k) {
-      int64_t id = t.getInt(k);
-      if (id < 0 || id >= info.vocab) {
-        fail(BadInput, llvm::formatv("{0}: token id {1} at flat index {2} is "
-                                     "outside the table [0, {3})",
-                                     files[i], id, k, info.vocab)
-                           .str());
-        return failure();
-      }
+    std::string error = checkInput(classifyArgument(arg), inputs[i]);
+    if (!error.empty()) {
+      fail(BadInput, files[i] + ": " + error);
+      return failure();
     }
   }
   return success();
@@ -315,7 +308,7 @@ int xf::tools::runSession(const RunConfig &config) {
   // dynamic table has its row count.
   if (failed(inputs) || failed(specializeShapes(func, *inputs)) ||
       (!config.inputs.empty() &&
-       failed(checkTokenIds(func, *inputs, config.inputs))))
+       failed(checkInputValues(func, *inputs, config.inputs))))
     return BadInput;
   if (!config.dumpInputDir.empty() &&
       failed(writeAll(config.dumpInputDir, "input", *inputs)))

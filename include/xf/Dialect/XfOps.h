@@ -10,16 +10,25 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include "xf/Dialect/AttentionLayout.h"
 #include "xf/Dialect/XfDialect.h"
 #include "xf/Dialect/XfEnums.h.inc"
 
+#define GET_ATTRDEF_CLASSES
+#include "xf/Dialect/XfAttrs.h.inc"
+
 namespace mlir::xf {
-/// Custom directive of the structural attention mask, shared by every op
-/// that has one: nothing, `causal` or `window N`.
-ParseResult parseMaskSpec(OpAsmParser &parser, MaskKindAttr &kind,
-                          IntegerAttr &window);
-void printMaskSpec(OpAsmPrinter &printer, Operation *op, MaskKindAttr kind,
-                   IntegerAttr window);
+/// Custom directive of the attention layout, shared by every op that has
+/// one: the layout's keywords inline (`causal window 4`), or nothing.
+ParseResult parseLayout(OpAsmParser &parser, AttentionLayoutAttr &layout);
+void printLayout(OpAsmPrinter &printer, Operation *op,
+                 AttentionLayoutAttr layout);
+
+/// The layout an attention-like op describes: `layout`'s definition, or a
+/// dense layout when there is none.
+inline AttentionLayout layoutOf(AttentionLayoutAttr layout) {
+  return layout ? layout.getLayout() : AttentionLayout();
+}
 
 /// Whether inferred and declared result types agree up to dynamic sizes.
 bool areCompatibleTensorTypes(TypeRange inferred, TypeRange declared);

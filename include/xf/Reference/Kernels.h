@@ -2,13 +2,17 @@
 //
 // An independent implementation of every xf op in double precision with
 // naive loops, written from the op definitions in dialects/xf/*.td and not
-// from the lowering. It is the oracle that xf-run --check and the end-to-end
-// tests compare compiled code against. Plain C++17; no MLIR dependency.
+// from the lowering. Attention layouts come from their one definition,
+// xf/Dialect/AttentionLayout.h (plain C++ too). It is the oracle that xf-run
+// --check and the end-to-end tests compare compiled code against. Plain C++17;
+// no MLIR dependency.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef XF_REFERENCE_KERNELS_H
 #define XF_REFERENCE_KERNELS_H
+
+#include "xf/Dialect/AttentionLayout.h"
 
 #include <cstdint>
 #include <optional>
@@ -39,7 +43,6 @@ struct IndexTensor {
 
 enum class Activation { Gelu, GeluTanh, Relu, Silu };
 enum class Layout { KN, NK };
-enum class MaskKind { None, Causal, SlidingWindow };
 enum class RopeStyle { Half, Interleaved };
 enum class NormKind { LayerNorm, RmsNorm };
 enum class NormPlacement { Pre, Post };
@@ -61,8 +64,11 @@ Tensor softmax(const Tensor &x, int64_t axis);
 Tensor activation(const Tensor &x, Activation act);
 /// act(gate) * up.
 Tensor gatedUnit(const Tensor &gate, const Tensor &up, Activation act);
-Tensor rope(const Tensor &x, const IndexTensor *positions, int64_t headDim,
-            int64_t rotaryDim, double theta, RopeStyle style);
+/// Positions are `[S]`, `[..., S]` (per batch element) or, with
+/// `seqOffsets`, counted from the start of each packed sequence.
+Tensor rope(const Tensor &x, const IndexTensor *positions,
+            const IndexTensor *seqOffsets, int64_t headDim, int64_t rotaryDim,
+            double theta, RopeStyle style);
 /// Ids outside [0, V) are clamped, as the op defines.
 Tensor embedding(const Tensor &table, const IndexTensor &ids);
 /// NumPy-broadcast elementwise sum and product.
@@ -74,11 +80,23 @@ struct AttentionParams {
   int64_t numKvHeads = 1;
   /// Defaults to 1 / sqrt(head_dim) when unset.
   std::optional<double> scale;
-  MaskKind mask = MaskKind::None;
-  int64_t window = 0;
+  /// Which keys each query sees, by the layout's own definition.
+  AttentionLayout layout;
+  /// Valid keys of each batch element (the batch shape), or null.
+  const IndexTensor *kvLen = nullptr;
+  /// Non-zero where block (i / blockQ, j / blockK) is visible, or null.
+  const IndexTensor *blockMask = nullptr;
+  int64_t blockQ = 1, blockK = 1;
+  /// Offsets [B+1] of packed sequences, or null.
+  const IndexTensor *seqOffsets = nullptr;
 };
 Tensor attention(const Tensor &q, const Tensor &k, const Tensor &v,
                  const Tensor *mask, const AttentionParams &params);
+
+/// `cache` with rows kvLen[b] - S .. kvLen[b] - 1 of batch element b taken
+/// from `update[b]`; rows outside the cache are dropped.
+Tensor cacheWrite(const Tensor &update, const Tensor &cache,
+                  const IndexTensor &kvLen);
 
 /// Weights of an MLP; `gate` makes it gated. Null pointers are absent.
 struct MlpWeights {
@@ -95,6 +113,11 @@ struct BlockWeights {
   const Tensor *norm2Weight = nullptr, *norm2Bias = nullptr;
   MlpWeights mlp;
   const Tensor *mask = nullptr;
+  /// RoPE positions; the caches and their valid lengths; packed sequences.
+  const IndexTensor *positions = nullptr;
+  const Tensor *keyCache = nullptr, *valueCache = nullptr;
+  const IndexTensor *kvLen = nullptr;
+  const IndexTensor *seqOffsets = nullptr;
 };
 struct BlockParams {
   AttentionParams attention;
@@ -108,7 +131,9 @@ struct BlockParams {
   RopeStyle ropeStyle = RopeStyle::Half;
   Layout layout = Layout::KN;
 };
-Tensor block(const Tensor &x, const BlockWeights &w, const BlockParams &p);
+/// The block's output, then (with caches) the updated key and value caches.
+std::vector<Tensor> block(const Tensor &x, const BlockWeights &w,
+                          const BlockParams &p);
 
 } // namespace mlir::xf::ref
 

@@ -23,18 +23,31 @@ enum class ArgRole {
   Weight,     ///< U(-1, 1) / sqrt(fan_in), as nn.Linear initializes
   NormWeight, ///< 1 + 0.1 U(-1, 1)
   Bias,       ///< 0.1 U(-1, 1)
-  TokenIds,   ///< integers in [0, vocab)
-  Positions,  ///< start + 0, 1, 2, ... with a random start
+  TokenIds,   ///< integers in [0, limit)
+  Positions,  ///< start + 0, 1, 2, ... along each row, random starts
+  KvLen,      ///< valid cache lengths in [minimum, limit]
+  SeqOffsets, ///< non-decreasing offsets from 0 to limit (the tokens)
+  BlockMask,  ///< 0 or 1 per block
 };
 
 struct ArgInfo {
   ArgRole role = ArgRole::Activation;
   int64_t fanIn = 1;
-  int64_t vocab = 1;
+  /// Token ids: the vocabulary; kv_len: the capacity; seq_offsets: the
+  /// tokens. Dynamic when the shapes do not say.
+  int64_t limit = 1;
+  /// kv_len: the steps that the function writes (random lengths start
+  /// there).
+  int64_t minimum = 0;
 };
 
 /// Reads the role of `arg` from its first use by an xf op.
 ArgInfo classifyArgument(mlir::BlockArgument arg);
+
+/// An error message when `t` holds values the function must not get for an
+/// argument of role `info` (token ids outside the table, valid lengths past
+/// the cache, offsets that decrease or leave the tokens), else "".
+std::string checkInput(const ArgInfo &info, const HostTensor &t);
 
 /// Seeded random values of the given static type for an argument.
 HostTensor randomInput(mlir::RankedTensorType type, const ArgInfo &info,

@@ -19,7 +19,12 @@ class MLIRContext;
 namespace mlir::xf::runtime {
 
 /// Element types a compiled function exchanges with its caller.
-enum class DType { F32, F64, I32, I64 };
+enum class DType { F32, F64, I32, I64, I8 };
+
+/// Whether elements of `dtype` are integers (ids, lengths, offsets, masks).
+inline bool isInteger(DType dtype) {
+  return dtype == DType::I32 || dtype == DType::I64 || dtype == DType::I8;
+}
 
 /// Bytes per element.
 size_t dtypeSize(DType dtype);

@@ -17,11 +17,13 @@ struct XfCpuApproximateMathPass
     : xf::impl::XfCpuApproximateMathBase<XfCpuApproximateMathPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    // The patterns only rewrite f32; the f64 sin/cos of rotary angles stay
-    // libm calls for accuracy.
+    // The patterns only rewrite f32. RoPE reduces its angles modulo 2 pi in
+    // f64 before its f32 sin and cos, the range where the polynomials are
+    // accurate.
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
       return llvm::is_contained({"math.exp", "math.tanh", "math.erf",
-                                 "math.expm1", "math.log", "math.log1p"},
+                                 "math.expm1", "math.log", "math.log1p",
+                                 "math.sin", "math.cos"},
                                 name);
     });
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

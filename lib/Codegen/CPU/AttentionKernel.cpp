@@ -1,17 +1,21 @@
 //===- AttentionKernel.cpp - xf_cpu.flash_attention as vector loops -------===//
 //
-// FlashAttention-2 on the CPU (docs/Pipelines.md). K and V are
+// FlashAttention-2 on the CPU for prefill (docs/Pipelines.md). K and V are
 // first copied per KV head into contiguous rows (in the [S, H * D] layout a
-// head's rows are H * D apart and a KV tile thrashes a few L1 sets). Each
-// work item is one block of Br queries of one head, copied transposed and
-// scaled; it streams the KV tiles, computing the scores transposed,
+// head's rows are H * D apart and a KV tile thrashes a few L1 sets), zero
+// past each batch element's valid keys. Each work item is one block of Br
+// queries of one head (of one packed sequence with seq_offsets), copied
+// transposed and scaled; it visits the KV tiles that the layout and the
+// block mask show it (AttentionContext), computing the scores transposed,
 // S^T = K Q^T, so that the softmax statistics of 16 queries are one vector
-// and every max and sum runs down the tile instead of across lanes. The
-// running max, running sum and an unnormalized Br x Dv output block live on
-// the stack; O is written once.
+// and every max and sum runs down the tile instead of across lanes. Only
+// tiles that a mask cuts are masked pair by pair. The running max, running
+// sum and an unnormalized Br x Dv output block live on the stack; O is
+// written once.
 //
 //===----------------------------------------------------------------------===//
 
+#include "AttentionCommon.h"
 #include "Kernels.h"
 
 #include <limits>
@@ -22,11 +26,22 @@ using namespace mlir::xf::cpu;
 
 namespace {
 
+/// One work item: a block of query rows of one head and the keys they may
+/// see.
+struct WorkItem {
+  Value bt;                ///< linear batch index (0 for packed sequences)
+  SmallVector<Value> bidx; ///< batch indices
+  Value h, kvh;            ///< query head and its KV head
+  Value q0, rows;          ///< first query row and number of rows
+  Value kBegin, numKeys;   ///< first key row and number of valid keys
+  Value position0;         ///< the layout position of query row q0
+};
+
 class AttentionLowering {
 public:
   AttentionLowering(FlashAttentionOp op, KernelBuilder &kb,
                     const KernelOptions &options)
-      : op(op), kb(kb), b(kb.b), loc(kb.loc), options(options) {}
+      : ctx(op, kb), kb(kb), b(kb.b), loc(kb.loc), options(options) {}
 
   void build();
 
@@ -34,22 +49,21 @@ private:
   Value packHeads(Value src, int64_t headDim, int64_t paddedDim);
   void allocateScratch();
   void freeScratch();
+  WorkItem workItem(Value item);
+  /// For packed sequences: the sequence and block within it of the g-th
+  /// block of Br queries over all sequences.
+  std::pair<Value, Value> locateBlock(Value g);
+  Value totalBlocks();
+  void zeroOutsideSequences();
   void block(Value item);
-  void copyQueries(ArrayRef<Value> bidx, Value h, Value q0);
+  void copyQueries(const WorkItem &w);
   void gemmScores(Value bt, Value kvh, Value k0);
-  void applyMasks(ArrayRef<Value> bidx, Value h, Value q0, Value k0,
-                  Value rows);
+  void applyMasks(const WorkItem &w, Value k0, Value kp0);
   void maxOfScores();
   void softmax();
   void gemmValues(Value bt, Value kvh, Value k0);
   void writeOutput(ArrayRef<Value> bidx, Value h, Value q0, Value rows);
 
-  /// Indices of a [batch..., S, F] operand.
-  SmallVector<Value> at(ArrayRef<Value> bidx, Value s, Value f) {
-    SmallVector<Value> idx(bidx);
-    idx.append({s, f});
-    return idx;
-  }
   /// The lane mask of chunk `c` of a `dim`-wide row (null when full).
   Value chunkMask(int64_t c, int64_t dim) {
     int64_t lanes = std::min(vw, dim - c * vw);
@@ -61,17 +75,18 @@ private:
   Value cmp(arith::CmpIPredicate p, Value x, Value y) {
     return arith::CmpIOp::create(b, loc, p, x, y);
   }
+  SmallVector<Value> at(ArrayRef<Value> bidx, Value s, Value f) {
+    return ctx.at(bidx, s, f);
+  }
 
-  FlashAttentionOp op;
+  AttentionContext ctx;
   KernelBuilder &kb;
   OpBuilder &b;
   Location loc;
   KernelOptions options;
 
-  int64_t heads, kvHeads, group, dh, dv, br, bc, vw, batchRank;
-  int64_t mr1, mr2, dvVectors, dvPadded, dhPadded;
-  Value q, k, v, mask, o, sq, skv, nkb, batchCount, packedK, packedV;
-  SmallVector<Value> batchSizes;
+  int64_t br, bc, vw, mr1, mr2, dvVectors, dvPadded, dhPadded;
+  Value nkb, packedK, packedV;
   // Per work item scratch: the transposed scaled queries Qt[Dh][Br], the
   // transposed scores/probabilities St[Bc][Br], the output block
   // Ob[Br][Dv] and the statistics of the Br queries.
@@ -92,26 +107,37 @@ private:
 
 Value AttentionLowering::packHeads(Value src, int64_t headDim,
                                    int64_t paddedDim) {
-  // P[bt][kvh][j][:] = src[b, j, kvh * D : (kvh + 1) * D], zero in the
-  // padding columns and in the rows past Skv up to whole KV tiles.
-  Value rowsPadded = kb.mul(nkb, kb.index(bc));
+  // P[bt][kvh][j][:] = src[b, j, kvh * D : (kvh + 1) * D] for the valid key
+  // rows j, zero in the padding columns and in every other row (keys past
+  // kv_len may hold anything, and a zero probability times a NaN is NaN).
+  // One tile of slack past Skv: a packed sequence's tiles start at its
+  // first key, not at a multiple of Bc.
+  Value rowsPadded = kb.mul(kb.add(nkb, kb.index(1)), kb.index(bc));
   Value packed = memref::AllocOp::create(
       b, loc,
       MemRefType::get(
-          {ShapedType::kDynamic, kvHeads, ShapedType::kDynamic, paddedDim},
+          {ShapedType::kDynamic, ctx.kvHeads, ShapedType::kDynamic, paddedDim},
           b.getF32Type()),
-      ValueRange{batchCount, rowsPadded}, b.getI64IntegerAttr(64));
+      ValueRange{ctx.batchCount, rowsPadded}, b.getI64IntegerAttr(64));
   int64_t vectors = paddedDim / vw;
-  Value items = kb.mul(kb.mul(batchCount, kb.index(kvHeads)), nkb);
+  Value tiles = kb.add(nkb, kb.index(1));
+  Value items = kb.mul(kb.mul(ctx.batchCount, kb.index(ctx.kvHeads)), tiles);
   kb.parallel(items, options.threads, [&](Value item) {
     SmallVector<Value> ids =
-        kb.delinearize(item, {batchCount, kb.index(kvHeads), nkb});
-    SmallVector<Value> bidx = kb.delinearize(ids[0], batchSizes);
+        kb.delinearize(item, {ctx.batchCount, kb.index(ctx.kvHeads), tiles});
+    SmallVector<Value> bidx = kb.delinearize(ids[0], ctx.batchSizes);
+    Value lo = kb.index(0), hi = ctx.validKeys(bidx);
+    if (ctx.seqOffsets) {
+      lo = ctx.sequenceOffset(kb.index(0));
+      hi = ctx.sequenceOffset(ctx.numSequences());
+    }
     Value base = kb.mul(ids[1], kb.index(headDim));
     Value j0 = kb.mul(ids[2], kb.index(bc));
-    Value lastRow = kb.sub(skv, kb.index(1));
+    Value lastRow = kb.sub(ctx.skv, kb.index(1));
     kb.loop(j0, kb.add(j0, kb.index(bc)), 1, [&](Value j) {
-      Value inside = cmp(arith::CmpIPredicate::slt, j, skv);
+      Value inside =
+          arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, j, lo),
+                                cmp(arith::CmpIPredicate::slt, j, hi));
       Value row = kb.min(j, lastRow);
       for (int64_t c = 0; c < vectors; ++c) {
         int64_t lanes = std::min(vw, headDim - c * vw);
@@ -126,21 +152,125 @@ Value AttentionLowering::packHeads(Value src, int64_t headDim,
   return packed;
 }
 
-void AttentionLowering::copyQueries(ArrayRef<Value> bidx, Value h, Value q0) {
+Value AttentionLowering::totalBlocks() {
+  Value count = ctx.numSequences();
+  scf::ForOp loop =
+      kb.loop(kb.index(0), count, kb.index(1), ValueRange{kb.index(0)},
+              [&](Value s, ValueRange acc) {
+                Value len =
+                    kb.max(kb.sub(ctx.sequenceOffset(kb.add(s, kb.index(1))),
+                                  ctx.sequenceOffset(s)),
+                           kb.index(0));
+                return SmallVector<Value>{kb.add(acc[0], kb.divUp(len, br))};
+              });
+  return loop.getResult(0);
+}
+
+std::pair<Value, Value> AttentionLowering::locateBlock(Value g) {
+  // Walk the sequences, counting their blocks, until g falls in one.
+  Value no = arith::ConstantIntOp::create(b, loc, 0, 1);
+  scf::ForOp loop = kb.loop(
+      kb.index(0), ctx.numSequences(), kb.index(1),
+      ValueRange{kb.index(0), kb.index(0), kb.index(0), no},
+      [&](Value s, ValueRange acc) {
+        Value len = kb.max(kb.sub(ctx.sequenceOffset(kb.add(s, kb.index(1))),
+                                  ctx.sequenceOffset(s)),
+                           kb.index(0));
+        Value end = kb.add(acc[0], kb.divUp(len, br));
+        Value here = arith::AndIOp::create(
+            b, loc, cmp(arith::CmpIPredicate::slt, g, end),
+            arith::XOrIOp::create(b, loc, acc[3],
+                                  arith::ConstantIntOp::create(b, loc, 1, 1)));
+        return SmallVector<Value>{
+            end, arith::SelectOp::create(b, loc, here, s, acc[1]),
+            arith::SelectOp::create(b, loc, here, kb.sub(g, acc[0]), acc[2]),
+            arith::OrIOp::create(b, loc, acc[3], here)};
+      });
+  return {loop.getResult(1), loop.getResult(2)};
+}
+
+WorkItem AttentionLowering::workItem(Value item) {
+  WorkItem w;
+  Value qLen;
+  if (ctx.seqOffsets) {
+    // Heads outermost, so that a static split of the items between threads
+    // gives each thread whole heads of every sequence.
+    SmallVector<Value> ids =
+        kb.delinearize(item, {kb.index(ctx.heads), totalBlocks()});
+    auto [s, local] = locateBlock(ids[1]);
+    w.bt = kb.index(0);
+    w.h = ids[0];
+    w.kBegin = ctx.sequenceOffset(s);
+    qLen = kb.max(kb.sub(ctx.sequenceOffset(kb.add(s, kb.index(1))), w.kBegin),
+                  kb.index(0));
+    w.numKeys = qLen;
+    w.q0 = kb.add(w.kBegin, kb.mul(local, kb.index(br)));
+    w.rows = kb.min(kb.index(br), kb.sub(kb.add(w.kBegin, qLen), w.q0));
+    // Queries and keys of a sequence both start at its first token.
+    w.position0 = kb.sub(w.q0, w.kBegin);
+  } else {
+    Value nqb = kb.divUp(ctx.sq, br);
+    SmallVector<Value> ids =
+        kb.delinearize(item, {ctx.batchCount, kb.index(ctx.heads), nqb});
+    w.bt = ids[0];
+    w.bidx = kb.delinearize(w.bt, ctx.batchSizes);
+    w.h = ids[1];
+    w.kBegin = kb.index(0);
+    w.numKeys = ctx.validKeys(w.bidx);
+    w.q0 = kb.mul(ids[2], kb.index(br));
+    w.rows = kb.min(kb.index(br), kb.sub(ctx.sq, w.q0));
+    // Bottom right: the last query sits at the last valid key.
+    w.position0 = kb.add(w.q0, kb.sub(w.numKeys, ctx.sq));
+  }
+  w.kvh = arith::DivUIOp::create(b, loc, w.h, kb.index(ctx.group));
+  return w;
+}
+
+void AttentionLowering::copyQueries(const WorkItem &w) {
   // Qt[d][i] = scale * Q[q0 + i][h * Dh + d]; rows past Sq repeat the last
   // query (computed, never written back).
-  Value scale = kb.f32(op.getScale().convertToDouble());
-  Value lastRow = kb.sub(sq, kb.index(1));
-  Value base = kb.mul(h, kb.index(dh));
+  Value scale = kb.f32(ctx.scale);
+  Value lastRow = kb.sub(ctx.sq, kb.index(1));
+  Value base = kb.mul(w.h, kb.index(ctx.dh));
   kb.loop(kb.index(0), kb.index(br), 1, [&](Value i) {
-    Value row = kb.min(kb.add(q0, i), lastRow);
-    kb.loop(kb.index(0), kb.index(dh), 1, [&](Value d) {
-      Value x =
-          memref::LoadOp::create(b, loc, q, at(bidx, row, kb.add(base, d)));
+    Value row = kb.min(kb.add(w.q0, i), lastRow);
+    kb.loop(kb.index(0), kb.index(ctx.dh), 1, [&](Value d) {
+      Value x = memref::LoadOp::create(b, loc, ctx.q,
+                                       at(w.bidx, row, kb.add(base, d)));
       memref::StoreOp::create(b, loc, arith::MulFOp::create(b, loc, x, scale),
                               queries, ValueRange{d, i});
     });
   });
+}
+
+void AttentionLowering::applyMasks(const WorkItem &w, Value k0, Value kp0) {
+  Value ninf = kb.splat(-std::numeric_limits<double>::infinity());
+  if (ctx.mask) {
+    // The additive mask: per element, its queries are not contiguous in St.
+    kb.loop(kb.index(0), cols, 1, [&](Value j) {
+      kb.loop(kb.index(0), kb.index(br), 1, [&](Value i) {
+        Value m = ctx.additive(w.bidx, w.h, kb.add(w.q0, i), kb.add(k0, j));
+        Value s = memref::LoadOp::create(b, loc, scores, ValueRange{j, i});
+        memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, s, m),
+                                scores, ValueRange{j, i});
+      });
+    });
+  }
+  // Valid keys, the layout and the block mask, a vector of queries at a
+  // time.
+  kb.loop(kb.index(0), cols, 1, [&](Value j) {
+    Value keyRow = kb.add(k0, j), keyPos = kb.add(kp0, j);
+    kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
+      Value keep =
+          ctx.keepLanes(w.bidx, w.h, kb.add(w.q0, i), kb.add(w.position0, i),
+                        keyRow, keyPos, w.numKeys);
+      Value s = kb.load(scores, ValueRange{j, i});
+      kb.store(arith::SelectOp::create(b, loc, keep, s, ninf), scores,
+               ValueRange{j, i});
+    });
+  });
+  // Masked scores may have held the max: take it again.
+  maxOfScores();
 }
 
 void AttentionLowering::gemmScores(Value bt, Value kvh, Value k0) {
@@ -153,7 +283,7 @@ void AttentionLowering::gemmScores(Value bt, Value kvh, Value k0) {
     kb.loop(kb.index(0), kb.index(br), 2 * vw, [&](Value it) {
       SmallVector<Value> zeros(2 * mr1, kb.splat(0.0));
       scf::ForOp dLoop =
-          kb.loop(kb.index(0), kb.index(dh), kb.index(1), zeros,
+          kb.loop(kb.index(0), kb.index(ctx.dh), kb.index(1), zeros,
                   [&](Value d, ValueRange acc) {
                     Value q0v = kb.load(queries, ValueRange{d, it});
                     Value q1v = kb.load(
@@ -180,103 +310,6 @@ void AttentionLowering::gemmScores(Value bt, Value kvh, Value k0) {
       }
     });
   });
-}
-
-void AttentionLowering::applyMasks(ArrayRef<Value> bidx, Value h, Value q0,
-                                   Value k0, Value rows) {
-  MaskKind kind = op.getMaskKind();
-  int64_t window = op.getWindow().value_or(0);
-  Value off = kb.sub(skv, sq);
-  // Only tiles that cut a mask need this pass: the ragged last tile, tiles
-  // crossing the causal diagonal or the window's edge, and every tile when
-  // an additive mask is given.
-  Value need = cmp(arith::CmpIPredicate::sgt, kb.add(k0, cols), skv);
-  if (mask)
-    need = arith::ConstantIntOp::create(b, loc, 1, 1);
-  if (kind != MaskKind::none)
-    need = arith::OrIOp::create(b, loc, need,
-                                cmp(arith::CmpIPredicate::sgt,
-                                    kb.add(k0, kb.sub(cols, kb.index(1))),
-                                    kb.add(q0, off)));
-  if (kind == MaskKind::sliding_window)
-    need = arith::OrIOp::create(
-        b, loc, need,
-        cmp(arith::CmpIPredicate::sle, k0,
-            kb.sub(kb.add(kb.add(q0, rows), off), kb.index(window + 1))));
-
-  auto scope = scf::IfOp::create(b, loc, need, /*withElse=*/false);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(scope.thenBlock());
-  auto i64Vec = VectorType::get({vw}, b.getI64Type());
-  SmallVector<int64_t> lanes(vw);
-  for (int64_t l = 0; l < vw; ++l)
-    lanes[l] = l;
-  auto toI64 = [&](Value x) {
-    return arith::IndexCastOp::create(b, loc, b.getI64Type(), x).getResult();
-  };
-  auto splatI64 = [&](Value x) {
-    return vector::BroadcastOp::create(b, loc, i64Vec, toI64(x)).getResult();
-  };
-  Value iota = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(i64Vec, ArrayRef<int64_t>(lanes)));
-  Value ninf = kb.splat(-std::numeric_limits<double>::infinity());
-
-  if (mask) {
-    // The additive mask broadcasts to [batch..., H, Sq, Skv]: add it per
-    // element (its queries are not contiguous in St).
-    auto mType = cast<MemRefType>(mask.getType());
-    int64_t rank = mType.getRank(), full = batchRank + 3;
-    Value lastRow = kb.sub(sq, kb.index(1));
-    Value lastCol = kb.sub(skv, kb.index(1));
-    kb.loop(kb.index(0), cols, 1, [&](Value j) {
-      Value col = kb.min(kb.add(k0, j), lastCol);
-      kb.loop(kb.index(0), kb.index(br), 1, [&](Value i) {
-        Value row = kb.min(kb.add(q0, i), lastRow);
-        SmallVector<Value> idx;
-        for (int64_t t = 0; t < rank; ++t) {
-          int64_t f = t + full - rank;
-          if (mType.getDimSize(t) == 1)
-            idx.push_back(kb.index(0));
-          else if (f < batchRank)
-            idx.push_back(bidx[f]);
-          else
-            idx.push_back(f == batchRank ? h : f == batchRank + 1 ? row : col);
-        }
-        Value m = memref::LoadOp::create(b, loc, mask, idx);
-        Value s = memref::LoadOp::create(b, loc, scores, ValueRange{j, i});
-        memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, s, m),
-                                scores, ValueRange{j, i});
-      });
-    });
-  }
-  // Structural masks and the keys past Skv, a vector of queries at a time.
-  Value offVec = splatI64(off);
-  kb.loop(kb.index(0), cols, 1, [&](Value j) {
-    Value col = kb.add(k0, j);
-    Value colVec = splatI64(col);
-    Value keep = cmp(arith::CmpIPredicate::slt, colVec, splatI64(skv));
-    kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
-      // The diagonal of query i is i + q0 + off.
-      Value diag = arith::AddIOp::create(
-          b, loc, arith::AddIOp::create(b, loc, iota, splatI64(kb.add(q0, i))),
-          offVec);
-      Value k = keep;
-      if (kind != MaskKind::none)
-        k = arith::AndIOp::create(b, loc, k,
-                                  cmp(arith::CmpIPredicate::sle, colVec, diag));
-      if (kind == MaskKind::sliding_window) {
-        Value lo =
-            arith::SubIOp::create(b, loc, diag, splatI64(kb.index(window)));
-        k = arith::AndIOp::create(b, loc, k,
-                                  cmp(arith::CmpIPredicate::sgt, colVec, lo));
-      }
-      Value s = kb.load(scores, ValueRange{j, i});
-      kb.store(arith::SelectOp::create(b, loc, k, s, ninf), scores,
-               ValueRange{j, i});
-    });
-  });
-  // Masked scores may have held the max: take it again.
-  maxOfScores();
 }
 
 void AttentionLowering::maxOfScores() {
@@ -363,7 +396,7 @@ void AttentionLowering::gemmValues(Value bt, Value kvh, Value k0) {
 void AttentionLowering::writeOutput(ArrayRef<Value> bidx, Value h, Value q0,
                                     Value rows) {
   // O = Ob / l, and zero for queries that attended to nothing (l = 0).
-  Value oBase = kb.mul(h, kb.index(dv));
+  Value oBase = kb.mul(h, kb.index(ctx.dv));
   kb.loop(kb.index(0), rows, 1, [&](Value i) {
     Value l = memref::LoadOp::create(b, loc, rowSum, ValueRange{i});
     Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, l,
@@ -374,9 +407,9 @@ void AttentionLowering::writeOutput(ArrayRef<Value> bidx, Value h, Value q0,
     Value invVec = kb.broadcast(inv);
     for (int64_t c = 0; c < dvVectors; ++c) {
       Value x = kb.load(outBlock, ValueRange{i, kb.index(c * vw)});
-      kb.store(arith::MulFOp::create(b, loc, x, invVec), o,
+      kb.store(arith::MulFOp::create(b, loc, x, invVec), ctx.out,
                at(bidx, kb.add(q0, i), kb.add(oBase, kb.index(c * vw))),
-               chunkMask(c, dv));
+               chunkMask(c, ctx.dv));
     }
   });
 }
@@ -389,7 +422,7 @@ void AttentionLowering::allocateScratch() {
       return memref::AllocOp::create(b, loc, type, ValueRange{}, align);
     return memref::AllocaOp::create(b, loc, type, ValueRange{}, align);
   };
-  queries = buffer({dh, br});
+  queries = buffer({ctx.dh, br});
   scores = buffer({bc, br});
   outBlock = buffer({br, dvPadded});
   rowMax = buffer({br});
@@ -406,16 +439,24 @@ void AttentionLowering::freeScratch() {
     memref::DeallocOp::create(b, loc, buffer);
 }
 
-void AttentionLowering::block(Value item) {
-  Value nqb = kb.divUp(sq, br);
-  SmallVector<Value> ids =
-      kb.delinearize(item, {batchCount, kb.index(heads), nqb});
-  Value bt = ids[0], h = ids[1];
-  SmallVector<Value> bidx = kb.delinearize(bt, batchSizes);
-  Value kvh = arith::DivUIOp::create(b, loc, h, kb.index(group));
-  Value q0 = kb.mul(ids[2], kb.index(br));
-  Value rows = kb.min(kb.index(br), kb.sub(sq, q0));
+void AttentionLowering::zeroOutsideSequences() {
+  // Tokens outside every packed sequence attend to nothing: zero rows.
+  Value first = ctx.sequenceOffset(kb.index(0));
+  Value last = ctx.sequenceOffset(ctx.numSequences());
+  int64_t features = ctx.heads * ctx.dv;
+  auto zeroRows = [&](Value lo, Value hi) {
+    kb.loop(lo, hi, 1, [&](Value row) {
+      for (int64_t c = 0; c < features; c += vw)
+        kb.store(kb.splat(0.0), ctx.out, ValueRange{row, kb.index(c)},
+                 chunkMask(c / vw, features));
+    });
+  };
+  zeroRows(kb.index(0), first);
+  zeroRows(kb.max(last, first), ctx.sq);
+}
 
+void AttentionLowering::block(Value item) {
+  WorkItem w = workItem(item);
   // A finite initial max keeps exp(m - m') at 0 rather than NaN.
   kb.loop(kb.index(0), kb.index(br), vw, [&](Value i) {
     kb.store(kb.splat(-std::numeric_limits<float>::max()), rowMax,
@@ -427,49 +468,55 @@ void AttentionLowering::block(Value item) {
       kb.store(kb.splat(0.0), outBlock, ValueRange{i, kb.index(c)});
   });
 
-  // KV tiles that the structural mask hides from all queries are skipped.
-  Value off = kb.sub(skv, sq);
-  Value lo = kb.index(0), hi = nkb, keyEnd = skv;
-  auto floorDiv = [&](Value x) {
-    return arith::FloorDivSIOp::create(b, loc, x, kb.index(bc)).getResult();
-  };
-  if (op.getMaskKind() != MaskKind::none) {
-    Value last = kb.sub(kb.add(kb.add(q0, rows), off), kb.index(1));
-    hi = kb.max(kb.min(kb.add(floorDiv(last), kb.index(1)), nkb), kb.index(0));
-    keyEnd = kb.min(keyEnd, kb.add(last, kb.index(1)));
-  }
-  if (op.getMaskKind() == MaskKind::sliding_window) {
-    Value first =
-        kb.add(kb.sub(kb.add(q0, off), kb.index(*op.getWindow())), kb.index(1));
-    lo = kb.min(kb.max(floorDiv(first), kb.index(0)), hi);
-  }
-  copyQueries(bidx, h, q0);
-  kb.loop(lo, hi, 1, [&](Value kblk) {
-    Value k0 = kb.mul(kblk, kb.index(bc));
-    cols = kb.mul(kb.divUp(kb.min(kb.index(bc), kb.sub(keyEnd, k0)), mr1),
+  // With a causal layout no key past the block's last position is seen, so
+  // the tiles end there and the last one is trimmed to it.
+  Value p1 = kb.add(w.position0, w.rows);
+  Value keyEnd = w.numKeys;
+  if (ctx.layout.causal)
+    keyEnd = kb.max(kb.min(keyEnd, p1), kb.index(0));
+  Value tiles = kb.divUp(keyEnd, bc);
+  copyQueries(w);
+  kb.loop(kb.index(0), tiles, 1, [&](Value tile) {
+    Value kp0 = kb.mul(tile, kb.index(bc));
+    Value kp1 = kb.min(kb.add(kp0, kb.index(bc)), w.numKeys);
+    Value k0 = kb.add(w.kBegin, kp0);
+    // Tiles that nobody in the block sees are skipped; only those that a
+    // mask cuts, or that run past the valid keys, are masked pair by pair.
+    LayoutBuilder::TileVisit seen = ctx.classify(w.position0, p1, kp0, kp1);
+    if (ctx.blockMask) {
+      LayoutBuilder::TileVisit blocks = ctx.blockMaskTile(
+          w.bidx, w.h, w.q0, kb.add(w.q0, w.rows), k0, kb.add(w.kBegin, kp1));
+      seen.visit = arith::AndIOp::create(b, loc, seen.visit, blocks.visit);
+      seen.full = arith::AndIOp::create(b, loc, seen.full, blocks.full);
+    }
+    auto visit = scf::IfOp::create(b, loc, seen.visit, /*withElse=*/false);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(visit.thenBlock());
+    cols = kb.mul(kb.divUp(kb.min(kb.index(bc), kb.sub(keyEnd, kp0)), mr1),
                   kb.index(mr1));
     kb.loop(kb.index(0), kb.index(br), vw,
             [&](Value i) { kb.store(kb.load(rowMax, i), tileMax, i); });
-    gemmScores(bt, kvh, k0);
-    applyMasks(bidx, h, q0, k0, rows);
+    gemmScores(w.bt, w.kvh, k0);
+    Value need = arith::OrIOp::create(
+        b, loc,
+        arith::XOrIOp::create(b, loc, seen.full,
+                              arith::ConstantIntOp::create(b, loc, 1, 1)),
+        cmp(arith::CmpIPredicate::sgt, kb.add(kp0, cols), w.numKeys));
+    if (ctx.mask)
+      need = arith::ConstantIntOp::create(b, loc, 1, 1);
+    auto masked = scf::IfOp::create(b, loc, need, /*withElse=*/false);
+    {
+      OpBuilder::InsertionGuard inner(b);
+      b.setInsertionPointToStart(masked.thenBlock());
+      applyMasks(w, k0, kp0);
+    }
     softmax();
-    gemmValues(bt, kvh, k0);
+    gemmValues(w.bt, w.kvh, k0);
   });
-  writeOutput(bidx, h, q0, rows);
+  writeOutput(w.bidx, w.h, w.q0, w.rows);
 }
 
 void AttentionLowering::build() {
-  q = op.getQuery();
-  k = op.getKey();
-  v = op.getValue();
-  mask = op.getMask();
-  o = op.getInit();
-  auto qType = cast<MemRefType>(q.getType());
-  heads = op.getNumHeads();
-  kvHeads = op.getNumKvHeads();
-  group = heads / kvHeads;
-  dh = qType.getShape().back() / heads;
-  dv = cast<MemRefType>(v.getType()).getShape().back() / kvHeads;
   br = options.attentionBlockQ;
   bc = options.attentionBlockKv;
   vw = options.vectorWidth;
@@ -477,26 +524,25 @@ void AttentionLowering::build() {
   // (KernelOptions::verify).
   mr1 = options.attentionKeyTile();
   mr2 = mr1 / 2;
-  dvVectors = (dv + vw - 1) / vw;
+  dvVectors = (ctx.dv + vw - 1) / vw;
   dvPadded = dvVectors * vw;
-  dhPadded = (dh + vw - 1) / vw * vw;
-  batchRank = qType.getRank() - 2;
+  dhPadded = (ctx.dh + vw - 1) / vw * vw;
 
-  batchCount = kb.index(1);
-  for (int64_t i = 0; i < batchRank; ++i) {
-    batchSizes.push_back(kb.dim(q, i));
-    batchCount = kb.mul(batchCount, batchSizes.back());
+  nkb = kb.divUp(ctx.skv, bc);
+  packedK = packHeads(ctx.k, ctx.dh, dhPadded);
+  packedV = packHeads(ctx.v, ctx.dv, dvPadded);
+  Value items;
+  if (ctx.seqOffsets) {
+    zeroOutsideSequences();
+    items = kb.mul(kb.index(ctx.heads), totalBlocks());
+  } else {
+    items = kb.mul(kb.mul(ctx.batchCount, kb.index(ctx.heads)),
+                   kb.divUp(ctx.sq, br));
   }
-  sq = kb.dim(q, batchRank);
-  skv = kb.dim(k, batchRank);
-  nkb = kb.divUp(skv, bc);
-  packedK = packHeads(k, dh, dhPadded);
-  packedV = packHeads(v, dv, dvPadded);
-  Value items = kb.mul(kb.mul(batchCount, kb.index(heads)), kb.divUp(sq, br));
   // Scratch once per item under OpenMP (which gives each iteration an
   // allocation scope), once in all for a serial loop; on the stack unless
   // it would use a large part of a worker's (libomp's default is 4 MiB).
-  int64_t scratchBytes = 4 * br * (dh + bc + dvPadded + 4);
+  int64_t scratchBytes = 4 * br * (ctx.dh + bc + dvPadded + 4);
   scratchOnHeap = scratchBytes > (512 << 10);
   bool serial = options.threads <= 1;
   if (serial)

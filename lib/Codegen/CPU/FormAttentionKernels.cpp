@@ -2,6 +2,7 @@
 
 #include "FormKernels.h"
 
+#include "xf/Dialect/AttentionLayoutBuilder.h"
 #include "xf/Dialect/XfCpuOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -29,11 +30,17 @@ struct FormFlashAttention : OpRewritePattern<AttentionOp> {
     sizes.back() = rewriter.getIndexAttr(type.getShape().back());
     Value init =
         tensor::EmptyOp::create(rewriter, loc, sizes, type.getElementType());
+    // The kernels read the layout's block map as a summed-area table.
+    Value blockTable;
+    if (DenseIntElementsAttr table =
+            getBlockTableAttr(getContext(), op.getEffectiveLayout()))
+      blockTable = arith::ConstantOp::create(rewriter, loc, table);
     auto flash = cpu::FlashAttentionOp::create(
         rewriter, loc, TypeRange{type}, op.getQuery(), op.getKey(),
-        op.getValue(), op.getMask(), init, op.getNumHeads(),
-        op.getEffectiveNumKvHeads(), APFloat(*scale), op.getMaskKind(),
-        op.getWindowAttr());
+        op.getValue(), op.getMask(), op.getKvLen(), op.getBlockMask(),
+        op.getSeqOffsets(), blockTable, init, op.getNumHeads(),
+        op.getEffectiveNumKvHeads(), APFloat(*scale), op.getLayoutAttr(),
+        op.getBlockMaskSizesAttr(), /*decode=*/false);
     rewriter.replaceOp(op, flash.getResult().front());
     return success();
   }

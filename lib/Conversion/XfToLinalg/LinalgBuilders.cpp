@@ -2,6 +2,8 @@
 
 #include "LinalgBuilders.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 #include "xf/Conversion/Activations.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -197,4 +199,58 @@ Value lowering::castIndexToFloat(OpBuilder &b, Location loc, Value index,
                                  Type type) {
   Value i64 = arith::IndexCastOp::create(b, loc, b.getI64Type(), index);
   return arith::SIToFPOp::create(b, loc, type, i64);
+}
+
+Value lowering::extractIndex(OpBuilder &b, Location loc, Value tensor,
+                             ValueRange at) {
+  Value x = tensor::ExtractOp::create(b, loc, tensor, at);
+  if (x.getType().isIndex())
+    return x;
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), x);
+}
+
+std::pair<Value, Value> lowering::buildSequenceOf(OpBuilder &b, Location loc,
+                                                  Value offsets, Value t) {
+  auto idx = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value count =
+      arith::SubIOp::create(b, loc, dimValue(b, loc, offsets, 0), idx(1));
+  auto loop = scf::ForOp::create(
+      b, loc, idx(0), count, idx(1), ValueRange{idx(-1), idx(0)},
+      [&](OpBuilder &nb, Location l, Value s, ValueRange acc) {
+        Value lo = extractIndex(nb, l, offsets, ValueRange{s});
+        Value hi = extractIndex(
+            nb, l, offsets,
+            ValueRange{arith::AddIOp::create(
+                nb, l, s, arith::ConstantIndexOp::create(nb, l, 1))});
+        Value in = arith::AndIOp::create(
+            nb, l,
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, lo, t),
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, t, hi));
+        scf::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, in, s, acc[0]),
+                       arith::SelectOp::create(nb, l, in, lo, acc[1])});
+      });
+  return {loop.getResult(0), loop.getResult(1)};
+}
+
+/// `init + sum_k lhs * rhs` as a linalg.generic with the given maps; the last
+/// iteration dimension is the reduction.
+Value lowering::buildContraction(OpBuilder &b, Location loc, Value lhs,
+                                 Value rhs, Value init,
+                                 ArrayRef<AffineMap> maps) {
+  unsigned numDims = maps.front().getNumDims();
+  SmallVector<utils::IteratorType> iterators(numDims,
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
+      maps, iterators, [](OpBuilder &nb, Location l, ValueRange args) {
+        Value p = arith::MulFOp::create(nb, l, args[0], args[1]);
+        linalg::YieldOp::create(
+            nb, l, arith::AddFOp::create(nb, l, args[2], p).getResult());
+      });
+  return generic.getResult(0);
 }

@@ -56,6 +56,21 @@ Value buildReduction(
 /// Softmax along `axis`, giving zeros (not NaN) where a slice is all -inf.
 Value buildSoftmax(OpBuilder &b, Location loc, Value input, int64_t axis);
 
+/// `init + sum_k lhs * rhs` as a linalg.generic with the given maps; the
+/// last iteration dimension is the reduction.
+Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                       Value init, ArrayRef<AffineMap> maps);
+
+/// The packed sequence that holds token `t`, for sequence offsets `[B+1]`
+/// (an integer tensor; see xf.attention): its index, or -1 when `t` lies
+/// outside every sequence, and its first token (index values). A loop over
+/// the sequences, meant for the body of a linalg op.
+std::pair<Value, Value> buildSequenceOf(OpBuilder &b, Location loc,
+                                        Value offsets, Value t);
+
+/// An element of an integer tensor as an index value.
+Value extractIndex(OpBuilder &b, Location loc, Value tensor, ValueRange at);
+
 /// The size of dimension `dim` of `tensor` as an index value.
 Value dimValue(OpBuilder &b, Location loc, Value tensor, int64_t dim);
 

@@ -1,4 +1,4 @@
-//===- LowerContractions.cpp - linear, matmul and attention ---------------===//
+//===- LowerContractions.cpp - linear and matmul --------------------------===//
 
 #include "LinalgBuilders.h"
 #include "Patterns.h"
@@ -16,23 +16,6 @@ using namespace mlir::xf;
 using namespace mlir::xf::lowering;
 
 using utils::IteratorType;
-
-/// `init + sum_k lhs * rhs` as a linalg.generic with the given maps; the last
-/// iteration dimension is the reduction.
-static Value buildContraction(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                              Value init, ArrayRef<AffineMap> maps) {
-  unsigned numDims = maps.front().getNumDims();
-  SmallVector<IteratorType> iterators(numDims, IteratorType::parallel);
-  iterators.back() = IteratorType::reduction;
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
-      maps, iterators, [](OpBuilder &nb, Location l, ValueRange args) {
-        Value p = arith::MulFOp::create(nb, l, args[0], args[1]);
-        linalg::YieldOp::create(
-            nb, l, arith::AddFOp::create(nb, l, args[2], p).getResult());
-      });
-  return generic.getResult(0);
-}
 
 /// Dimension expressions that read an operand's batch dimensions inside an
 /// iteration space whose first dimensions are the broadcast batch.
@@ -162,141 +145,8 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
   }
 };
 
-/// Splits the packed heads of `[batch..., S, H * D]` into `[batch..., S, H,
-/// D]` (a free reshape).
-static Value splitHeads(OpBuilder &b, Location loc, Value t, int64_t heads) {
-  auto type = cast<RankedTensorType>(t.getType());
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> shape(type.getShape().drop_back());
-  int64_t headDim = type.getShape().back() / heads;
-  shape.append({heads, headDim});
-  SmallVector<ReassociationIndices> reassoc;
-  for (int64_t i = 0; i < rank - 1; ++i)
-    reassoc.push_back({i});
-  reassoc.push_back({rank - 1, rank});
-  SmallVector<OpFoldResult> sizes = sizesOf(b, loc, t);
-  sizes.back() = b.getIndexAttr(heads);
-  sizes.push_back(b.getIndexAttr(headDim));
-  return tensor::ExpandShapeOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), t, reassoc,
-      sizes);
-}
-
-/// Plain attention: materialized scores, masked softmax, then P V.
-struct LowerAttention : OpConversionPattern<AttentionOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(AttentionOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    RankedTensorType type = op.getType();
-    Type elt = type.getElementType();
-    Value q = adaptor.getQuery(), k = adaptor.getKey(), v = adaptor.getValue();
-    for (Value t : {q, k, v})
-      if (ShapedType::isDynamic(
-              cast<RankedTensorType>(t.getType()).getShape().back()))
-        return rewriter.notifyMatchFailure(
-            op, "head splitting needs static feature sizes");
-    int64_t heads = op.getNumHeads(), kvHeads = op.getEffectiveNumKvHeads();
-    int64_t group = heads / kvHeads;
-    int64_t batchRank = type.getRank() - 2;
-    double scale = *op.getEffectiveScale();
-
-    Value qh = splitHeads(rewriter, loc, q, heads);
-    Value kh = splitHeads(rewriter, loc, k, kvHeads);
-    Value vh = splitHeads(rewriter, loc, v, kvHeads);
-    auto dim = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineExpr> batch;
-    for (int64_t i = 0; i < batchRank; ++i)
-      batch.push_back(dim(i));
-    auto withBatch = [&](ArrayRef<AffineExpr> tail) {
-      SmallVector<AffineExpr> e(batch);
-      e.append(tail.begin(), tail.end());
-      return e;
-    };
-    int64_t nd = batchRank + 4;
-
-    // scores[b.., h, i, j] = sum_d q[b.., i, h, d] k[b.., j, h / G, d]
-    AffineExpr h = dim(batchRank), i = dim(batchRank + 1),
-               j = dim(batchRank + 2), d = dim(batchRank + 3);
-    SmallVector<OpFoldResult> qSizes = sizesOf(rewriter, loc, q);
-    SmallVector<OpFoldResult> kSizes = sizesOf(rewriter, loc, k);
-    SmallVector<OpFoldResult> scoreSizes(qSizes.begin(),
-                                         qSizes.begin() + batchRank);
-    scoreSizes.append(
-        {rewriter.getIndexAttr(heads), qSizes[batchRank], kSizes[batchRank]});
-    Value scores = buildContraction(
-        rewriter, loc, qh, kh, filledTensor(rewriter, loc, scoreSizes, elt, 0),
-        {AffineMap::get(nd, 0, withBatch({i, h, d}), ctx),
-         AffineMap::get(nd, 0, withBatch({j, h.floorDiv(group), d}), ctx),
-         AffineMap::get(nd, 0, withBatch({h, i, j}), ctx)});
-
-    // Scale, additive mask and structural mask (bottom-right aligned).
-    auto scoreType = cast<RankedTensorType>(scores.getType());
-    SmallVector<Value> operands = {scores};
-    if (Value mask = adaptor.getMask())
-      operands.push_back(mask);
-    MaskKind kind = op.getMaskKind();
-    int64_t window = op.getWindow().value_or(0);
-    Value offset = arith::SubIOp::create(rewriter, loc,
-                                         dimValue(rewriter, loc, k, batchRank),
-                                         dimValue(rewriter, loc, q, batchRank));
-    Value masked = buildElementwise(
-        rewriter, loc, scoreType, scoreSizes, operands,
-        [&](OpBuilder &b, Location l, ValueRange e) -> Value {
-          Value s = arith::MulFOp::create(b, l, e[0],
-                                          buildFloatConstant(b, l, elt, scale));
-          if (e.size() > 1)
-            s = arith::AddFOp::create(b, l, s, e[1]);
-          if (kind == MaskKind::none)
-            return s;
-          Value row = linalg::IndexOp::create(b, l, batchRank + 1);
-          Value col = linalg::IndexOp::create(b, l, batchRank + 2);
-          Value diag = arith::AddIOp::create(b, l, row, offset);
-          Value keep =
-              arith::CmpIOp::create(b, l, arith::CmpIPredicate::sle, col, diag);
-          if (kind == MaskKind::sliding_window) {
-            Value lo = arith::SubIOp::create(
-                b, l, diag, arith::ConstantIndexOp::create(b, l, window));
-            keep = arith::AndIOp::create(
-                b, l, keep,
-                arith::CmpIOp::create(b, l, arith::CmpIPredicate::sgt, col,
-                                      lo));
-          }
-          Value ninf = buildFloatConstant(
-              b, l, elt, -std::numeric_limits<double>::infinity());
-          return arith::SelectOp::create(b, l, keep, s, ninf);
-        });
-    Value probs = buildSoftmax(rewriter, loc, masked, batchRank + 2);
-
-    // out[b.., i, h, e] = sum_j p[b.., h, i, j] v[b.., j, h / G, e]
-    auto vhType = cast<RankedTensorType>(vh.getType());
-    int64_t dv = vhType.getShape().back();
-    AffineExpr oi = dim(batchRank), oh = dim(batchRank + 1),
-               oe = dim(batchRank + 2), oj = dim(batchRank + 3);
-    SmallVector<OpFoldResult> outSizes(qSizes.begin(),
-                                       qSizes.begin() + batchRank + 1);
-    outSizes.append({rewriter.getIndexAttr(heads), rewriter.getIndexAttr(dv)});
-    Value out = buildContraction(
-        rewriter, loc, probs, vh, filledTensor(rewriter, loc, outSizes, elt, 0),
-        {AffineMap::get(nd, 0, withBatch({oh, oi, oj}), ctx),
-         AffineMap::get(nd, 0, withBatch({oj, oh.floorDiv(group), oe}), ctx),
-         AffineMap::get(nd, 0, withBatch({oi, oh, oe}), ctx)});
-
-    SmallVector<ReassociationIndices> reassoc;
-    for (int64_t r = 0; r <= batchRank; ++r)
-      reassoc.push_back({r});
-    reassoc.push_back({batchRank + 1, batchRank + 2});
-    rewriter.replaceOp(
-        op, tensor::CollapseShapeOp::create(rewriter, loc, type, out, reassoc));
-    return success();
-  }
-};
-
 } // namespace
 
 void xf::lowering::populateContractionPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerLinear, LowerMatmul, LowerAttention>(patterns.getContext());
+  patterns.add<LowerLinear, LowerMatmul>(patterns.getContext());
 }

@@ -1,4 +1,4 @@
-//===- LowerElementwise.cpp - pointwise xf ops, rope, embedding -----------===//
+//===- LowerElementwise.cpp - pointwise xf ops and embedding --------------===//
 
 #include "LinalgBuilders.h"
 #include "Patterns.h"
@@ -133,102 +133,9 @@ struct LowerEmbedding : OpConversionPattern<EmbeddingOp> {
   }
 };
 
-/// Rotates feature pairs per head. Each output element reads its own input
-/// and its partner's (through tensor.extract) and turns them by an angle
-/// computed in f64, so that large positions keep full f32 accuracy.
-struct LowerRope : OpConversionPattern<RopeOp> {
-  using OpConversionPattern::OpConversionPattern;
-
-  LogicalResult
-  matchAndRewrite(RopeOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    RankedTensorType type = op.getType();
-    Value x = adaptor.getInput(), positions = adaptor.getPositions();
-    int64_t rank = type.getRank();
-    int64_t headDim = op.getHeadDim(), rot = op.getEffectiveRotaryDim();
-    double logTheta = std::log(op.getTheta().convertToDouble());
-    bool interleaved = op.getStyle() == RopeStyle::interleaved;
-    Type elt = type.getElementType(), f64 = rewriter.getF64Type();
-
-    Value result = buildElementwise(
-        rewriter, loc, type, sizesOf(rewriter, loc, x), ValueRange{x},
-        [&](OpBuilder &b, Location l, ValueRange e) -> Value {
-          auto idx = [&](int64_t v) -> Value {
-            return arith::ConstantIndexOp::create(b, l, v);
-          };
-          SmallVector<Value> ivs;
-          for (int64_t i = 0; i < rank; ++i)
-            ivs.push_back(linalg::IndexOp::create(b, l, i));
-          Value f = ivs.back();
-          Value i = arith::RemUIOp::create(b, l, f, idx(headDim));
-          Value rotated = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult,
-                                                i, idx(rot));
-          // first: whether this element is the first of its pair.
-          // pair: the pair index p; partner: the other element's index.
-          Value first, pair, partnerOffset;
-          if (interleaved) {
-            Value odd = arith::AndIOp::create(b, l, i, idx(1));
-            first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, odd,
-                                          idx(0));
-            pair = arith::DivUIOp::create(b, l, i, idx(2));
-            partnerOffset = idx(1);
-          } else {
-            first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, i,
-                                          idx(rot / 2));
-            pair = arith::SelectOp::create(
-                b, l, first, i, arith::SubIOp::create(b, l, i, idx(rot / 2)));
-            partnerOffset = idx(rot / 2);
-          }
-          // Elements past rotary_dim read themselves and turn by angle 0.
-          Value partner = arith::SelectOp::create(
-              b, l, first, arith::AddIOp::create(b, l, f, partnerOffset),
-              arith::SubIOp::create(b, l, f, partnerOffset));
-          partner = arith::SelectOp::create(b, l, rotated, partner, f);
-          SmallVector<Value> at(ivs);
-          at.back() = partner;
-          Value other = tensor::ExtractOp::create(b, l, x, at);
-
-          Value s = ivs[rank - 2];
-          Value pos;
-          if (positions) {
-            pos = tensor::ExtractOp::create(b, l, positions, ValueRange{s});
-            pos = arith::SIToFPOp::create(b, l, f64, pos);
-          } else {
-            pos = castIndexToFloat(b, l, s, f64);
-          }
-          // angle = pos * theta^(-2p / rot) = pos * exp(-2p ln(theta) / rot)
-          Value p = castIndexToFloat(b, l, pair, f64);
-          Value invFreq = math::ExpOp::create(
-              b, l,
-              arith::MulFOp::create(
-                  b, l, p,
-                  arith::ConstantOp::create(
-                      b, l, b.getF64FloatAttr(-2.0 * logTheta / rot))));
-          Value angle = arith::MulFOp::create(b, l, pos, invFreq);
-          angle = arith::SelectOp::create(
-              b, l, rotated, angle,
-              arith::ConstantOp::create(b, l, b.getF64FloatAttr(0.0)));
-          Value cos = arith::TruncFOp::create(b, l, elt,
-                                              math::CosOp::create(b, l, angle));
-          Value sin = arith::TruncFOp::create(b, l, elt,
-                                              math::SinOp::create(b, l, angle));
-          // first: x cos - other sin; second: x cos + other sin.
-          Value os = arith::MulFOp::create(b, l, other, sin);
-          os = arith::SelectOp::create(b, l, first,
-                                       arith::NegFOp::create(b, l, os), os);
-          return arith::AddFOp::create(
-              b, l, arith::MulFOp::create(b, l, e[0], cos), os);
-        });
-    rewriter.replaceOp(op, result);
-    return success();
-  }
-};
-
 } // namespace
 
 void xf::lowering::populateElementwisePatterns(RewritePatternSet &patterns) {
   patterns.add<LowerGelu, LowerSilu, LowerRelu, LowerSwiglu, LowerGeglu,
-               LowerAdd, LowerMul, LowerEmbedding, LowerRope>(
-      patterns.getContext());
+               LowerAdd, LowerMul, LowerEmbedding>(patterns.getContext());
 }

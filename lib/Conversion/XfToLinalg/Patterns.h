@@ -7,11 +7,15 @@ namespace mlir {
 class RewritePatternSet;
 namespace xf::lowering {
 
-/// Pointwise ops, gated units, broadcast add/mul, rope and embedding.
+/// Pointwise ops, gated units, broadcast add/mul and embedding.
 void populateElementwisePatterns(RewritePatternSet &patterns);
+/// rope.
+void populateRopePatterns(RewritePatternSet &patterns);
+/// attention and cache_write.
+void populateAttentionPatterns(RewritePatternSet &patterns);
 /// layer_norm, rms_norm and softmax.
 void populateReductionPatterns(RewritePatternSet &patterns);
-/// linear, matmul and attention.
+/// linear and matmul.
 void populateContractionPatterns(RewritePatternSet &patterns);
 
 } // namespace xf::lowering

@@ -18,6 +18,8 @@ using namespace mlir::xf;
 
 void xf::populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateElementwisePatterns(patterns);
+  lowering::populateRopePatterns(patterns);
+  lowering::populateAttentionPatterns(patterns);
   lowering::populateReductionPatterns(patterns);
   lowering::populateContractionPatterns(patterns);
 }

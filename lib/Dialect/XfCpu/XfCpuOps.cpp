@@ -36,8 +36,10 @@ static ArrayRef<int64_t> shapeOf(Value v) {
 }
 
 /// Tensor operands give one result of the init's type; memref operands give
-/// none.
-static LogicalResult verifyDestinationStyle(Operation *op, Value init) {
+/// none. The float operands (all of them unless `floats` lists them) share
+/// one element type.
+static LogicalResult verifyDestinationStyle(Operation *op, Value init,
+                                            ValueRange floats = {}) {
   bool tensors = isa<RankedTensorType>(init.getType());
   for (Value v : op->getOperands())
     if (isa<RankedTensorType>(v.getType()) != tensors)
@@ -49,8 +51,8 @@ static LogicalResult verifyDestinationStyle(Operation *op, Value init) {
   if (!tensors && op->getNumResults() != 0)
     return op->emitOpError("expects no results on memrefs");
   Type elt = cast<ShapedType>(init.getType()).getElementType();
-  for (Value v : op->getOperands())
-    if (cast<ShapedType>(v.getType()).getElementType() != elt)
+  for (Value v : floats.empty() ? ValueRange(op->getOperands()) : floats)
+    if (v && cast<ShapedType>(v.getType()).getElementType() != elt)
       return op->emitOpError("expects one element type, got ")
              << elt << " and "
              << cast<ShapedType>(v.getType()).getElementType();
@@ -171,17 +173,40 @@ LogicalResult GemmOp::verify() {
 //===----------------------------------------------------------------------===//
 
 LogicalResult FlashAttentionOp::verify() {
-  if (failed(verifyDestinationStyle(*this, getInit())))
+  if (failed(verifyDestinationStyle(
+          *this, getInit(),
+          {getQuery(), getKey(), getValue(), getMask(), getInit()})))
     return failure();
   checks::OpChecker c(getLoc(), getOperationName());
+  AttentionLayout layout = layoutOf(getLayoutAttr());
+  if (Value table = getBlockTable()) {
+    auto type = cast<ShapedType>(table.getType());
+    const BlockMap &map = layout.blocks;
+    if (map.empty() || !type.getElementType().isInteger(32) ||
+        type.getShape() !=
+            ArrayRef<int64_t>{map.getRows() + 1, map.getCols() + 1})
+      return emitOpError("expects the layout's block table as i32 [")
+             << map.getRows() + 1 << ", " << map.getCols() + 1 << "], got "
+             << type;
+  } else if (!layout.blocks.empty()) {
+    return emitOpError("expects a block_table for the layout's block map");
+  }
   checks::AttentionConfig cfg = checks::AttentionConfig::get(
-      getNumHeads(), getNumKvHeads(), getScale(), getMaskKind(), getWindow());
-  std::optional<ArrayRef<int64_t>> mask;
-  if (getMask())
-    mask = shapeOf(getMask());
-  FailureOr<SmallVector<int64_t>> shape =
-      checks::checkAttention(c, cfg, shapeOf(getQuery()), shapeOf(getKey()),
-                             shapeOf(getValue()), mask);
+      getNumHeads(), getNumKvHeads(), getScale(), getLayoutAttr());
+  auto opt = [](Value v) -> std::optional<ArrayRef<int64_t>> {
+    if (!v)
+      return std::nullopt;
+    return shapeOf(v);
+  };
+  std::optional<ArrayRef<int64_t>> sizes;
+  if (auto s = getBlockMaskSizesAttr())
+    sizes = s.asArrayRef();
+  FailureOr<SmallVector<int64_t>> shape = checks::checkAttention(
+      c, cfg,
+      checks::AttentionShapes{shapeOf(getQuery()), shapeOf(getKey()),
+                              shapeOf(getValue()), opt(getMask()),
+                              opt(getKvLen()), opt(getBlockMask()),
+                              opt(getSeqOffsets()), sizes});
   if (failed(shape))
     return failure();
   if (failed(verifyCompatibleShape(*shape, shapeOf(getInit()))))

@@ -50,31 +50,81 @@ func.func @pack_kn(%w: memref<64x40xf32>, %p: memref<2x64x32xf32>) {
 
 // -----
 
-// Attention: K and V packed per KV head, then per (batch, head, query
-// block): the transposed scaled queries, and per KV tile the scores by
-// 8 x 2-vector tiles, the masks only where a tile needs them, the online
-// softmax (running max, exp, running sum) and P V by 4 x 4-vector tiles.
+// Attention: K and V packed per KV head (rows outside the valid keys
+// zero), then per (batch, head, query block): the transposed scaled
+// queries, and per KV tile (up to the causal bound) the layout's verdict:
+// the tile is skipped unless some pair is visible, and masked only unless
+// every pair is. Then the scores by 8 x 2-vector tiles, the online softmax
+// (running max, exp, running sum) and P V by 4 x 4-vector tiles.
 // CHECK-LABEL: func.func @attention
 // CHECK: memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x2x?x64xf32>
+// CHECK: arith.cmpi sge
+// CHECK: arith.cmpi slt
 // CHECK: memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x2x?x64xf32>
 // CHECK: scf.parallel
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<64x64xf32>
 // CHECK: memref.alloca() {alignment = 64 : i64} : memref<128x64xf32>
 // CHECK: arith.constant dense<-3.40282347E+38> : vector<16xf32>
-// CHECK: arith.floordivsi
 // CHECK: scf.for
-// CHECK: scf.for {{.*}} -> ({{(vector<16xf32>, )+}}vector<16xf32>) {
-// CHECK: scf.if
-// CHECK: arith.cmpi sle, %{{.*}} : vector<16xi64>
-// CHECK: arith.maximumf %{{.*}} fastmath<reassoc,nnan,nsz,contract> : vector<16xf32>
-// CHECK: arith.shli
-// CHECK: scf.for {{.*}} -> ({{(vector<16xf32>, )+}}vector<16xf32>) {
+// CHECK:   %[[VISIT:.*]] = arith.cmpi sle, %{{.*}}, %{{.*}} : index
+// CHECK:   %[[FULL:.*]] = arith.cmpi sle, %{{.*}}, %{{.*}} : index
+// CHECK:   scf.if %[[VISIT]] {
+// CHECK:     scf.for {{.*}} -> ({{(vector<16xf32>, )+}}vector<16xf32>) {
+// CHECK:     %[[CUT:.*]] = arith.xori %{{.*}}, %true
+// CHECK:     %[[NEED:.*]] = arith.ori %[[CUT]], %{{.*}} : i1
+// CHECK:     scf.if %[[NEED]] {
+// CHECK:       arith.cmpi sle, %{{.*}} : vector<16xi64>
+// CHECK:       arith.maximumf %{{.*}} fastmath<reassoc,nnan,nsz,contract> : vector<16xf32>
+// CHECK:     arith.shli
+// CHECK:     scf.for {{.*}} -> ({{(vector<16xf32>, )+}}vector<16xf32>) {
 // CHECK: arith.cmpf oeq
 // CHECK: memref.dealloc
 // CHECK: memref.dealloc
 func.func @attention(%q: memref<1x100x256xf32>, %k: memref<1x100x128xf32>, %v: memref<1x100x128xf32>, %o: memref<1x100x256xf32>) {
   xf_cpu.flash_attention %q, %k, %v heads 4 kv_heads 2 scale 1.250000e-01 causal outs(%o : memref<1x100x256xf32>)
       : memref<1x100x256xf32>, memref<1x100x128xf32>, memref<1x100x128xf32>
+  return
+}
+
+// -----
+
+// Run-time operands: the valid keys of each batch element are read once
+// per item (clamped to the keys), a block-sparse layout reads its
+// summed-area table four times per tile, and the run-time block mask is
+// scanned over the tile's blocks.
+// CHECK-LABEL: func.func @attention_runtime
+// CHECK-SAME: %[[LEN:[a-z0-9]+]]: memref<2xi32>, %[[BM:[a-z0-9]+]]: memref<2x1x2x2xi8>, %[[T:[a-z0-9]+]]: memref<3x3xi32>
+// CHECK: scf.parallel
+// CHECK:   memref.load %[[LEN]]
+// CHECK:   scf.for
+// CHECK-COUNT-4: memref.load %[[T]]
+// CHECK:     scf.for
+// CHECK:       scf.for
+// CHECK:         memref.load %[[BM]]
+// CHECK:     scf.if
+func.func @attention_runtime(%q: memref<2x64x32xf32>, %k: memref<2x64x32xf32>, %len: memref<2xi32>, %bm: memref<2x1x2x2xi8>,
+                             %t: memref<3x3xi32>, %o: memref<2x64x32xf32>) {
+  xf_cpu.flash_attention %q, %k, %k kv_len %len : memref<2xi32> block_mask %bm [32, 32] : memref<2x1x2x2xi8>
+      block_table %t : memref<3x3xi32> heads 2 kv_heads 2 scale 0.25 causal blocks [32, 32] dense<true> : tensor<2x2xi1>
+      outs(%o : memref<2x64x32xf32>) : memref<2x64x32xf32>, memref<2x64x32xf32>, memref<2x64x32xf32>
+  return
+}
+
+// -----
+
+// Packed sequences: the work items are the heads times every sequence's
+// query blocks, counted and then located by walks over the offsets; tokens
+// outside every sequence are zeroed first.
+// CHECK-LABEL: func.func @attention_packed
+// CHECK-SAME: %[[CU:[a-z0-9]+]]: memref<3xi32>
+// CHECK: memref.load %[[CU]]
+// CHECK: vector.store
+// CHECK: scf.for {{.*}} -> (index)
+// CHECK: scf.parallel
+// CHECK:   scf.for {{.*}} -> (index, index, index, i1)
+func.func @attention_packed(%x: memref<40x32xf32>, %cu: memref<3xi32>, %o: memref<40x32xf32>) {
+  xf_cpu.flash_attention %x, %x, %x seq_offsets %cu : memref<3xi32> heads 2 kv_heads 2 scale 0.25 causal
+      outs(%o : memref<40x32xf32>) : memref<40x32xf32>, memref<40x32xf32>, memref<40x32xf32>
   return
 }
 

@@ -69,21 +69,47 @@ func.func @linear_zero_bias_and_residual(%x: tensor<2x4xf32>, %w: tensor<4x3xf32
 
 // -----
 
-// A window covering every key is causal; kv_heads equal to heads is implied.
+// A causal window covering every key is causal; kv_heads equal to heads is
+// implied.
 // CHECK-LABEL: func.func @attention_wide_window
 // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 causal :
 func.func @attention_wide_window(%q: tensor<6x16xf32>) -> tensor<6x16xf32> {
-  %o = xf.attention %q, %q, %q heads 2 kv_heads 2 window 6 : (tensor<6x16xf32>, tensor<6x16xf32>, tensor<6x16xf32>) -> tensor<6x16xf32>
+  %o = xf.attention %q, %q, %q heads 2 kv_heads 2 causal window 6 : (tensor<6x16xf32>, tensor<6x16xf32>, tensor<6x16xf32>) -> tensor<6x16xf32>
   return %o : tensor<6x16xf32>
 }
 
 // -----
 
-// A narrower window stays.
+// A band on both sides covering every key, or sinks covering them, hides
+// nothing.
+// CHECK-LABEL: func.func @attention_band_covers_all
+// CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 :
+// CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 causal :
+func.func @attention_band_covers_all(%q: tensor<6x16xf32>) -> (tensor<6x16xf32>, tensor<6x16xf32>) {
+  %o = xf.attention %q, %q, %q heads 2 window 6 : (tensor<6x16xf32>, tensor<6x16xf32>, tensor<6x16xf32>) -> tensor<6x16xf32>
+  %p = xf.attention %q, %q, %q heads 2 causal window 2 sinks 6 : (tensor<6x16xf32>, tensor<6x16xf32>, tensor<6x16xf32>) -> tensor<6x16xf32>
+  return %o, %p : tensor<6x16xf32>, tensor<6x16xf32>
+}
+
+// -----
+
+// A narrower window stays, and so do sinks that do not cover the keys.
 // CHECK-LABEL: func.func @attention_narrow_window
-// CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 window 5 :
-func.func @attention_narrow_window(%q: tensor<6x16xf32>) -> tensor<6x16xf32> {
-  %o = xf.attention %q, %q, %q heads 2 window 5 : (tensor<6x16xf32>, tensor<6x16xf32>, tensor<6x16xf32>) -> tensor<6x16xf32>
+// CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 causal window 5 :
+// CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 causal window 2 sinks 1 :
+func.func @attention_narrow_window(%q: tensor<6x16xf32>) -> (tensor<6x16xf32>, tensor<6x16xf32>) {
+  %o = xf.attention %q, %q, %q heads 2 causal window 5 : (tensor<6x16xf32>, tensor<6x16xf32>, tensor<6x16xf32>) -> tensor<6x16xf32>
+  %p = xf.attention %q, %q, %q heads 2 causal window 2 sinks 1 : (tensor<6x16xf32>, tensor<6x16xf32>, tensor<6x16xf32>) -> tensor<6x16xf32>
+  return %o, %p : tensor<6x16xf32>, tensor<6x16xf32>
+}
+
+// -----
+
+// With a run-time valid length the positions are unknown: the layout stays.
+// CHECK-LABEL: func.func @attention_kv_len_keeps_layout
+// CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} kv_len %{{.*}} heads 2 causal window 6 :
+func.func @attention_kv_len_keeps_layout(%q: tensor<6x16xf32>, %len: tensor<i32>) -> tensor<6x16xf32> {
+  %o = xf.attention %q, %q, %q kv_len %len heads 2 causal window 6 : (tensor<6x16xf32>, tensor<6x16xf32>, tensor<6x16xf32>, tensor<i32>) -> tensor<6x16xf32>
   return %o : tensor<6x16xf32>
 }
 

@@ -305,16 +305,64 @@ func.func @attention_kv_length(%q: tensor<8x64xf32>, %k: tensor<10x64xf32>, %v: 
 // -----
 
 func.func @attention_window(%q: tensor<8x64xf32>) {
-  // expected-error@+1 {{'xf.attention' op expects a sliding window of at least one key}}
-  %0 = xf.attention %q, %q, %q heads 4 window 0 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  // expected-error@+1 {{expects a window >= 1, got 0}}
+  %0 = xf.attention %q, %q, %q heads 4 causal window 0 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
   return
 }
 
 // -----
 
-func.func @attention_stray_window(%q: tensor<8x64xf32>) {
-  // expected-error@+1 {{'xf.attention' op has a window size but no sliding-window mask}}
-  %0 = "xf.attention"(%q, %q, %q) <{num_heads = 4 : i64, window = 3 : i64, mask_kind = 1 : i32}> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+func.func @attention_dilation_without_window(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{layout has a dilation but no window}}
+  %0 = xf.attention %q, %q, %q heads 4 causal dilation 2 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_unsorted_globals(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{layout expects global positions that are non-negative, sorted and unique}}
+  %0 = xf.attention %q, %q, %q heads 4 window 2 global [5, 1] : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_global_past_keys(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op layout has global position 8 past the 8 keys}}
+  %0 = xf.attention %q, %q, %q heads 4 window 2 global [0, 8] : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_sinks_past_keys(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op layout has 9 sink keys but only 8 keys}}
+  %0 = xf.attention %q, %q, %q heads 4 causal window 2 sinks 9 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_block_map_too_small(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{'xf.attention' op layout has a block map covering 4 positions x 8 keys, fewer than the 8 keys}}
+  %0 = xf.attention %q, %q, %q heads 4 blocks [2, 4] dense<true> : tensor<2x2xi1> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_block_map_type(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{expects a block map of rank 2 with i1 elements, got 'tensor<2x2xi32>'}}
+  %0 = xf.attention %q, %q, %q heads 4 blocks [4, 4] dense<1> : tensor<2x2xi32> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_block_map_sizes(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{expects a block map with two block sizes}}
+  %0 = xf.attention %q, %q, %q heads 4 blocks [4] dense<true> : tensor<2x2xi1> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
   return
 }
 
@@ -322,7 +370,103 @@ func.func @attention_stray_window(%q: tensor<8x64xf32>) {
 
 func.func @attention_scale(%q: tensor<8x64xf32>) {
   // expected-error@+1 {{'xf.attention' op expects a finite scale}}
-  %0 = "xf.attention"(%q, %q, %q) <{num_heads = 4 : i64, scale = 0x7FF0000000000000 : f64}> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  %0 = "xf.attention"(%q, %q, %q) <{num_heads = 4 : i64, scale = 0x7FF0000000000000 : f64, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>}> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_kv_len_shape(%q: tensor<2x1x64xf32>, %k: tensor<2x16x64xf32>, %len: tensor<3xi32>) {
+  // expected-error@+1 {{'xf.attention' op expects kv_len of the batch shape [2], got [3]}}
+  %0 = xf.attention %q, %k, %k kv_len %len heads 4 : (tensor<2x1x64xf32>, tensor<2x16x64xf32>, tensor<2x16x64xf32>, tensor<3xi32>) -> tensor<2x1x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_kv_len_and_offsets(%q: tensor<8x64xf32>, %len: tensor<i32>, %cu: tensor<3xi32>) {
+  // expected-error@+1 {{'xf.attention' op takes kv_len or seq_offsets, not both}}
+  %0 = xf.attention %q, %q, %q kv_len %len seq_offsets %cu heads 4 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<i32>, tensor<3xi32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_offsets_batch(%q: tensor<2x8x64xf32>, %cu: tensor<3xi32>) {
+  // expected-error@+1 {{'xf.attention' op expects packed tokens [T, features] with seq_offsets, got [2, 8, 64]}}
+  %0 = xf.attention %q, %q, %q seq_offsets %cu heads 4 : (tensor<2x8x64xf32>, tensor<2x8x64xf32>, tensor<2x8x64xf32>, tensor<3xi32>) -> tensor<2x8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_offsets_shape(%q: tensor<8x64xf32>, %cu: tensor<1xi32>) {
+  // expected-error@+1 {{'xf.attention' op expects seq_offsets of shape [B + 1] with B >= 1, got [1]}}
+  %0 = xf.attention %q, %q, %q seq_offsets %cu heads 4 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<1xi32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_offsets_tokens(%q: tensor<8x64xf32>, %k: tensor<9x64xf32>, %cu: tensor<3xi32>) {
+  // expected-error@+1 {{'xf.attention' op expects as many key tokens as query tokens with seq_offsets, got 8 and 9}}
+  %0 = xf.attention %q, %k, %k seq_offsets %cu heads 4 : (tensor<8x64xf32>, tensor<9x64xf32>, tensor<9x64xf32>, tensor<3xi32>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_block_mask_shape(%q: tensor<8x64xf32>, %m: tensor<4x2x3xi8>) {
+  // expected-error@+1 {{'xf.attention' op expects a block_mask of shape [4, 2, 2] (batch and head dimensions may be 1), got [4, 2, 3]}}
+  %0 = xf.attention %q, %q, %q block_mask %m [4, 4] heads 4 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<4x2x3xi8>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @attention_block_mask_sizes(%q: tensor<8x64xf32>, %m: tensor<4x2x2xi8>) {
+  // expected-error@+1 {{'xf.attention' op expects block_mask block sizes [Bq, Bk] of at least 1}}
+  %0 = xf.attention %q, %q, %q block_mask %m [0, 4] heads 4 : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>, tensor<4x2x2xi8>) -> tensor<8x64xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_features(%u: tensor<2x1x32xf32>, %c: tensor<2x16x64xf32>, %len: tensor<2xi32>) {
+  // expected-error@+1 {{'xf.cache_write' op expects the update [2, 1, 32] to match the cache [2, 16, 64] in batch and feature sizes}}
+  %0 = xf.cache_write %u into %c kv_len %len : (tensor<2x1x32xf32>, tensor<2x16x64xf32>, tensor<2xi32>) -> tensor<2x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_kv_len(%u: tensor<2x1x64xf32>, %c: tensor<2x16x64xf32>, %len: tensor<i32>) {
+  // expected-error@+1 {{'xf.cache_write' op expects kv_len of the batch shape [2], got []}}
+  %0 = xf.cache_write %u into %c kv_len %len : (tensor<2x1x64xf32>, tensor<2x16x64xf32>, tensor<i32>) -> tensor<2x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_rank(%u: tensor<64xf32>, %c: tensor<16x64xf32>, %len: tensor<i32>) {
+  // expected-error@+1 {{'xf.cache_write' op expects a cache [..., capacity, features] and an update [..., seq, features] of the same rank, got [16, 64] and [64]}}
+  %0 = xf.cache_write %u into %c kv_len %len : (tensor<64xf32>, tensor<16x64xf32>, tensor<i32>) -> tensor<16x64xf32>
+  return
+}
+
+// -----
+
+func.func @rope_positions_and_offsets(%x: tensor<4x16xf32>, %p: tensor<4xi64>, %cu: tensor<2xi32>) {
+  // expected-error@+1 {{'xf.rope' op takes positions or seq_offsets, not both}}
+  %0 = xf.rope %x positions %p seq_offsets %cu head_dim 8 : (tensor<4x16xf32>, tensor<4xi64>, tensor<2xi32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @rope_batch_positions(%x: tensor<2x4x16xf32>, %p: tensor<3x4xi64>) {
+  // expected-error@+1 {{'xf.rope' op expects positions of shape [4] or [2, 4], got [3, 4]}}
+  %0 = xf.rope %x positions %p head_dim 8 : (tensor<2x4x16xf32>, tensor<3x4xi64>) -> tensor<2x4x16xf32>
   return
 }
 
@@ -521,5 +665,17 @@ func.func @relu_integer(%x: tensor<2x16xi32>) {
 func.func @geglu_types(%g: tensor<2x16xf32>, %u: tensor<2x16xf16>) {
   // expected-error@+1 {{'xf.geglu' op requires the same type for all operands and results}}
   %0 = "xf.geglu"(%g, %u) : (tensor<2x16xf32>, tensor<2x16xf16>) -> tensor<2x16xf32>
+  return
+}
+
+// -----
+
+func.func @block_cache_features(%x: tensor<1x8x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %kc: tensor<1x64x16xf32>, %len: tensor<1xi32>) {
+  // expected-error@+1 {{'xf.block' op expects caches [..., capacity, features] for the keys [1, 8, 32] and values [1, 8, 32], got [1, 64, 16] and [1, 64, 16]}}
+  %y:3 = xf.block %x heads 4 causal norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %w)
+      kv_cache(%kc, %kc) kv_len %len
+      : (tensor<1x8x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<1x64x16xf32>, tensor<1x64x16xf32>, tensor<1xi32>)
+      -> (tensor<1x8x32xf32>, tensor<1x64x16xf32>, tensor<1x64x16xf32>)
   return
 }

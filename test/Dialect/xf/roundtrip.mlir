@@ -125,8 +125,8 @@ func.func @attention(%q: tensor<2x8x64xf32>, %k: tensor<2x10x16xf32>, %v: tensor
   // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 4 kv_heads 1 causal : (tensor<2x8x64xf32>, tensor<2x10x16xf32>, tensor<2x10x32xf32>) -> tensor<2x8x128xf32>
   %0 = xf.attention %q, %k, %v heads 4 kv_heads 1 causal
       : (tensor<2x8x64xf32>, tensor<2x10x16xf32>, tensor<2x10x32xf32>) -> tensor<2x8x128xf32>
-  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 4 kv_heads 1 scale 5.000000e-01 window 3 :
-  %1 = xf.attention %q, %k, %v heads 4 kv_heads 1 scale 0.5 window 3
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 4 kv_heads 1 scale 5.000000e-01 causal window 3 :
+  %1 = xf.attention %q, %k, %v heads 4 kv_heads 1 scale 0.5 causal window 3
       : (tensor<2x8x64xf32>, tensor<2x10x16xf32>, tensor<2x10x32xf32>) -> tensor<2x8x128xf32>
   // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} heads 4 kv_heads 1 :
   %2 = xf.attention %q, %k, %v mask %m heads 4 kv_heads 1
@@ -180,4 +180,59 @@ func.func @llama_style_block(%x: tensor<8x32xf32>, %g: tensor<32xf32>, %wq: tens
          tensor<32x32xf32>, tensor<32xf32>, tensor<64x32xf32>, tensor<64x32xf32>, tensor<32x64xf32>, tensor<8x8xf32>)
         -> tensor<8x32xf32>
   return %y : tensor<8x32xf32>
+}
+
+// -----
+
+// Every layout component, printed in one canonical order whatever order
+// it was written in.
+// CHECK-LABEL: func.func @layouts
+func.func @layouts(%q: tensor<16x32xf32>) -> (tensor<16x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>) {
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 causal window 4 dilation 2 stride 5 sinks 3 global [0, 9] :
+  %0 = xf.attention %q, %q, %q heads 2 global [0, 9] sinks 3 stride 5 dilation 2 window 4 causal
+      : (tensor<16x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>) -> tensor<16x32xf32>
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 blocks [8, 4] dense<{{\[\[}}true, false, false, true], [false, true, true, false]]> : tensor<2x4xi1> :
+  %1 = xf.attention %q, %q, %q heads 2 blocks [8, 4] dense<[[true, false, false, true], [false, true, true, false]]> : tensor<2x4xi1>
+      : (tensor<16x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>) -> tensor<16x32xf32>
+  // The standalone form of the attribute.
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} heads 2 causal sinks 1 :
+  %2 = "xf.attention"(%q, %q, %q) <{num_heads = 2 : i64, layout = #xf.layout<causal sinks 1>, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>}>
+      : (tensor<16x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>) -> tensor<16x32xf32>
+  return %0, %1, %2 : tensor<16x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>
+}
+
+// -----
+
+// The run-time operands of attention, the cache write and per-sequence RoPE.
+// CHECK-LABEL: func.func @runtime_operands
+func.func @runtime_operands(%q: tensor<2x1x32xf32>, %kc: tensor<2x64x16xf32>, %u: tensor<2x1x16xf32>, %len: tensor<2xi32>,
+                            %bm: tensor<2x1x1x8xi8>, %t: tensor<10x32xf32>, %cu: tensor<3xi64>)
+    -> (tensor<2x1x32xf32>, tensor<10x32xf32>, tensor<10x32xf32>) {
+  // CHECK: %[[KC:.*]] = xf.cache_write %{{.*}} into %{{.*}} kv_len %{{.*}} : (tensor<2x1x16xf32>, tensor<2x64x16xf32>, tensor<2xi32>) -> tensor<2x64x16xf32>
+  %kc2 = xf.cache_write %u into %kc kv_len %len : (tensor<2x1x16xf32>, tensor<2x64x16xf32>, tensor<2xi32>) -> tensor<2x64x16xf32>
+  // CHECK: xf.attention %{{.*}}, %[[KC]], %[[KC]] kv_len %{{.*}} block_mask %{{.*}} [1, 8] heads 2 kv_heads 1 causal :
+  %0 = xf.attention %q, %kc2, %kc2 kv_len %len block_mask %bm [1, 8] heads 2 kv_heads 1 causal
+      : (tensor<2x1x32xf32>, tensor<2x64x16xf32>, tensor<2x64x16xf32>, tensor<2xi32>, tensor<2x1x1x8xi8>) -> tensor<2x1x32xf32>
+  // CHECK: xf.attention %{{.*}}, %{{.*}}, %{{.*}} seq_offsets %{{.*}} heads 2 causal :
+  %1 = xf.attention %t, %t, %t seq_offsets %cu heads 2 causal
+      : (tensor<10x32xf32>, tensor<10x32xf32>, tensor<10x32xf32>, tensor<3xi64>) -> tensor<10x32xf32>
+  // CHECK: xf.rope %{{.*}} seq_offsets %{{.*}} head_dim 16 :
+  %2 = xf.rope %t seq_offsets %cu head_dim 16 : (tensor<10x32xf32>, tensor<3xi64>) -> tensor<10x32xf32>
+  return %0, %1, %2 : tensor<2x1x32xf32>, tensor<10x32xf32>, tensor<10x32xf32>
+}
+
+// -----
+
+// A decode step of a whole block: positions, caches and their lengths; three
+// results.
+// CHECK-LABEL: func.func @block_decode
+// CHECK: %{{.*}}:3 = xf.block %{{.*}} heads 2 causal norm rms_norm pre act silu rope_theta 1.000000e+04 norm1(%{{.*}}) attn(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) norm2(%{{.*}}) mlp(up %{{.*}} down %{{.*}}) positions %{{.*}} kv_cache(%{{.*}}, %{{.*}}) kv_len %{{.*}} :
+func.func @block_decode(%x: tensor<1x1x16xf32>, %g: tensor<16xf32>, %w: tensor<16x16xf32>, %pos: tensor<1x1xi32>,
+                        %kc: tensor<1x32x16xf32>, %len: tensor<1xi32>) -> tensor<1x1x16xf32> {
+  %y:3 = xf.block %x heads 2 causal norm rms_norm pre act silu rope_theta 1.0e+04
+      norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %w down %w) positions %pos kv_cache(%kc, %kc) kv_len %len
+      : (tensor<1x1x16xf32>, tensor<16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>,
+         tensor<16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<1x1xi32>, tensor<1x32x16xf32>, tensor<1x32x16xf32>, tensor<1xi32>)
+      -> (tensor<1x1x16xf32>, tensor<1x32x16xf32>, tensor<1x32x16xf32>)
+  return %y#0 : tensor<1x1x16xf32>
 }

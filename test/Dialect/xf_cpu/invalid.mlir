@@ -85,3 +85,19 @@ func.func @element_types(%x: memref<8x16xf32>, %g: memref<16xf16>) {
   xf_cpu.norm %x, %g kind layer_norm eps 1.0e-5 outs(%x : memref<8x16xf32>) : memref<8x16xf32>, memref<16xf16>
   return
 }
+
+// -----
+
+func.func @flash_missing_block_table(%q: memref<8x32xf32>, %o: memref<8x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.flash_attention' op expects a block_table for the layout's block map}}
+  xf_cpu.flash_attention %q, %q, %q heads 4 kv_heads 4 scale 0.25 blocks [4, 4] dense<true> : tensor<2x2xi1> outs(%o : memref<8x32xf32>) : memref<8x32xf32>, memref<8x32xf32>, memref<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @flash_block_table_shape(%q: memref<8x32xf32>, %t: memref<2x2xi32>, %o: memref<8x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.flash_attention' op expects the layout's block table as i32 [3, 3], got 'memref<2x2xi32>'}}
+  xf_cpu.flash_attention %q, %q, %q block_table %t : memref<2x2xi32> heads 4 kv_heads 4 scale 0.25 blocks [4, 4] dense<true> : tensor<2x2xi1> outs(%o : memref<8x32xf32>) : memref<8x32xf32>, memref<8x32xf32>, memref<8x32xf32>
+  return
+}

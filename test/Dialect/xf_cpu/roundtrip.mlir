@@ -20,8 +20,35 @@ func.func @tensors(%w: tensor<64x40xf32>, %x: tensor<10x64xf32>, %b: tensor<40xf
 
 // CHECK-LABEL: func.func @memrefs
 func.func @memrefs(%q: memref<1x8x32xf32>, %k: memref<1x8x16xf32>, %m: memref<8x8xf32>, %o: memref<1x8x32xf32>) {
-  // CHECK: xf_cpu.flash_attention %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} heads 4 kv_heads 2 scale 2.500000e-01 window 3 outs(%{{.*}} : memref<1x8x32xf32>) : memref<1x8x32xf32>, memref<1x8x16xf32>, memref<1x8x16xf32>, memref<8x8xf32>
-  xf_cpu.flash_attention %q, %k, %k mask %m heads 4 kv_heads 2 scale 0.25 window 3 outs(%o : memref<1x8x32xf32>)
-      : memref<1x8x32xf32>, memref<1x8x16xf32>, memref<1x8x16xf32>, memref<8x8xf32>
+  // CHECK: xf_cpu.flash_attention %{{.*}}, %{{.*}}, %{{.*}} mask %{{.*}} : memref<8x8xf32> heads 4 kv_heads 2 scale 2.500000e-01 causal window 3 outs(%{{.*}} : memref<1x8x32xf32>) : memref<1x8x32xf32>, memref<1x8x16xf32>, memref<1x8x16xf32>
+  xf_cpu.flash_attention %q, %k, %k mask %m : memref<8x8xf32> heads 4 kv_heads 2 scale 0.25 causal window 3 outs(%o : memref<1x8x32xf32>)
+      : memref<1x8x32xf32>, memref<1x8x16xf32>, memref<1x8x16xf32>
   return
+}
+
+// -----
+
+// Every run-time operand: the valid keys, a block mask, the layout's block
+// table; the decode schedule.
+// CHECK-LABEL: func.func @runtime_operands
+func.func @runtime_operands(%q: tensor<2x1x32xf32>, %k: tensor<2x16x16xf32>, %len: tensor<2xi32>,
+                            %bm: tensor<2x4x1x2xi8>, %t: tensor<3x3xi32>) -> tensor<2x1x32xf32> {
+  %e = tensor.empty() : tensor<2x1x32xf32>
+  // CHECK: xf_cpu.flash_attention %{{.*}}, %{{.*}}, %{{.*}} kv_len %{{.*}} : tensor<2xi32> block_mask %{{.*}} [4, 8] : tensor<2x4x1x2xi8> block_table %{{.*}} : tensor<3x3xi32> heads 4 kv_heads 2 scale 1.250000e-01 causal blocks [8, 8] dense<true> : tensor<2x2xi1> decode outs(%{{.*}} : tensor<2x1x32xf32>)
+  %o = xf_cpu.flash_attention %q, %k, %k kv_len %len : tensor<2xi32> block_mask %bm [4, 8] : tensor<2x4x1x2xi8>
+      block_table %t : tensor<3x3xi32> heads 4 kv_heads 2 scale 0.125 causal blocks [8, 8] dense<true> : tensor<2x2xi1> decode
+      outs(%e : tensor<2x1x32xf32>) : tensor<2x1x32xf32>, tensor<2x16x16xf32>, tensor<2x16x16xf32> -> tensor<2x1x32xf32>
+  return %o : tensor<2x1x32xf32>
+}
+
+// -----
+
+// Packed sequences.
+// CHECK-LABEL: func.func @packed
+func.func @packed(%x: tensor<10x32xf32>, %cu: tensor<3xi32>) -> tensor<10x32xf32> {
+  %e = tensor.empty() : tensor<10x32xf32>
+  // CHECK: xf_cpu.flash_attention %{{.*}}, %{{.*}}, %{{.*}} seq_offsets %{{.*}} : tensor<3xi32> heads 4 kv_heads 4 scale 1.250000e-01 causal sinks 2 outs
+  %o = xf_cpu.flash_attention %x, %x, %x seq_offsets %cu : tensor<3xi32> heads 4 kv_heads 4 scale 0.125 causal sinks 2
+      outs(%e : tensor<10x32xf32>) : tensor<10x32xf32>, tensor<10x32xf32>, tensor<10x32xf32> -> tensor<10x32xf32>
+  return %o : tensor<10x32xf32>
 }

@@ -159,9 +159,10 @@ def XfCpuLowerDynamicExpands : Pass<"xf-cpu-lower-dynamic-expands"> {
 }
 
 def XfCpuApproximateMath : Pass<"xf-cpu-approximate-math"> {
-  let summary = "Polynomial approximations of f32 exp, tanh and erf";
+  let summary = "Polynomial approximations of f32 exp, tanh, erf, sin and cos";
   let description = [{
-    Rewrites f32 `math.exp`, `math.tanh`, `math.erf` (scalar or vector) into
+    Rewrites f32 `math.exp`, `math.tanh`, `math.erf`, `math.sin` and
+    `math.cos` (scalar or vector) into
     arith polynomials, so that they vectorize instead of becoming one libm
     call per element. Accurate to a few ulp.
   }];

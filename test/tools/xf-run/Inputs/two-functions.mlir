@@ -31,3 +31,13 @@ func.func @linalg_only(%x: tensor<4xf32>) -> tensor<4xf32> {
 func.func @too_big(%x: tensor<100000x100000x100xf32>) -> tensor<100000x100000x100xf32> {
   return %x : tensor<100000x100000x100xf32>
 }
+
+func.func @decode(%q: tensor<2x1x8xf32>, %kc: tensor<2x6x8xf32>, %len: tensor<2xi32>) -> tensor<2x1x8xf32> {
+  %o = xf.attention %q, %kc, %kc kv_len %len heads 1 causal : (tensor<2x1x8xf32>, tensor<2x6x8xf32>, tensor<2x6x8xf32>, tensor<2xi32>) -> tensor<2x1x8xf32>
+  return %o : tensor<2x1x8xf32>
+}
+
+func.func @packed(%x: tensor<5x8xf32>, %cu: tensor<3xi32>) -> tensor<5x8xf32> {
+  %o = xf.attention %x, %x, %x seq_offsets %cu heads 1 causal : (tensor<5x8xf32>, tensor<5x8xf32>, tensor<5x8xf32>, tensor<3xi32>) -> tensor<5x8xf32>
+  return %o : tensor<5x8xf32>
+}
