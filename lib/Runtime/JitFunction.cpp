@@ -2,6 +2,8 @@
 
 #include "xf/Runtime/JitFunction.h"
 
+#include "xf/Codegen/CPU/Passes.h"
+
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
@@ -57,6 +59,12 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   if (mlir::failed(pm.run(module)))
     return fail("compilation of @" + name + " failed");
   result->pipelineSeconds = secondsSince(start);
+  // Results that the pipeline left in their inputs' buffers.
+  if (auto f = module.lookupSymbol(name))
+    if (auto tied = f->getAttrOfType<mlir::DenseI64ArrayAttr>(
+            mlir::xf::getTiedResultsAttrName()))
+      result->tiedResults.assign(tied.asArrayRef().begin(),
+                                 tied.asArrayRef().end());
 
   start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;

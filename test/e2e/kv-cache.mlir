@@ -7,6 +7,10 @@
 // RUN: %check-pipelines %s -e chunk_of_three | FileCheck %s
 // RUN: %check-pipelines %s -e lengths_full_and_short | FileCheck %s
 // RUN: %check-pipelines %s -e write_then_attend | FileCheck %s
+// The caches are updated in the caller's buffers, not copied.
+// RUN: xf-run %s -e write_then_attend | FileCheck %s --check-prefix=INPLACE
+// INPLACE: xf-run: result #1 is written in place into argument #3
+// INPLACE: xf-run: result #2 is written in place into argument #4
 // RUN: %check-pipelines %s -e block_decode_step | FileCheck %s
 // CHECK: 6 variants ok
 

@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace mlir::xf::runtime;
@@ -350,10 +351,14 @@ int xf::tools::runSession(const RunConfig &config) {
                           (*jit)->pipelineSeconds, (*jit)->llvmSeconds,
                           options->vectorWidth == 16 ? "AVX-512" : "AVX2");
 
+  // Inputs, then an output buffer per result that the function does not
+  // write in place into an input (a KV cache).
   std::vector<HostTensor> outputs;
   SmallVector<void *> buffers;
   for (HostTensor &t : *inputs)
     buffers.push_back(t.data());
+  ArrayRef<int64_t> tied = (*jit)->tiedResults;
+  auto tiedTo = [&](size_t i) { return i < tied.size() ? tied[i] : -1; };
   for (auto [i, t] : llvm::enumerate(resultTypes)) {
     auto type = cast<RankedTensorType>(t);
     outputs.emplace_back(
@@ -361,9 +366,21 @@ int xf::tools::runSession(const RunConfig &config) {
         std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
     if (failed(checkAllocated(outputs.back(), "result #" + llvm::Twine(i))))
       return BadInput;
-    buffers.push_back(outputs.back().data());
+    if (tiedTo(i) < 0)
+      buffers.push_back(outputs.back().data());
   }
-  (*jit)->call(buffers);
+  auto call = [&] {
+    (*jit)->call(buffers);
+    for (auto [i, out] : llvm::enumerate(outputs))
+      if (int64_t arg = tiedTo(i); arg >= 0)
+        std::memcpy(out.data(), (*inputs)[arg].data(), out.numBytes());
+  };
+  call();
+  for (auto [i, out] : llvm::enumerate(outputs))
+    if (int64_t arg = tiedTo(i); arg >= 0)
+      outs() << llvm::formatv("xf-run: result #{0} is written in place into "
+                              "argument #{1}\n",
+                              i, arg);
 
   int code = Success;
   for (auto [i, out] : llvm::enumerate(outputs)) {

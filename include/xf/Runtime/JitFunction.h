@@ -26,7 +26,8 @@ int64_t hostVectorWidth();
 
 /// A function compiled by xf-cpu-pipeline and JIT-linked for the host CPU.
 /// Its calling convention is bare pointers: the inputs in order, then one
-/// caller-owned output buffer per result.
+/// caller-owned output buffer per result that is not written in place into
+/// an input's buffer (see tiedResults).
 class JitFunction {
 public:
   /// Runs the CPU pipeline on `module` (which it rewrites) and JIT-compiles
@@ -41,6 +42,11 @@ public:
 
   /// Calls the function with one pointer per input, then per output.
   void call(llvm::ArrayRef<void *> buffers) const;
+
+  /// Per result of the source function: the input whose buffer holds it
+  /// after a call (a KV cache updated in place), or -1 for a result with
+  /// its own output buffer.
+  llvm::SmallVector<int64_t> tiedResults;
 
   /// Seconds spent in the pass pipeline and in LLVM.
   double pipelineSeconds = 0, llvmSeconds = 0;

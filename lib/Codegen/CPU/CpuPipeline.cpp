@@ -28,6 +28,11 @@ static void addBufferization(OpPassManager &pm) {
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  // Results updated in place in an argument's buffer (KV caches) stay
+  // there: dropped from the results. The canonicalizer first folds loops
+  // that only carry the argument's buffer through.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createXfCpuDropTiedResults());
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;

@@ -12,6 +12,20 @@ using namespace mlir::xf;
 
 namespace {
 
+/// Few queries against many keys (decoding): the query heads of a GQA group
+/// times the queries form one tile of at most this many rows.
+constexpr int64_t kMaxDecodeRows = 64;
+
+/// Whether attention gets the decode schedule: a static handful of queries
+/// per sequence (one per decode step, a few when speculating), so that
+/// splitting the keys across threads pays where query blocks would not.
+bool isDecode(AttentionOp op) {
+  int64_t sq = op.getQuery().getType().getShape().end()[-2];
+  int64_t group = op.getNumHeads() / op.getEffectiveNumKvHeads();
+  return !op.getSeqOffsets() && !ShapedType::isDynamic(sq) && sq <= 16 &&
+         sq * group <= kMaxDecodeRows;
+}
+
 /// xf.attention -> xf_cpu.flash_attention, the online-softmax form.
 struct FormFlashAttention : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -40,7 +54,7 @@ struct FormFlashAttention : OpRewritePattern<AttentionOp> {
         op.getValue(), op.getMask(), op.getKvLen(), op.getBlockMask(),
         op.getSeqOffsets(), blockTable, init, op.getNumHeads(),
         op.getEffectiveNumKvHeads(), APFloat(*scale), op.getLayoutAttr(),
-        op.getBlockMaskSizesAttr(), /*decode=*/false);
+        op.getBlockMaskSizesAttr(), isDecode(op));
     rewriter.replaceOp(op, flash.getResult().front());
     return success();
   }

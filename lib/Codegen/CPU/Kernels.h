@@ -18,6 +18,9 @@ LogicalResult lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
                                const KernelOptions &options);
 LogicalResult lowerFlashAttention(FlashAttentionOp op, RewriterBase &rewriter,
                                   const KernelOptions &options);
+/// The `decode` schedule of flash_attention (DecodeAttentionKernel.cpp).
+LogicalResult lowerDecodeAttention(FlashAttentionOp op, RewriterBase &rewriter,
+                                   const KernelOptions &options);
 LogicalResult lowerNorm(NormOp op, RewriterBase &rewriter,
                         const KernelOptions &options);
 

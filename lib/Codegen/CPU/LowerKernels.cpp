@@ -52,7 +52,9 @@ struct XfCpuLowerKernelsPass
                 return lowerPackWeights(p, rewriter, options);
               })
               .Case([&](FlashAttentionOp a) {
-                return lowerFlashAttention(a, rewriter, options);
+                return a.getDecode()
+                           ? lowerDecodeAttention(a, rewriter, options)
+                           : lowerFlashAttention(a, rewriter, options);
               })
               .Case([&](NormOp n) { return lowerNorm(n, rewriter, options); });
       if (failed(lowered))

@@ -120,16 +120,38 @@ func.func @f16_norm(%x: tensor<4x8xf16>, %g: tensor<8xf16>) -> tensor<4x8xf16> {
 // Attention becomes the online-softmax kernel, keeping its heads and KV
 // heads and resolving the default scale 1 / sqrt(8).
 // CHECK-LABEL: func.func @attention
-// CHECK-SAME: (%[[Q:.*]]: tensor<1x9x32xf32>, %[[K:.*]]: tensor<1x9x16xf32>)
-// CHECK:      %[[E:.*]] = tensor.empty() : tensor<1x9x32xf32>
-// CHECK-NEXT: %[[O:.*]] = xf_cpu.flash_attention %[[Q]], %[[K]], %[[K]] heads 4 kv_heads 2 scale 0.35355339059327373 causal outs(%[[E]] : tensor<1x9x32xf32>)
+// CHECK-SAME: (%[[Q:.*]]: tensor<1x40x32xf32>, %[[K:.*]]: tensor<1x40x16xf32>)
+// CHECK:      %[[E:.*]] = tensor.empty() : tensor<1x40x32xf32>
+// CHECK-NEXT: %[[O:.*]] = xf_cpu.flash_attention %[[Q]], %[[K]], %[[K]] heads 4 kv_heads 2 scale 0.35355339059327373 causal outs(%[[E]] : tensor<1x40x32xf32>)
 // CHECK-NEXT: return %[[O]]
 // OFF-LABEL: func.func @attention
 // OFF-NOT:   xf_cpu.flash_attention
 // OFF:       xf.attention
-func.func @attention(%q: tensor<1x9x32xf32>, %k: tensor<1x9x16xf32>) -> tensor<1x9x32xf32> {
-  %o = xf.attention %q, %k, %k heads 4 kv_heads 2 causal : (tensor<1x9x32xf32>, tensor<1x9x16xf32>, tensor<1x9x16xf32>) -> tensor<1x9x32xf32>
-  return %o : tensor<1x9x32xf32>
+func.func @attention(%q: tensor<1x40x32xf32>, %k: tensor<1x40x16xf32>) -> tensor<1x40x32xf32> {
+  %o = xf.attention %q, %k, %k heads 4 kv_heads 2 causal : (tensor<1x40x32xf32>, tensor<1x40x16xf32>, tensor<1x40x16xf32>) -> tensor<1x40x32xf32>
+  return %o : tensor<1x40x32xf32>
+}
+
+// -----
+
+// A few queries against a cache get the decode schedule (split keys, the
+// heads of a GQA group as rows), with the run-time operands passed on.
+// CHECK-LABEL: func.func @decode
+// CHECK: xf_cpu.flash_attention %{{.*}}, %{{.*}}, %{{.*}} kv_len %{{.*}} : tensor<2xi32> heads 8 kv_heads 2 scale {{.*}} causal window 64 decode outs
+func.func @decode(%q: tensor<2x1x64xf32>, %kc: tensor<2x512x16xf32>, %len: tensor<2xi32>) -> tensor<2x1x64xf32> {
+  %o = xf.attention %q, %kc, %kc kv_len %len heads 8 kv_heads 2 causal window 64 : (tensor<2x1x64xf32>, tensor<2x512x16xf32>, tensor<2x512x16xf32>, tensor<2xi32>) -> tensor<2x1x64xf32>
+  return %o : tensor<2x1x64xf32>
+}
+
+// -----
+
+// A block map reaches the kernel as its summed-area table.
+// CHECK-LABEL: func.func @block_map
+// CHECK: %[[T:.*]] = arith.constant dense<{{\[\[}}0, 0, 0], [0, 1, 1], [0, 1, 2]]> : tensor<3x3xi32>
+// CHECK: xf_cpu.flash_attention %{{.*}}, %{{.*}}, %{{.*}} block_table %[[T]] : tensor<3x3xi32> heads 2
+func.func @block_map(%q: tensor<32x32xf32>) -> tensor<32x32xf32> {
+  %o = xf.attention %q, %q, %q heads 2 blocks [16, 16] dense<[[true, false], [false, true]]> : tensor<2x2xi1> : (tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>) -> tensor<32x32xf32>
+  return %o : tensor<32x32xf32>
 }
 
 // -----

@@ -130,6 +130,29 @@ func.func @attention_packed(%x: memref<40x32xf32>, %cu: memref<3xi32>, %o: memre
 
 // -----
 
+// The decode schedule: no packed copy of K or V (they are read in place);
+// per (batch, KV head, split) item the 4 query heads of the group are the
+// rows, scores are dot products with one horizontal sum each, and the
+// splits' partial results are merged in a second parallel loop.
+// CHECK-LABEL: func.func @decode
+// CHECK-SAME: %[[KC:[a-z0-9]+]]: memref<2x512x16xf32>
+// CHECK-NOT:  memref<?x1x?x16xf32>
+// CHECK:      %[[PART:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x4x18xf32>
+// CHECK:      scf.parallel
+// CHECK:        memref.alloca() {alignment = 64 : i64} : memref<4x128xf32>
+// CHECK:        vector.maskedload %[[KC]]
+// CHECK:        vector.reduction <add>
+// CHECK:      scf.parallel
+// CHECK:        memref.load %[[PART]]
+// CHECK:      memref.dealloc %[[PART]]
+func.func @decode(%q: memref<2x1x64xf32>, %kc: memref<2x512x16xf32>, %len: memref<2xi32>, %o: memref<2x1x64xf32>) {
+  xf_cpu.flash_attention %q, %kc, %kc kv_len %len : memref<2xi32> heads 4 kv_heads 1 scale 0.25 causal decode outs(%o : memref<2x1x64xf32>)
+      : memref<2x1x64xf32>, memref<2x512x16xf32>, memref<2x512x16xf32>
+  return
+}
+
+// -----
+
 // Heads too wide for the scratch of a work item to sit on a worker's stack
 // (64 queries x (2048 + 128 + 2048) floats): the scratch is allocated on
 // the heap per item and freed at its end.

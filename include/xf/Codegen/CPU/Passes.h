@@ -22,6 +22,10 @@ namespace mlir::xf {
 #define GEN_PASS_DECL
 #include "xf/Codegen/CPU/Passes.h.inc"
 
+/// The function attribute that xf-cpu-drop-tied-results sets: per result,
+/// the argument whose buffer holds it after a call, or -1.
+StringRef getTiedResultsAttrName();
+
 #define GEN_PASS_REGISTRATION
 #include "xf/Codegen/CPU/Passes.h.inc"
 

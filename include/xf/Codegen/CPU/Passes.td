@@ -132,6 +132,33 @@ def XfCpuPrepareBufferization : Pass<"xf-cpu-prepare-bufferization",
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
 }
 
+def XfCpuDropTiedResults : Pass<"xf-cpu-drop-tied-results", "::mlir::ModuleOp"> {
+  let summary = "Drop results that were written in place into arguments";
+  let description = [{
+    Runs right after one-shot bufferization. A result that bufferized into
+    an argument's buffer (a KV cache that `xf.cache_write` updated in place)
+    is returned as that argument. Such results are dropped from the
+    signature, so the caller's buffer is updated and never copied into an
+    out-parameter; `xf.tied_results` on the function records, per original
+    result, the argument that holds it after a call (or -1), and is kept
+    through the lowering to `llvm.func` for callers (xf-run, AOT users).
+    Calls in the module are rewritten to read the dropped results from
+    their operands. (Upstream's `drop-equivalent-buffer-results` does the
+    same for private functions only.)
+
+    ```mlir
+    func.func @step(%x: memref<1x1x64xf32>, %cache: memref<1x32x64xf32>)
+        -> (memref<1x1x64xf32>, memref<1x32x64xf32>) {
+      ...
+      return %y, %cache : memref<1x1x64xf32>, memref<1x32x64xf32>
+    }
+    // becomes
+    func.func @step(%x: memref<1x1x64xf32>, %cache: memref<1x32x64xf32>)
+        -> memref<1x1x64xf32> attributes {xf.tied_results = array<i64: -1, 1>}
+    ```
+  }];
+}
+
 def XfCpuExpandCopies : Pass<"xf-cpu-expand-copies", "::mlir::func::FuncOp"> {
   let summary = "Turn copies between strided buffers into loops";
   let description = [{

@@ -1,0 +1,453 @@
+//===- DecodeAttentionKernel.cpp - flash_attention for short queries ------===//
+//
+// Attention for a few queries against a long KV cache (decoding), after
+// Flash-Decoding: the work is split over the keys, not the queries.
+//
+// * The rows of a work item are the query heads of one GQA group times the
+//   queries, all reading one KV head, so K and V are read once per group.
+// * K and V are read in place from the cache's layout, never copied.
+// * Work items are (batch element, KV head, split): split s takes the key
+//   chunks s, s + splits, s + 2 splits, ..., so that any layout's visible
+//   chunks spread over the splits. Each keeps a running max, sum and
+//   unnormalized output per row; a second pass merges the splits with
+//   their log-sum-exp weights.
+// * Chunks that no row sees (layout, block mask, valid length) are skipped;
+//   only chunks that a mask cuts are masked pair by pair.
+//
+// Per key, the scores of a row are a dot product over the head: FMAs on
+// vectors of the head dimension, then one horizontal sum.
+//
+//===----------------------------------------------------------------------===//
+
+#include "AttentionCommon.h"
+#include "Kernels.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::cpu;
+
+namespace {
+
+class DecodeLowering {
+public:
+  DecodeLowering(FlashAttentionOp op, KernelBuilder &kb,
+                 const KernelOptions &options)
+      : ctx(op, kb), kb(kb), b(kb.b), loc(kb.loc), options(options) {}
+
+  void build();
+
+private:
+  /// Rows per register tile: its queries' vectors and accumulators fit the
+  /// register file next to one key's vectors.
+  int64_t rowTile() const {
+    int64_t registers = vw == 16 ? 32 : 16;
+    return std::clamp<int64_t>((registers - 2) / std::max(dhVectors, dvVectors) - 1,
+                               1, 4);
+  }
+  void item(Value id, Value splits, Value partials);
+  void loadQueries(ArrayRef<Value> bidx, Value kvh);
+  void chunk(ArrayRef<Value> bidx, Value kvh, Value k0, Value k1,
+             Value numKeys, Value position0);
+  void scores(ArrayRef<Value> bidx, Value kvh, Value k0, Value count);
+  void mask(ArrayRef<Value> bidx, Value kvh, Value k0, Value count,
+            Value numKeys, Value position0);
+  void softmax(Value count);
+  void values(ArrayRef<Value> bidx, Value kvh, Value k0, Value count);
+  void merge(Value id, Value splits, Value partials);
+
+  /// The head and query of row r (rows are heads of a group x queries).
+  std::pair<Value, Value> headAndQuery(Value kvh, Value r) {
+    Value g = arith::DivUIOp::create(b, loc, r, kb.index(sqStatic));
+    Value i = arith::RemUIOp::create(b, loc, r, kb.index(sqStatic));
+    return {kb.add(kb.mul(kvh, kb.index(ctx.group)), g), i};
+  }
+  Value chunkMask(int64_t c, int64_t dim) {
+    int64_t lanes = std::min(vw, dim - c * vw);
+    return lanes == vw ? Value() : kb.prefixMask(kb.index(lanes));
+  }
+  Value fma(Value x, Value y, Value z) {
+    return vector::FMAOp::create(b, loc, x, y, z);
+  }
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+
+  AttentionContext ctx;
+  KernelBuilder &kb;
+  OpBuilder &b;
+  Location loc;
+  KernelOptions options;
+
+  int64_t vw, bc, sqStatic, rows, dhVectors, dvVectors, dhPadded, dvPadded;
+  // Per item scratch: the scaled queries Q[rows][Dh], the scores and then
+  // probabilities S[rows][Bc] of a chunk, the unnormalized outputs
+  // O[rows][Dv] and each row's running max, sum and rescaling.
+  Value queries, scoreTile, outRows, rowMax, rowSum, alpha;
+};
+
+} // namespace
+
+void DecodeLowering::loadQueries(ArrayRef<Value> bidx, Value kvh) {
+  // Q[r][:] = scale * q[b, i, h * Dh : (h + 1) * Dh], zero padded.
+  Value scale = kb.broadcast(kb.f32(ctx.scale));
+  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
+    auto [h, i] = headAndQuery(kvh, r);
+    Value base = kb.mul(h, kb.index(ctx.dh));
+    for (int64_t c = 0; c < dhVectors; ++c) {
+      Value x = kb.load(ctx.q, ctx.at(bidx, i, kb.add(base, kb.index(c * vw))),
+                        chunkMask(c, ctx.dh));
+      kb.store(arith::MulFOp::create(b, loc, x, scale), queries,
+               ValueRange{r, kb.index(c * vw)});
+    }
+  });
+}
+
+void DecodeLowering::scores(ArrayRef<Value> bidx, Value kvh, Value k0,
+                            Value count) {
+  // S[r][j] = sum_d Q[r][d] K[k0 + j][d], a tile of rows at a time so that
+  // their queries stay in registers while the keys stream past.
+  int64_t rt = rowTile();
+  Value kBase = kb.mul(kvh, kb.index(ctx.dh));
+  arith::FastMathFlags fm = KernelBuilder::reductionFlags();
+  for (int64_t r0 = 0; r0 < rows; r0 += rt) {
+    int64_t n = std::min(rt, rows - r0);
+    SmallVector<Value> qv;
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t c = 0; c < dhVectors; ++c)
+        qv.push_back(kb.load(queries, ValueRange{kb.index(r0 + r),
+                                                 kb.index(c * vw)}));
+    kb.loop(kb.index(0), count, 1, [&](Value j) {
+      Value key = kb.add(k0, j);
+      SmallVector<Value> kv;
+      for (int64_t c = 0; c < dhVectors; ++c)
+        kv.push_back(kb.load(ctx.k,
+                             ctx.at(bidx, key, kb.add(kBase, kb.index(c * vw))),
+                             chunkMask(c, ctx.dh)));
+      for (int64_t r = 0; r < n; ++r) {
+        Value acc = arith::MulFOp::create(b, loc, kv[0], qv[r * dhVectors]);
+        for (int64_t c = 1; c < dhVectors; ++c)
+          acc = fma(kv[c], qv[r * dhVectors + c], acc);
+        Value s = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::ADD, acc, fm);
+        memref::StoreOp::create(b, loc, s, scoreTile,
+                                ValueRange{kb.index(r0 + r), j});
+      }
+    });
+  }
+}
+
+void DecodeLowering::mask(ArrayRef<Value> bidx, Value kvh, Value k0,
+                          Value count, Value numKeys, Value position0) {
+  Value ninf = kb.f32(-std::numeric_limits<double>::infinity());
+  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
+    auto [h, i] = headAndQuery(kvh, r);
+    Value position = kb.add(position0, i);
+    kb.loop(kb.index(0), count, 1, [&](Value j) {
+      Value key = kb.add(k0, j);
+      Value s = memref::LoadOp::create(b, loc, scoreTile, ValueRange{r, j});
+      if (ctx.mask)
+        s = arith::AddFOp::create(b, loc, s, ctx.additive(bidx, h, i, key));
+      Value keep = ctx.keep(bidx, h, i, position, key, key, numKeys);
+      memref::StoreOp::create(b, loc,
+                              arith::SelectOp::create(b, loc, keep, s, ninf),
+                              scoreTile, ValueRange{r, j});
+    });
+  });
+}
+
+void DecodeLowering::softmax(Value count) {
+  // Per row: m' = max(m, max_j S), S = exp(S - m'), l = alpha l + sum S
+  // with alpha = exp(m - m'), vectors of keys at a time (masked tail).
+  arith::FastMathFlags fm = KernelBuilder::reductionFlags();
+  Value full = kb.mul(arith::DivUIOp::create(b, loc, count, kb.index(vw)),
+                      kb.index(vw));
+  Value ninf = kb.splat(-std::numeric_limits<double>::infinity());
+  auto overKeys = [&](Value init,
+                      function_ref<Value(Value acc, Value j, Value m)> step) {
+    scf::ForOp main = kb.loop(
+        kb.index(0), full, kb.index(vw), ValueRange{init},
+        [&](Value j, ValueRange acc) {
+          return SmallVector<Value>{step(acc[0], j, Value())};
+        });
+    scf::ForOp tail = kb.loop(
+        full, count, kb.index(vw), ValueRange{main.getResult(0)},
+        [&](Value j, ValueRange acc) {
+          return SmallVector<Value>{
+              step(acc[0], j, kb.prefixMask(kb.sub(count, j)))};
+        });
+    return tail.getResult(0);
+  };
+  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
+    Value tileMax = overKeys(ninf, [&](Value acc, Value j, Value m) {
+      Value s = kb.load(scoreTile, ValueRange{r, j}, m);
+      if (m)
+        s = arith::SelectOp::create(b, loc, m, s, ninf);
+      return arith::MaximumFOp::create(b, loc, acc, s, fm).getResult();
+    });
+    Value mOld = memref::LoadOp::create(b, loc, rowMax, ValueRange{r});
+    Value mNew = arith::MaximumFOp::create(
+        b, loc, mOld,
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXIMUMF,
+                                    tileMax, fm),
+        fm);
+    Value mVec = kb.broadcast(mNew);
+    Value sum = overKeys(kb.splat(0.0), [&](Value acc, Value j, Value m) {
+      Value p = kb.expNonPositive(arith::SubFOp::create(
+          b, loc, kb.load(scoreTile, ValueRange{r, j}, m), mVec));
+      if (m)
+        p = arith::SelectOp::create(b, loc, m, p, kb.splat(0.0));
+      kb.store(p, scoreTile, ValueRange{r, j}, m);
+      return arith::AddFOp::create(b, loc, acc, p, fm).getResult();
+    });
+    // alpha = exp(m - m') as one lane of the vector exp.
+    Value a = vector::ExtractOp::create(
+        b, loc,
+        kb.expNonPositive(arith::SubFOp::create(b, loc, kb.broadcast(mOld),
+                                                mVec)),
+        0);
+    Value l = memref::LoadOp::create(b, loc, rowSum, ValueRange{r});
+    Value total = vector::ReductionOp::create(
+        b, loc, vector::CombiningKind::ADD, sum, fm);
+    memref::StoreOp::create(
+        b, loc,
+        arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, l, a),
+                              total),
+        rowSum, ValueRange{r});
+    memref::StoreOp::create(b, loc, mNew, rowMax, ValueRange{r});
+    memref::StoreOp::create(b, loc, a, alpha, ValueRange{r});
+  });
+}
+
+void DecodeLowering::values(ArrayRef<Value> bidx, Value kvh, Value k0,
+                            Value count) {
+  // O[r][:] = alpha[r] O[r][:] + sum_j S[r][j] V[k0 + j][:], a tile of rows
+  // in registers.
+  int64_t rt = rowTile();
+  Value vBase = kb.mul(kvh, kb.index(ctx.dv));
+  for (int64_t r0 = 0; r0 < rows; r0 += rt) {
+    int64_t n = std::min(rt, rows - r0);
+    SmallVector<Value> init;
+    for (int64_t r = 0; r < n; ++r) {
+      Value a = kb.broadcast(memref::LoadOp::create(
+          b, loc, alpha, ValueRange{kb.index(r0 + r)}));
+      for (int64_t c = 0; c < dvVectors; ++c)
+        init.push_back(arith::MulFOp::create(
+            b, loc,
+            kb.load(outRows, ValueRange{kb.index(r0 + r), kb.index(c * vw)}),
+            a));
+    }
+    scf::ForOp jLoop = kb.loop(
+        kb.index(0), count, kb.index(1), init, [&](Value j, ValueRange acc) {
+          Value key = kb.add(k0, j);
+          SmallVector<Value> vv;
+          for (int64_t c = 0; c < dvVectors; ++c)
+            vv.push_back(kb.load(
+                ctx.v, ctx.at(bidx, key, kb.add(vBase, kb.index(c * vw))),
+                chunkMask(c, ctx.dv)));
+          SmallVector<Value> next;
+          for (int64_t r = 0; r < n; ++r) {
+            Value p = kb.broadcast(memref::LoadOp::create(
+                b, loc, scoreTile, ValueRange{kb.index(r0 + r), j}));
+            for (int64_t c = 0; c < dvVectors; ++c)
+              next.push_back(fma(p, vv[c], acc[r * dvVectors + c]));
+          }
+          return next;
+        });
+    for (int64_t r = 0; r < n; ++r)
+      for (int64_t c = 0; c < dvVectors; ++c)
+        kb.store(jLoop.getResult(r * dvVectors + c), outRows,
+                 ValueRange{kb.index(r0 + r), kb.index(c * vw)});
+  }
+}
+
+void DecodeLowering::chunk(ArrayRef<Value> bidx, Value kvh, Value k0,
+                           Value k1, Value numKeys, Value position0) {
+  // Whether any row sees a key of the chunk, and whether every row sees
+  // every key.
+  Value count = kb.sub(k1, k0);
+  LayoutBuilder::TileVisit seen =
+      ctx.classify(position0, kb.add(position0, kb.index(sqStatic)), k0, k1);
+  if (ctx.blockMask) {
+    // Some head of the group sees a block of the chunk; every head sees
+    // all of them.
+    Value anyHead = arith::ConstantIntOp::create(b, loc, 0, 1);
+    Value everyHead = arith::ConstantIntOp::create(b, loc, 1, 1);
+    for (int64_t g = 0; g < ctx.group; ++g) {
+      Value h = kb.add(kb.mul(kvh, kb.index(ctx.group)), kb.index(g));
+      LayoutBuilder::TileVisit blocks = ctx.blockMaskTile(
+          bidx, h, kb.index(0), kb.index(sqStatic), k0, k1);
+      anyHead = arith::OrIOp::create(b, loc, anyHead, blocks.visit);
+      everyHead = arith::AndIOp::create(b, loc, everyHead, blocks.full);
+    }
+    seen.visit = arith::AndIOp::create(b, loc, seen.visit, anyHead);
+    seen.full = arith::AndIOp::create(b, loc, seen.full, everyHead);
+  }
+  auto visit = scf::IfOp::create(b, loc, seen.visit, /*withElse=*/false);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(visit.thenBlock());
+  scores(bidx, kvh, k0, count);
+  Value need = arith::XOrIOp::create(
+      b, loc, seen.full, arith::ConstantIntOp::create(b, loc, 1, 1));
+  if (ctx.mask)
+    need = arith::ConstantIntOp::create(b, loc, 1, 1);
+  auto masked = scf::IfOp::create(b, loc, need, /*withElse=*/false);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(masked.thenBlock());
+    mask(bidx, kvh, k0, count, numKeys, position0);
+  }
+  softmax(count);
+  values(bidx, kvh, k0, count);
+}
+
+void DecodeLowering::item(Value id, Value splits, Value partials) {
+  SmallVector<Value> ids = kb.delinearize(
+      id, {ctx.batchCount, kb.index(ctx.kvHeads), splits});
+  SmallVector<Value> bidx = kb.delinearize(ids[0], ctx.batchSizes);
+  Value kvh = ids[1], split = ids[2];
+  Value numKeys = ctx.validKeys(bidx);
+  // Bottom right: the last query sits at the last valid key; with a causal
+  // layout no key past it is seen.
+  Value position0 = kb.sub(numKeys, ctx.sq);
+  Value keyEnd = numKeys;
+  Value chunks = kb.divUp(keyEnd, bc);
+
+  for (int64_t r = 0; r < rows; ++r) {
+    memref::StoreOp::create(b, loc, kb.f32(-std::numeric_limits<float>::max()),
+                            rowMax, ValueRange{kb.index(r)});
+    memref::StoreOp::create(b, loc, kb.f32(0.0), rowSum,
+                            ValueRange{kb.index(r)});
+    for (int64_t c = 0; c < dvPadded; c += vw)
+      kb.store(kb.splat(0.0), outRows, ValueRange{kb.index(r), kb.index(c)});
+  }
+  loadQueries(bidx, kvh);
+  kb.loop(split, chunks, splits, ValueRange{}, [&](Value c, ValueRange) {
+    Value k0 = kb.mul(c, kb.index(bc));
+    Value k1 = kb.min(kb.add(k0, kb.index(bc)), keyEnd);
+    chunk(bidx, kvh, k0, k1, numKeys, position0);
+    return SmallVector<Value>{};
+  });
+  // This split's running max, sum and unnormalized output per row.
+  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
+    Value m = memref::LoadOp::create(b, loc, rowMax, ValueRange{r});
+    Value l = memref::LoadOp::create(b, loc, rowSum, ValueRange{r});
+    memref::StoreOp::create(b, loc, m, partials,
+                            ValueRange{id, r, kb.index(dvPadded)});
+    memref::StoreOp::create(b, loc, l, partials,
+                            ValueRange{id, r, kb.index(dvPadded + 1)});
+    for (int64_t c = 0; c < dvPadded; c += vw)
+      kb.store(kb.load(outRows, ValueRange{r, kb.index(c)}), partials,
+               ValueRange{id, r, kb.index(c)});
+  });
+}
+
+void DecodeLowering::merge(Value id, Value splits, Value partials) {
+  // Per row of a (batch, KV head): M = max_s m_s, L = sum_s l_s e^(m_s - M),
+  // O = sum_s O_s e^(m_s - M) / L (zero where no key was seen).
+  SmallVector<Value> ids =
+      kb.delinearize(id, {ctx.batchCount, kb.index(ctx.kvHeads)});
+  SmallVector<Value> bidx = kb.delinearize(ids[0], ctx.batchSizes);
+  Value kvh = ids[1];
+  Value first = kb.mul(id, splits);
+  arith::FastMathFlags fm = KernelBuilder::reductionFlags();
+  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
+    scf::ForOp maxLoop = kb.loop(
+        kb.index(0), splits, kb.index(1),
+        ValueRange{kb.f32(-std::numeric_limits<float>::max())},
+        [&](Value s, ValueRange acc) {
+          Value m = memref::LoadOp::create(
+              b, loc, partials,
+              ValueRange{kb.add(first, s), r, kb.index(dvPadded)});
+          return SmallVector<Value>{
+              arith::MaximumFOp::create(b, loc, acc[0], m, fm)};
+        });
+    Value mVec = kb.broadcast(maxLoop.getResult(0));
+    SmallVector<Value> init(dvVectors + 1, kb.splat(0.0));
+    scf::ForOp sumLoop = kb.loop(
+        kb.index(0), splits, kb.index(1), init, [&](Value s, ValueRange acc) {
+          Value part = kb.add(first, s);
+          Value m = kb.broadcast(memref::LoadOp::create(
+              b, loc, partials, ValueRange{part, r, kb.index(dvPadded)}));
+          Value l = kb.broadcast(memref::LoadOp::create(
+              b, loc, partials, ValueRange{part, r, kb.index(dvPadded + 1)}));
+          Value w = kb.expNonPositive(arith::SubFOp::create(b, loc, m, mVec));
+          SmallVector<Value> next = {fma(l, w, acc[0])};
+          for (int64_t c = 0; c < dvVectors; ++c)
+            next.push_back(fma(
+                kb.load(partials, ValueRange{part, r, kb.index(c * vw)}), w,
+                acc[c + 1]));
+          return next;
+        });
+    Value total = sumLoop.getResult(0);
+    Value empty = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ,
+                                        total, kb.splat(0.0));
+    Value inv = arith::SelectOp::create(
+        b, loc, empty, kb.splat(0.0),
+        arith::DivFOp::create(b, loc, kb.splat(1.0), total));
+    auto [h, i] = headAndQuery(kvh, r);
+    Value oBase = kb.mul(h, kb.index(ctx.dv));
+    for (int64_t c = 0; c < dvVectors; ++c)
+      kb.store(arith::MulFOp::create(b, loc, sumLoop.getResult(c + 1), inv),
+               ctx.out, ctx.at(bidx, i, kb.add(oBase, kb.index(c * vw))),
+               chunkMask(c, ctx.dv));
+  });
+}
+
+void DecodeLowering::build() {
+  vw = options.vectorWidth;
+  bc = options.attentionBlockKv;
+  sqStatic = cast<MemRefType>(ctx.q.getType()).getDimSize(ctx.batchRank);
+  rows = ctx.group * sqStatic;
+  dhVectors = (ctx.dh + vw - 1) / vw;
+  dvVectors = (ctx.dv + vw - 1) / vw;
+  dhPadded = dhVectors * vw;
+  dvPadded = dvVectors * vw;
+
+  // Splits: enough items to keep every thread busy, no more than the
+  // capacity's chunks.
+  int64_t threads = std::max<int64_t>(options.threads, 1);
+  Value pairs = kb.mul(ctx.batchCount, kb.index(ctx.kvHeads));
+  Value splits = arith::CeilDivUIOp::create(b, loc, kb.index(4 * threads),
+                                            kb.max(pairs, kb.index(1)));
+  splits = kb.max(kb.min(splits, kb.divUp(ctx.skv, bc)), kb.index(1));
+  Value items = kb.mul(pairs, splits);
+  auto f32 = b.getF32Type();
+  Value partials = memref::AllocOp::create(
+      b, loc, MemRefType::get({ShapedType::kDynamic, rows, dvPadded + 2}, f32),
+      ValueRange{items}, b.getI64IntegerAttr(64));
+  auto allocate = [&] {
+    auto scratch = [&](ArrayRef<int64_t> shape) -> Value {
+      return memref::AllocaOp::create(b, loc, MemRefType::get(shape, f32),
+                                      ValueRange{}, b.getI64IntegerAttr(64));
+    };
+    queries = scratch({rows, dhPadded});
+    scoreTile = scratch({rows, bc});
+    outRows = scratch({rows, dvPadded});
+    rowMax = scratch({rows});
+    rowSum = scratch({rows});
+    alpha = scratch({rows});
+  };
+  bool serial = options.threads <= 1;
+  if (serial)
+    allocate();
+  kb.parallel(items, options.threads, [&](Value id) {
+    if (!serial)
+      allocate();
+    item(id, splits, partials);
+  });
+  kb.parallel(pairs, options.threads,
+              [&](Value id) { merge(id, splits, partials); });
+  memref::DeallocOp::create(b, loc, partials);
+}
+
+LogicalResult cpu::lowerDecodeAttention(FlashAttentionOp op,
+                                        RewriterBase &rewriter,
+                                        const KernelOptions &options) {
+  rewriter.setInsertionPoint(op);
+  KernelBuilder kb(rewriter, op.getLoc(), options.vectorWidth);
+  DecodeLowering(op, kb, options).build();
+  rewriter.eraseOp(op);
+  return success();
+}
