@@ -140,7 +140,7 @@ func.func @attention_packed(%x: memref<40x32xf32>, %cu: memref<3xi32>, %o: memre
 // CHECK:      %[[PART:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x4x18xf32>
 // CHECK:      scf.parallel
 // CHECK:        memref.alloca() {alignment = 64 : i64} : memref<4x128xf32>
-// CHECK:        vector.maskedload %[[KC]]
+// CHECK:        vector.load %[[KC]]
 // CHECK:        vector.reduction <add>
 // CHECK:      scf.parallel
 // CHECK:        memref.load %[[PART]]
