@@ -59,12 +59,12 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   if (mlir::failed(pm.run(module)))
     return fail("compilation of @" + name + " failed");
   result->pipelineSeconds = secondsSince(start);
-  // Results that the pipeline left in their inputs' buffers.
-  if (auto f = module.lookupSymbol(name))
-    if (auto tied = f->getAttrOfType<mlir::DenseI64ArrayAttr>(
-            mlir::xf::getTiedResultsAttrName()))
-      result->tiedResults.assign(tied.asArrayRef().begin(),
-                                 tied.asArrayRef().end());
+  // The step function's convention, as the pipeline recorded it.
+  mlir::Operation *step = module.lookupSymbol(name);
+  std::string packName;
+  if (step)
+    if (llvm::Error e = result->readConvention(step, packName))
+      return std::move(e);
 
   start = std::chrono::steady_clock::now();
   mlir::DialectRegistry registry;
@@ -97,15 +97,68 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   if (!entry)
     return entry.takeError();
   result->entry = *entry;
+  if (!packName.empty()) {
+    auto pack = result->engine->lookupPacked(packName);
+    if (!pack)
+      return pack.takeError();
+    result->packEntry = *pack;
+  }
   result->llvmSeconds = secondsSince(start);
   return result;
 }
 
-void JitFunction::call(llvm::ArrayRef<void *> buffers) const {
+/// Calls a packed-interface entry with bare pointers.
+static void callEntry(void (*entry)(void **), llvm::ArrayRef<void *> buffers) {
   // The packed entry takes a pointer to each argument's storage.
   llvm::SmallVector<void *> storage(buffers.begin(), buffers.end());
   llvm::SmallVector<void *> args;
   for (void *&p : storage)
     args.push_back(&p);
   entry(args.data());
+}
+
+void JitFunction::call(llvm::ArrayRef<void *> buffers) const {
+  callEntry(entry, buffers);
+}
+
+void JitFunction::pack(llvm::ArrayRef<void *> buffers) const {
+  callEntry(packEntry, buffers);
+}
+
+llvm::Error JitFunction::readConvention(mlir::Operation *step,
+                                        std::string &packName) {
+  auto ints = [&](llvm::StringRef attr) {
+    llvm::SmallVector<int64_t> v;
+    if (auto a = step->getAttrOfType<mlir::DenseI64ArrayAttr>(attr))
+      v.assign(a.asArrayRef().begin(), a.asArrayRef().end());
+    return v;
+  };
+  mlir::xf::PackingAttrNames names = mlir::xf::getPackingAttrNames();
+  if (auto entry = step->getAttrOfType<mlir::FlatSymbolRefAttr>(names.entry)) {
+    packName = entry.getValue().str();
+    Packing p;
+    p.inputs = ints(names.inputs);
+    p.stepInputs = ints(names.stepInputs);
+    auto types = step->getAttrOfType<mlir::ArrayAttr>(names.packedTypes);
+    for (mlir::Attribute t : types ? types.getValue()
+                                   : llvm::ArrayRef<mlir::Attribute>()) {
+      auto type = llvm::dyn_cast<mlir::RankedTensorType>(
+          llvm::cast<mlir::TypeAttr>(t).getValue());
+      if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
+        return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                       "packed weights of unsupported type");
+      p.shapes.emplace_back(type.getShape().begin(), type.getShape().end());
+    }
+    packing = std::move(p);
+  }
+  // Tied results name the step function's arguments; map them back to the
+  // source function's.
+  tiedResults = ints(mlir::xf::getTiedResultsAttrName());
+  if (packing)
+    for (int64_t &a : tiedResults)
+      if (a >= 0)
+        a = a < static_cast<int64_t>(packing->stepInputs.size())
+                ? packing->stepInputs[a]
+                : -1;
+  return llvm::Error::success();
 }

@@ -2,9 +2,10 @@
 
 Every e2e function goes through each variant, so that every fusion and
 tiling path is compared with the reference evaluator: the default fast
-pipeline, the plain lowering, one thread, AVX2-width kernels, the kernels
-without the graph-level fusions, and tiles small enough that every shape
-has ragged edges. Prints each run's check lines, then "N variants ok";
+pipeline (weights given as arguments packed once, before the calls), the
+plain lowering, one thread with the weights packed in every call,
+AVX2-width kernels, the kernels without the graph-level fusions, and tiles
+small enough that every shape has ragged edges. Prints each run's check lines, then "N variants ok";
 exits non-zero when any run fails.
 
 usage: check-pipelines.py XF_RUN FILE [xf-run arguments...]
@@ -15,7 +16,7 @@ import sys
 VARIANTS = {
     "fast": "",
     "plain": "fast=false",
-    "one-thread": "threads=1",
+    "one-thread": "threads=1 pack-weights-once=false",
     "avx2": "vector-width=8",
     "no-fusion": "fuse-attention=false merge-projections=false "
                  "fuse-epilogue=false fuse-norms=false",

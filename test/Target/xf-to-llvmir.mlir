@@ -13,6 +13,13 @@
 // RUN: clang-22 -O2 -mavx2 -mfma -c %t.avx2.ll -o %t.avx2.o
 // RUN: clang-22 %S/Inputs/aot_driver.c %t.avx2.o -lm -o %t.avx2.exe
 // RUN: %t.avx2.exe | FileCheck %s --check-prefix=AOT
+// With the weights packed once by a generated function, at load time.
+// RUN: xf-translate --xf-to-llvmir "--xf-cpu-pipeline-options=pack-weights-once=true threads=1" %s -o %t.packed.ll
+// RUN: clang-22 -O2 -c %t.packed.ll -o %t.packed.o
+// RUN: clang-22 %S/Inputs/aot_packed_driver.c %t.packed.o -lm -o %t.packed.exe
+// RUN: %t.packed.exe | FileCheck %s --check-prefix=PACKED
+// PACKED: 0 12 25
+// PACKED-NEXT: 0 14 28
 // Options are checked before compiling.
 // RUN: not xf-translate --xf-to-llvmir "--xf-cpu-pipeline-options=vector-width=5" %s 2>&1 | FileCheck %s --check-prefix=BADOPTION
 // BADOPTION: xf-to-llvmir.mlir:0:0: error: --xf-cpu-pipeline-options: vector-width must be 8 (AVX2) or 16 (AVX-512), got 5

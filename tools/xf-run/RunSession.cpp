@@ -285,6 +285,9 @@ int xf::tools::runSession(const RunConfig &config) {
   // Code for the vectors this machine has, unless the options say.
   if (!options->vectorWidth.hasValue())
     options->vectorWidth = hostVectorWidth();
+  // Weights given as arguments are packed once, as a deployment loads them.
+  if (!options->packWeightsOnce.hasValue())
+    options->packWeightsOnce = true;
   // Compiled functions are called with one pointer per buffer.
   if (!options->barePtrCallConv)
     return fail(BadInput, "--pipeline-options: xf-run calls functions with "
@@ -351,12 +354,41 @@ int xf::tools::runSession(const RunConfig &config) {
                           (*jit)->pipelineSeconds, (*jit)->llvmSeconds,
                           options->vectorWidth == 16 ? "AVX-512" : "AVX2");
 
-  // Inputs, then an output buffer per result that the function does not
-  // write in place into an input (a KV cache).
-  std::vector<HostTensor> outputs;
+  // The weights' panels first, once, when the pipeline outlined their
+  // packing; then the step function's inputs (the packed weights in place
+  // of the raw ones), and an output buffer per result that the function
+  // does not write in place into an input (a KV cache).
+  std::vector<HostTensor> packed;
   SmallVector<void *> buffers;
-  for (HostTensor &t : *inputs)
-    buffers.push_back(t.data());
+  if (const auto &packing = (*jit)->packing) {
+    SmallVector<void *> packBuffers;
+    for (int64_t i : packing->inputs)
+      packBuffers.push_back((*inputs)[i].data());
+    for (auto [i, shape] : llvm::enumerate(packing->shapes)) {
+      packed.emplace_back(DType::F32,
+                          std::vector<int64_t>(shape.begin(), shape.end()));
+      if (failed(checkAllocated(packed.back(),
+                                "packed weight #" + llvm::Twine(i))))
+        return BadInput;
+      packBuffers.push_back(packed.back().data());
+    }
+    auto start = std::chrono::steady_clock::now();
+    (*jit)->pack(packBuffers);
+    outs() << llvm::formatv(
+        "xf-run: packed {0} weight(s) in {1:f3} ms, once, before the calls\n",
+        packed.size(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                .count() *
+            1e3);
+    for (int64_t i : packing->stepInputs)
+      buffers.push_back((*inputs)[i].data());
+    for (HostTensor &t : packed)
+      buffers.push_back(t.data());
+  } else {
+    for (HostTensor &t : *inputs)
+      buffers.push_back(t.data());
+  }
+  std::vector<HostTensor> outputs;
   ArrayRef<int64_t> tied = (*jit)->tiedResults;
   auto tiedTo = [&](size_t i) { return i < tied.size() ? tied[i] : -1; };
   for (auto [i, t] : llvm::enumerate(resultTypes)) {

@@ -43,17 +43,39 @@ public:
   /// Calls the function with one pointer per input, then per output.
   void call(llvm::ArrayRef<void *> buffers) const;
 
-  /// Per result of the source function: the input whose buffer holds it
-  /// after a call (a KV cache updated in place), or -1 for a result with
-  /// its own output buffer.
+  /// Per result of the source function: the source argument whose buffer
+  /// holds it after a call (a KV cache updated in place), or -1 for a
+  /// result with its own output buffer.
   llvm::SmallVector<int64_t> tiedResults;
+
+  /// With pack-weights-once: the function that packs the weights, to run
+  /// once before the calls, and the step function's convention.
+  struct Packing {
+    /// The source arguments the packing function takes, in order; it
+    /// writes one buffer per packed weight after them.
+    llvm::SmallVector<int64_t> inputs;
+    /// The source arguments the step function takes, in order, before the
+    /// packed weights.
+    llvm::SmallVector<int64_t> stepInputs;
+    /// The shapes of the packed f32 weights.
+    llvm::SmallVector<llvm::SmallVector<int64_t>> shapes;
+  };
+  std::optional<Packing> packing;
+
+  /// Runs the packing function: one pointer per packing input, then per
+  /// packed weight.
+  void pack(llvm::ArrayRef<void *> buffers) const;
 
   /// Seconds spent in the pass pipeline and in LLVM.
   double pipelineSeconds = 0, llvmSeconds = 0;
 
 private:
+  /// Reads the step function's attributes: packing, tied results.
+  llvm::Error readConvention(mlir::Operation *step, std::string &packName);
+
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void (*entry)(void **) = nullptr;
+  void (*packEntry)(void **) = nullptr;
 };
 
 } // namespace mlir::xf::runtime

@@ -99,6 +99,8 @@ static void buildFastPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));
   // Folds the packing of constant weights: done once, at compile time.
   pm.addPass(createCanonicalizerPass());
+  if (options.packWeightsOnce)
+    pm.addPass(createXfCpuOutlineWeightPacking());
   pm.addPass(createXfToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

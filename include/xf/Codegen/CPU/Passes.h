@@ -22,6 +22,16 @@ namespace mlir::xf {
 #define GEN_PASS_DECL
 #include "xf/Codegen/CPU/Passes.h.inc"
 
+/// The function attributes that xf-cpu-outline-weight-packing sets on a
+/// step function: its packing function (`entry`), the step function's
+/// original arguments that the packing function takes (`inputs`) and that
+/// the step function keeps (`stepInputs`), in order, and the types of the
+/// packed weights, which the step function takes after them.
+struct PackingAttrNames {
+  StringRef entry, inputs, stepInputs, packedTypes;
+};
+PackingAttrNames getPackingAttrNames();
+
 /// The function attribute that xf-cpu-drop-tied-results sets: per result,
 /// the argument whose buffer holds it after a call, or -1.
 StringRef getTiedResultsAttrName();

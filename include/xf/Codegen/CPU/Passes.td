@@ -51,6 +51,37 @@ def XfCpuFormKernels : Pass<"xf-cpu-form-kernels", "::mlir::func::FuncOp"> {
   ];
 }
 
+def XfCpuOutlineWeightPacking : Pass<"xf-cpu-outline-weight-packing",
+                                      "::mlir::ModuleOp"> {
+  let summary = "Pack argument weights once, in a function of their own";
+  let description = [{
+    On tensors, after `xf-cpu-form-kernels`: weights that arrive as
+    arguments (from a checkpoint, not compile-time constants) would be
+    packed into GEMM panels on every call. For each public function `@f`,
+    the packing of every `xf_cpu.gemm` weight that depends only on
+    arguments (`xf_cpu.pack_weights`, and the slices of merged projections)
+    moves into a new function `@f_pack_weights`, which takes those
+    arguments and returns the panels. `@f` then takes the panels as
+    trailing arguments instead of the raw weights, and records the
+    convention in attributes (`xf.pack_entry`, `xf.pack_inputs`,
+    `xf.step_inputs`, `xf.packed_types`), which reach `llvm.func` for
+    callers: run `@f_pack_weights` once at load time, then `@f` per step.
+
+    ```mlir
+    func.func @f(%x: tensor<4x64xf32>, %w: tensor<64x64xf32>) -> tensor<4x64xf32> {
+      %p = xf_cpu.pack_weights %w layout kn outs(...)
+      %y = xf_cpu.gemm %x, %p outs(...)
+      ...
+    // becomes
+    func.func @f(%x: tensor<4x64xf32>, %p: tensor<2x64x32xf32>) -> tensor<4x64xf32>
+        attributes {xf.pack_entry = @f_pack_weights, xf.pack_inputs = array<i64: 1>,
+                    xf.step_inputs = array<i64: 0>, ...}
+    func.func @f_pack_weights(%w: tensor<64x64xf32>) -> tensor<2x64x32xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
   let summary = "Expand xf_cpu kernels on memrefs into vector loops";
   let description = [{

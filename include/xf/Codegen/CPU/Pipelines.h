@@ -55,6 +55,13 @@ struct CpuPipelineOptions
       llvm::cl::desc("Keys per attention tile: a multiple of 8 (AVX-512) or "
                      "4 (AVX2), up to 1024"),
       llvm::cl::init(128)};
+  Option<bool> packWeightsOnce{
+      *this, "pack-weights-once",
+      llvm::cl::desc("Pack weights that arrive as arguments in a function "
+                     "of their own (@f_pack_weights), run once at load "
+                     "time; @f then takes the packed weights "
+                     "(xf-cpu-outline-weight-packing)"),
+      llvm::cl::init(false)};
   Option<bool> barePtrCallConv{
       *this, "bare-ptr-calling-convention",
       llvm::cl::desc("Pass memrefs as bare pointers (needs static shapes): "

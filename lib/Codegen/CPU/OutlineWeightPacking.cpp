@@ -1,0 +1,144 @@
+//===- OutlineWeightPacking.cpp - the xf-cpu-outline-weight-packing pass --===//
+//
+// Weights that arrive as arguments would be packed into GEMM panels on
+// every call. This pass moves their packing into a function of its own,
+// which a caller runs once when it loads the weights; the step function
+// then takes the packed panels instead of the raw weights.
+//
+//===----------------------------------------------------------------------===//
+
+#include "xf/Codegen/CPU/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/SetVector.h"
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_XFCPUOUTLINEWEIGHTPACKING
+#include "xf/Codegen/CPU/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+using namespace mlir::xf;
+
+xf::PackingAttrNames xf::getPackingAttrNames() {
+  return {"xf.pack_entry", "xf.pack_inputs", "xf.step_inputs",
+          "xf.packed_types"};
+}
+
+/// Collects into `ops` the ops computing `v` when it depends on nothing but
+/// function arguments and constants through effect-free ops without regions, and the
+/// arguments into `args`. Fails on anything that depends on other values.
+static LogicalResult collectWeightSlice(Value v, func::FuncOp func,
+                                        llvm::SetVector<Operation *> &ops,
+                                        llvm::SetVector<unsigned> &args) {
+  if (auto arg = dyn_cast<BlockArgument>(v)) {
+    if (arg.getOwner() != &func.getBody().front())
+      return failure();
+    args.insert(arg.getArgNumber());
+    return success();
+  }
+  Operation *op = v.getDefiningOp();
+  if (ops.contains(op))
+    return success();
+  if (op->getNumRegions() != 0 || !isMemoryEffectFree(op))
+    return failure();
+  for (Value operand : op->getOperands())
+    if (failed(collectWeightSlice(operand, func, ops, args)))
+      return failure();
+  ops.insert(op);
+  return success();
+}
+
+namespace {
+struct XfCpuOutlineWeightPackingPass
+    : xf::impl::XfCpuOutlineWeightPackingBase<XfCpuOutlineWeightPackingPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    for (auto func : llvm::to_vector(module.getOps<func::FuncOp>()))
+      if (!func.isExternal() && func.isPublic())
+        outline(func, symbols);
+  }
+
+  void outline(func::FuncOp func, SymbolTable &symbols) {
+    // The packed weights that depend on arguments only (constant ones were
+    // packed at compile time).
+    llvm::SetVector<Value> packed;
+    llvm::SetVector<Operation *> ops;
+    llvm::SetVector<unsigned> args;
+    func.walk([&](cpu::GemmOp gemm) {
+      Value p = gemm.getPackedWeight();
+      llvm::SetVector<Operation *> sliceOps(ops.begin(), ops.end());
+      llvm::SetVector<unsigned> sliceArgs(args.begin(), args.end());
+      if (packed.contains(p) ||
+          failed(collectWeightSlice(p, func, sliceOps, sliceArgs)) ||
+          sliceArgs.empty())
+        return;
+      packed.insert(p);
+      ops = std::move(sliceOps);
+      args = std::move(sliceArgs);
+    });
+    if (packed.empty())
+      return;
+
+    // The packing function: the weight arguments in, the panels out.
+    OpBuilder b(func);
+    Location loc = func.getLoc();
+    SmallVector<unsigned> inputs(args.begin(), args.end());
+    llvm::sort(inputs);
+    SmallVector<Type> inputTypes, packedTypes;
+    for (unsigned a : inputs)
+      inputTypes.push_back(func.getArgumentTypes()[a]);
+    for (Value p : packed)
+      packedTypes.push_back(p.getType());
+    auto pack = func::FuncOp::create(
+        b, loc, (func.getSymName() + "_pack_weights").str(),
+        b.getFunctionType(inputTypes, packedTypes));
+    symbols.insert(pack);
+    Block *body = pack.addEntryBlock();
+    IRMapping map;
+    for (auto [i, a] : llvm::enumerate(inputs))
+      map.map(func.getArgument(a), body->getArgument(i));
+    b.setInsertionPointToEnd(body);
+    // `ops` is in an order where operands come first.
+    for (Operation *op : ops)
+      b.clone(*op, map);
+    SmallVector<Value> results;
+    for (Value p : packed)
+      results.push_back(map.lookup(p));
+    func::ReturnOp::create(b, loc, results);
+
+    // The step function takes the panels as trailing arguments; the raw
+    // weights it no longer uses go.
+    unsigned first = func.getNumArguments();
+    for (auto [i, p] : llvm::enumerate(packed)) {
+      Value v = p;
+      (void)func.insertArgument(first + i, v.getType(), {}, v.getLoc());
+      v.replaceAllUsesWith(func.getArgument(first + i));
+    }
+    for (Operation *op : llvm::reverse(ops))
+      if (op->use_empty())
+        op->erase();
+    llvm::BitVector unused(func.getNumArguments());
+    SmallVector<int64_t> kept;
+    for (unsigned a = 0; a < first; ++a) {
+      if (func.getArgument(a).use_empty() && args.contains(a))
+        unused.set(a);
+      else
+        kept.push_back(a);
+    }
+    (void)func.eraseArguments(unused);
+    PackingAttrNames names = getPackingAttrNames();
+    MLIRContext *ctx = &getContext();
+    func->setAttr(names.entry, FlatSymbolRefAttr::get(pack));
+    func->setAttr(names.inputs,
+                  DenseI64ArrayAttr::get(
+                      ctx, SmallVector<int64_t>(inputs.begin(), inputs.end())));
+    func->setAttr(names.stepInputs, DenseI64ArrayAttr::get(ctx, kept));
+    SmallVector<Attribute> types;
+    for (Type t : packedTypes)
+      types.push_back(TypeAttr::get(t));
+    func->setAttr(names.packedTypes, ArrayAttr::get(ctx, types));
+  }
+};
+} // namespace
