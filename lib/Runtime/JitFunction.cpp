@@ -51,6 +51,7 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   };
   keepFreedMemoryMapped();
   auto result = std::make_unique<JitFunction>();
+  result->descriptors = !options.barePtrCallConv;
   auto start = std::chrono::steady_clock::now();
   mlir::PassManager pm(module.getContext());
   mlir::xf::buildCpuPipeline(pm, options);
@@ -107,22 +108,40 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   return result;
 }
 
-/// Calls a packed-interface entry with bare pointers.
-static void callEntry(void (*entry)(void **), llvm::ArrayRef<void *> buffers) {
-  // The packed entry takes a pointer to each argument's storage.
-  llvm::SmallVector<void *> storage(buffers.begin(), buffers.end());
+/// Calls a packed-interface entry, which takes a pointer to the storage of
+/// each argument of the LLVM function: one pointer per buffer, or the
+/// fields of each buffer's memref descriptor (allocated and aligned
+/// pointers, offset, sizes, strides).
+static void callEntry(void (*entry)(void **), llvm::ArrayRef<BufferRef> buffers,
+                      bool descriptors) {
+  llvm::SmallVector<int64_t> storage;
+  for (const BufferRef &buf : buffers) {
+    auto ptr = reinterpret_cast<intptr_t>(buf.data);
+    storage.push_back(ptr);
+    if (!descriptors)
+      continue;
+    storage.append({ptr, 0});
+    storage.append(buf.shape.begin(), buf.shape.end());
+    int64_t stride = 1;
+    size_t first = storage.size();
+    storage.resize(first + buf.shape.size());
+    for (size_t d = buf.shape.size(); d-- > 0;) {
+      storage[first + d] = stride;
+      stride *= buf.shape[d];
+    }
+  }
   llvm::SmallVector<void *> args;
-  for (void *&p : storage)
-    args.push_back(&p);
+  for (int64_t &slot : storage)
+    args.push_back(&slot);
   entry(args.data());
 }
 
-void JitFunction::call(llvm::ArrayRef<void *> buffers) const {
-  callEntry(entry, buffers);
+void JitFunction::call(llvm::ArrayRef<BufferRef> buffers) const {
+  callEntry(entry, buffers, descriptors);
 }
 
-void JitFunction::pack(llvm::ArrayRef<void *> buffers) const {
-  callEntry(packEntry, buffers);
+void JitFunction::pack(llvm::ArrayRef<BufferRef> buffers) const {
+  callEntry(packEntry, buffers, descriptors);
 }
 
 llvm::Error JitFunction::readConvention(mlir::Operation *step,
@@ -140,8 +159,8 @@ llvm::Error JitFunction::readConvention(mlir::Operation *step,
     p.inputs = ints(names.inputs);
     p.stepInputs = ints(names.stepInputs);
     auto types = step->getAttrOfType<mlir::ArrayAttr>(names.packedTypes);
-    for (mlir::Attribute t : types ? types.getValue()
-                                   : llvm::ArrayRef<mlir::Attribute>()) {
+    for (mlir::Attribute t :
+         types ? types.getValue() : llvm::ArrayRef<mlir::Attribute>()) {
       auto type = llvm::dyn_cast<mlir::RankedTensorType>(
           llvm::cast<mlir::TypeAttr>(t).getValue());
       if (!type || !type.hasStaticShape() || !type.getElementType().isF32())

@@ -20,6 +20,14 @@
 // RUN: %t.packed.exe | FileCheck %s --check-prefix=PACKED
 // PACKED: 0 12 25
 // PACKED-NEXT: 0 14 28
+// Compiled once for any cache capacity (memref descriptors), called for
+// two capacities and valid lengths.
+// RUN: xf-translate --xf-to-llvmir "--xf-cpu-pipeline-options=bare-ptr-calling-convention=false threads=1" %S/Inputs/dynamic_decode.mlir -o %t.dynamic.ll
+// RUN: clang-22 -O2 -c %t.dynamic.ll -o %t.dynamic.o
+// RUN: clang-22 %S/Inputs/aot_dynamic_driver.c %t.dynamic.o -lm -o %t.dynamic.exe
+// RUN: %t.dynamic.exe | FileCheck %s --check-prefix=DYNAMIC
+// DYNAMIC: capacity 8 len 3 max_abs_err ok
+// DYNAMIC-NEXT: capacity 64 len 50 max_abs_err ok
 // Options are checked before compiling.
 // RUN: not xf-translate --xf-to-llvmir "--xf-cpu-pipeline-options=vector-width=5" %s 2>&1 | FileCheck %s --check-prefix=BADOPTION
 // BADOPTION: xf-to-llvmir.mlir:0:0: error: --xf-cpu-pipeline-options: vector-width must be 8 (AVX2) or 16 (AVX-512), got 5

@@ -288,11 +288,13 @@ int xf::tools::runSession(const RunConfig &config) {
   // Weights given as arguments are packed once, as a deployment loads them.
   if (!options->packWeightsOnce.hasValue())
     options->packWeightsOnce = true;
-  // Compiled functions are called with one pointer per buffer.
-  if (!options->barePtrCallConv)
-    return fail(BadInput, "--pipeline-options: xf-run calls functions with "
-                          "bare pointers; bare-ptr-calling-convention=false "
-                          "is for xf-opt and xf-translate");
+  // Functions compiled for any shape take memref descriptors.
+  if (config.dynamic) {
+    if (config.constantWeights)
+      return fail(BadInput, "--dynamic compiles the function as written; it "
+                            "does not take --constant-weights");
+    options->barePtrCallConv = false;
+  }
   if (failed(options->kernelOptions().verify([](const llvm::Twine &msg) {
         fail(BadInput, "--pipeline-options: " + msg);
         return failure();
@@ -304,6 +306,11 @@ int xf::tools::runSession(const RunConfig &config) {
   if (failed(found) || failed(checkSignature(*found)))
     return BadInput;
   func::FuncOp func = *found;
+  // With --dynamic, the function is compiled as written; the specialized
+  // copy below only gives the reference, the FLOPs and the result shapes.
+  OwningOpRef<ModuleOp> asWritten;
+  if (config.dynamic)
+    asWritten = module->clone();
 
   FailureOr<std::vector<HostTensor>> inputs =
       config.inputs.empty() ? randomInputs(func, config.seed)
@@ -340,7 +347,8 @@ int xf::tools::runSession(const RunConfig &config) {
   SmallVector<Type> resultTypes(func.getResultTypes());
   std::string name = func.getSymName().str();
 
-  OwningOpRef<ModuleOp> compiled = module->clone();
+  OwningOpRef<ModuleOp> compiled =
+      config.dynamic ? std::move(asWritten) : module->clone();
   keepOnlyEntry(*compiled, name);
   auto jit =
       JitFunction::compile(*compiled, name, *options, [](PassManager &pm) {
@@ -359,18 +367,19 @@ int xf::tools::runSession(const RunConfig &config) {
   // of the raw ones), and an output buffer per result that the function
   // does not write in place into an input (a KV cache).
   std::vector<HostTensor> packed;
-  SmallVector<void *> buffers;
+  auto ref = [](HostTensor &t) { return BufferRef{t.data(), t.shape()}; };
+  SmallVector<BufferRef> buffers;
   if (const auto &packing = (*jit)->packing) {
-    SmallVector<void *> packBuffers;
+    SmallVector<BufferRef> packBuffers;
     for (int64_t i : packing->inputs)
-      packBuffers.push_back((*inputs)[i].data());
+      packBuffers.push_back(ref((*inputs)[i]));
     for (auto [i, shape] : llvm::enumerate(packing->shapes)) {
       packed.emplace_back(DType::F32,
                           std::vector<int64_t>(shape.begin(), shape.end()));
       if (failed(checkAllocated(packed.back(),
                                 "packed weight #" + llvm::Twine(i))))
         return BadInput;
-      packBuffers.push_back(packed.back().data());
+      packBuffers.push_back(ref(packed.back()));
     }
     auto start = std::chrono::steady_clock::now();
     (*jit)->pack(packBuffers);
@@ -381,12 +390,12 @@ int xf::tools::runSession(const RunConfig &config) {
                 .count() *
             1e3);
     for (int64_t i : packing->stepInputs)
-      buffers.push_back((*inputs)[i].data());
+      buffers.push_back(ref((*inputs)[i]));
     for (HostTensor &t : packed)
-      buffers.push_back(t.data());
+      buffers.push_back(ref(t));
   } else {
     for (HostTensor &t : *inputs)
-      buffers.push_back(t.data());
+      buffers.push_back(ref(t));
   }
   std::vector<HostTensor> outputs;
   ArrayRef<int64_t> tied = (*jit)->tiedResults;
@@ -399,7 +408,7 @@ int xf::tools::runSession(const RunConfig &config) {
     if (failed(checkAllocated(outputs.back(), "result #" + llvm::Twine(i))))
       return BadInput;
     if (tiedTo(i) < 0)
-      buffers.push_back(outputs.back().data());
+      buffers.push_back(ref(outputs.back()));
   }
   auto call = [&] {
     (*jit)->call(buffers);

@@ -21,6 +21,9 @@ struct RunConfig {
   std::string dumpInputDir;
   std::string pipelineOptions;
   bool constantWeights = false;
+  /// Compile the function with the shapes it is written with (dynamic
+  /// sizes stay dynamic) instead of specializing it to the inputs.
+  bool dynamic = false;
 };
 
 /// Exit codes of xf-run.

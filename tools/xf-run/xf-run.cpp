@@ -64,6 +64,12 @@ static cl::opt<bool> constantWeights(
              "inference deployment would: weights are then packed at "
              "compile time"));
 
+static cl::opt<bool> dynamicShapes(
+    "dynamic",
+    cl::desc("Compile the function as written, dynamic sizes included, and "
+             "pass the inputs' sizes at run time (memref descriptors) "
+             "instead of specializing the function to the inputs"));
+
 int main(int argc, char **argv) {
   InitLLVM y(argc, argv);
   mlir::registerPassManagerCLOptions();
@@ -94,5 +100,6 @@ int main(int argc, char **argv) {
   config.dumpInputDir = dumpInputs;
   config.pipelineOptions = pipelineOptions;
   config.constantWeights = constantWeights;
+  config.dynamic = dynamicShapes;
   return mlir::xf::tools::runSession(config);
 }

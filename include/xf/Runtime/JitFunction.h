@@ -24,10 +24,18 @@ void keepFreedMemoryMapped();
 /// AVX-512, else 8 (AVX2).
 int64_t hostVectorWidth();
 
+/// A dense row-major buffer handed to a compiled function.
+struct BufferRef {
+  void *data;
+  llvm::ArrayRef<int64_t> shape;
+};
+
 /// A function compiled by xf-cpu-pipeline and JIT-linked for the host CPU.
-/// Its calling convention is bare pointers: the inputs in order, then one
-/// caller-owned output buffer per result that is not written in place into
-/// an input's buffer (see tiedResults).
+/// It takes the inputs in order, then one caller-owned output buffer per
+/// result that is not written in place into an input's buffer (see
+/// tiedResults): as bare pointers, or, with bare-ptr-calling-convention
+/// off (functions compiled for any shape), as memref descriptors whose
+/// sizes are the buffers' shapes.
 class JitFunction {
 public:
   /// Runs the CPU pipeline on `module` (which it rewrites) and JIT-compiles
@@ -40,8 +48,8 @@ public:
           llvm::function_ref<mlir::LogicalResult(mlir::PassManager &)>
               configure = {});
 
-  /// Calls the function with one pointer per input, then per output.
-  void call(llvm::ArrayRef<void *> buffers) const;
+  /// Calls the function with the inputs, then the outputs.
+  void call(llvm::ArrayRef<BufferRef> buffers) const;
 
   /// Per result of the source function: the source argument whose buffer
   /// holds it after a call (a KV cache updated in place), or -1 for a
@@ -62,9 +70,8 @@ public:
   };
   std::optional<Packing> packing;
 
-  /// Runs the packing function: one pointer per packing input, then per
-  /// packed weight.
-  void pack(llvm::ArrayRef<void *> buffers) const;
+  /// Runs the packing function: its inputs, then the packed weights.
+  void pack(llvm::ArrayRef<BufferRef> buffers) const;
 
   /// Seconds spent in the pass pipeline and in LLVM.
   double pipelineSeconds = 0, llvmSeconds = 0;
@@ -76,6 +83,8 @@ private:
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void (*entry)(void **) = nullptr;
   void (*packEntry)(void **) = nullptr;
+  /// Whether memrefs are passed as descriptors rather than bare pointers.
+  bool descriptors = false;
 };
 
 } // namespace mlir::xf::runtime

@@ -43,13 +43,13 @@ private:
   /// register file next to one key's vectors.
   int64_t rowTile() const {
     int64_t registers = vw == 16 ? 32 : 16;
-    return std::clamp<int64_t>((registers - 2) / std::max(dhVectors, dvVectors) - 1,
-                               1, 4);
+    return std::clamp<int64_t>(
+        (registers - 2) / std::max(dhVectors, dvVectors) - 1, 1, 4);
   }
   void item(Value id, Value splits, Value partials);
   void loadQueries(ArrayRef<Value> bidx, Value kvh);
-  void chunk(ArrayRef<Value> bidx, Value kvh, Value k0, Value k1,
-             Value numKeys, Value position0);
+  void chunk(ArrayRef<Value> bidx, Value kvh, Value k0, Value k1, Value numKeys,
+             Value position0);
   void scores(ArrayRef<Value> bidx, Value kvh, Value k0, Value count);
   void mask(ArrayRef<Value> bidx, Value kvh, Value k0, Value count,
             Value numKeys, Value position0);
@@ -116,8 +116,8 @@ void DecodeLowering::scores(ArrayRef<Value> bidx, Value kvh, Value k0,
     SmallVector<Value> qv;
     for (int64_t r = 0; r < n; ++r)
       for (int64_t c = 0; c < dhVectors; ++c)
-        qv.push_back(kb.load(queries, ValueRange{kb.index(r0 + r),
-                                                 kb.index(c * vw)}));
+        qv.push_back(
+            kb.load(queries, ValueRange{kb.index(r0 + r), kb.index(c * vw)}));
     kb.loop(kb.index(0), count, 1, [&](Value j) {
       Value key = kb.add(k0, j);
       SmallVector<Value> kv;
@@ -161,22 +161,22 @@ void DecodeLowering::softmax(Value count) {
   // Per row: m' = max(m, max_j S), S = exp(S - m'), l = alpha l + sum S
   // with alpha = exp(m - m'), vectors of keys at a time (masked tail).
   arith::FastMathFlags fm = KernelBuilder::reductionFlags();
-  Value full = kb.mul(arith::DivUIOp::create(b, loc, count, kb.index(vw)),
-                      kb.index(vw));
+  Value full =
+      kb.mul(arith::DivUIOp::create(b, loc, count, kb.index(vw)), kb.index(vw));
   Value ninf = kb.splat(-std::numeric_limits<double>::infinity());
   auto overKeys = [&](Value init,
                       function_ref<Value(Value acc, Value j, Value m)> step) {
-    scf::ForOp main = kb.loop(
-        kb.index(0), full, kb.index(vw), ValueRange{init},
-        [&](Value j, ValueRange acc) {
-          return SmallVector<Value>{step(acc[0], j, Value())};
-        });
-    scf::ForOp tail = kb.loop(
-        full, count, kb.index(vw), ValueRange{main.getResult(0)},
-        [&](Value j, ValueRange acc) {
-          return SmallVector<Value>{
-              step(acc[0], j, kb.prefixMask(kb.sub(count, j)))};
-        });
+    scf::ForOp main =
+        kb.loop(kb.index(0), full, kb.index(vw), ValueRange{init},
+                [&](Value j, ValueRange acc) {
+                  return SmallVector<Value>{step(acc[0], j, Value())};
+                });
+    scf::ForOp tail =
+        kb.loop(full, count, kb.index(vw), ValueRange{main.getResult(0)},
+                [&](Value j, ValueRange acc) {
+                  return SmallVector<Value>{
+                      step(acc[0], j, kb.prefixMask(kb.sub(count, j)))};
+                });
     return tail.getResult(0);
   };
   kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
@@ -202,11 +202,10 @@ void DecodeLowering::softmax(Value count) {
       return arith::AddFOp::create(b, loc, acc, p, fm).getResult();
     });
     // alpha = exp(m - m') as one lane of the vector exp.
-    Value a = vector::ExtractOp::create(
-        b, loc,
-        kb.expNonPositive(arith::SubFOp::create(b, loc, kb.broadcast(mOld),
-                                                mVec)),
-        0);
+    Value a = vector::ExtractOp::create(b, loc,
+                                        kb.expNonPositive(arith::SubFOp::create(
+                                            b, loc, kb.broadcast(mOld), mVec)),
+                                        0);
     Value l = memref::LoadOp::create(b, loc, rowSum, ValueRange{r});
     Value total = vector::ReductionOp::create(
         b, loc, vector::CombiningKind::ADD, sum, fm);
@@ -230,8 +229,8 @@ void DecodeLowering::values(ArrayRef<Value> bidx, Value kvh, Value k0,
     int64_t n = std::min(rt, rows - r0);
     SmallVector<Value> init;
     for (int64_t r = 0; r < n; ++r) {
-      Value a = kb.broadcast(memref::LoadOp::create(
-          b, loc, alpha, ValueRange{kb.index(r0 + r)}));
+      Value a = kb.broadcast(
+          memref::LoadOp::create(b, loc, alpha, ValueRange{kb.index(r0 + r)}));
       for (int64_t c = 0; c < dvVectors; ++c)
         init.push_back(arith::MulFOp::create(
             b, loc,
@@ -262,8 +261,8 @@ void DecodeLowering::values(ArrayRef<Value> bidx, Value kvh, Value k0,
   }
 }
 
-void DecodeLowering::chunk(ArrayRef<Value> bidx, Value kvh, Value k0,
-                           Value k1, Value numKeys, Value position0) {
+void DecodeLowering::chunk(ArrayRef<Value> bidx, Value kvh, Value k0, Value k1,
+                           Value numKeys, Value position0) {
   // Whether any row sees a key of the chunk, and whether every row sees
   // every key.
   Value count = kb.sub(k1, k0);
@@ -276,8 +275,8 @@ void DecodeLowering::chunk(ArrayRef<Value> bidx, Value kvh, Value k0,
     Value everyHead = arith::ConstantIntOp::create(b, loc, 1, 1);
     for (int64_t g = 0; g < ctx.group; ++g) {
       Value h = kb.add(kb.mul(kvh, kb.index(ctx.group)), kb.index(g));
-      LayoutBuilder::TileVisit blocks = ctx.blockMaskTile(
-          bidx, h, kb.index(0), kb.index(sqStatic), k0, k1);
+      LayoutBuilder::TileVisit blocks =
+          ctx.blockMaskTile(bidx, h, kb.index(0), kb.index(sqStatic), k0, k1);
       anyHead = arith::OrIOp::create(b, loc, anyHead, blocks.visit);
       everyHead = arith::AndIOp::create(b, loc, everyHead, blocks.full);
     }
@@ -303,8 +302,8 @@ void DecodeLowering::chunk(ArrayRef<Value> bidx, Value kvh, Value k0,
 }
 
 void DecodeLowering::item(Value id, Value splits, Value partials) {
-  SmallVector<Value> ids = kb.delinearize(
-      id, {ctx.batchCount, kb.index(ctx.kvHeads), splits});
+  SmallVector<Value> ids =
+      kb.delinearize(id, {ctx.batchCount, kb.index(ctx.kvHeads), splits});
   SmallVector<Value> bidx = kb.delinearize(ids[0], ctx.batchSizes);
   Value kvh = ids[1], split = ids[2];
   Value numKeys = ctx.validKeys(bidx);
@@ -353,16 +352,16 @@ void DecodeLowering::merge(Value id, Value splits, Value partials) {
   Value first = kb.mul(id, splits);
   arith::FastMathFlags fm = KernelBuilder::reductionFlags();
   kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
-    scf::ForOp maxLoop = kb.loop(
-        kb.index(0), splits, kb.index(1),
-        ValueRange{kb.f32(-std::numeric_limits<float>::max())},
-        [&](Value s, ValueRange acc) {
-          Value m = memref::LoadOp::create(
-              b, loc, partials,
-              ValueRange{kb.add(first, s), r, kb.index(dvPadded)});
-          return SmallVector<Value>{
-              arith::MaximumFOp::create(b, loc, acc[0], m, fm)};
-        });
+    scf::ForOp maxLoop =
+        kb.loop(kb.index(0), splits, kb.index(1),
+                ValueRange{kb.f32(-std::numeric_limits<float>::max())},
+                [&](Value s, ValueRange acc) {
+                  Value m = memref::LoadOp::create(
+                      b, loc, partials,
+                      ValueRange{kb.add(first, s), r, kb.index(dvPadded)});
+                  return SmallVector<Value>{
+                      arith::MaximumFOp::create(b, loc, acc[0], m, fm)};
+                });
     Value mVec = kb.broadcast(maxLoop.getResult(0));
     SmallVector<Value> init(dvVectors + 1, kb.splat(0.0));
     scf::ForOp sumLoop = kb.loop(
@@ -375,9 +374,9 @@ void DecodeLowering::merge(Value id, Value splits, Value partials) {
           Value w = kb.expNonPositive(arith::SubFOp::create(b, loc, m, mVec));
           SmallVector<Value> next = {fma(l, w, acc[0])};
           for (int64_t c = 0; c < dvVectors; ++c)
-            next.push_back(fma(
-                kb.load(partials, ValueRange{part, r, kb.index(c * vw)}), w,
-                acc[c + 1]));
+            next.push_back(
+                fma(kb.load(partials, ValueRange{part, r, kb.index(c * vw)}), w,
+                    acc[c + 1]));
           return next;
         });
     Value total = sumLoop.getResult(0);

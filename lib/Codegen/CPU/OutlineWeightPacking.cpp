@@ -26,8 +26,9 @@ xf::PackingAttrNames xf::getPackingAttrNames() {
 }
 
 /// Collects into `ops` the ops computing `v` when it depends on nothing but
-/// function arguments and constants through effect-free ops without regions, and the
-/// arguments into `args`. Fails on anything that depends on other values.
+/// function arguments and constants through effect-free ops without regions,
+/// and the arguments into `args`. Fails on anything that depends on other
+/// values.
 static LogicalResult collectWeightSlice(Value v, func::FuncOp func,
                                         llvm::SetVector<Operation *> &ops,
                                         llvm::SetVector<unsigned> &args) {
