@@ -1,7 +1,11 @@
 """Runs xf and its peers on identical inputs and reports them side by side.
 
 Called by bench/run (which builds everything first) with Debian's python3:
-  bench.py BUILD_DIR OUT_DIR [--quick]
+  bench.py BUILD_DIR OUT_DIR [--quick] [--only SECTION,...]
+Sections: GEMMs, attention and the encoder block against oneDNN, OpenBLAS
+and PyTorch; peak memory; compile time; then (llm.py) LLaMA-style decode and
+prefill against llama.cpp and the read-bandwidth bound, attention layouts,
+variable-length batches, and attention against ONNX Runtime.
 Writes OUT_DIR/results.json, a list of records {"case", "xf_ms", "peer",
 "peer_ms", "speedup"} (speedup = peer_ms / xf_ms; extra keys give rates),
 and prints the same as a table, a progress line per case.
@@ -9,103 +13,15 @@ and prints the same as a table, a progress line per case.
 import json
 import os
 import re
-import statistics
 import subprocess
 import sys
 
 import numpy as np
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-BUILD, OUT = sys.argv[1], sys.argv[2]
-QUICK = "--quick" in sys.argv
-XF_RUN = os.path.join(BUILD, "bin", "xf-run")
-PEERS = os.path.join(HERE, "peers", "python_peers.py")
-THREADS = {"OMP_NUM_THREADS": "2", "OPENBLAS_NUM_THREADS": "2"}
-# glibc malloc keeping freed memory: PyTorch's faster configuration, and
-# what the xf runtime sets for itself (lib/Runtime/JitFunction.cpp).
-TUNED = {"MALLOC_MMAP_THRESHOLD_": "4294967296",
-         "MALLOC_TRIM_THRESHOLD_": "68719476736",
-         "MALLOC_TOP_PAD_": "1073741824"}
-# This VM shares its cores: a neighbour can halve the speed for seconds. Every
-# measurement is repeated in ROUNDS rounds, xf and peers alternating, and the
-# best round's median is kept, the same treatment for xf and for the peers.
-ROUNDS = 2 if QUICK else 3
-records = []
-rng = np.random.default_rng(2026)
-
-
-def run(cmd, env=None, timeout=1800, may_fail=False):
-    """The output of cmd; a failure ends the benchmark unless may_fail, when
-    it gives None."""
-    full_env = dict(os.environ, **THREADS, **(env or {}))
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True, env=full_env, timeout=timeout)
-    if proc.returncode != 0:
-        message = f"bench: {' '.join(cmd)} failed (exit {proc.returncode})"
-        if may_fail:
-            print(message, flush=True)
-            return None
-        sys.exit(f"{message}:\n{proc.stdout}")
-    return proc.stdout
-
-
-def median_ms(output):
-    return float(re.search(r"median ([0-9.]+) ms", output).group(1))
-
-
-def rounds(*measures):
-    """Runs each measure (a function returning ms) ROUNDS times, alternating
-    between them, and returns the best time of each."""
-    best = [float("inf")] * len(measures)
-    for _ in range(ROUNDS):
-        for i, measure in enumerate(measures):
-            best[i] = min(best[i], measure())
-    return best
-
-
-def xf(mlir, inputs, reps, extra=()):
-    """A measure: median ms of xf-run on .npy inputs."""
-    def measure():
-        out = run([XF_RUN, mlir, "--bench", str(reps)] + list(extra) +
-                  [a for p in inputs for a in ("--input", p)])
-        return median_ms(out)
-    return measure
-
-
-def peer(cmd, env=None):
-    """A measure: the median ms a peer command prints."""
-    return lambda: median_ms(run(cmd, env=env))
-
-
-def gflops(flop, ms):
-    return round(flop / ms * 1e-6, 2)
-
-
-def save(name, array):
-    path = os.path.join(OUT, "data", name)
-    np.save(path, array.astype(np.float32))
-    return path
-
-
-def record(case, xf_ms, peer, peer_ms, **extra):
-    r = {"case": case, "xf_ms": round(xf_ms, 4), "peer": peer,
-         "peer_ms": None if peer_ms is None else round(peer_ms, 4),
-         "speedup": None if not peer_ms else round(peer_ms / xf_ms, 3)}
-    r.update(extra)
-    records.append(r)
-    speed = f"{r['speedup']:6.2f}x" if r["speedup"] else "      "
-    peer_text = f"{peer_ms:10.3f}" if peer_ms else " " * 10
-    note = "  " + ", ".join(f"{k}={v}" for k, v in extra.items()) if extra else ""
-    print(f"{case:34s} xf {xf_ms:10.3f} ms | {peer:38s} {peer_text} ms "
-          f"{speed}{note}", flush=True)
-
-
-def write_mlir(name, text):
-    path = os.path.join(OUT, "data", name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
+from common import (HERE, OUT, PEERS, QUICK, TUNED, THREADS, XF_RUN, gflops,
+                    median_ms, peer, record, records, rng, rounds, run, save,
+                    write_mlir, xf)
+import llm
 
 def fma_peak():
     out = run([os.path.join(OUT, "fma_peak"), "1.0"])
@@ -270,19 +186,48 @@ def compile_time():
               f"{label}", flush=True)
 
 
+SECTIONS = ["gemm", "attention", "memory", "encoder", "compile", "decode",
+            "prefill", "layouts", "varlen", "ort"]
+
+
 def main():
+    # --only a,b: just those sections (the FMA peak and the bandwidth are
+    # always measured, since ratios are taken against them).
+    only = SECTIONS
+    if "--only" in sys.argv:
+        only = sys.argv[sys.argv.index("--only") + 1].split(",")
     os.makedirs(os.path.join(OUT, "data"), exist_ok=True)
     peak = fma_peak()
     records.append({"case": "fp32 FMA peak, 2 threads (GFLOP/s)",
                     "xf_ms": None, "peer": None, "peer_ms": None,
                     "speedup": None, "gflops": peak})
     print(f"{'fp32 FMA peak, 2 threads':34s} {peak:.1f} GFLOP/s", flush=True)
-    rates = gemms(peak)
-    # Attention is held against the best of xf's GEMM rates.
-    attention(max(rates.values()))
-    peak_memory()
-    encoder()
-    compile_time()
+    llm.bandwidth()
+    peers = None
+    if {"decode", "prefill", "ort"} & set(only):
+        peers = llm.install_peers()
+    rates = {}
+    if "gemm" in only:
+        rates = gemms(peak)
+    if "attention" in only:
+        # Attention is held against the best of xf's GEMM rates.
+        attention(max(rates.values()) if rates else peak)
+    if "memory" in only:
+        peak_memory()
+    if "encoder" in only:
+        encoder()
+    if "compile" in only:
+        compile_time()
+    if "decode" in only:
+        llm.decode(peers)
+    if "prefill" in only:
+        llm.prefill(peak, peers)
+    if "layouts" in only:
+        llm.layouts()
+    if "varlen" in only:
+        llm.varlen()
+    if "ort" in only:
+        llm.ort_attention(peers)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(records, f, indent=1)
     print(f"wrote {os.path.join(OUT, 'results.json')}")

@@ -3,14 +3,20 @@
 // Attention for a few queries against a long KV cache (decoding), after
 // Flash-Decoding: the work is split over the keys, not the queries.
 //
-// * The rows of a work item are the query heads of one GQA group times the
-//   queries, all reading one KV head, so K and V are read once per group.
+// * The rows of a KV head are the query heads of its GQA group times the
+//   queries, so K and V are read once per group.
 // * K and V are read in place from the cache's layout, never copied.
-// * Work items are (batch element, KV head, split): split s takes the key
-//   chunks s, s + splits, s + 2 splits, ..., so that any layout's visible
-//   chunks spread over the splits. Each keeps a running max, sum and
-//   unnormalized output per row; a second pass merges the splits with
-//   their log-sum-exp weights.
+// * Work items are (batch element, split): split s takes the key chunks s,
+//   s + splits, s + 2 splits, ..., so that any layout's visible chunks
+//   spread over the splits, and every KV head of a chunk. Each item keeps
+//   a running max, sum and unnormalized output per row; a second pass
+//   merges the splits with their log-sum-exp weights.
+// * A chunk is computed KV head by KV head; while a head reads its slice of
+//   the chunk's rows, it prefetches the same slice of the split's next
+//   chunk into L2, so memory is read a chunk of whole rows at a time at an
+//   even pace, overlapped with the compute. (One item per KV head, each
+//   streaming its slice of every row, reads memory at about half the
+//   bandwidth; prefetching into L1 evicts the chunk being computed.)
 // * Chunks that no row sees (layout, block mask, valid length) are skipped;
 //   only chunks that a mask cuts are masked pair by pair.
 //
@@ -47,21 +53,26 @@ private:
         (registers - 2) / std::max(dhVectors, dvVectors) - 1, 1, 4);
   }
   void item(Value id, Value splits, Value partials);
-  void loadQueries(ArrayRef<Value> bidx, Value kvh);
-  void chunk(ArrayRef<Value> bidx, Value kvh, Value k0, Value k1, Value numKeys,
+  void loadQueries(ArrayRef<Value> bidx);
+  /// Runs `body` once per KV head.
+  void perKvHead(function_ref<void(Value kvh)> body);
+  void prefetch(ArrayRef<Value> bidx, Value cache, Value key, Value base,
+                int64_t floats);
+  void chunk(ArrayRef<Value> bidx, Value k0, Value k1, Value numKeys,
              Value position0);
-  void scores(ArrayRef<Value> bidx, Value kvh, Value k0, Value count);
-  void mask(ArrayRef<Value> bidx, Value kvh, Value k0, Value count,
-            Value numKeys, Value position0);
+  void scores(ArrayRef<Value> bidx, Value k0, Value count);
+  void mask(ArrayRef<Value> bidx, Value k0, Value count, Value numKeys,
+            Value position0);
   void softmax(Value count);
-  void values(ArrayRef<Value> bidx, Value kvh, Value k0, Value count);
+  void values(ArrayRef<Value> bidx, Value k0, Value count);
   void merge(Value id, Value splits, Value partials);
 
-  /// The head and query of row r (rows are heads of a group x queries).
-  std::pair<Value, Value> headAndQuery(Value kvh, Value r) {
-    Value g = arith::DivUIOp::create(b, loc, r, kb.index(sqStatic));
+  /// The head and query of row r: rows are, per KV head, the heads of its
+  /// group times the queries.
+  std::pair<Value, Value> headAndQuery(Value r) {
+    Value h = arith::DivUIOp::create(b, loc, r, kb.index(sqStatic));
     Value i = arith::RemUIOp::create(b, loc, r, kb.index(sqStatic));
-    return {kb.add(kb.mul(kvh, kb.index(ctx.group)), g), i};
+    return {h, i};
   }
   Value chunkMask(int64_t c, int64_t dim) {
     int64_t lanes = std::min(vw, dim - c * vw);
@@ -80,20 +91,24 @@ private:
   Location loc;
   KernelOptions options;
 
-  int64_t vw, bc, sqStatic, rows, dhVectors, dvVectors, dhPadded, dvPadded;
-  // Per item scratch: the scaled queries Q[rows][Dh], the scores and then
-  // probabilities S[rows][Bc] of a chunk, the unnormalized outputs
-  // O[rows][Dv] and each row's running max, sum and rescaling.
-  Value queries, scoreTile, outRows, rowMax, rowSum, alpha;
+  // rows: per KV head; allRows: of every KV head.
+  int64_t vw, bc, sqStatic, rows, allRows, dhVectors, dvVectors, dhPadded,
+      dvPadded;
+  // Per item scratch: the scaled queries Q[allRows][Dh], the scores and then
+  // probabilities S[allRows][Bc] of a chunk, the unnormalized outputs
+  // O[allRows][Dv] and each row's running max and sum.
+  Value queries, scoreTile, outRows, rowMax, rowSum;
+  // Keys from a chunk to the split's next one.
+  Value ahead;
 };
 
 } // namespace
 
-void DecodeLowering::loadQueries(ArrayRef<Value> bidx, Value kvh) {
+void DecodeLowering::loadQueries(ArrayRef<Value> bidx) {
   // Q[r][:] = scale * q[b, i, h * Dh : (h + 1) * Dh], zero padded.
   Value scale = kb.broadcast(kb.f32(ctx.scale));
-  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
-    auto [h, i] = headAndQuery(kvh, r);
+  kb.loop(kb.index(0), kb.index(allRows), 1, [&](Value r) {
+    auto [h, i] = headAndQuery(r);
     Value base = kb.mul(h, kb.index(ctx.dh));
     for (int64_t c = 0; c < dhVectors; ++c) {
       Value x = kb.load(ctx.q, ctx.at(bidx, i, kb.add(base, kb.index(c * vw))),
@@ -104,45 +119,70 @@ void DecodeLowering::loadQueries(ArrayRef<Value> bidx, Value kvh) {
   });
 }
 
-void DecodeLowering::scores(ArrayRef<Value> bidx, Value kvh, Value k0,
-                            Value count) {
-  // S[r][j] = sum_d Q[r][d] K[k0 + j][d], a tile of rows at a time so that
-  // their queries stay in registers while the keys stream past.
-  int64_t rt = rowTile();
-  Value kBase = kb.mul(kvh, kb.index(ctx.dh));
-  arith::FastMathFlags fm = KernelBuilder::reductionFlags();
-  for (int64_t r0 = 0; r0 < rows; r0 += rt) {
-    int64_t n = std::min(rt, rows - r0);
-    SmallVector<Value> qv;
-    for (int64_t r = 0; r < n; ++r)
-      for (int64_t c = 0; c < dhVectors; ++c)
-        qv.push_back(
-            kb.load(queries, ValueRange{kb.index(r0 + r), kb.index(c * vw)}));
-    kb.loop(kb.index(0), count, 1, [&](Value j) {
-      Value key = kb.add(k0, j);
-      SmallVector<Value> kv;
-      for (int64_t c = 0; c < dhVectors; ++c)
-        kv.push_back(kb.load(ctx.k,
-                             ctx.at(bidx, key, kb.add(kBase, kb.index(c * vw))),
-                             chunkMask(c, ctx.dh)));
-      for (int64_t r = 0; r < n; ++r) {
-        Value acc = arith::MulFOp::create(b, loc, kv[0], qv[r * dhVectors]);
-        for (int64_t c = 1; c < dhVectors; ++c)
-          acc = fma(kv[c], qv[r * dhVectors + c], acc);
-        Value s = vector::ReductionOp::create(
-            b, loc, vector::CombiningKind::ADD, acc, fm);
-        memref::StoreOp::create(b, loc, s, scoreTile,
-                                ValueRange{kb.index(r0 + r), j});
-      }
-    });
-  }
+void DecodeLowering::perKvHead(function_ref<void(Value kvh)> body) {
+  kb.loop(kb.index(0), kb.index(ctx.kvHeads), 1, body);
 }
 
-void DecodeLowering::mask(ArrayRef<Value> bidx, Value kvh, Value k0,
-                          Value count, Value numKeys, Value position0) {
+void DecodeLowering::prefetch(ArrayRef<Value> bidx, Value cache, Value key,
+                              Value base, int64_t floats) {
+  // cache[key + ahead, base : base + floats] into L2, the key clamped to the
+  // cache.
+  const int64_t lineFloats = 16; // a 64-byte cache line
+  Value row = kb.min(kb.add(key, ahead), kb.sub(ctx.skv, kb.index(1)));
+  for (int64_t f = 0; f < floats; f += lineFloats)
+    memref::PrefetchOp::create(b, loc, cache,
+                               ctx.at(bidx, row, kb.add(base, kb.index(f))),
+                               /*isWrite=*/false, /*localityHint=*/2,
+                               /*isDataCache=*/true);
+}
+
+void DecodeLowering::scores(ArrayRef<Value> bidx, Value k0, Value count) {
+  // S[r][j] = sum_d Q[r][d] K[k0 + j][d], per KV head a tile of its rows at
+  // a time so that their queries stay in registers while the keys stream
+  // past.
+  int64_t rt = rowTile();
+  arith::FastMathFlags fm = KernelBuilder::reductionFlags();
+  perKvHead([&](Value kvh) {
+    Value first = kb.mul(kvh, kb.index(rows));
+    Value kBase = kb.mul(kvh, kb.index(ctx.dh));
+    for (int64_t r0 = 0; r0 < rows; r0 += rt) {
+      int64_t n = std::min(rt, rows - r0);
+      SmallVector<Value> rowIds, qv;
+      for (int64_t r = 0; r < n; ++r) {
+        rowIds.push_back(kb.add(first, kb.index(r0 + r)));
+        for (int64_t c = 0; c < dhVectors; ++c)
+          qv.push_back(
+              kb.load(queries, ValueRange{rowIds.back(), kb.index(c * vw)}));
+      }
+      kb.loop(kb.index(0), count, 1, [&](Value j) {
+        Value key = kb.add(k0, j);
+        if (r0 == 0)
+          prefetch(bidx, ctx.k, key, kBase, ctx.dh);
+        SmallVector<Value> kv;
+        for (int64_t c = 0; c < dhVectors; ++c)
+          kv.push_back(
+              kb.load(ctx.k, ctx.at(bidx, key, kb.add(kBase, kb.index(c * vw))),
+                      chunkMask(c, ctx.dh)));
+        for (int64_t r = 0; r < n; ++r) {
+          Value acc = arith::MulFOp::create(b, loc, kv[0], qv[r * dhVectors]);
+          for (int64_t c = 1; c < dhVectors; ++c)
+            acc = fma(kv[c], qv[r * dhVectors + c], acc);
+          Value s = vector::ReductionOp::create(
+              b, loc, vector::CombiningKind::ADD, acc, fm);
+          memref::StoreOp::create(b, loc, s, scoreTile,
+                                  ValueRange{rowIds[r], j});
+        }
+      });
+    }
+  });
+}
+
+void DecodeLowering::mask(ArrayRef<Value> bidx, Value k0, Value count,
+                          Value numKeys, Value position0) {
   Value ninf = kb.f32(-std::numeric_limits<double>::infinity());
-  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
-    auto [h, i] = headAndQuery(kvh, r);
+  kb.loop(kb.index(0), kb.index(allRows), 1, [&](Value r) {
+    Value h, i;
+    std::tie(h, i) = headAndQuery(r);
     Value position = kb.add(position0, i);
     kb.loop(kb.index(0), count, 1, [&](Value j) {
       Value key = kb.add(k0, j);
@@ -159,7 +199,8 @@ void DecodeLowering::mask(ArrayRef<Value> bidx, Value kvh, Value k0,
 
 void DecodeLowering::softmax(Value count) {
   // Per row: m' = max(m, max_j S), S = exp(S - m'), l = alpha l + sum S
-  // with alpha = exp(m - m'), vectors of keys at a time (masked tail).
+  // with alpha = exp(m - m'), vectors of keys at a time (masked tail); the
+  // row's output is rescaled by alpha.
   arith::FastMathFlags fm = KernelBuilder::reductionFlags();
   Value full =
       kb.mul(arith::DivUIOp::create(b, loc, count, kb.index(vw)), kb.index(vw));
@@ -179,7 +220,7 @@ void DecodeLowering::softmax(Value count) {
                 });
     return tail.getResult(0);
   };
-  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
+  kb.loop(kb.index(0), kb.index(allRows), 1, [&](Value r) {
     Value tileMax = overKeys(ninf, [&](Value acc, Value j, Value m) {
       Value s = kb.load(scoreTile, ValueRange{r, j}, m);
       if (m)
@@ -194,74 +235,80 @@ void DecodeLowering::softmax(Value count) {
         fm);
     Value mVec = kb.broadcast(mNew);
     Value sum = overKeys(kb.splat(0.0), [&](Value acc, Value j, Value m) {
-      Value p = kb.expNonPositive(arith::SubFOp::create(
-          b, loc, kb.load(scoreTile, ValueRange{r, j}, m), mVec));
+      Value s = kb.load(scoreTile, ValueRange{r, j}, m);
+      Value p = kb.expNonPositive(arith::SubFOp::create(b, loc, s, mVec));
       if (m)
         p = arith::SelectOp::create(b, loc, m, p, kb.splat(0.0));
       kb.store(p, scoreTile, ValueRange{r, j}, m);
       return arith::AddFOp::create(b, loc, acc, p, fm).getResult();
     });
     // alpha = exp(m - m') as one lane of the vector exp.
-    Value a = vector::ExtractOp::create(b, loc,
-                                        kb.expNonPositive(arith::SubFOp::create(
-                                            b, loc, kb.broadcast(mOld), mVec)),
-                                        0);
+    Value alpha = kb.expNonPositive(
+        arith::SubFOp::create(b, loc, kb.broadcast(mOld), mVec));
     Value l = memref::LoadOp::create(b, loc, rowSum, ValueRange{r});
     Value total = vector::ReductionOp::create(
         b, loc, vector::CombiningKind::ADD, sum, fm);
     memref::StoreOp::create(
         b, loc,
-        arith::AddFOp::create(b, loc, arith::MulFOp::create(b, loc, l, a),
-                              total),
+        arith::AddFOp::create(
+            b, loc,
+            arith::MulFOp::create(b, loc, l,
+                                  vector::ExtractOp::create(b, loc, alpha, 0)),
+            total),
         rowSum, ValueRange{r});
     memref::StoreOp::create(b, loc, mNew, rowMax, ValueRange{r});
-    memref::StoreOp::create(b, loc, a, alpha, ValueRange{r});
+    for (int64_t c = 0; c < dvPadded; c += vw) {
+      SmallVector<Value> at = {r, kb.index(c)};
+      kb.store(arith::MulFOp::create(b, loc, kb.load(outRows, at), alpha),
+               outRows, at);
+    }
   });
 }
 
-void DecodeLowering::values(ArrayRef<Value> bidx, Value kvh, Value k0,
-                            Value count) {
-  // O[r][:] = alpha[r] O[r][:] + sum_j S[r][j] V[k0 + j][:], a tile of rows
+void DecodeLowering::values(ArrayRef<Value> bidx, Value k0, Value count) {
+  // O[r][:] += sum_j S[r][j] V[k0 + j][:], per KV head a tile of its rows
   // in registers.
   int64_t rt = rowTile();
-  Value vBase = kb.mul(kvh, kb.index(ctx.dv));
-  for (int64_t r0 = 0; r0 < rows; r0 += rt) {
-    int64_t n = std::min(rt, rows - r0);
-    SmallVector<Value> init;
-    for (int64_t r = 0; r < n; ++r) {
-      Value a = kb.broadcast(
-          memref::LoadOp::create(b, loc, alpha, ValueRange{kb.index(r0 + r)}));
-      for (int64_t c = 0; c < dvVectors; ++c)
-        init.push_back(arith::MulFOp::create(
-            b, loc,
-            kb.load(outRows, ValueRange{kb.index(r0 + r), kb.index(c * vw)}),
-            a));
-    }
-    scf::ForOp jLoop = kb.loop(
-        kb.index(0), count, kb.index(1), init, [&](Value j, ValueRange acc) {
-          Value key = kb.add(k0, j);
-          SmallVector<Value> vv;
-          for (int64_t c = 0; c < dvVectors; ++c)
-            vv.push_back(kb.load(
-                ctx.v, ctx.at(bidx, key, kb.add(vBase, kb.index(c * vw))),
-                chunkMask(c, ctx.dv)));
-          SmallVector<Value> next;
-          for (int64_t r = 0; r < n; ++r) {
-            Value p = kb.broadcast(memref::LoadOp::create(
-                b, loc, scoreTile, ValueRange{kb.index(r0 + r), j}));
+  perKvHead([&](Value kvh) {
+    Value first = kb.mul(kvh, kb.index(rows));
+    Value vBase = kb.mul(kvh, kb.index(ctx.dv));
+    for (int64_t r0 = 0; r0 < rows; r0 += rt) {
+      int64_t n = std::min(rt, rows - r0);
+      SmallVector<Value> rowIds, init;
+      for (int64_t r = 0; r < n; ++r) {
+        rowIds.push_back(kb.add(first, kb.index(r0 + r)));
+        for (int64_t c = 0; c < dvVectors; ++c)
+          init.push_back(
+              kb.load(outRows, ValueRange{rowIds.back(), kb.index(c * vw)}));
+      }
+      scf::ForOp jLoop = kb.loop(
+          kb.index(0), count, kb.index(1), init, [&](Value j, ValueRange acc) {
+            Value key = kb.add(k0, j);
+            if (r0 == 0)
+              prefetch(bidx, ctx.v, key, vBase, ctx.dv);
+            SmallVector<Value> vv;
             for (int64_t c = 0; c < dvVectors; ++c)
-              next.push_back(fma(p, vv[c], acc[r * dvVectors + c]));
-          }
-          return next;
-        });
-    for (int64_t r = 0; r < n; ++r)
-      for (int64_t c = 0; c < dvVectors; ++c)
-        kb.store(jLoop.getResult(r * dvVectors + c), outRows,
-                 ValueRange{kb.index(r0 + r), kb.index(c * vw)});
-  }
+              vv.push_back(kb.load(
+                  ctx.v, ctx.at(bidx, key, kb.add(vBase, kb.index(c * vw))),
+                  chunkMask(c, ctx.dv)));
+            SmallVector<Value> next;
+            for (int64_t r = 0; r < n; ++r) {
+              Value p = kb.broadcast(memref::LoadOp::create(
+                  b, loc, scoreTile, ValueRange{rowIds[r], j}));
+              for (int64_t c = 0; c < dvVectors; ++c)
+                next.push_back(fma(p, vv[c], acc[r * dvVectors + c]));
+            }
+            return next;
+          });
+      for (int64_t r = 0; r < n; ++r)
+        for (int64_t c = 0; c < dvVectors; ++c)
+          kb.store(jLoop.getResult(r * dvVectors + c), outRows,
+                   ValueRange{rowIds[r], kb.index(c * vw)});
+    }
+  });
 }
 
-void DecodeLowering::chunk(ArrayRef<Value> bidx, Value kvh, Value k0, Value k1,
+void DecodeLowering::chunk(ArrayRef<Value> bidx, Value k0, Value k1,
                            Value numKeys, Value position0) {
   // Whether any row sees a key of the chunk, and whether every row sees
   // every key.
@@ -269,24 +316,25 @@ void DecodeLowering::chunk(ArrayRef<Value> bidx, Value kvh, Value k0, Value k1,
   LayoutBuilder::TileVisit seen =
       ctx.classify(position0, kb.add(position0, kb.index(sqStatic)), k0, k1);
   if (ctx.blockMask) {
-    // Some head of the group sees a block of the chunk; every head sees
-    // all of them.
-    Value anyHead = arith::ConstantIntOp::create(b, loc, 0, 1);
-    Value everyHead = arith::ConstantIntOp::create(b, loc, 1, 1);
-    for (int64_t g = 0; g < ctx.group; ++g) {
-      Value h = kb.add(kb.mul(kvh, kb.index(ctx.group)), kb.index(g));
-      LayoutBuilder::TileVisit blocks =
-          ctx.blockMaskTile(bidx, h, kb.index(0), kb.index(sqStatic), k0, k1);
-      anyHead = arith::OrIOp::create(b, loc, anyHead, blocks.visit);
-      everyHead = arith::AndIOp::create(b, loc, everyHead, blocks.full);
-    }
-    seen.visit = arith::AndIOp::create(b, loc, seen.visit, anyHead);
-    seen.full = arith::AndIOp::create(b, loc, seen.full, everyHead);
+    // Some head sees a block of the chunk; every head sees all of them.
+    Value no = arith::ConstantIntOp::create(b, loc, 0, 1);
+    Value yes = arith::ConstantIntOp::create(b, loc, 1, 1);
+    scf::ForOp heads =
+        kb.loop(kb.index(0), kb.index(ctx.kvHeads * ctx.group), kb.index(1),
+                ValueRange{no, yes}, [&](Value h, ValueRange acc) {
+                  LayoutBuilder::TileVisit blocks = ctx.blockMaskTile(
+                      bidx, h, kb.index(0), kb.index(sqStatic), k0, k1);
+                  return SmallVector<Value>{
+                      arith::OrIOp::create(b, loc, acc[0], blocks.visit),
+                      arith::AndIOp::create(b, loc, acc[1], blocks.full)};
+                });
+    seen.visit = arith::AndIOp::create(b, loc, seen.visit, heads.getResult(0));
+    seen.full = arith::AndIOp::create(b, loc, seen.full, heads.getResult(1));
   }
   auto visit = scf::IfOp::create(b, loc, seen.visit, /*withElse=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(visit.thenBlock());
-  scores(bidx, kvh, k0, count);
+  scores(bidx, k0, count);
   Value need = arith::XOrIOp::create(
       b, loc, seen.full, arith::ConstantIntOp::create(b, loc, 1, 1));
   if (ctx.mask)
@@ -295,25 +343,22 @@ void DecodeLowering::chunk(ArrayRef<Value> bidx, Value kvh, Value k0, Value k1,
   {
     OpBuilder::InsertionGuard inner(b);
     b.setInsertionPointToStart(masked.thenBlock());
-    mask(bidx, kvh, k0, count, numKeys, position0);
+    mask(bidx, k0, count, numKeys, position0);
   }
   softmax(count);
-  values(bidx, kvh, k0, count);
+  values(bidx, k0, count);
 }
 
 void DecodeLowering::item(Value id, Value splits, Value partials) {
-  SmallVector<Value> ids =
-      kb.delinearize(id, {ctx.batchCount, kb.index(ctx.kvHeads), splits});
+  SmallVector<Value> ids = kb.delinearize(id, {ctx.batchCount, splits});
   SmallVector<Value> bidx = kb.delinearize(ids[0], ctx.batchSizes);
-  Value kvh = ids[1], split = ids[2];
+  Value split = ids[1];
   Value numKeys = ctx.validKeys(bidx);
-  // Bottom right: the last query sits at the last valid key; with a causal
-  // layout no key past it is seen.
+  // Bottom right: the last query sits at the last valid key.
   Value position0 = kb.sub(numKeys, ctx.sq);
-  Value keyEnd = numKeys;
-  Value chunks = kb.divUp(keyEnd, bc);
+  Value chunks = kb.divUp(numKeys, bc);
 
-  for (int64_t r = 0; r < rows; ++r) {
+  for (int64_t r = 0; r < allRows; ++r) {
     memref::StoreOp::create(b, loc, kb.f32(-std::numeric_limits<float>::max()),
                             rowMax, ValueRange{kb.index(r)});
     memref::StoreOp::create(b, loc, kb.f32(0.0), rowSum,
@@ -321,15 +366,16 @@ void DecodeLowering::item(Value id, Value splits, Value partials) {
     for (int64_t c = 0; c < dvPadded; c += vw)
       kb.store(kb.splat(0.0), outRows, ValueRange{kb.index(r), kb.index(c)});
   }
-  loadQueries(bidx, kvh);
+  loadQueries(bidx);
+  ahead = kb.mul(splits, kb.index(bc));
   kb.loop(split, chunks, splits, ValueRange{}, [&](Value c, ValueRange) {
     Value k0 = kb.mul(c, kb.index(bc));
-    Value k1 = kb.min(kb.add(k0, kb.index(bc)), keyEnd);
-    chunk(bidx, kvh, k0, k1, numKeys, position0);
+    Value k1 = kb.min(kb.add(k0, kb.index(bc)), numKeys);
+    chunk(bidx, k0, k1, numKeys, position0);
     return SmallVector<Value>{};
   });
   // This split's running max, sum and unnormalized output per row.
-  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
+  kb.loop(kb.index(0), kb.index(allRows), 1, [&](Value r) {
     Value m = memref::LoadOp::create(b, loc, rowMax, ValueRange{r});
     Value l = memref::LoadOp::create(b, loc, rowSum, ValueRange{r});
     memref::StoreOp::create(b, loc, m, partials,
@@ -342,16 +388,13 @@ void DecodeLowering::item(Value id, Value splits, Value partials) {
   });
 }
 
-void DecodeLowering::merge(Value id, Value splits, Value partials) {
-  // Per row of a (batch, KV head): M = max_s m_s, L = sum_s l_s e^(m_s - M),
+void DecodeLowering::merge(Value bt, Value splits, Value partials) {
+  // Per row of a batch element: M = max_s m_s, L = sum_s l_s e^(m_s - M),
   // O = sum_s O_s e^(m_s - M) / L (zero where no key was seen).
-  SmallVector<Value> ids =
-      kb.delinearize(id, {ctx.batchCount, kb.index(ctx.kvHeads)});
-  SmallVector<Value> bidx = kb.delinearize(ids[0], ctx.batchSizes);
-  Value kvh = ids[1];
-  Value first = kb.mul(id, splits);
+  SmallVector<Value> bidx = kb.delinearize(bt, ctx.batchSizes);
+  Value first = kb.mul(bt, splits);
   arith::FastMathFlags fm = KernelBuilder::reductionFlags();
-  kb.loop(kb.index(0), kb.index(rows), 1, [&](Value r) {
+  kb.loop(kb.index(0), kb.index(allRows), 1, [&](Value r) {
     scf::ForOp maxLoop =
         kb.loop(kb.index(0), splits, kb.index(1),
                 ValueRange{kb.f32(-std::numeric_limits<float>::max())},
@@ -385,7 +428,7 @@ void DecodeLowering::merge(Value id, Value splits, Value partials) {
     Value inv = arith::SelectOp::create(
         b, loc, empty, kb.splat(0.0),
         arith::DivFOp::create(b, loc, kb.splat(1.0), total));
-    auto [h, i] = headAndQuery(kvh, r);
+    auto [h, i] = headAndQuery(r);
     Value oBase = kb.mul(h, kb.index(ctx.dv));
     for (int64_t c = 0; c < dvVectors; ++c)
       kb.store(arith::MulFOp::create(b, loc, sumLoop.getResult(c + 1), inv),
@@ -399,6 +442,7 @@ void DecodeLowering::build() {
   bc = options.attentionBlockKv;
   sqStatic = cast<MemRefType>(ctx.q.getType()).getDimSize(ctx.batchRank);
   rows = ctx.group * sqStatic;
+  allRows = ctx.kvHeads * rows;
   dhVectors = (ctx.dh + vw - 1) / vw;
   dvVectors = (ctx.dv + vw - 1) / vw;
   dhPadded = dhVectors * vw;
@@ -407,26 +451,25 @@ void DecodeLowering::build() {
   // Splits: enough items to keep every thread busy, no more than the
   // capacity's chunks.
   int64_t threads = std::max<int64_t>(options.threads, 1);
-  Value pairs = kb.mul(ctx.batchCount, kb.index(ctx.kvHeads));
-  Value splits = arith::CeilDivUIOp::create(b, loc, kb.index(4 * threads),
-                                            kb.max(pairs, kb.index(1)));
+  Value splits = arith::CeilDivUIOp::create(
+      b, loc, kb.index(4 * threads), kb.max(ctx.batchCount, kb.index(1)));
   splits = kb.max(kb.min(splits, kb.divUp(ctx.skv, bc)), kb.index(1));
-  Value items = kb.mul(pairs, splits);
+  Value items = kb.mul(ctx.batchCount, splits);
   auto f32 = b.getF32Type();
   Value partials = memref::AllocOp::create(
-      b, loc, MemRefType::get({ShapedType::kDynamic, rows, dvPadded + 2}, f32),
+      b, loc,
+      MemRefType::get({ShapedType::kDynamic, allRows, dvPadded + 2}, f32),
       ValueRange{items}, b.getI64IntegerAttr(64));
   auto allocate = [&] {
     auto scratch = [&](ArrayRef<int64_t> shape) -> Value {
       return memref::AllocaOp::create(b, loc, MemRefType::get(shape, f32),
                                       ValueRange{}, b.getI64IntegerAttr(64));
     };
-    queries = scratch({rows, dhPadded});
-    scoreTile = scratch({rows, bc});
-    outRows = scratch({rows, dvPadded});
-    rowMax = scratch({rows});
-    rowSum = scratch({rows});
-    alpha = scratch({rows});
+    queries = scratch({allRows, dhPadded});
+    scoreTile = scratch({allRows, bc});
+    outRows = scratch({allRows, dvPadded});
+    rowMax = scratch({allRows});
+    rowSum = scratch({allRows});
   };
   bool serial = options.threads <= 1;
   if (serial)
@@ -436,8 +479,8 @@ void DecodeLowering::build() {
       allocate();
     item(id, splits, partials);
   });
-  kb.parallel(pairs, options.threads,
-              [&](Value id) { merge(id, splits, partials); });
+  kb.parallel(ctx.batchCount, options.threads,
+              [&](Value bt) { merge(bt, splits, partials); });
   memref::DeallocOp::create(b, loc, partials);
 }
 

@@ -131,15 +131,17 @@ func.func @attention_packed(%x: memref<40x32xf32>, %cu: memref<3xi32>, %o: memre
 // -----
 
 // The decode schedule: no packed copy of K or V (they are read in place);
-// per (batch, KV head, split) item the 4 query heads of the group are the
-// rows, scores are dot products with one horizontal sum each, and the
-// splits' partial results are merged in a second parallel loop.
+// per (batch, split) item and KV head the 4 query heads of the group are
+// the rows, scores are dot products with one horizontal sum each, the
+// split's next chunk is prefetched into L2 while a chunk is computed, and
+// the splits' partial results are merged in a second parallel loop.
 // CHECK-LABEL: func.func @decode
 // CHECK-SAME: %[[KC:[a-z0-9]+]]: memref<2x512x16xf32>
 // CHECK-NOT:  memref<?x1x?x16xf32>
 // CHECK:      %[[PART:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?x4x18xf32>
 // CHECK:      scf.parallel
 // CHECK:        memref.alloca() {alignment = 64 : i64} : memref<4x128xf32>
+// CHECK:        memref.prefetch %[[KC]][{{.*}}], read, locality<2>, data
 // CHECK:        vector.load %[[KC]]
 // CHECK:        vector.reduction <add>
 // CHECK:      scf.parallel
