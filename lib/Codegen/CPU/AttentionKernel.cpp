@@ -524,6 +524,12 @@ void AttentionLowering::build() {
   // (KernelOptions::verify).
   mr1 = options.attentionKeyTile();
   mr2 = mr1 / 2;
+  // Every tile a narrow band visits is cut by one of its edges: tiles of a
+  // quarter of the band waste fewer masked pairs (window 256 at S = 8192:
+  // about 10% faster with 64 keys than with 128).
+  int64_t band = ctx.layout.window * ctx.layout.dilation;
+  if (band && band < 4 * bc)
+    bc = std::max(mr1, band / 4 / mr1 * mr1);
   dvVectors = (ctx.dv + vw - 1) / vw;
   dvPadded = dvVectors * vw;
   dhPadded = (ctx.dh + vw - 1) / vw * vw;

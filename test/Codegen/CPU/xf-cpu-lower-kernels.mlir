@@ -88,6 +88,21 @@ func.func @attention(%q: memref<1x100x256xf32>, %k: memref<1x100x128xf32>, %v: m
 
 // -----
 
+// A band narrower than four key tiles gets key tiles of a quarter of it
+// (window 64: 16 keys per tile, so the scores tile is 16 x 64).
+// CHECK-LABEL: func.func @attention_window
+// CHECK: scf.parallel
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<64x64xf32>
+// CHECK: memref.alloca() {alignment = 64 : i64} : memref<16x64xf32>
+// CHECK: arith.cmpi slt, %{{.*}} : vector<16xi64>
+func.func @attention_window(%q: memref<1x300x64xf32>, %o: memref<1x300x64xf32>) {
+  xf_cpu.flash_attention %q, %q, %q heads 1 kv_heads 1 scale 1.250000e-01 causal window 64 outs(%o : memref<1x300x64xf32>)
+      : memref<1x300x64xf32>, memref<1x300x64xf32>, memref<1x300x64xf32>
+  return
+}
+
+// -----
+
 // Run-time operands: the valid keys of each batch element are read once
 // per item (clamped to the keys), a block-sparse layout reads its
 // summed-area table four times per tile, and the run-time block mask is
