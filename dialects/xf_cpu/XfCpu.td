@@ -115,7 +115,12 @@ def XfCpu_FlashAttentionOp
     With `decode`, the kernel is scheduled for short query sequences: the
     query heads of a GQA group and their queries form the rows of one tile
     against their shared KV head, K and V are read in place, and the keys
-    are split across threads (split-KV) with a log-sum-exp merge.
+    are split across threads (split-KV) with a log-sum-exp merge. It needs
+    a static query length of at most 16, at most 64 rows of group heads
+    times queries, and no `seq_offsets`.
+
+    The head sizes (the feature sizes of query, key and value) are static;
+    `kv_len`, `block_mask` and `seq_offsets` are integer tensors.
 
     ```mlir
     %o = xf_cpu.flash_attention %q, %k, %v heads 12 kv_heads 12
@@ -144,6 +149,16 @@ def XfCpu_FlashAttentionOp
     `outs` `(` $init `:` type($init) `)`
     attr-dict `:` type($query) `,` type($key) `,` type($value)
     (`->` type($result)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+    /// Whether the decode schedule can run this attention: a static query
+    /// length of at most 16, at most 64 rows of group heads x queries, no
+    /// packed sequences. The one rule for forming and verifying `decode`.
+    static bool fitsDecode(::mlir::ShapedType query, int64_t numHeads,
+                           int64_t numKvHeads, bool packedSequences);
   }];
 }
 

@@ -315,8 +315,9 @@ int xf::tools::runSession(const RunConfig &config) {
   FailureOr<std::vector<HostTensor>> inputs =
       config.inputs.empty() ? randomInputs(func, config.seed)
                             : loadInputs(func, config.inputs);
-  // Token ids are checked once the shapes are specialized, so that a
-  // dynamic table has its row count.
+  // Values (token ids, positions, kv_len, seq_offsets, block masks) are
+  // checked once the shapes are specialized, so that a dynamic table or
+  // cache has its size.
   if (failed(inputs) || failed(specializeShapes(func, *inputs)) ||
       (!config.inputs.empty() &&
        failed(checkInputValues(func, *inputs, config.inputs))))

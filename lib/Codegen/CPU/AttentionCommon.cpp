@@ -39,10 +39,6 @@ AttentionContext::AttentionContext(FlashAttentionOp op, KernelBuilder &kb)
   skv = kb.dim(k, batchRank);
 }
 
-Value AttentionContext::cmp(arith::CmpIPredicate p, Value x, Value y) {
-  return arith::CmpIOp::create(kb.b, kb.loc, p, x, y);
-}
-
 SmallVector<Value> AttentionContext::at(ArrayRef<Value> bidx, Value s,
                                         Value f) const {
   SmallVector<Value> idx(bidx);
@@ -73,6 +69,12 @@ Value AttentionContext::sequenceOffset(Value s) {
   return loadIndex(kb, seqOffsets, ValueRange{s}, kb.index(0), sq);
 }
 
+Value AttentionContext::sequenceLength(Value s) {
+  return kb.max(
+      kb.sub(sequenceOffset(kb.add(s, kb.index(1))), sequenceOffset(s)),
+      kb.index(0));
+}
+
 SmallVector<Value> AttentionContext::blockMaskIndex(ArrayRef<Value> bidx,
                                                     Value h, Value r, Value c) {
   auto type = cast<MemRefType>(blockMask.getType());
@@ -89,7 +91,7 @@ Value AttentionContext::keep(ArrayRef<Value> bidx, Value h, Value row,
                              Value numKeys) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
-  Value keepIt = cmp(arith::CmpIPredicate::slt, keyPos, numKeys);
+  Value keepIt = kb.cmp(arith::CmpIPredicate::slt, keyPos, numKeys);
   if (!layout.isDense())
     keepIt = arith::AndIOp::create(
         b, loc, keepIt,
@@ -132,7 +134,7 @@ Value AttentionContext::keepLanes(ArrayRef<Value> bidx, Value h, Value row0,
             b, loc, i64Vec,
             arith::IndexCastOp::create(b, loc, b.getI64Type(), position0)));
     Value inRange = vector::BroadcastOp::create(
-        b, loc, maskType, cmp(arith::CmpIPredicate::slt, keyPos, numKeys));
+        b, loc, maskType, kb.cmp(arith::CmpIPredicate::slt, keyPos, numKeys));
     if (layout.isDense())
       return inRange;
     return arith::AndIOp::create(
@@ -184,8 +186,9 @@ LayoutBuilder::TileVisit AttentionContext::blockMaskTile(ArrayRef<Value> bidx,
     Value last = kb.divUp(hi, size);
     return std::make_pair(kb.min(first, count), kb.min(last, count));
   };
-  auto [br0, br1] = blocks(r0, r1, maskBlockQ, rows);
-  auto [bc0, bc1] = blocks(c0, c1, maskBlockK, cols);
+  Value br0, br1, bc0, bc1;
+  std::tie(br0, br1) = blocks(r0, r1, maskBlockQ, rows);
+  std::tie(bc0, bc1) = blocks(c0, c1, maskBlockK, cols);
   Value yes = arith::ConstantIntOp::create(b, loc, 1, 1);
   Value no = arith::ConstantIntOp::create(b, loc, 0, 1);
   scf::ForOp rowLoop = kb.loop(
@@ -207,12 +210,76 @@ LayoutBuilder::TileVisit AttentionContext::blockMaskTile(ArrayRef<Value> bidx,
   return {rowLoop.getResult(0), rowLoop.getResult(1)};
 }
 
-LayoutBuilder::TileVisit AttentionContext::classify(Value p0, Value p1,
-                                                    Value kp0, Value kp1) {
-  if (layout.isDense()) {
-    Value yes = arith::ConstantIntOp::create(kb.b, kb.loc, 1, 1);
-    return {yes, yes};
+LayoutBuilder::TileVisit AttentionContext::visitTile(ArrayRef<Value> bidx,
+                                                     Value h, Value r0,
+                                                     Value r1, Value p0,
+                                                     Value p1, Value kp0,
+                                                     Value kp1, Value keyRow0) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Value yes = arith::ConstantIntOp::create(b, loc, 1, 1);
+  LayoutBuilder::TileVisit seen = {yes, yes};
+  if (!layout.isDense())
+    seen = LayoutBuilder(b, loc, layout, blockTable)
+               .classifyTile(p0, p1, kp0, kp1);
+  if (blockMask) {
+    Value c0 = kb.add(keyRow0, kp0), c1 = kb.add(keyRow0, kp1);
+    LayoutBuilder::TileVisit blocks;
+    if (h) {
+      blocks = blockMaskTile(bidx, h, r0, r1, c0, c1);
+    } else {
+      // Some head sees a block of the tile; every head sees all of them.
+      Value no = arith::ConstantIntOp::create(b, loc, 0, 1);
+      scf::ForOp loop =
+          kb.loop(kb.index(0), kb.index(heads), kb.index(1),
+                  ValueRange{no, yes}, [&](Value head, ValueRange acc) {
+                    LayoutBuilder::TileVisit one =
+                        blockMaskTile(bidx, head, r0, r1, c0, c1);
+                    return SmallVector<Value>{
+                        arith::OrIOp::create(b, loc, acc[0], one.visit),
+                        arith::AndIOp::create(b, loc, acc[1], one.full)};
+                  });
+      blocks = {loop.getResult(0), loop.getResult(1)};
+    }
+    seen.visit = arith::AndIOp::create(b, loc, seen.visit, blocks.visit);
+    seen.full = arith::AndIOp::create(b, loc, seen.full, blocks.full);
   }
-  return LayoutBuilder(kb.b, kb.loc, layout, blockTable)
-      .classifyTile(p0, p1, kp0, kp1);
+  if (mask)
+    seen.full = arith::ConstantIntOp::create(b, loc, 0, 1);
+  return seen;
+}
+
+Value Scratch::buffer(ArrayRef<int64_t> shape) {
+  auto type = MemRefType::get(shape, kb.b.getF32Type());
+  IntegerAttr align = kb.b.getI64IntegerAttr(64);
+  if (!onHeap)
+    return memref::AllocaOp::create(kb.b, kb.loc, type, ValueRange{}, align);
+  heapBuffers.push_back(
+      memref::AllocOp::create(kb.b, kb.loc, type, ValueRange{}, align));
+  return heapBuffers.back();
+}
+
+void Scratch::release() {
+  for (Value buffer : heapBuffers)
+    memref::DeallocOp::create(kb.b, kb.loc, buffer);
+  heapBuffers.clear();
+}
+
+void cpu::parallelWithScratch(KernelBuilder &kb, Value count, int64_t threads,
+                              int64_t scratchBytes,
+                              function_ref<void(Scratch &)> allocate,
+                              function_ref<void(Value item)> body) {
+  Scratch scratch(kb, scratchBytes > (512 << 10));
+  bool serial = threads <= 1;
+  if (serial)
+    allocate(scratch);
+  kb.parallel(count, threads, [&](Value item) {
+    if (!serial)
+      allocate(scratch);
+    body(item);
+    if (!serial)
+      scratch.release();
+  });
+  if (serial)
+    scratch.release();
 }

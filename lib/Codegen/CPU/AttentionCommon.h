@@ -14,6 +14,7 @@
 
 #include "KernelBuilder.h"
 
+#include "xf/Codegen/CPU/KernelOptions.h"
 #include "xf/Dialect/AttentionLayoutBuilder.h"
 #include "xf/Dialect/XfCpuOps.h"
 
@@ -41,6 +42,8 @@ public:
   /// The packed sequences: their count B and offset `s` clamped to [0, T].
   Value numSequences();
   Value sequenceOffset(Value s);
+  /// The tokens of packed sequence `s` (0 where its offsets decrease).
+  Value sequenceLength(Value s);
 
   /// Whether the query in op row `row`, at layout position `position`, sees
   /// the key in op row `keyRow` at key position `keyPos` of `numKeys` valid
@@ -54,20 +57,55 @@ public:
   /// The additive mask's value at (batch, head, row, key row).
   Value additive(ArrayRef<Value> bidx, Value h, Value row, Value keyRow);
 
+  /// How the queries of head `h` (of every head when null) in op rows
+  /// [r0, r1), at positions [p0, p1), see the keys at positions [kp0, kp1)
+  /// (op rows from keyRow0 on), by the layout and the run-time block mask:
+  /// whether some pair is visible, whether every pair is. With an additive
+  /// mask no tile is whole (the mask is added pair by pair).
+  LayoutBuilder::TileVisit visitTile(ArrayRef<Value> bidx, Value h, Value r0,
+                                     Value r1, Value p0, Value p1, Value kp0,
+                                     Value kp1, Value keyRow0);
+
+private:
   /// Whether some pair / every pair of op rows [r0, r1) x key rows [c0, c1)
   /// is in a present block of the run-time block mask.
   LayoutBuilder::TileVisit blockMaskTile(ArrayRef<Value> bidx, Value h,
                                          Value r0, Value r1, Value c0,
                                          Value c1);
-  /// How the layout shows keys [kp0, kp1) to positions [p0, p1).
-  LayoutBuilder::TileVisit classify(Value p0, Value p1, Value kp0, Value kp1);
-
-private:
   /// Indices of the block mask's block (r, c) for a batch element and head.
   SmallVector<Value> blockMaskIndex(ArrayRef<Value> bidx, Value h, Value r,
                                     Value c);
-  Value cmp(arith::CmpIPredicate p, Value x, Value y);
 };
+
+/// A work item's scratch buffers (f32, 64-byte aligned), on the stack or on
+/// the heap.
+class Scratch {
+public:
+  Scratch(KernelBuilder &kb, bool onHeap) : kb(kb), onHeap(onHeap) {}
+  Value buffer(ArrayRef<int64_t> shape);
+  /// Frees the heap buffers made so far.
+  void release();
+
+private:
+  KernelBuilder &kb;
+  bool onHeap;
+  SmallVector<Value> heapBuffers;
+};
+
+/// Runs `body(item)` for item in [0, count) (KernelBuilder::parallel) with
+/// the scratch that `allocate` makes: once per item under OpenMP, which
+/// gives each iteration an allocation scope, once in all for a serial loop.
+/// Scratch of more than 512 KiB per item goes on the heap rather than use a
+/// large part of a worker's stack (libomp's default is 4 MiB).
+void parallelWithScratch(KernelBuilder &kb, Value count, int64_t threads,
+                         int64_t scratchBytes,
+                         function_ref<void(Scratch &)> allocate,
+                         function_ref<void(Value item)> body);
+
+/// Emits the `decode` schedule of `op` at the builder's insertion point
+/// (DecodeAttentionKernel.cpp).
+void buildDecodeAttention(FlashAttentionOp op, KernelBuilder &kb,
+                          const KernelOptions &options);
 
 } // namespace mlir::xf::cpu
 

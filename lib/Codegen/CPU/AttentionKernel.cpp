@@ -47,8 +47,7 @@ public:
 
 private:
   Value packHeads(Value src, int64_t headDim, int64_t paddedDim);
-  void allocateScratch();
-  void freeScratch();
+  void allocateScratch(Scratch &scratch);
   WorkItem workItem(Value item);
   /// For packed sequences: the sequence and block within it of the g-th
   /// block of Br queries over all sequences.
@@ -64,17 +63,6 @@ private:
   void gemmValues(Value bt, Value kvh, Value k0);
   void writeOutput(ArrayRef<Value> bidx, Value h, Value q0, Value rows);
 
-  /// The lane mask of chunk `c` of a `dim`-wide row (null when full).
-  Value chunkMask(int64_t c, int64_t dim) {
-    int64_t lanes = std::min(vw, dim - c * vw);
-    return lanes == vw ? Value() : kb.prefixMask(kb.index(lanes));
-  }
-  Value fma(Value x, Value y, Value z) {
-    return vector::FMAOp::create(b, loc, x, y, z);
-  }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
-  }
   SmallVector<Value> at(ArrayRef<Value> bidx, Value s, Value f) {
     return ctx.at(bidx, s, f);
   }
@@ -91,9 +79,6 @@ private:
   // transposed scores/probabilities St[Bc][Br], the output block
   // Ob[Br][Dv] and the statistics of the Br queries.
   Value queries, scores, outBlock, rowMax, rowSum, alpha;
-  // Scratch too large for a thread's stack (very wide heads or large
-  // blocks) lives on the heap instead.
-  bool scratchOnHeap = false;
   // The running max updated with the current tile's scores, kept by the
   // score GEMM as it stores them so that the softmax needs no max pass.
   Value tileMax;
@@ -135,9 +120,9 @@ Value AttentionLowering::packHeads(Value src, int64_t headDim,
     Value j0 = kb.mul(ids[2], kb.index(bc));
     Value lastRow = kb.sub(ctx.skv, kb.index(1));
     kb.loop(j0, kb.add(j0, kb.index(bc)), 1, [&](Value j) {
-      Value inside =
-          arith::AndIOp::create(b, loc, cmp(arith::CmpIPredicate::sge, j, lo),
-                                cmp(arith::CmpIPredicate::slt, j, hi));
+      Value inside = arith::AndIOp::create(
+          b, loc, kb.cmp(arith::CmpIPredicate::sge, j, lo),
+          kb.cmp(arith::CmpIPredicate::slt, j, hi));
       Value row = kb.min(j, lastRow);
       for (int64_t c = 0; c < vectors; ++c) {
         int64_t lanes = std::min(vw, headDim - c * vw);
@@ -157,11 +142,8 @@ Value AttentionLowering::totalBlocks() {
   scf::ForOp loop =
       kb.loop(kb.index(0), count, kb.index(1), ValueRange{kb.index(0)},
               [&](Value s, ValueRange acc) {
-                Value len =
-                    kb.max(kb.sub(ctx.sequenceOffset(kb.add(s, kb.index(1))),
-                                  ctx.sequenceOffset(s)),
-                           kb.index(0));
-                return SmallVector<Value>{kb.add(acc[0], kb.divUp(len, br))};
+                return SmallVector<Value>{
+                    kb.add(acc[0], kb.divUp(ctx.sequenceLength(s), br))};
               });
   return loop.getResult(0);
 }
@@ -173,12 +155,9 @@ std::pair<Value, Value> AttentionLowering::locateBlock(Value g) {
       kb.index(0), ctx.numSequences(), kb.index(1),
       ValueRange{kb.index(0), kb.index(0), kb.index(0), no},
       [&](Value s, ValueRange acc) {
-        Value len = kb.max(kb.sub(ctx.sequenceOffset(kb.add(s, kb.index(1))),
-                                  ctx.sequenceOffset(s)),
-                           kb.index(0));
-        Value end = kb.add(acc[0], kb.divUp(len, br));
+        Value end = kb.add(acc[0], kb.divUp(ctx.sequenceLength(s), br));
         Value here = arith::AndIOp::create(
-            b, loc, cmp(arith::CmpIPredicate::slt, g, end),
+            b, loc, kb.cmp(arith::CmpIPredicate::slt, g, end),
             arith::XOrIOp::create(b, loc, acc[3],
                                   arith::ConstantIntOp::create(b, loc, 1, 1)));
         return SmallVector<Value>{
@@ -201,8 +180,7 @@ WorkItem AttentionLowering::workItem(Value item) {
     w.bt = kb.index(0);
     w.h = ids[0];
     w.kBegin = ctx.sequenceOffset(s);
-    qLen = kb.max(kb.sub(ctx.sequenceOffset(kb.add(s, kb.index(1))), w.kBegin),
-                  kb.index(0));
+    qLen = ctx.sequenceLength(s);
     w.numKeys = qLen;
     w.q0 = kb.add(w.kBegin, kb.mul(local, kb.index(br)));
     w.rows = kb.min(kb.index(br), kb.sub(kb.add(w.kBegin, qLen), w.q0));
@@ -292,8 +270,8 @@ void AttentionLowering::gemmScores(Value bt, Value kvh, Value k0) {
                     for (int64_t r = 0; r < mr1; ++r) {
                       Value x = kb.broadcast(memref::LoadOp::create(
                           b, loc, packedK, ValueRange{bt, kvh, keys[r], d}));
-                      next.push_back(fma(x, q0v, acc[2 * r]));
-                      next.push_back(fma(x, q1v, acc[2 * r + 1]));
+                      next.push_back(kb.fma(x, q0v, acc[2 * r]));
+                      next.push_back(kb.fma(x, q1v, acc[2 * r + 1]));
                     }
                     return next;
                   });
@@ -345,7 +323,7 @@ void AttentionLowering::softmax() {
     Value a = kb.expNonPositive(arith::SubFOp::create(b, loc, mOld, mNew));
     kb.store(mNew, rowMax, ValueRange{i});
     kb.store(a, alpha, ValueRange{i});
-    kb.store(fma(kb.load(rowSum, ValueRange{i}), a, sumLoop.getResult(0)),
+    kb.store(kb.fma(kb.load(rowSum, ValueRange{i}), a, sumLoop.getResult(0)),
              rowSum, ValueRange{i});
   });
 }
@@ -380,7 +358,7 @@ void AttentionLowering::gemmValues(Value bt, Value kvh, Value k0) {
               Value p = kb.broadcast(memref::LoadOp::create(
                   b, loc, scores, ValueRange{j, kb.add(it, kb.index(r))}));
               for (int64_t c = 0; c < nvec; ++c)
-                next.push_back(fma(p, vv[c], acc[r * nvec + c]));
+                next.push_back(kb.fma(p, vv[c], acc[r * nvec + c]));
             }
             return next;
           });
@@ -409,34 +387,19 @@ void AttentionLowering::writeOutput(ArrayRef<Value> bidx, Value h, Value q0,
       Value x = kb.load(outBlock, ValueRange{i, kb.index(c * vw)});
       kb.store(arith::MulFOp::create(b, loc, x, invVec), ctx.out,
                at(bidx, kb.add(q0, i), kb.add(oBase, kb.index(c * vw))),
-               chunkMask(c, ctx.dv));
+               kb.rowMask(c, ctx.dv));
     }
   });
 }
 
-void AttentionLowering::allocateScratch() {
-  auto buffer = [&](ArrayRef<int64_t> shape) -> Value {
-    auto type = MemRefType::get(shape, b.getF32Type());
-    IntegerAttr align = b.getI64IntegerAttr(64);
-    if (scratchOnHeap)
-      return memref::AllocOp::create(b, loc, type, ValueRange{}, align);
-    return memref::AllocaOp::create(b, loc, type, ValueRange{}, align);
-  };
-  queries = buffer({ctx.dh, br});
-  scores = buffer({bc, br});
-  outBlock = buffer({br, dvPadded});
-  rowMax = buffer({br});
-  rowSum = buffer({br});
-  alpha = buffer({br});
-  tileMax = buffer({br});
-}
-
-void AttentionLowering::freeScratch() {
-  if (!scratchOnHeap)
-    return;
-  for (Value buffer :
-       {queries, scores, outBlock, rowMax, rowSum, alpha, tileMax})
-    memref::DeallocOp::create(b, loc, buffer);
+void AttentionLowering::allocateScratch(Scratch &scratch) {
+  queries = scratch.buffer({ctx.dh, br});
+  scores = scratch.buffer({bc, br});
+  outBlock = scratch.buffer({br, dvPadded});
+  rowMax = scratch.buffer({br});
+  rowSum = scratch.buffer({br});
+  alpha = scratch.buffer({br});
+  tileMax = scratch.buffer({br});
 }
 
 void AttentionLowering::zeroOutsideSequences() {
@@ -448,7 +411,7 @@ void AttentionLowering::zeroOutsideSequences() {
     kb.loop(lo, hi, 1, [&](Value row) {
       for (int64_t c = 0; c < features; c += vw)
         kb.store(kb.splat(0.0), ctx.out, ValueRange{row, kb.index(c)},
-                 chunkMask(c / vw, features));
+                 kb.rowMask(c / vw, features));
     });
   };
   zeroRows(kb.index(0), first);
@@ -482,13 +445,9 @@ void AttentionLowering::block(Value item) {
     Value k0 = kb.add(w.kBegin, kp0);
     // Tiles that nobody in the block sees are skipped; only those that a
     // mask cuts, or that run past the valid keys, are masked pair by pair.
-    LayoutBuilder::TileVisit seen = ctx.classify(w.position0, p1, kp0, kp1);
-    if (ctx.blockMask) {
-      LayoutBuilder::TileVisit blocks = ctx.blockMaskTile(
-          w.bidx, w.h, w.q0, kb.add(w.q0, w.rows), k0, kb.add(w.kBegin, kp1));
-      seen.visit = arith::AndIOp::create(b, loc, seen.visit, blocks.visit);
-      seen.full = arith::AndIOp::create(b, loc, seen.full, blocks.full);
-    }
+    LayoutBuilder::TileVisit seen =
+        ctx.visitTile(w.bidx, w.h, w.q0, kb.add(w.q0, w.rows), w.position0, p1,
+                      kp0, kp1, w.kBegin);
     auto visit = scf::IfOp::create(b, loc, seen.visit, /*withElse=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(visit.thenBlock());
@@ -501,9 +460,7 @@ void AttentionLowering::block(Value item) {
         b, loc,
         arith::XOrIOp::create(b, loc, seen.full,
                               arith::ConstantIntOp::create(b, loc, 1, 1)),
-        cmp(arith::CmpIPredicate::sgt, kb.add(kp0, cols), w.numKeys));
-    if (ctx.mask)
-      need = arith::ConstantIntOp::create(b, loc, 1, 1);
+        kb.cmp(arith::CmpIPredicate::sgt, kb.add(kp0, cols), w.numKeys));
     auto masked = scf::IfOp::create(b, loc, need, /*withElse=*/false);
     {
       OpBuilder::InsertionGuard inner(b);
@@ -545,23 +502,10 @@ void AttentionLowering::build() {
     items = kb.mul(kb.mul(ctx.batchCount, kb.index(ctx.heads)),
                    kb.divUp(ctx.sq, br));
   }
-  // Scratch once per item under OpenMP (which gives each iteration an
-  // allocation scope), once in all for a serial loop; on the stack unless
-  // it would use a large part of a worker's (libomp's default is 4 MiB).
-  int64_t scratchBytes = 4 * br * (ctx.dh + bc + dvPadded + 4);
-  scratchOnHeap = scratchBytes > (512 << 10);
-  bool serial = options.threads <= 1;
-  if (serial)
-    allocateScratch();
-  kb.parallel(items, options.threads, [&](Value item) {
-    if (!serial)
-      allocateScratch();
-    block(item);
-    if (!serial)
-      freeScratch();
-  });
-  if (serial)
-    freeScratch();
+  parallelWithScratch(
+      kb, items, options.threads, 4 * br * (ctx.dh + bc + dvPadded + 4),
+      [&](Scratch &scratch) { allocateScratch(scratch); },
+      [&](Value item) { block(item); });
   memref::DeallocOp::create(b, loc, packedK);
   memref::DeallocOp::create(b, loc, packedV);
 }
@@ -571,7 +515,10 @@ LogicalResult cpu::lowerFlashAttention(FlashAttentionOp op,
                                        const KernelOptions &options) {
   rewriter.setInsertionPoint(op);
   KernelBuilder kb(rewriter, op.getLoc(), options.vectorWidth);
-  AttentionLowering(op, kb, options).build();
+  if (op.getDecode())
+    buildDecodeAttention(op, kb, options);
+  else
+    AttentionLowering(op, kb, options).build();
   rewriter.eraseOp(op);
   return success();
 }

@@ -54,8 +54,17 @@ private:
   }
   void item(Value id, Value splits, Value partials);
   void loadQueries(ArrayRef<Value> bidx);
-  /// Runs `body` once per KV head.
-  void perKvHead(function_ref<void(Value kvh)> body);
+  /// Runs `body` per KV head and tile of its rows (rowTile() at a time):
+  /// the head, the tile's row indices, whether it is the head's first tile.
+  void forRowTiles(
+      function_ref<void(Value kvh, ArrayRef<Value> rowIds, bool firstTile)>
+          body);
+  /// The vectors of rows `rowIds` of a [rows][features] scratch buffer.
+  SmallVector<Value> loadRows(Value buffer, ArrayRef<Value> rowIds,
+                              int64_t vectors);
+  /// The vectors of cache[key, base : base + dim] (the tail masked).
+  SmallVector<Value> loadHead(ArrayRef<Value> bidx, Value cache, Value key,
+                              Value base, int64_t dim);
   void prefetch(ArrayRef<Value> bidx, Value cache, Value key, Value base,
                 int64_t floats);
   void chunk(ArrayRef<Value> bidx, Value k0, Value k1, Value numKeys,
@@ -73,16 +82,6 @@ private:
     Value h = arith::DivUIOp::create(b, loc, r, kb.index(sqStatic));
     Value i = arith::RemUIOp::create(b, loc, r, kb.index(sqStatic));
     return {h, i};
-  }
-  Value chunkMask(int64_t c, int64_t dim) {
-    int64_t lanes = std::min(vw, dim - c * vw);
-    return lanes == vw ? Value() : kb.prefixMask(kb.index(lanes));
-  }
-  Value fma(Value x, Value y, Value z) {
-    return vector::FMAOp::create(b, loc, x, y, z);
-  }
-  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, p, x, y);
   }
 
   AttentionContext ctx;
@@ -112,15 +111,11 @@ void DecodeLowering::loadQueries(ArrayRef<Value> bidx) {
     Value base = kb.mul(h, kb.index(ctx.dh));
     for (int64_t c = 0; c < dhVectors; ++c) {
       Value x = kb.load(ctx.q, ctx.at(bidx, i, kb.add(base, kb.index(c * vw))),
-                        chunkMask(c, ctx.dh));
+                        kb.rowMask(c, ctx.dh));
       kb.store(arith::MulFOp::create(b, loc, x, scale), queries,
                ValueRange{r, kb.index(c * vw)});
     }
   });
-}
-
-void DecodeLowering::perKvHead(function_ref<void(Value kvh)> body) {
-  kb.loop(kb.index(0), kb.index(ctx.kvHeads), 1, body);
 }
 
 void DecodeLowering::prefetch(ArrayRef<Value> bidx, Value cache, Value key,
@@ -136,44 +131,64 @@ void DecodeLowering::prefetch(ArrayRef<Value> bidx, Value cache, Value key,
                                /*isDataCache=*/true);
 }
 
+void DecodeLowering::forRowTiles(
+    function_ref<void(Value kvh, ArrayRef<Value> rowIds, bool firstTile)>
+        body) {
+  int64_t rt = rowTile();
+  kb.loop(kb.index(0), kb.index(ctx.kvHeads), 1, [&](Value kvh) {
+    Value first = kb.mul(kvh, kb.index(rows));
+    for (int64_t r0 = 0; r0 < rows; r0 += rt) {
+      SmallVector<Value> rowIds;
+      for (int64_t r = r0; r < std::min(r0 + rt, rows); ++r)
+        rowIds.push_back(kb.add(first, kb.index(r)));
+      body(kvh, rowIds, r0 == 0);
+    }
+  });
+}
+
+SmallVector<Value> DecodeLowering::loadRows(Value buffer,
+                                            ArrayRef<Value> rowIds,
+                                            int64_t vectors) {
+  SmallVector<Value> out;
+  for (Value r : rowIds)
+    for (int64_t c = 0; c < vectors; ++c)
+      out.push_back(kb.load(buffer, ValueRange{r, kb.index(c * vw)}));
+  return out;
+}
+
+SmallVector<Value> DecodeLowering::loadHead(ArrayRef<Value> bidx, Value cache,
+                                            Value key, Value base,
+                                            int64_t dim) {
+  SmallVector<Value> out;
+  for (int64_t c = 0; c * vw < dim; ++c)
+    out.push_back(kb.load(cache,
+                          ctx.at(bidx, key, kb.add(base, kb.index(c * vw))),
+                          kb.rowMask(c, dim)));
+  return out;
+}
+
 void DecodeLowering::scores(ArrayRef<Value> bidx, Value k0, Value count) {
   // S[r][j] = sum_d Q[r][d] K[k0 + j][d], per KV head a tile of its rows at
   // a time so that their queries stay in registers while the keys stream
   // past.
-  int64_t rt = rowTile();
   arith::FastMathFlags fm = KernelBuilder::reductionFlags();
-  perKvHead([&](Value kvh) {
-    Value first = kb.mul(kvh, kb.index(rows));
+  forRowTiles([&](Value kvh, ArrayRef<Value> rowIds, bool firstTile) {
     Value kBase = kb.mul(kvh, kb.index(ctx.dh));
-    for (int64_t r0 = 0; r0 < rows; r0 += rt) {
-      int64_t n = std::min(rt, rows - r0);
-      SmallVector<Value> rowIds, qv;
-      for (int64_t r = 0; r < n; ++r) {
-        rowIds.push_back(kb.add(first, kb.index(r0 + r)));
-        for (int64_t c = 0; c < dhVectors; ++c)
-          qv.push_back(
-              kb.load(queries, ValueRange{rowIds.back(), kb.index(c * vw)}));
+    SmallVector<Value> qv = loadRows(queries, rowIds, dhVectors);
+    kb.loop(kb.index(0), count, 1, [&](Value j) {
+      Value key = kb.add(k0, j);
+      if (firstTile)
+        prefetch(bidx, ctx.k, key, kBase, ctx.dh);
+      SmallVector<Value> kv = loadHead(bidx, ctx.k, key, kBase, ctx.dh);
+      for (auto [r, row] : llvm::enumerate(rowIds)) {
+        Value acc = arith::MulFOp::create(b, loc, kv[0], qv[r * dhVectors]);
+        for (int64_t c = 1; c < dhVectors; ++c)
+          acc = kb.fma(kv[c], qv[r * dhVectors + c], acc);
+        Value s = vector::ReductionOp::create(
+            b, loc, vector::CombiningKind::ADD, acc, fm);
+        memref::StoreOp::create(b, loc, s, scoreTile, ValueRange{row, j});
       }
-      kb.loop(kb.index(0), count, 1, [&](Value j) {
-        Value key = kb.add(k0, j);
-        if (r0 == 0)
-          prefetch(bidx, ctx.k, key, kBase, ctx.dh);
-        SmallVector<Value> kv;
-        for (int64_t c = 0; c < dhVectors; ++c)
-          kv.push_back(
-              kb.load(ctx.k, ctx.at(bidx, key, kb.add(kBase, kb.index(c * vw))),
-                      chunkMask(c, ctx.dh)));
-        for (int64_t r = 0; r < n; ++r) {
-          Value acc = arith::MulFOp::create(b, loc, kv[0], qv[r * dhVectors]);
-          for (int64_t c = 1; c < dhVectors; ++c)
-            acc = fma(kv[c], qv[r * dhVectors + c], acc);
-          Value s = vector::ReductionOp::create(
-              b, loc, vector::CombiningKind::ADD, acc, fm);
-          memref::StoreOp::create(b, loc, s, scoreTile,
-                                  ValueRange{rowIds[r], j});
-        }
-      });
-    }
+    });
   });
 }
 
@@ -268,43 +283,28 @@ void DecodeLowering::softmax(Value count) {
 void DecodeLowering::values(ArrayRef<Value> bidx, Value k0, Value count) {
   // O[r][:] += sum_j S[r][j] V[k0 + j][:], per KV head a tile of its rows
   // in registers.
-  int64_t rt = rowTile();
-  perKvHead([&](Value kvh) {
-    Value first = kb.mul(kvh, kb.index(rows));
+  forRowTiles([&](Value kvh, ArrayRef<Value> rowIds, bool firstTile) {
     Value vBase = kb.mul(kvh, kb.index(ctx.dv));
-    for (int64_t r0 = 0; r0 < rows; r0 += rt) {
-      int64_t n = std::min(rt, rows - r0);
-      SmallVector<Value> rowIds, init;
-      for (int64_t r = 0; r < n; ++r) {
-        rowIds.push_back(kb.add(first, kb.index(r0 + r)));
-        for (int64_t c = 0; c < dvVectors; ++c)
-          init.push_back(
-              kb.load(outRows, ValueRange{rowIds.back(), kb.index(c * vw)}));
-      }
-      scf::ForOp jLoop = kb.loop(
-          kb.index(0), count, kb.index(1), init, [&](Value j, ValueRange acc) {
-            Value key = kb.add(k0, j);
-            if (r0 == 0)
-              prefetch(bidx, ctx.v, key, vBase, ctx.dv);
-            SmallVector<Value> vv;
+    scf::ForOp jLoop = kb.loop(
+        kb.index(0), count, kb.index(1), loadRows(outRows, rowIds, dvVectors),
+        [&](Value j, ValueRange acc) {
+          Value key = kb.add(k0, j);
+          if (firstTile)
+            prefetch(bidx, ctx.v, key, vBase, ctx.dv);
+          SmallVector<Value> vv = loadHead(bidx, ctx.v, key, vBase, ctx.dv);
+          SmallVector<Value> next;
+          for (auto [r, row] : llvm::enumerate(rowIds)) {
+            Value p = kb.broadcast(
+                memref::LoadOp::create(b, loc, scoreTile, ValueRange{row, j}));
             for (int64_t c = 0; c < dvVectors; ++c)
-              vv.push_back(kb.load(
-                  ctx.v, ctx.at(bidx, key, kb.add(vBase, kb.index(c * vw))),
-                  chunkMask(c, ctx.dv)));
-            SmallVector<Value> next;
-            for (int64_t r = 0; r < n; ++r) {
-              Value p = kb.broadcast(memref::LoadOp::create(
-                  b, loc, scoreTile, ValueRange{rowIds[r], j}));
-              for (int64_t c = 0; c < dvVectors; ++c)
-                next.push_back(fma(p, vv[c], acc[r * dvVectors + c]));
-            }
-            return next;
-          });
-      for (int64_t r = 0; r < n; ++r)
-        for (int64_t c = 0; c < dvVectors; ++c)
-          kb.store(jLoop.getResult(r * dvVectors + c), outRows,
-                   ValueRange{rowIds[r], kb.index(c * vw)});
-    }
+              next.push_back(kb.fma(p, vv[c], acc[r * dvVectors + c]));
+          }
+          return next;
+        });
+    for (auto [r, row] : llvm::enumerate(rowIds))
+      for (int64_t c = 0; c < dvVectors; ++c)
+        kb.store(jLoop.getResult(r * dvVectors + c), outRows,
+                 ValueRange{row, kb.index(c * vw)});
   });
 }
 
@@ -314,31 +314,14 @@ void DecodeLowering::chunk(ArrayRef<Value> bidx, Value k0, Value k1,
   // every key.
   Value count = kb.sub(k1, k0);
   LayoutBuilder::TileVisit seen =
-      ctx.classify(position0, kb.add(position0, kb.index(sqStatic)), k0, k1);
-  if (ctx.blockMask) {
-    // Some head sees a block of the chunk; every head sees all of them.
-    Value no = arith::ConstantIntOp::create(b, loc, 0, 1);
-    Value yes = arith::ConstantIntOp::create(b, loc, 1, 1);
-    scf::ForOp heads =
-        kb.loop(kb.index(0), kb.index(ctx.kvHeads * ctx.group), kb.index(1),
-                ValueRange{no, yes}, [&](Value h, ValueRange acc) {
-                  LayoutBuilder::TileVisit blocks = ctx.blockMaskTile(
-                      bidx, h, kb.index(0), kb.index(sqStatic), k0, k1);
-                  return SmallVector<Value>{
-                      arith::OrIOp::create(b, loc, acc[0], blocks.visit),
-                      arith::AndIOp::create(b, loc, acc[1], blocks.full)};
-                });
-    seen.visit = arith::AndIOp::create(b, loc, seen.visit, heads.getResult(0));
-    seen.full = arith::AndIOp::create(b, loc, seen.full, heads.getResult(1));
-  }
+      ctx.visitTile(bidx, Value(), kb.index(0), kb.index(sqStatic), position0,
+                    kb.add(position0, kb.index(sqStatic)), k0, k1, kb.index(0));
   auto visit = scf::IfOp::create(b, loc, seen.visit, /*withElse=*/false);
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointToStart(visit.thenBlock());
   scores(bidx, k0, count);
   Value need = arith::XOrIOp::create(
       b, loc, seen.full, arith::ConstantIntOp::create(b, loc, 1, 1));
-  if (ctx.mask)
-    need = arith::ConstantIntOp::create(b, loc, 1, 1);
   auto masked = scf::IfOp::create(b, loc, need, /*withElse=*/false);
   {
     OpBuilder::InsertionGuard inner(b);
@@ -415,11 +398,11 @@ void DecodeLowering::merge(Value bt, Value splits, Value partials) {
           Value l = kb.broadcast(memref::LoadOp::create(
               b, loc, partials, ValueRange{part, r, kb.index(dvPadded + 1)}));
           Value w = kb.expNonPositive(arith::SubFOp::create(b, loc, m, mVec));
-          SmallVector<Value> next = {fma(l, w, acc[0])};
+          SmallVector<Value> next = {kb.fma(l, w, acc[0])};
           for (int64_t c = 0; c < dvVectors; ++c)
             next.push_back(
-                fma(kb.load(partials, ValueRange{part, r, kb.index(c * vw)}), w,
-                    acc[c + 1]));
+                kb.fma(kb.load(partials, ValueRange{part, r, kb.index(c * vw)}),
+                       w, acc[c + 1]));
           return next;
         });
     Value total = sumLoop.getResult(0);
@@ -433,7 +416,7 @@ void DecodeLowering::merge(Value bt, Value splits, Value partials) {
     for (int64_t c = 0; c < dvVectors; ++c)
       kb.store(arith::MulFOp::create(b, loc, sumLoop.getResult(c + 1), inv),
                ctx.out, ctx.at(bidx, i, kb.add(oBase, kb.index(c * vw))),
-               chunkMask(c, ctx.dv));
+               kb.rowMask(c, ctx.dv));
   });
 }
 
@@ -460,36 +443,23 @@ void DecodeLowering::build() {
       b, loc,
       MemRefType::get({ShapedType::kDynamic, allRows, dvPadded + 2}, f32),
       ValueRange{items}, b.getI64IntegerAttr(64));
-  auto allocate = [&] {
-    auto scratch = [&](ArrayRef<int64_t> shape) -> Value {
-      return memref::AllocaOp::create(b, loc, MemRefType::get(shape, f32),
-                                      ValueRange{}, b.getI64IntegerAttr(64));
-    };
-    queries = scratch({allRows, dhPadded});
-    scoreTile = scratch({allRows, bc});
-    outRows = scratch({allRows, dvPadded});
-    rowMax = scratch({allRows});
-    rowSum = scratch({allRows});
-  };
-  bool serial = options.threads <= 1;
-  if (serial)
-    allocate();
-  kb.parallel(items, options.threads, [&](Value id) {
-    if (!serial)
-      allocate();
-    item(id, splits, partials);
-  });
+  int64_t scratchFloats = allRows * (dhPadded + bc + dvPadded + 2);
+  parallelWithScratch(
+      kb, items, options.threads, 4 * scratchFloats,
+      [&](Scratch &scratch) {
+        queries = scratch.buffer({allRows, dhPadded});
+        scoreTile = scratch.buffer({allRows, bc});
+        outRows = scratch.buffer({allRows, dvPadded});
+        rowMax = scratch.buffer({allRows});
+        rowSum = scratch.buffer({allRows});
+      },
+      [&](Value id) { item(id, splits, partials); });
   kb.parallel(ctx.batchCount, options.threads,
               [&](Value bt) { merge(bt, splits, partials); });
   memref::DeallocOp::create(b, loc, partials);
 }
 
-LogicalResult cpu::lowerDecodeAttention(FlashAttentionOp op,
-                                        RewriterBase &rewriter,
-                                        const KernelOptions &options) {
-  rewriter.setInsertionPoint(op);
-  KernelBuilder kb(rewriter, op.getLoc(), options.vectorWidth);
+void cpu::buildDecodeAttention(FlashAttentionOp op, KernelBuilder &kb,
+                               const KernelOptions &options) {
   DecodeLowering(op, kb, options).build();
-  rewriter.eraseOp(op);
-  return success();
 }

@@ -13,6 +13,9 @@
 #include "xf/Codegen/CPU/Passes.h"
 
 #include "llvm/ADT/BitVector.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <functional>
 
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFCPUDROPTIEDRESULTS
@@ -37,13 +40,34 @@ static SmallVector<int64_t> tiedArguments(func::FuncOp func,
   return tied;
 }
 
+/// The functions of `module`, each after the functions it calls (but within
+/// a recursion): a caller's result becomes an argument only once its
+/// callee's tied results were dropped.
+static SmallVector<func::FuncOp> calleesFirst(ModuleOp module) {
+  SymbolTable symbols(module);
+  SmallVector<func::FuncOp> order;
+  llvm::DenseSet<Operation *> seen;
+  std::function<void(func::FuncOp)> visit = [&](func::FuncOp func) {
+    if (!seen.insert(func).second)
+      return;
+    func.walk([&](func::CallOp call) {
+      if (auto callee = symbols.lookup<func::FuncOp>(call.getCallee()))
+        visit(callee);
+    });
+    order.push_back(func);
+  };
+  for (auto func : module.getOps<func::FuncOp>())
+    visit(func);
+  return order;
+}
+
 namespace {
 struct XfCpuDropTiedResultsPass
     : xf::impl::XfCpuDropTiedResultsBase<XfCpuDropTiedResultsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     IRRewriter rewriter(&getContext());
-    for (auto func : module.getOps<func::FuncOp>()) {
+    for (func::FuncOp func : calleesFirst(module)) {
       if (func.isExternal() || !func.getBody().hasOneBlock())
         continue;
       auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());

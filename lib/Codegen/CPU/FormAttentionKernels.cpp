@@ -12,18 +12,13 @@ using namespace mlir::xf;
 
 namespace {
 
-/// Few queries against many keys (decoding): the query heads of a GQA group
-/// times the queries form one tile of at most this many rows.
-constexpr int64_t kMaxDecodeRows = 64;
-
 /// Whether attention gets the decode schedule: a static handful of queries
 /// per sequence (one per decode step, a few when speculating), so that
 /// splitting the keys across threads pays where query blocks would not.
 bool isDecode(AttentionOp op) {
-  int64_t sq = op.getQuery().getType().getShape().end()[-2];
-  int64_t group = op.getNumHeads() / op.getEffectiveNumKvHeads();
-  return !op.getSeqOffsets() && !ShapedType::isDynamic(sq) && sq <= 16 &&
-         sq * group <= kMaxDecodeRows;
+  return cpu::FlashAttentionOp::fitsDecode(
+      op.getQuery().getType(), op.getNumHeads(), op.getEffectiveNumKvHeads(),
+      op.getSeqOffsets() != nullptr);
 }
 
 /// xf.attention -> xf_cpu.flash_attention, the online-softmax form.
@@ -35,6 +30,7 @@ struct FormFlashAttention : OpRewritePattern<AttentionOp> {
     std::optional<double> scale = op.getEffectiveScale();
     RankedTensorType type = op.getType();
     if (!type.getElementType().isF32() || !scale ||
+        ShapedType::isDynamic(op.getQuery().getType().getShape().back()) ||
         ShapedType::isDynamic(op.getKey().getType().getShape().back()) ||
         ShapedType::isDynamic(op.getValue().getType().getShape().back()))
       return rewriter.notifyMatchFailure(op, "needs f32 and static heads");

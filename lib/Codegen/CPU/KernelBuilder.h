@@ -51,9 +51,22 @@ public:
     return memref::DimOp::create(b, loc, memref, i);
   }
 
+  Value cmp(arith::CmpIPredicate p, Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, p, x, y);
+  }
+  Value fma(Value x, Value y, Value z) {
+    return vector::FMAOp::create(b, loc, x, y, z);
+  }
+
   /// A lane mask of the first `count` lanes (all lanes when count >= width,
   /// none when count <= 0).
   Value prefixMask(Value count);
+  /// The lane mask of vector `c` of a `dim`-wide row: null when the vector
+  /// is whole.
+  Value rowMask(int64_t c, int64_t dim) {
+    int64_t lanes = std::min(vectorWidth, dim - c * vectorWidth);
+    return lanes == vectorWidth ? Value() : prefixMask(index(lanes));
+  }
   /// A vector load or store at `indices`; with a lane mask only its lanes
   /// are touched (masked-off lanes load 0), without one it is a plain
   /// vector access.

@@ -16,11 +16,10 @@ LogicalResult lowerGemm(GemmOp op, RewriterBase &rewriter,
                         const KernelOptions &options);
 LogicalResult lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
                                const KernelOptions &options);
+/// Prefill (AttentionKernel.cpp) or, with `decode`, the decode schedule
+/// (DecodeAttentionKernel.cpp).
 LogicalResult lowerFlashAttention(FlashAttentionOp op, RewriterBase &rewriter,
                                   const KernelOptions &options);
-/// The `decode` schedule of flash_attention (DecodeAttentionKernel.cpp).
-LogicalResult lowerDecodeAttention(FlashAttentionOp op, RewriterBase &rewriter,
-                                   const KernelOptions &options);
 LogicalResult lowerNorm(NormOp op, RewriterBase &rewriter,
                         const KernelOptions &options);
 

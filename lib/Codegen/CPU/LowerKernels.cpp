@@ -52,9 +52,7 @@ struct XfCpuLowerKernelsPass
                 return lowerPackWeights(p, rewriter, options);
               })
               .Case([&](FlashAttentionOp a) {
-                return a.getDecode()
-                           ? lowerDecodeAttention(a, rewriter, options)
-                           : lowerFlashAttention(a, rewriter, options);
+                return lowerFlashAttention(a, rewriter, options);
               })
               .Case([&](NormOp n) { return lowerNorm(n, rewriter, options); });
       if (failed(lowered))

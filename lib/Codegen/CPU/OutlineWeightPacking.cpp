@@ -63,24 +63,58 @@ struct XfCpuOutlineWeightPackingPass
 
   void outline(func::FuncOp func, SymbolTable &symbols) {
     // The packed weights that depend on arguments only (constant ones were
-    // packed at compile time).
-    llvm::SetVector<Value> packed;
-    llvm::SetVector<Operation *> ops;
-    llvm::SetVector<unsigned> args;
+    // packed at compile time), each with the ops and arguments it needs.
+    struct Slice {
+      Value packed;
+      llvm::SetVector<Operation *> ops;
+      llvm::SetVector<unsigned> args;
+    };
+    SmallVector<Slice> slices;
     func.walk([&](cpu::GemmOp gemm) {
-      Value p = gemm.getPackedWeight();
-      llvm::SetVector<Operation *> sliceOps(ops.begin(), ops.end());
-      llvm::SetVector<unsigned> sliceArgs(args.begin(), args.end());
-      if (packed.contains(p) ||
-          failed(collectWeightSlice(p, func, sliceOps, sliceArgs)) ||
-          sliceArgs.empty())
+      Slice s{gemm.getPackedWeight(), {}, {}};
+      if (llvm::any_of(slices,
+                       [&](const Slice &o) { return o.packed == s.packed; }) ||
+          failed(collectWeightSlice(s.packed, func, s.ops, s.args)) ||
+          s.args.empty())
         return;
-      packed.insert(p);
-      ops = std::move(sliceOps);
-      args = std::move(sliceArgs);
+      slices.push_back(std::move(s));
     });
-    if (packed.empty())
+    // An argument is a weight only if nothing but weight packing reads it,
+    // directly or through the slices' ops: an activation that also feeds a
+    // packed panel (a product of two activations) changes on every call.
+    // Drop the slices that read one, until the rest only read weights.
+    llvm::SetVector<Operation *> ops;
+    for (bool changed = true; changed;) {
+      ops.clear();
+      for (Slice &s : slices)
+        ops.insert(s.ops.begin(), s.ops.end());
+      auto onlyPacking = [&](Value v) {
+        return llvm::all_of(
+            v.getUsers(), [&](Operation *user) { return ops.contains(user); });
+      };
+      size_t before = slices.size();
+      llvm::erase_if(slices, [&](const Slice &s) {
+        // The values of the slice that depend on its arguments.
+        llvm::SetVector<Value> derived;
+        for (unsigned a : s.args)
+          derived.insert(func.getArgument(a));
+        for (Operation *op : s.ops) // operands first
+          if (llvm::any_of(op->getOperands(),
+                           [&](Value v) { return derived.contains(v); }))
+            derived.insert(op->result_begin(), op->result_end());
+        return !llvm::all_of(
+            derived, [&](Value v) { return v == s.packed || onlyPacking(v); });
+      });
+      changed = slices.size() != before;
+    }
+    if (slices.empty())
       return;
+    llvm::SetVector<Value> packed;
+    llvm::SetVector<unsigned> args;
+    for (Slice &s : slices) {
+      packed.insert(s.packed);
+      args.insert(s.args.begin(), s.args.end());
+    }
 
     // The packing function: the weight arguments in, the panels out.
     OpBuilder b(func);
@@ -101,7 +135,7 @@ struct XfCpuOutlineWeightPackingPass
     for (auto [i, a] : llvm::enumerate(inputs))
       map.map(func.getArgument(a), body->getArgument(i));
     b.setInsertionPointToEnd(body);
-    // `ops` is in an order where operands come first.
+    // `ops` lists each slice's operands before their users.
     for (Operation *op : ops)
       b.clone(*op, map);
     SmallVector<Value> results;

@@ -172,6 +172,15 @@ LogicalResult GemmOp::verify() {
 // flash_attention
 //===----------------------------------------------------------------------===//
 
+bool FlashAttentionOp::fitsDecode(ShapedType query, int64_t numHeads,
+                                  int64_t numKvHeads, bool packedSequences) {
+  if (query.getRank() < 2 || numKvHeads <= 0)
+    return false;
+  int64_t sq = query.getShape().end()[-2];
+  return !packedSequences && !ShapedType::isDynamic(sq) && sq <= 16 &&
+         sq * (numHeads / numKvHeads) <= 64;
+}
+
 LogicalResult FlashAttentionOp::verify() {
   if (failed(verifyDestinationStyle(
           *this, getInit(),
@@ -212,6 +221,22 @@ LogicalResult FlashAttentionOp::verify() {
   if (failed(verifyCompatibleShape(*shape, shapeOf(getInit()))))
     return emitOpError("expects an init of shape ")
            << checks::formatShape(*shape);
+  for (auto [name, v] : {std::pair<StringRef, Value>{"query", getQuery()},
+                         {"key", getKey()},
+                         {"value", getValue()}})
+    if (ShapedType::isDynamic(shapeOf(v).back()))
+      return emitOpError("expects a static feature size of the ") << name;
+  for (auto [name, v] : {std::pair<StringRef, Value>{"kv_len", getKvLen()},
+                         {"block_mask", getBlockMask()},
+                         {"seq_offsets", getSeqOffsets()}})
+    if (v && !isa<IntegerType>(getElementTypeOrSelf(v.getType())))
+      return emitOpError("expects integer ") << name << ", got " << v.getType();
+  if (getDecode() &&
+      !fitsDecode(cast<ShapedType>(getQuery().getType()), getNumHeads(),
+                  getNumKvHeads(), getSeqOffsets() != nullptr))
+    return emitOpError("decode needs a static query length of at most 16, "
+                       "at most 64 rows of group heads x queries and no "
+                       "seq_offsets");
   return success();
 }
 

@@ -33,6 +33,24 @@ func.func @caller(%a: memref<8xf32>) -> memref<8xf32> {
 
 // -----
 
+// A caller written before its callee: callees are processed first, so the
+// caller still sees its result become its argument.
+// CHECK-LABEL: func.func @first_caller
+// CHECK-SAME: (%[[A:.*]]: memref<8xf32>) attributes {xf.tied_results = array<i64: 0>}
+// CHECK: call @later_callee(%[[A]]) : (memref<8xf32>) -> ()
+// CHECK: return{{$}}
+// CHECK-LABEL: func.func @later_callee(
+// CHECK-SAME: attributes {xf.tied_results = array<i64: 0>}
+func.func @first_caller(%a: memref<8xf32>) -> memref<8xf32> {
+  %r = call @later_callee(%a) : (memref<8xf32>) -> memref<8xf32>
+  return %r : memref<8xf32>
+}
+func.func @later_callee(%a: memref<8xf32>) -> memref<8xf32> {
+  return %a : memref<8xf32>
+}
+
+// -----
+
 // Nothing returned is an argument: nothing changes.
 // CHECK-LABEL: func.func @fresh
 // CHECK-NOT: xf.tied_results

@@ -36,7 +36,8 @@ func.func @f(%x: tensor<4x64xf32>, %w: tensor<64x64xf32>, %wq: tensor<64x32xf32>
 
 // A weight computed from an activation cannot be packed ahead of the call,
 // and a private function is nobody's entry point: both stay.
-// CHECK-LABEL: func.func @activation_weight
+// CHECK-NOT: func.func @activation_weight_pack_weights
+// CHECK-LABEL: func.func @activation_weight(
 // CHECK-NOT: xf.pack_entry
 // CHECK: xf_cpu.pack_weights
 // CHECK-LABEL: func.func private @helper
@@ -57,4 +58,21 @@ func.func private @helper(%x: tensor<4x64xf32>, %w: tensor<64x64xf32>) -> tensor
   %2 = tensor.empty() : tensor<4x64xf32>
   %3 = xf_cpu.gemm %x, %1 outs(%2 : tensor<4x64xf32>) : tensor<4x64xf32>, tensor<2x64x32xf32> -> tensor<4x64xf32>
   return %3 : tensor<4x64xf32>
+}
+
+// -----
+
+// An argument that feeds a packed panel and something else is an
+// activation (here the product x x^T): its packing stays in the step.
+// CHECK-NOT: func.func @self_product_pack_weights
+// CHECK-LABEL: func.func @self_product(
+// CHECK-NOT: xf.pack_entry
+// CHECK: xf_cpu.pack_weights
+// CHECK: xf_cpu.gemm
+func.func @self_product(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = tensor.empty() : tensor<2x64x32xf32>
+  %1 = xf_cpu.pack_weights %x layout nk outs(%0 : tensor<2x64x32xf32>) : tensor<64x64xf32> -> tensor<2x64x32xf32>
+  %2 = tensor.empty() : tensor<64x64xf32>
+  %3 = xf_cpu.gemm %x, %1 outs(%2 : tensor<64x64xf32>) : tensor<64x64xf32>, tensor<2x64x32xf32> -> tensor<64x64xf32>
+  return %3 : tensor<64x64xf32>
 }

@@ -5,7 +5,11 @@
 // Functions with dynamic batch and sequence sizes compile too (rows of
 // ?x?xD are split back with reinterpret casts, xf-cpu-lower-dynamic-expands).
 // RUN: xf-opt %S/../../e2e/dynamic-shapes.mlir "--xf-cpu-pipeline" | FileCheck %s --check-prefix=DYNAMIC
+// A function with dynamic sizes keeps memref descriptors (allocated and
+// aligned pointers, offset, sizes, strides) under the default bare-pointer
+// convention: x [?, ?, 16] is two pointers and seven integers.
 // DYNAMIC-LABEL: llvm.func @dynamic_block(
+// DYNAMIC-SAME: %arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: i64, %arg3: i64, %arg4: i64, %arg5: i64, %arg6: i64, %arg7: i64, %arg8: i64, %arg9: !llvm.ptr,
 // DYNAMIC-NOT: memref.
 // DYNAMIC: llvm.return
 // Values that parse but that the kernels cannot use are refused before

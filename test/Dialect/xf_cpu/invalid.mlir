@@ -101,3 +101,35 @@ func.func @flash_block_table_shape(%q: memref<8x32xf32>, %t: memref<2x2xi32>, %o
   xf_cpu.flash_attention %q, %q, %q block_table %t : memref<2x2xi32> heads 4 kv_heads 4 scale 0.25 blocks [4, 4] dense<true> : tensor<2x2xi1> outs(%o : memref<8x32xf32>) : memref<8x32xf32>, memref<8x32xf32>, memref<8x32xf32>
   return
 }
+
+// -----
+
+func.func @flash_dynamic_heads(%q: memref<8x?xf32>, %k: memref<8x32xf32>, %o: memref<8x?xf32>) {
+  // expected-error@+1 {{'xf_cpu.flash_attention' op expects a static feature size of the query}}
+  xf_cpu.flash_attention %q, %k, %k heads 4 kv_heads 4 scale 0.25 outs(%o : memref<8x?xf32>) : memref<8x?xf32>, memref<8x32xf32>, memref<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @flash_float_kv_len(%q: memref<2x1x32xf32>, %k: memref<2x8x32xf32>, %l: memref<2xf32>, %o: memref<2x1x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.flash_attention' op expects integer kv_len, got 'memref<2xf32>'}}
+  xf_cpu.flash_attention %q, %k, %k kv_len %l : memref<2xf32> heads 4 kv_heads 4 scale 0.25 outs(%o : memref<2x1x32xf32>) : memref<2x1x32xf32>, memref<2x8x32xf32>, memref<2x8x32xf32>
+  return
+}
+
+// -----
+
+func.func @flash_decode_packed(%x: memref<8x32xf32>, %cu: memref<3xi32>, %o: memref<8x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.flash_attention' op decode needs a static query length of at most 16, at most 64 rows of group heads x queries and no seq_offsets}}
+  xf_cpu.flash_attention %x, %x, %x seq_offsets %cu : memref<3xi32> heads 4 kv_heads 4 scale 0.25 decode outs(%o : memref<8x32xf32>) : memref<8x32xf32>, memref<8x32xf32>, memref<8x32xf32>
+  return
+}
+
+// -----
+
+func.func @flash_decode_long(%q: memref<1x32x32xf32>, %k: memref<1x64x32xf32>, %o: memref<1x32x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.flash_attention' op decode needs a static query length of at most 16, at most 64 rows of group heads x queries and no seq_offsets}}
+  xf_cpu.flash_attention %q, %k, %k heads 4 kv_heads 4 scale 0.25 decode outs(%o : memref<1x32x32xf32>) : memref<1x32x32xf32>, memref<1x64x32xf32>, memref<1x64x32xf32>
+  return
+}

@@ -130,11 +130,13 @@ def XfCpuTileForThreads : Pass<"xf-cpu-tile-for-threads",
                                  "::mlir::func::FuncOp"> {
   let summary = "Split linalg ops into one tile per thread";
   let description = [{
-    Tiles the outermost dimension of every linalg op on tensors (the
-    pointwise ops and norms that are not kernels) into `threads` chunks with
-    `scf.forall`, through the upstream TilingInterface. Each thread then runs
-    a contiguous block of rows whose inner loops LLVM vectorizes; the
-    `scf.forall` becomes an OpenMP loop after bufferization.
+    Tiles the first leading parallel loop with at least `threads`
+    iterations of every linalg op on tensors (the pointwise ops and norms
+    that are not kernels; a unit batch dimension is passed over) into
+    `threads` chunks with `scf.forall`, through the upstream
+    TilingInterface. Each thread then runs a contiguous block whose inner
+    loops LLVM vectorizes; the `scf.forall` becomes an OpenMP loop after
+    bufferization.
   }];
   let options = [
     Option<"threads", "threads", "int64_t", "0",
