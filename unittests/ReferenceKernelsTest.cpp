@@ -69,6 +69,19 @@ TEST(ReferenceKernels, LinearBothLayoutsWithEpilogue) {
                {2, -8, 3, 4, -6, 7});
 }
 
+TEST(ReferenceKernels, DequantizePerChannelAndGroup) {
+  // q [2, 3] with channels on axis 0 and groups of 2 along K = 3: scales
+  // [2, 2], the last group one element long.
+  IndexTensor q{{2, 3}, {1, -2, 3, 4, 5, -6}};
+  Tensor s = makeTensor({2, 2}, {0.5, 2.0, 0.25, 10.0});
+  expectTensor(dequantize(q, s, 0, 2), {2, 3},
+               {0.5, -1.0, 6.0, 1.0, 1.25, -60.0});
+  // The same q with channels on axis 1 ([K, C] = [2, 3]), one scale each.
+  Tensor c = makeTensor({3}, {1.0, 0.5, -2.0});
+  expectTensor(dequantize(q, c, 1, std::nullopt), {2, 3},
+               {1.0, -1.0, -6.0, 4.0, 2.5, 12.0});
+}
+
 TEST(ReferenceKernelsDeathTest, MalformedInputsAbort) {
   Tensor x({2, 3}), w({2, 4});
   EXPECT_DEATH(linear(x, w, Layout::KN), "linear: weight does not match");

@@ -15,7 +15,9 @@ def Xf_LinearOp : Xf_Op<"linear", [AttrSizedOperandSegments]> {
     `y = act(x W + bias) + residual` over the last dimension of `x`.
 
     `x` is `[..., K]`. The weight is `[K, N]` with `layout kn` (the default)
-    or `[N, K]` with `layout nk` (PyTorch's `nn.Linear.weight`). The optional
+    or `[N, K]` with `layout nk` (PyTorch's `nn.Linear.weight`). With f32
+    activations the weight may be bf16 or f16 (its values are exact in f32;
+    the product accumulates in f32), or int8 through `xf.dequantize`. The optional
     `bias` is `[N]`. The optional activation and residual form the epilogue
     that `xf-fuse-epilogue` folds into the GEMM; the residual has the result's
     shape. The result is `[..., N]`.
@@ -40,6 +42,41 @@ def Xf_LinearOp : Xf_Op<"linear", [AttrSizedOperandSegments]> {
     attr-dict `:` functional-type(operands, results)
   }];
   let hasCanonicalizer = 1;
+}
+
+def Xf_DequantizeOp : Xf_Op<"dequantize"> {
+  let summary = "int8 weights times their scales";
+  let description = [{
+    Symmetric quantization of a weight matrix: `q` holds signed 8-bit
+    integers, dimension `axis` (0 or 1) of `q` indexes its channels and the
+    other dimension is reduced over by the product that uses it. Per
+    channel, `result[c, k] = q[c, k] * scales[c]` with `scales` `[C]`; with
+    `group G`, per group of `G` consecutive elements along the reduced
+    dimension, `result[c, k] = q[c, k] * scales[c, k floordiv G]` with
+    `scales` `[C, ceildiv(K, G)]` (shown for `axis 0`; `axis 1` swaps the
+    indices of `q` and `result`). There is no zero point.
+
+    The result is f32, the weight of an `xf.linear` (also inside `xf.mlp`
+    and `xf.block`): with `layout nk` (`[N, K]`) the channels are `axis 0`,
+    with `layout kn` (`[K, N]`) `axis 1`. Kernels that multiply int8 weights
+    directly take the pair as one operand; the plain lowering computes the
+    product in f32 from the dequantized values.
+
+    ```mlir
+    %w = xf.dequantize %q scales %s axis 0 group 64
+        : (tensor<3072x768xi8>, tensor<3072x12xf32>) -> tensor<3072x768xf32>
+    %y = xf.linear %x, %w layout nk
+        : (tensor<8x768xf32>, tensor<3072x768xf32>) -> tensor<8x3072xf32>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I8]>:$input,
+                   RankedTensorOf<[F32]>:$scales, I64Attr:$axis,
+                   OptionalAttr<I64Attr>:$group_size);
+  let results = (outs RankedTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `scales` $scales `axis` $axis (`group` $group_size^)? attr-dict
+    `:` functional-type(operands, results)
+  }];
 }
 
 def Xf_MatmulOp : Xf_Op<"matmul"> {

@@ -49,6 +49,31 @@ LogicalResult checks::checkSameElementType(const OpChecker &c,
   return success();
 }
 
+LogicalResult checks::checkWeightTypes(const OpChecker &c,
+                                       ArrayRef<Type> activations,
+                                       ArrayRef<Type> weights) {
+  if (failed(checkSameElementType(c, activations)))
+    return failure();
+  Type act;
+  for (Type t : activations)
+    if (t && !act)
+      act = cast<ShapedType>(t).getElementType();
+  for (Type t : weights) {
+    if (!t)
+      continue;
+    Type w = cast<ShapedType>(t).getElementType();
+    if (!act || w == act || (act.isF32() && (w.isBF16() || w.isF16())))
+      continue;
+    if (act.isF32())
+      return c.fail("expects weights of f32, bf16 or f16 with f32 "
+                    "activations, got ",
+                    w);
+    return c.fail("expects weights of the activations' element type ", act,
+                  ", got ", w);
+  }
+  return success();
+}
+
 LogicalResult checks::checkVector(const OpChecker &c, StringRef what,
                                   ArrayRef<int64_t> shape, int64_t size) {
   if (shape.size() != 1 || dimsConflict(shape[0], size))

@@ -46,6 +46,13 @@ int64_t mergeDims(int64_t a, int64_t b);
 /// Checks that all given types share one element type.
 LogicalResult checkSameElementType(const OpChecker &c, ArrayRef<Type> types);
 
+/// The element types of an op with weights: the activations (inputs, biases,
+/// residuals, norm weights, caches; null entries skipped) share one float
+/// type, and each weight has that type or, with f32 activations, is bf16 or
+/// f16. The one rule for xf.linear, xf.mlp and xf.block.
+LogicalResult checkWeightTypes(const OpChecker &c, ArrayRef<Type> activations,
+                               ArrayRef<Type> weights);
+
 /// Checks that `shape` is `[size]` for a per-feature vector named `what`.
 LogicalResult checkVector(const OpChecker &c, StringRef what,
                           ArrayRef<int64_t> shape, int64_t size);

@@ -15,13 +15,13 @@ LogicalResult MlpOp::inferReturnTypes(MLIRContext *,
                                       Adaptor adaptor,
                                       SmallVectorImpl<Type> &results) {
   OpChecker c(loc, getOperationName());
-  if (failed(checkSameElementType(c, {adaptor.getInput().getType(),
-                                      adaptor.getUpWeight().getType(),
-                                      typeOrNull(adaptor.getGateWeight()),
-                                      adaptor.getDownWeight().getType(),
-                                      typeOrNull(adaptor.getUpBias()),
-                                      typeOrNull(adaptor.getGateBias()),
-                                      typeOrNull(adaptor.getDownBias())})))
+  if (failed(checkWeightTypes(
+          c,
+          {adaptor.getInput().getType(), typeOrNull(adaptor.getUpBias()),
+           typeOrNull(adaptor.getGateBias()),
+           typeOrNull(adaptor.getDownBias())},
+          {adaptor.getUpWeight().getType(), typeOrNull(adaptor.getGateWeight()),
+           adaptor.getDownWeight().getType()})))
     return failure();
   ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
   if (x.empty())
@@ -147,11 +147,18 @@ LogicalResult BlockOp::inferReturnTypes(MLIRContext *,
                                         Adaptor adaptor,
                                         SmallVectorImpl<Type> &results) {
   OpChecker c(loc, getOperationName());
-  SmallVector<Type> types;
-  for (Value v : adaptor.getOperands())
-    if (isa<FloatType>(getElementTypeOrSelf(v.getType())))
-      types.push_back(v.getType());
-  if (failed(checkSameElementType(c, types)))
+  SmallVector<Type> activations, weights;
+  SmallVector<Value> weightValues = {
+      adaptor.getQWeight(),   adaptor.getKWeight(),  adaptor.getVWeight(),
+      adaptor.getOWeight(),   adaptor.getUpWeight(), adaptor.getGateWeight(),
+      adaptor.getDownWeight()};
+  for (Value v : adaptor.getOperands()) {
+    if (!isa<FloatType>(getElementTypeOrSelf(v.getType())))
+      continue;
+    (llvm::is_contained(weightValues, v) ? weights : activations)
+        .push_back(v.getType());
+  }
+  if (failed(checkWeightTypes(c, activations, weights)))
     return failure();
   ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
   if (x.size() < 2)

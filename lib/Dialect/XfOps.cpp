@@ -61,10 +61,11 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
                                          Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
   OpChecker c(loc, getOperationName());
-  if (failed(checkSameElementType(c, {adaptor.getInput().getType(),
-                                      adaptor.getWeight().getType(),
-                                      typeOrNull(adaptor.getBias()),
-                                      typeOrNull(adaptor.getResidual())})))
+  if (failed(checkWeightTypes(c,
+                              {adaptor.getInput().getType(),
+                               typeOrNull(adaptor.getBias()),
+                               typeOrNull(adaptor.getResidual())},
+                              {adaptor.getWeight().getType()})))
     return failure();
   ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
   if (x.empty())
@@ -88,6 +89,40 @@ LogicalResult LinearOp::inferReturnTypes(MLIRContext *,
       d = mergeDims(d, e);
   }
   results.push_back(tensorOf(shape, adaptor.getInput()));
+  return success();
+}
+
+LogicalResult DequantizeOp::inferReturnTypes(MLIRContext *ctx,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  ArrayRef<int64_t> q = shapeOfValue(adaptor.getInput());
+  ArrayRef<int64_t> s = shapeOfValue(adaptor.getScales());
+  if (q.size() != 2)
+    return c.fail("expects a matrix of int8 weights, got ", formatShape(q));
+  int64_t axis = adaptor.getAxis();
+  if (axis != 0 && axis != 1)
+    return c.fail("expects axis 0 or 1 (the channel dimension), got ", axis);
+  int64_t channels = q[axis], reduced = q[1 - axis];
+  SmallVector<int64_t> expected = {channels};
+  if (std::optional<uint64_t> g = adaptor.getGroupSize()) {
+    if (*g == 0 || *g > uint64_t(INT32_MAX))
+      return c.fail("expects a group size in [1, 2^31), got ", *g);
+    int64_t group = static_cast<int64_t>(*g);
+    expected.push_back(ShapedType::isDynamic(reduced)
+                           ? ShapedType::kDynamic
+                           : (reduced + group - 1) / group);
+  }
+  if (s.size() != expected.size() ||
+      llvm::any_of(llvm::zip(s, expected), [](auto p) {
+        return dimsConflict(std::get<0>(p), std::get<1>(p));
+      }))
+    return c.fail("expects scales of shape ", formatShape(expected), " (",
+                  adaptor.getGroupSize() ? "per channel and group"
+                                         : "per channel",
+                  "), got ", formatShape(s));
+  results.push_back(RankedTensorType::get(q, Float32Type::get(ctx)));
   return success();
 }
 

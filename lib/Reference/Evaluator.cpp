@@ -186,6 +186,13 @@ LogicalResult Evaluator::evaluate(Operation *op) {
                 f(o.getInput()), f(o.getWeight()), convert(o.getWeightLayout()),
                 opt(o.getBias()), act, opt(o.getResidual())));
           })
+          .Case([&](xf::DequantizeOp o) -> FailureOr<RefValue> {
+            std::optional<int64_t> group;
+            if (std::optional<uint64_t> g = o.getGroupSize())
+              group = static_cast<int64_t>(*g);
+            return RefValue(dequantize(i(o.getInput()), f(o.getScales()),
+                                       o.getAxis(), group));
+          })
           .Case([&](xf::MatmulOp o) -> FailureOr<RefValue> {
             return RefValue(matmul(f(o.getLhs()), f(o.getRhs()),
                                    o.getTransposeLhs(), o.getTransposeRhs()));

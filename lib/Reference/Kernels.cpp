@@ -273,6 +273,20 @@ int64_t Tensor::dim(int64_t i) const {
 // Primitive ops
 //===----------------------------------------------------------------------===//
 
+Tensor mlir::xf::ref::dequantize(const IndexTensor &q, const Tensor &scales,
+                                 int64_t axis, std::optional<int64_t> group) {
+  Tensor out(q.shape);
+  int64_t rows = q.shape[0], cols = q.shape[1];
+  for (int64_t i = 0; i < rows; ++i)
+    for (int64_t j = 0; j < cols; ++j) {
+      int64_t c = axis == 0 ? i : j, k = axis == 0 ? j : i;
+      double s = group ? scales.data[c * scales.shape[1] + k / *group]
+                       : scales.data[c];
+      out.data[i * cols + j] = static_cast<double>(q.data[i * cols + j]) * s;
+    }
+  return out;
+}
+
 Tensor mlir::xf::ref::linear(const Tensor &x, const Tensor &w, Layout layout,
                              const Tensor *bias, std::optional<Activation> act,
                              const Tensor *residual) {

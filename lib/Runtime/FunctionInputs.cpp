@@ -117,7 +117,27 @@ static std::optional<ArgInfo> roleOfUse(OpOperand &use) {
           return kvLenRole(o.getCache(), o.getUpdate());
         return std::nullopt;
       })
+      .Case([&](xfd::DequantizeOp o) -> std::optional<ArgInfo> {
+        // The reduced dimension is the fan-in of the product it feeds.
+        int64_t k = sizeOf(o.getInput(), 1 - o.getAxis());
+        return ArgInfo{v == o.getInput() ? ArgRole::QuantizedWeight
+                                         : ArgRole::Scales,
+                       k, 1};
+      })
       .Default([](Operation *) { return std::nullopt; });
+}
+
+bool mlir::xf::runtime::isParameter(ArgRole role) {
+  switch (role) {
+  case ArgRole::Weight:
+  case ArgRole::NormWeight:
+  case ArgRole::Bias:
+  case ArgRole::QuantizedWeight:
+  case ArgRole::Scales:
+    return true;
+  default:
+    return false;
+  }
 }
 
 std::string mlir::xf::runtime::checkInput(const ArgInfo &info,
@@ -188,12 +208,7 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
     else
       t.as<int64_t>()[k] = value;
   };
-  auto setFloat = [&](int64_t k, double value) {
-    if (t.dtype() == DType::F64)
-      t.as<double>()[k] = value;
-    else
-      t.as<float>()[k] = static_cast<float>(value);
-  };
+  auto setFloat = [&](int64_t k, double value) { t.setDouble(k, value); };
   auto between = [&](int64_t lo, int64_t hi) {
     return std::uniform_int_distribution<int64_t>(lo, std::max(lo, hi))(rng);
   };
@@ -235,6 +250,17 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
     for (int64_t k = 0; k < n; ++k)
       setInt(k, between(0, 9) < 7);
     return t;
+  case ArgRole::QuantizedWeight:
+    for (int64_t k = 0; k < n; ++k)
+      setInt(k, between(-127, 127));
+    return t;
+  case ArgRole::Scales: {
+    double unit = 1.0 / (127.0 * std::sqrt(static_cast<double>(
+                                     std::max<int64_t>(info.fanIn, 1))));
+    for (int64_t k = 0; k < n; ++k)
+      setFloat(k, unit * (1.0 + 0.5 * u(rng)));
+    return t;
+  }
   case ArgRole::Activation:
   case ArgRole::Weight:
   case ArgRole::NormWeight:

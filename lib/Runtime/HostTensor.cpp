@@ -25,6 +25,9 @@ size_t mlir::xf::runtime::dtypeSize(DType dtype) {
     return 8;
   case DType::I8:
     return 1;
+  case DType::BF16:
+  case DType::F16:
+    return 2;
   }
   llvm_unreachable("unknown dtype");
 }
@@ -41,6 +44,10 @@ llvm::StringRef mlir::xf::runtime::dtypeName(DType dtype) {
     return "int64";
   case DType::I8:
     return "int8";
+  case DType::BF16:
+    return "bfloat16";
+  case DType::F16:
+    return "float16";
   }
   llvm_unreachable("unknown dtype");
 }
@@ -56,7 +63,40 @@ std::optional<DType> mlir::xf::runtime::dtypeOf(mlir::Type t) {
     return DType::I64;
   if (t.isSignlessInteger(8))
     return DType::I8;
+  if (t.isBF16())
+    return DType::BF16;
+  if (t.isF16())
+    return DType::F16;
   return std::nullopt;
+}
+
+uint16_t mlir::xf::runtime::toBF16(float x) {
+  uint32_t bits;
+  std::memcpy(&bits, &x, 4);
+  if ((bits & 0x7fffffff) > 0x7f800000) // NaN: keep it a quiet NaN
+    return static_cast<uint16_t>((bits >> 16) | 0x40);
+  bits += 0x7fff + ((bits >> 16) & 1);
+  return static_cast<uint16_t>(bits >> 16);
+}
+
+float mlir::xf::runtime::fromBF16(uint16_t bits) {
+  uint32_t wide = uint32_t(bits) << 16;
+  float x;
+  std::memcpy(&x, &wide, 4);
+  return x;
+}
+
+uint16_t mlir::xf::runtime::toF16(float x) {
+  _Float16 h = static_cast<_Float16>(x);
+  uint16_t bits;
+  std::memcpy(&bits, &h, 2);
+  return bits;
+}
+
+float mlir::xf::runtime::fromF16(uint16_t bits) {
+  _Float16 h;
+  std::memcpy(&h, &bits, 2);
+  return static_cast<float>(h);
 }
 
 void HostTensor::Free::operator()(void *p) const { std::free(p); }
@@ -107,8 +147,34 @@ double HostTensor::getDouble(int64_t i) const {
     return static_cast<double>(as<int64_t>()[i]);
   case DType::I8:
     return as<int8_t>()[i];
+  case DType::BF16:
+    return fromBF16(as<uint16_t>()[i]);
+  case DType::F16:
+    return fromF16(as<uint16_t>()[i]);
   }
   llvm_unreachable("unknown dtype");
+}
+
+void HostTensor::setDouble(int64_t i, double value) {
+  switch (type) {
+  case DType::F32:
+    as<float>()[i] = static_cast<float>(value);
+    return;
+  case DType::F64:
+    as<double>()[i] = value;
+    return;
+  case DType::BF16:
+    as<uint16_t>()[i] = toBF16(static_cast<float>(value));
+    return;
+  case DType::F16:
+    as<uint16_t>()[i] = toF16(static_cast<float>(value));
+    return;
+  case DType::I32:
+  case DType::I64:
+  case DType::I8:
+    break;
+  }
+  llvm_unreachable("setDouble on an integer tensor");
 }
 
 int64_t HostTensor::getInt(int64_t i) const {
@@ -121,6 +187,8 @@ int64_t HostTensor::getInt(int64_t i) const {
     return as<int8_t>()[i];
   case DType::F32:
   case DType::F64:
+  case DType::BF16:
+  case DType::F16:
     return static_cast<int64_t>(getDouble(i));
   }
   llvm_unreachable("unknown dtype");
@@ -131,7 +199,8 @@ std::string HostTensor::describe() const {
   llvm::raw_string_ostream os(s);
   for (int64_t d : dims)
     os << d << "x";
-  static const char *const names[] = {"f32", "f64", "i32", "i64", "i8"};
+  static const char *const names[] = {"f32", "f64",  "i32", "i64",
+                                      "i8",  "bf16", "f16"};
   os << names[static_cast<int>(type)];
   return s;
 }

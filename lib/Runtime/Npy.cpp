@@ -42,6 +42,12 @@ static std::optional<DType> parseDescr(StringRef descr) {
     return DType::I64;
   if (descr == "|i1")
     return DType::I8;
+  if (descr == "<f2")
+    return DType::F16;
+  // NumPy has no bfloat16: xf writes its bit patterns as uint16 and reads
+  // those, or ml_dtypes' bfloat16 arrays (two-byte void).
+  if (descr == "<u2" || descr == "<V2" || descr == "|V2")
+    return DType::BF16;
   return std::nullopt;
 }
 
@@ -57,6 +63,10 @@ static StringRef descrOf(DType dtype) {
     return "<i8";
   case DType::I8:
     return "|i1";
+  case DType::F16:
+    return "<f2";
+  case DType::BF16:
+    return "<u2";
   }
   llvm_unreachable("unknown dtype");
 }
@@ -121,8 +131,9 @@ llvm::Expected<HostTensor> mlir::xf::runtime::readNpy(StringRef path) {
   std::optional<DType> dtype = parseDescr(d);
   if (!dtype)
     return npyError(path, "unsupported dtype '" + d +
-                              "' (expected float32, float64, int32 or "
-                              "int64, little-endian)");
+                              "' (expected float32, float64, float16, "
+                              "int64, int32, int8, or uint16 holding "
+                              "bfloat16; little-endian)");
   if (order->starts_with("True"))
     return npyError(path, "Fortran-order arrays are not supported");
   std::optional<std::vector<int64_t>> shape = parseShape(*shapeText);

@@ -260,3 +260,32 @@ func.func @mlp(%x: tensor<4x16xf32>, %w1: tensor<16x64xf32>, %w2: tensor<64x16xf
   %0 = xf.mlp %x up %w1 down %w2 act gelu : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
 }
+
+// -----
+
+// A bf16 weight is read as it is and widened to f32 inside the product.
+// CHECK-LABEL: func.func @bf16_weight
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<4x16xf32>, tensor<16x8xbf16>)
+// CHECK:   arith.extf %{{.*}} : bf16 to f32
+// CHECK:   arith.mulf
+func.func @bf16_weight(%x: tensor<4x16xf32>, %w: tensor<16x8xbf16>) -> tensor<4x8xf32> {
+  %y = xf.linear %x, %w : (tensor<4x16xf32>, tensor<16x8xbf16>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// Dequantization: each int8 value times its channel's scale for its group
+// (k floordiv 8 along the reduced dimension).
+// CHECK-DAG: #[[$GROUP:.*]] = affine_map<(d0, d1) -> (d0, d1 floordiv 8)>
+// CHECK-LABEL: func.func @dequantize_groups
+// CHECK: linalg.generic
+// CHECK-SAME: #[[$GROUP]]
+// CHECK-SAME: ins(%{{.*}}, %{{.*}} : tensor<6x20xi8>, tensor<6x3xf32>)
+// CHECK:   arith.sitofp %{{.*}} : i8 to f32
+// CHECK:   arith.mulf
+func.func @dequantize_groups(%q: tensor<6x20xi8>, %s: tensor<6x3xf32>) -> tensor<6x20xf32> {
+  %w = xf.dequantize %q scales %s axis 0 group 8 : (tensor<6x20xi8>, tensor<6x3xf32>) -> tensor<6x20xf32>
+  return %w : tensor<6x20xf32>
+}

@@ -97,12 +97,14 @@ LogicalResult checkSignature(func::FuncOp func) {
     if (!supported(t))
       return func.emitError("argument #")
              << i << " has type " << t
-             << "; xf-run passes ranked tensors of f32, f64, i8, i32 or i64";
+             << "; xf-run passes ranked tensors of f32, f64, bf16, f16, i8, "
+                "i32 or i64";
   for (auto [i, t] : llvm::enumerate(func.getResultTypes()))
     if (!supported(t))
       return func.emitError("result #")
              << i << " has type " << t
-             << "; xf-run returns ranked tensors of f32, f64, i8, i32 or i64";
+             << "; xf-run returns ranked tensors of f32, f64, bf16, f16, i8, "
+                "i32 or i64";
   return success();
 }
 
@@ -126,6 +128,19 @@ FailureOr<std::vector<HostTensor>> loadInputs(func::FuncOp func,
     DType want = *dtypeOf(type.getElementType());
     std::string where = llvm::formatv("{0}: argument #{1} of @{2} is {3}", file,
                                       i, func.getSymName(), type);
+    if (t->dtype() == DType::F32 &&
+        (want == DType::BF16 || want == DType::F16)) {
+      // Weights kept in f32 are rounded to the argument's type.
+      HostTensor narrow(
+          want, std::vector<int64_t>(t->shape().begin(), t->shape().end()));
+      if (!narrow.isAllocated()) {
+        fail(BadInput, where + ": cannot allocate " + narrow.describe());
+        return failure();
+      }
+      for (int64_t k = 0, n = t->numElements(); k < n; ++k)
+        narrow.setDouble(k, t->getDouble(k));
+      *t = std::move(narrow);
+    }
     if (t->dtype() != want) {
       fail(BadInput, where + ", but the file holds " + dtypeName(t->dtype()));
       return failure();
@@ -226,9 +241,7 @@ void freezeWeights(func::FuncOp func, std::vector<HostTensor> &inputs) {
   OpBuilder b(func.getBody());
   llvm::BitVector frozen(func.getNumArguments());
   for (BlockArgument arg : func.getArguments()) {
-    ArgRole role = classifyArgument(arg).role;
-    if (role != ArgRole::Weight && role != ArgRole::Bias &&
-        role != ArgRole::NormWeight)
+    if (!isParameter(classifyArgument(arg).role))
       continue;
     const HostTensor &t = inputs[arg.getArgNumber()];
     auto type = cast<RankedTensorType>(arg.getType());

@@ -47,6 +47,10 @@ enum class RopeStyle { Half, Interleaved };
 enum class NormKind { LayerNorm, RmsNorm };
 enum class NormPlacement { Pre, Post };
 
+/// Symmetric int8 weights `q` ([C, K] for axis 0, [K, C] for axis 1) times
+/// `scales`: [C] per channel, or [C, ceil(K / group)] with a group size.
+Tensor dequantize(const IndexTensor &q, const Tensor &scales, int64_t axis,
+                  std::optional<int64_t> group);
 /// act(x W + bias) + residual over the last dimension of x.
 Tensor linear(const Tensor &x, const Tensor &w, Layout layout,
               const Tensor *bias = nullptr,

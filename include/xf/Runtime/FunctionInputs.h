@@ -19,16 +19,23 @@ namespace mlir::xf::runtime {
 /// values so that random blocks stay numerically well-conditioned, as real
 /// ones are.
 enum class ArgRole {
-  Activation, ///< U(-1, 1)
-  Weight,     ///< U(-1, 1) / sqrt(fan_in), as nn.Linear initializes
-  NormWeight, ///< 1 + 0.1 U(-1, 1)
-  Bias,       ///< 0.1 U(-1, 1)
-  TokenIds,   ///< integers in [0, limit)
-  Positions,  ///< start + 0, 1, 2, ... along each row, random starts
-  KvLen,      ///< valid cache lengths in [minimum, limit]
-  SeqOffsets, ///< non-decreasing offsets from 0 to limit (the tokens)
-  BlockMask,  ///< 0 or 1 per block
+  Activation,      ///< U(-1, 1)
+  Weight,          ///< U(-1, 1) / sqrt(fan_in), as nn.Linear initializes
+  NormWeight,      ///< 1 + 0.1 U(-1, 1)
+  Bias,            ///< 0.1 U(-1, 1)
+  TokenIds,        ///< integers in [0, limit)
+  Positions,       ///< start + 0, 1, 2, ... along each row, random starts
+  KvLen,           ///< valid cache lengths in [minimum, limit]
+  SeqOffsets,      ///< non-decreasing offsets from 0 to limit (the tokens)
+  BlockMask,       ///< 0 or 1 per block
+  QuantizedWeight, ///< int8 in [-127, 127] (xf.dequantize's input)
+  Scales,          ///< U(0.5, 1.5) / (127 sqrt(fan_in)), positive
 };
+
+/// Whether arguments of `role` are model parameters (weights, biases, norm
+/// weights, quantized weights and their scales): what a deployment compiles
+/// in as constants.
+bool isParameter(ArgRole role);
 
 struct ArgInfo {
   ArgRole role = ArgRole::Activation;

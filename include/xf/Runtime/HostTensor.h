@@ -18,8 +18,9 @@ class MLIRContext;
 
 namespace mlir::xf::runtime {
 
-/// Element types a compiled function exchanges with its caller.
-enum class DType { F32, F64, I32, I64, I8 };
+/// Element types a compiled function exchanges with its caller. BF16 and
+/// F16 are weights in low precision, stored as their 16-bit patterns.
+enum class DType { F32, F64, I32, I64, I8, BF16, F16 };
 
 /// Whether elements of `dtype` are integers (ids, lengths, offsets, masks).
 inline bool isInteger(DType dtype) {
@@ -32,6 +33,12 @@ size_t dtypeSize(DType dtype);
 llvm::StringRef dtypeName(DType dtype);
 /// The element type of an MLIR tensor, if xf can exchange it.
 std::optional<DType> dtypeOf(mlir::Type elementType);
+
+/// bf16 and f16 bit patterns from and to float, rounding to nearest even.
+uint16_t toBF16(float x);
+float fromBF16(uint16_t bits);
+uint16_t toF16(float x);
+float fromF16(uint16_t bits);
 
 /// A dense row-major buffer, 64-byte aligned so that compiled code may use
 /// aligned vector loads on it.
@@ -58,6 +65,9 @@ public:
   /// Element `i` converted to double / int64_t whatever the dtype.
   double getDouble(int64_t i) const;
   int64_t getInt(int64_t i) const;
+  /// Sets element `i` of a floating-point tensor, rounded to nearest even
+  /// where the dtype is narrower.
+  void setDouble(int64_t i, double value);
 
   /// "1x64x768xf32", as MLIR spells tensor shapes.
   std::string describe() const;

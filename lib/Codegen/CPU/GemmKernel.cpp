@@ -183,8 +183,8 @@ LogicalResult cpu::lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
                                            arith::CmpIPredicate::slt, col, n);
       Value src = kb.min(col, kb.sub(n, kb.index(1)));
       kb.loop(kb.index(0), k, 1, [&](Value kk) {
-        Value v = memref::LoadOp::create(
-            rewriter, loc, w, kn ? ValueRange{kk, src} : ValueRange{src, kk});
+        Value v = kb.widen(memref::LoadOp::create(
+            rewriter, loc, w, kn ? ValueRange{kk, src} : ValueRange{src, kk}));
         v = arith::SelectOp::create(rewriter, loc, inside, v, kb.f32(0.0));
         memref::StoreOp::create(rewriter, loc, v, packed,
                                 ValueRange{panel, kk, j});

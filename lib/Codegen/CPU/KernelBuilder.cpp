@@ -2,6 +2,8 @@
 
 #include "KernelBuilder.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 using namespace mlir;
 using namespace mlir::xf::cpu;
 
@@ -20,10 +22,27 @@ Value KernelBuilder::prefixMask(Value count) {
 }
 
 Value KernelBuilder::load(Value memref, ValueRange indices, Value mask) {
-  if (!mask)
-    return vector::LoadOp::create(b, loc, vec(), memref, indices);
-  return vector::MaskedLoadOp::create(b, loc, vec(), memref, indices, mask,
-                                      splat(0.0));
+  Type elt = cast<MemRefType>(memref.getType()).getElementType();
+  auto type = VectorType::get({vectorWidth}, elt);
+  Value v;
+  if (!mask) {
+    v = vector::LoadOp::create(b, loc, type, memref, indices);
+  } else {
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, b.getZeroAttr(elt)));
+    v = vector::MaskedLoadOp::create(b, loc, type, memref, indices, mask, zero);
+  }
+  return widen(v);
+}
+
+Value KernelBuilder::widen(Value v) {
+  Type elt = getElementTypeOrSelf(v.getType());
+  if (elt.isF32())
+    return v;
+  Type f32 = b.getF32Type();
+  if (auto vt = dyn_cast<VectorType>(v.getType()))
+    f32 = VectorType::get(vt.getShape(), f32);
+  return arith::ExtFOp::create(b, loc, f32, v);
 }
 
 void KernelBuilder::store(Value value, Value memref, ValueRange indices,

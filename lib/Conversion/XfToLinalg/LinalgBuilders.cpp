@@ -248,7 +248,13 @@ Value lowering::buildContraction(OpBuilder &b, Location loc, Value lhs,
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs}, ValueRange{init},
       maps, iterators, [](OpBuilder &nb, Location l, ValueRange args) {
-        Value p = arith::MulFOp::create(nb, l, args[0], args[1]);
+        // Narrower operands (bf16 or f16 weights) are exact in the
+        // accumulator's type.
+        Type acc = args[2].getType();
+        auto widen = [&](Value v) -> Value {
+          return v.getType() == acc ? v : arith::ExtFOp::create(nb, l, acc, v);
+        };
+        Value p = arith::MulFOp::create(nb, l, widen(args[0]), widen(args[1]));
         linalg::YieldOp::create(
             nb, l, arith::AddFOp::create(nb, l, args[2], p).getResult());
       });

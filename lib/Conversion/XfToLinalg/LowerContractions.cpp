@@ -86,6 +86,42 @@ struct LowerLinear : OpConversionPattern<LinearOp> {
   }
 };
 
+/// q * scale, the scale of q's channel (and group).
+struct LowerDequantize : OpConversionPattern<DequantizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType type = op.getType();
+    int64_t axis = op.getAxis();
+    AffineExpr c = getAffineDimExpr(axis, ctx);
+    AffineExpr k = getAffineDimExpr(1 - axis, ctx);
+    SmallVector<AffineExpr> scaleExprs = {c};
+    if (std::optional<uint64_t> g = op.getGroupSize())
+      scaleExprs.push_back(k.floorDiv(static_cast<int64_t>(*g)));
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(2, ctx),
+                                   AffineMap::get(2, 0, scaleExprs, ctx),
+                                   AffineMap::getMultiDimIdentityMap(2, ctx)};
+    Value init =
+        emptyTensor(rewriter, loc, sizesOf(rewriter, loc, adaptor.getInput()),
+                    type.getElementType());
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type},
+        ValueRange{adaptor.getInput(), adaptor.getScales()}, ValueRange{init},
+        maps, {IteratorType::parallel, IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value q = arith::SIToFPOp::create(b, l, b.getF32Type(), args[0]);
+          linalg::YieldOp::create(
+              b, l, arith::MulFOp::create(b, l, q, args[1]).getResult());
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 struct LowerMatmul : OpConversionPattern<MatmulOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -148,5 +184,6 @@ struct LowerMatmul : OpConversionPattern<MatmulOp> {
 } // namespace
 
 void xf::lowering::populateContractionPatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerLinear, LowerMatmul>(patterns.getContext());
+  patterns.add<LowerLinear, LowerDequantize, LowerMatmul>(
+      patterns.getContext());
 }

@@ -8,6 +8,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cstring>
+
 using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::cpu;
@@ -101,11 +103,17 @@ static std::pair<int64_t, int64_t> weightSizes(ArrayRef<int64_t> w,
 }
 
 LogicalResult PackWeightsOp::verify() {
-  if (failed(verifyDestinationStyle(*this, getInit())))
+  // The element types: checked below (the packing may widen them).
+  if (failed(verifyDestinationStyle(*this, getInit(), {getInit()})))
     return failure();
   ArrayRef<int64_t> w = shapeOf(getWeight()), p = shapeOf(getInit());
   if (w.size() != 2 || p.size() != 3)
     return emitOpError("expects a weight of rank 2 and panels of rank 3");
+  Type from = getElementTypeOrSelf(getWeight().getType());
+  Type to = getElementTypeOrSelf(getInit().getType());
+  if (!to.isF32() || !(from.isF32() || from.isBF16() || from.isF16()))
+    return emitOpError("packs f32, bf16 or f16 weights into f32 panels, got ")
+           << from << " into " << to;
   auto [k, n] = weightSizes(w, getWeightLayout());
   if (checks::dimsConflict(k, p[1]) ||
       (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(p[2]) &&
@@ -124,19 +132,41 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
   auto [k, n] = weightSizes(weight.getType().getShape(), getWeightLayout());
   int64_t panels = type.getDimSize(0), nr = type.getDimSize(2);
   bool kn = getWeightLayout() == WeightLayout::kn;
-  // Constant weights are packed once, here, at compile time.
-  SmallVector<APFloat> values(
-      type.getNumElements(),
-      APFloat::getZero(
-          cast<FloatType>(type.getElementType()).getFloatSemantics()));
-  auto source = weight.getValues<APFloat>();
+  // Constant weights are packed once, here, at compile time, from and into
+  // raw buffers: no per-element attribute, so that large models pass
+  // through in bounded memory.
+  Type from = weight.getElementType();
+  ArrayRef<char> raw = weight.getRawData();
+  auto element = [&](int64_t i) -> float {
+    if (weight.isSplat())
+      i = 0;
+    if (from.isF32()) {
+      float v;
+      std::memcpy(&v, raw.data() + 4 * i, 4);
+      return v;
+    }
+    if (from.isF16()) {
+      _Float16 h;
+      std::memcpy(&h, raw.data() + 2 * i, 2);
+      return static_cast<float>(h);
+    }
+    // bf16 is the upper half of an f32.
+    uint32_t bits = 0;
+    std::memcpy(reinterpret_cast<char *>(&bits) + 2, raw.data() + 2 * i, 2);
+    float v;
+    std::memcpy(&v, &bits, 4);
+    return v;
+  };
+  std::vector<float> values(type.getNumElements(), 0.0f);
   for (int64_t p = 0; p < panels; ++p)
     for (int64_t r = 0; r < k; ++r)
       for (int64_t j = 0; j < nr && p * nr + j < n; ++j) {
         int64_t col = p * nr + j;
-        values[(p * k + r) * nr + j] = source[kn ? r * n + col : col * k + r];
+        values[(p * k + r) * nr + j] = element(kn ? r * n + col : col * k + r);
       }
-  results.push_back(DenseElementsAttr::get(type, values));
+  results.push_back(DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                           values.size() * sizeof(float))));
   return success();
 }
 

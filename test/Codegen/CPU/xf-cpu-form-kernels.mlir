@@ -164,3 +164,14 @@ func.func @dynamic_heads(%q: tensor<4x?xf32>, %k: tensor<4x?xf32>) -> tensor<4x?
   %o = xf.attention %q, %k, %k heads 2 scale 0.5 : (tensor<4x?xf32>, tensor<4x?xf32>, tensor<4x?xf32>) -> tensor<4x?xf32>
   return %o : tensor<4x?xf32>
 }
+
+// -----
+
+// A bf16 weight: packed from bf16 into f32 panels.
+// CHECK-LABEL: func.func @bf16_weight
+// CHECK: %[[P:.*]] = xf_cpu.pack_weights %{{.*}} layout nk outs(%{{.*}} : tensor<1x16x32xf32>) : tensor<8x16xbf16> -> tensor<1x16x32xf32>
+// CHECK: xf_cpu.gemm %{{.*}}, %[[P]]
+func.func @bf16_weight(%x: tensor<4x16xf32>, %w: tensor<8x16xbf16>) -> tensor<4x8xf32> {
+  %y = xf.linear %x, %w layout nk : (tensor<4x16xf32>, tensor<8x16xbf16>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}

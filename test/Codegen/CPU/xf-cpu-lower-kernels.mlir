@@ -50,6 +50,18 @@ func.func @pack_kn(%w: memref<64x40xf32>, %p: memref<2x64x32xf32>) {
 
 // -----
 
+// A bf16 weight is widened to f32 as it is packed.
+// CHECK-LABEL: func.func @pack_bf16
+// CHECK: vector.maskedload %{{.*}} : memref<64x40xbf16>, vector<16xi1>, vector<16xbf16> into vector<16xbf16>
+// CHECK: arith.extf %{{.*}} : vector<16xbf16> to vector<16xf32>
+// CHECK: vector.store %{{.*}} : memref<2x64x32xf32>, vector<16xf32>
+func.func @pack_bf16(%w: memref<64x40xbf16>, %p: memref<2x64x32xf32>) {
+  xf_cpu.pack_weights %w layout kn outs(%p : memref<2x64x32xf32>) : memref<64x40xbf16>
+  return
+}
+
+// -----
+
 // Attention: K and V packed per KV head (rows outside the valid keys
 // zero), then per (batch, head, query block): the transposed scaled
 // queries, and per KV tile (up to the causal bound) the layout's verdict:

@@ -48,9 +48,81 @@ func.func @linear_residual(%x: tensor<2x16xf32>, %w: tensor<16x32xf32>, %r: tens
 
 // -----
 
-func.func @linear_element_types(%x: tensor<2x16xf32>, %w: tensor<16x32xf16>) {
+func.func @linear_element_types(%x: tensor<2x16xf32>, %w: tensor<16x32xf32>, %b: tensor<32xf16>) {
   // expected-error@+1 {{'xf.linear' op expects one element type for all tensors, got 'f32' and 'f16'}}
-  %0 = xf.linear %x, %w : (tensor<2x16xf32>, tensor<16x32xf16>) -> tensor<2x32xf32>
+  %0 = xf.linear %x, %w bias %b : (tensor<2x16xf32>, tensor<16x32xf32>, tensor<32xf16>) -> tensor<2x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_weight_type(%x: tensor<2x16xf32>, %w: tensor<16x32xf64>) {
+  // expected-error@+1 {{'xf.linear' op expects weights of f32, bf16 or f16 with f32 activations, got 'f64'}}
+  %0 = xf.linear %x, %w : (tensor<2x16xf32>, tensor<16x32xf64>) -> tensor<2x32xf32>
+  return
+}
+
+// -----
+
+func.func @linear_narrow_weight_f16_activations(%x: tensor<2x16xf16>, %w: tensor<16x32xbf16>) {
+  // expected-error@+1 {{'xf.linear' op expects weights of the activations' element type 'f16', got 'bf16'}}
+  %0 = xf.linear %x, %w : (tensor<2x16xf16>, tensor<16x32xbf16>) -> tensor<2x32xf16>
+  return
+}
+
+// -----
+
+func.func @mlp_weight_type(%x: tensor<4x16xf32>, %wu: tensor<16x32xbf16>, %wd: tensor<32x16xf64>) {
+  // expected-error@+1 {{'xf.mlp' op expects weights of f32, bf16 or f16 with f32 activations, got 'f64'}}
+  %0 = xf.mlp %x up %wu down %wd act gelu : (tensor<4x16xf32>, tensor<16x32xbf16>, tensor<32x16xf64>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_rank(%q: tensor<4x4x4xi8>, %s: tensor<4xf32>) {
+  // expected-error@+1 {{'xf.dequantize' op expects a matrix of int8 weights, got [4, 4, 4]}}
+  %0 = xf.dequantize %q scales %s axis 0 : (tensor<4x4x4xi8>, tensor<4xf32>) -> tensor<4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_axis(%q: tensor<4x8xi8>, %s: tensor<4xf32>) {
+  // expected-error@+1 {{'xf.dequantize' op expects axis 0 or 1 (the channel dimension), got 2}}
+  %0 = xf.dequantize %q scales %s axis 2 : (tensor<4x8xi8>, tensor<4xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_channel_scales(%q: tensor<4x8xi8>, %s: tensor<4xf32>) {
+  // expected-error@+1 {{'xf.dequantize' op expects scales of shape [8] (per channel), got [4]}}
+  %0 = xf.dequantize %q scales %s axis 1 : (tensor<4x8xi8>, tensor<4xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_group_scales(%q: tensor<4x10xi8>, %s: tensor<4x2xf32>) {
+  // expected-error@+1 {{'xf.dequantize' op expects scales of shape [4, 3] (per channel and group), got [4, 2]}}
+  %0 = xf.dequantize %q scales %s axis 0 group 4 : (tensor<4x10xi8>, tensor<4x2xf32>) -> tensor<4x10xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_group_zero(%q: tensor<4x10xi8>, %s: tensor<4x2xf32>) {
+  // expected-error@+1 {{'xf.dequantize' op expects a group size in [1, 2^31), got 0}}
+  %0 = xf.dequantize %q scales %s axis 0 group 0 : (tensor<4x10xi8>, tensor<4x2xf32>) -> tensor<4x10xf32>
+  return
+}
+
+// -----
+
+func.func @dequantize_type(%q: tensor<4x8xi32>, %s: tensor<4xf32>) {
+  // expected-error@+1 {{'xf.dequantize' op operand #0 must be ranked tensor of 8-bit signless integer values, but got 'tensor<4x8xi32>'}}
+  %0 = xf.dequantize %q scales %s axis 0 : (tensor<4x8xi32>, tensor<4xf32>) -> tensor<4x8xf32>
   return
 }
 

@@ -236,3 +236,23 @@ func.func @block_decode(%x: tensor<1x1x16xf32>, %g: tensor<16xf32>, %w: tensor<1
       -> (tensor<1x1x16xf32>, tensor<1x32x16xf32>, tensor<1x32x16xf32>)
   return %y#0 : tensor<1x1x16xf32>
 }
+
+// -----
+
+// Weights in bf16, f16 and int8 (dequantized per channel or per group).
+// CHECK-LABEL: func.func @low_precision_weights
+// CHECK: xf.linear %{{.*}}, %{{.*}} : (tensor<2x16xf32>, tensor<16x8xbf16>) -> tensor<2x8xf32>
+// CHECK: xf.linear %{{.*}}, %{{.*}} layout nk : (tensor<2x16xf32>, tensor<8x16xf16>) -> tensor<2x8xf32>
+// CHECK: %[[W:.*]] = xf.dequantize %{{.*}} scales %{{.*}} axis 0 group 8 : (tensor<8x16xi8>, tensor<8x2xf32>) -> tensor<8x16xf32>
+// CHECK: xf.linear %{{.*}}, %[[W]] layout nk
+// CHECK: xf.dequantize %{{.*}} scales %{{.*}} axis 1 : (tensor<16x8xi8>, tensor<8xf32>) -> tensor<16x8xf32>
+func.func @low_precision_weights(%x: tensor<2x16xf32>, %wb: tensor<16x8xbf16>, %wh: tensor<8x16xf16>,
+                                 %q: tensor<8x16xi8>, %s: tensor<8x2xf32>, %q2: tensor<16x8xi8>, %s2: tensor<8xf32>)
+    -> (tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<16x8xf32>) {
+  %0 = xf.linear %x, %wb : (tensor<2x16xf32>, tensor<16x8xbf16>) -> tensor<2x8xf32>
+  %1 = xf.linear %x, %wh layout nk : (tensor<2x16xf32>, tensor<8x16xf16>) -> tensor<2x8xf32>
+  %w = xf.dequantize %q scales %s axis 0 group 8 : (tensor<8x16xi8>, tensor<8x2xf32>) -> tensor<8x16xf32>
+  %2 = xf.linear %x, %w layout nk : (tensor<2x16xf32>, tensor<8x16xf32>) -> tensor<2x8xf32>
+  %3 = xf.dequantize %q2 scales %s2 axis 1 : (tensor<16x8xi8>, tensor<8xf32>) -> tensor<16x8xf32>
+  return %0, %1, %2, %3 : tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<16x8xf32>
+}

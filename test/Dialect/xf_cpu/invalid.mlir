@@ -133,3 +133,11 @@ func.func @flash_decode_long(%q: memref<1x32x32xf32>, %k: memref<1x64x32xf32>, %
   xf_cpu.flash_attention %q, %k, %k heads 4 kv_heads 4 scale 0.25 decode outs(%o : memref<1x32x32xf32>) : memref<1x32x32xf32>, memref<1x64x32xf32>, memref<1x64x32xf32>
   return
 }
+
+// -----
+
+func.func @pack_weights_types(%w: memref<64x40xf64>, %p: memref<2x64x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.pack_weights' op packs f32, bf16 or f16 weights into f32 panels, got 'f64' into 'f32'}}
+  xf_cpu.pack_weights %w layout kn outs(%p : memref<2x64x32xf32>) : memref<64x40xf64>
+  return
+}

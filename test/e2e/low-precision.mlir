@@ -1,0 +1,82 @@
+// Weights in bf16, f16 and int8 (xf.dequantize, per channel and per group)
+// through every pipeline variant, against the reference evaluator, which
+// dequantizes exactly as the ops define.
+// RUN: %check-pipelines %s -e bf16_kn_bias_odd | FileCheck %s
+// RUN: %check-pipelines %s -e f16_nk_epilogue | FileCheck %s
+// RUN: %check-pipelines %s -e int8_per_channel | FileCheck %s
+// RUN: %check-pipelines %s -e int8_groups_ragged | FileCheck %s
+// RUN: %check-pipelines %s -e bf16_mlp | FileCheck %s
+// RUN: %check-pipelines %s -e int8_block_decode | FileCheck %s
+// RUN: %check-pipelines %s -e bf16_block --constant-weights | FileCheck %s
+// CHECK: 6 variants ok
+
+func.func @bf16_kn_bias_odd(%x: tensor<2x5x7xf32>, %w: tensor<7x3xbf16>, %b: tensor<3xf32>) -> tensor<2x5x3xf32> {
+  %y = xf.linear %x, %w bias %b : (tensor<2x5x7xf32>, tensor<7x3xbf16>, tensor<3xf32>) -> tensor<2x5x3xf32>
+  return %y : tensor<2x5x3xf32>
+}
+
+func.func @f16_nk_epilogue(%x: tensor<3x16xf32>, %w: tensor<40x16xf16>, %b: tensor<40xf32>,
+                           %r: tensor<3x40xf32>) -> tensor<3x40xf32> {
+  %y = xf.linear %x, %w bias %b layout nk act gelu_tanh residual %r
+      : (tensor<3x16xf32>, tensor<40x16xf16>, tensor<40xf32>, tensor<3x40xf32>) -> tensor<3x40xf32>
+  return %y : tensor<3x40xf32>
+}
+
+// [N, K] weights, one scale per output channel.
+func.func @int8_per_channel(%x: tensor<1x9x33xf32>, %q: tensor<20x33xi8>, %s: tensor<20xf32>) -> tensor<1x9x20xf32> {
+  %w = xf.dequantize %q scales %s axis 0 : (tensor<20x33xi8>, tensor<20xf32>) -> tensor<20x33xf32>
+  %y = xf.linear %x, %w layout nk act silu : (tensor<1x9x33xf32>, tensor<20x33xf32>) -> tensor<1x9x20xf32>
+  return %y : tensor<1x9x20xf32>
+}
+
+// [K, N] weights in groups of 16 along K = 40 (the last group is short).
+func.func @int8_groups_ragged(%x: tensor<5x40xf32>, %q: tensor<40x37xi8>, %s: tensor<37x3xf32>) -> tensor<5x37xf32> {
+  %w = xf.dequantize %q scales %s axis 1 group 16 : (tensor<40x37xi8>, tensor<37x3xf32>) -> tensor<40x37xf32>
+  %y = xf.linear %x, %w : (tensor<5x40xf32>, tensor<40x37xf32>) -> tensor<5x37xf32>
+  return %y : tensor<5x37xf32>
+}
+
+func.func @bf16_mlp(%x: tensor<2x7x24xf32>, %wu: tensor<40x24xbf16>, %wg: tensor<40x24xbf16>,
+                    %wd: tensor<24x40xbf16>) -> tensor<2x7x24xf32> {
+  %y = xf.mlp %x up %wu gate %wg down %wd act silu layout nk
+      : (tensor<2x7x24xf32>, tensor<40x24xbf16>, tensor<40x24xbf16>, tensor<24x40xbf16>) -> tensor<2x7x24xf32>
+  return %y : tensor<2x7x24xf32>
+}
+
+// A LLaMA-style decode step whose projections are int8 with per-group
+// scales (group 16 along K = 32 and 48).
+func.func @int8_block_decode(%x: tensor<2x1x32xf32>, %g1: tensor<32xf32>,
+                             %qq: tensor<32x32xi8>, %sq: tensor<32x2xf32>, %qk: tensor<16x32xi8>, %sk: tensor<16x2xf32>,
+                             %qv: tensor<16x32xi8>, %sv: tensor<16x2xf32>, %qo: tensor<32x32xi8>, %so: tensor<32x2xf32>,
+                             %g2: tensor<32xf32>, %qu: tensor<48x32xi8>, %su: tensor<48x2xf32>,
+                             %qg: tensor<48x32xi8>, %sg: tensor<48x2xf32>, %qd: tensor<32x48xi8>, %sd: tensor<32x3xf32>,
+                             %pos: tensor<2x1xi32>, %kc: tensor<2x20x16xf32>, %vc: tensor<2x20x16xf32>, %len: tensor<2xi32>)
+    -> (tensor<2x1x32xf32>, tensor<2x20x16xf32>, tensor<2x20x16xf32>) {
+  %wq = xf.dequantize %qq scales %sq axis 0 group 16 : (tensor<32x32xi8>, tensor<32x2xf32>) -> tensor<32x32xf32>
+  %wk = xf.dequantize %qk scales %sk axis 0 group 16 : (tensor<16x32xi8>, tensor<16x2xf32>) -> tensor<16x32xf32>
+  %wv = xf.dequantize %qv scales %sv axis 0 group 16 : (tensor<16x32xi8>, tensor<16x2xf32>) -> tensor<16x32xf32>
+  %wo = xf.dequantize %qo scales %so axis 0 group 16 : (tensor<32x32xi8>, tensor<32x2xf32>) -> tensor<32x32xf32>
+  %wu = xf.dequantize %qu scales %su axis 0 group 16 : (tensor<48x32xi8>, tensor<48x2xf32>) -> tensor<48x32xf32>
+  %wg = xf.dequantize %qg scales %sg axis 0 group 16 : (tensor<48x32xi8>, tensor<48x2xf32>) -> tensor<48x32xf32>
+  %wd = xf.dequantize %qd scales %sd axis 0 group 16 : (tensor<32x48xi8>, tensor<32x3xf32>) -> tensor<32x48xf32>
+  %y:3 = xf.block %x heads 4 kv_heads 2 causal norm rms_norm pre act silu rope_theta 1.0e+04 layout nk
+      norm1(%g1) attn(%wq, %wk, %wv, %wo) norm2(%g2) mlp(up %wu gate %wg down %wd)
+      positions %pos kv_cache(%kc, %vc) kv_len %len
+      : (tensor<2x1x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<16x32xf32>, tensor<16x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<48x32xf32>, tensor<48x32xf32>, tensor<32x48xf32>, tensor<2x1xi32>,
+         tensor<2x20x16xf32>, tensor<2x20x16xf32>, tensor<2xi32>)
+      -> (tensor<2x1x32xf32>, tensor<2x20x16xf32>, tensor<2x20x16xf32>)
+  return %y#0, %y#1, %y#2 : tensor<2x1x32xf32>, tensor<2x20x16xf32>, tensor<2x20x16xf32>
+}
+
+// A GPT-2-style block with bf16 weights, compiled in as constants.
+func.func @bf16_block(%x: tensor<1x12x32xf32>, %g1: tensor<32xf32>, %b1: tensor<32xf32>,
+                      %wq: tensor<32x32xbf16>, %wk: tensor<32x32xbf16>, %wv: tensor<32x32xbf16>, %wo: tensor<32x32xbf16>,
+                      %g2: tensor<32xf32>, %b2: tensor<32xf32>, %wu: tensor<32x64xbf16>, %wd: tensor<64x32xbf16>) -> tensor<1x12x32xf32> {
+  %y = xf.block %x heads 4 causal norm layer_norm pre act gelu_tanh
+      norm1(%g1, %b1) attn(%wq, %wk, %wv, %wo) norm2(%g2, %b2) mlp(up %wu down %wd)
+      : (tensor<1x12x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x32xbf16>, tensor<32x32xbf16>,
+         tensor<32x32xbf16>, tensor<32x32xbf16>, tensor<32xf32>, tensor<32xf32>, tensor<32x64xbf16>,
+         tensor<64x32xbf16>) -> tensor<1x12x32xf32>
+  return %y : tensor<1x12x32xf32>
+}
