@@ -50,8 +50,12 @@ def XfCpu_PackWeightsOp : XfCpu_KernelOp<"pack_weights"> {
     Rearranges a linear weight (`[K, N]` with layout `kn`, `[N, K]` with
     `nk`) into `NB = ceil(N / NR)` panels of `NR` columns, each contiguous
     over `K`: `init[p][k][j] = W(k, p * NR + j)`, zero for columns past `N`.
-    This is the layout the GEMM micro-kernel streams. Packing a constant
-    folds at compile time.
+    This is the layout the GEMM micro-kernel streams. f32, bf16 and f16
+    weights pack into f32 panels (widened exactly). Into bf16 panels, the
+    layout of AVX-512 BF16 dot products, rows go in pairs:
+    `init[p][k floordiv 2][2 j + k mod 2] = W(k, p * NR + j)`, `[NB,
+    ceildiv(K, 2), 2 NR]`, zero past `K` and `N` (f16 and f32 weights are
+    rounded to bf16). Packing a constant folds at compile time.
 
     ```mlir
     %p = xf_cpu.pack_weights %w layout nk outs(%e : tensor<24x768x32xf32>)
@@ -66,13 +70,28 @@ def XfCpu_PackWeightsOp : XfCpu_KernelOp<"pack_weights"> {
     attr-dict `:` type($weight) (`->` type($result)^)?
   }];
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+    /// The shape of `panels` panels of `nr` columns of a weight with `k`
+    /// rows, in `elementType` (f32, or bf16 pairs): the one definition of
+    /// the packed layout.
+    static ::llvm::SmallVector<int64_t> panelShape(int64_t panels, int64_t k,
+                                                   int64_t nr,
+                                                   ::mlir::Type elementType);
+    /// Rows per packed row: 2 for bf16 pairs, else 1.
+    static int64_t rowsPerPackedRow(::mlir::Type elementType);
+  }];
 }
 
 def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
   let summary = "GEMM on packed weights with a fused epilogue";
   let description = [{
     `init = act(input * W + bias) + residual` for `input : [M, K]`, `W`
-    packed by `xf_cpu.pack_weights` into `[NB, K, NR]`, `bias : [N]`,
+    packed by `xf_cpu.pack_weights` into `[NB, K, NR]` f32 panels or
+    `[NB, ceildiv(K, 2), 2 NR]` bf16 pairs (the input is then rounded to
+    bf16 and the products use AVX-512 BF16 dot products), `bias : [N]`,
     `residual, init : [M, N]`. The epilogue runs on the accumulator
     registers of each output tile, so the GEMM output is written once.
 

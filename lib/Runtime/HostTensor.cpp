@@ -2,6 +2,8 @@
 
 #include "xf/Runtime/HostTensor.h"
 
+#include "xf/Support/HalfFloat.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 
 #include "llvm/Support/raw_ostream.h"
@@ -68,35 +70,6 @@ std::optional<DType> mlir::xf::runtime::dtypeOf(mlir::Type t) {
   if (t.isF16())
     return DType::F16;
   return std::nullopt;
-}
-
-uint16_t mlir::xf::runtime::toBF16(float x) {
-  uint32_t bits;
-  std::memcpy(&bits, &x, 4);
-  if ((bits & 0x7fffffff) > 0x7f800000) // NaN: keep it a quiet NaN
-    return static_cast<uint16_t>((bits >> 16) | 0x40);
-  bits += 0x7fff + ((bits >> 16) & 1);
-  return static_cast<uint16_t>(bits >> 16);
-}
-
-float mlir::xf::runtime::fromBF16(uint16_t bits) {
-  uint32_t wide = uint32_t(bits) << 16;
-  float x;
-  std::memcpy(&x, &wide, 4);
-  return x;
-}
-
-uint16_t mlir::xf::runtime::toF16(float x) {
-  _Float16 h = static_cast<_Float16>(x);
-  uint16_t bits;
-  std::memcpy(&bits, &h, 2);
-  return bits;
-}
-
-float mlir::xf::runtime::fromF16(uint16_t bits) {
-  _Float16 h;
-  std::memcpy(&h, &bits, 2);
-  return static_cast<float>(h);
 }
 
 void HostTensor::Free::operator()(void *p) const { std::free(p); }

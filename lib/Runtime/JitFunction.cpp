@@ -42,6 +42,11 @@ int64_t mlir::xf::runtime::hostVectorWidth() {
   return features.lookup("avx512f") ? 16 : 8;
 }
 
+bool mlir::xf::runtime::hostHasBf16Dot() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("avx512f") && features.lookup("avx512bf16");
+}
+
 llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
     mlir::ModuleOp module, llvm::StringRef name,
     const mlir::xf::CpuPipelineOptions &options,
@@ -163,10 +168,13 @@ llvm::Error JitFunction::readConvention(mlir::Operation *step,
          types ? types.getValue() : llvm::ArrayRef<mlir::Attribute>()) {
       auto type = llvm::dyn_cast<mlir::RankedTensorType>(
           llvm::cast<mlir::TypeAttr>(t).getValue());
-      if (!type || !type.hasStaticShape() || !type.getElementType().isF32())
+      std::optional<DType> dtype =
+          type ? dtypeOf(type.getElementType()) : std::nullopt;
+      if (!type || !type.hasStaticShape() || !dtype)
         return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                        "packed weights of unsupported type");
       p.shapes.emplace_back(type.getShape().begin(), type.getShape().end());
+      p.dtypes.push_back(*dtype);
     }
     packing = std::move(p);
   }

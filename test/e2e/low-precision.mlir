@@ -9,6 +9,14 @@
 // RUN: %check-pipelines %s -e int8_block_decode | FileCheck %s
 // RUN: %check-pipelines %s -e bf16_block --constant-weights | FileCheck %s
 // CHECK: 6 variants ok
+// bf16 panels (activations rounded to bf16, the tolerance that implies)
+// on any x86-64 host: widened to f32 at vector width 8; and bf16 weights
+// widened to exact f32 panels.
+// RUN: xf-run %s -e bf16_mlp --check --pipeline-options "vector-width=8 bf16-panels=true" | FileCheck %s --check-prefix=PAIRS
+// RUN: xf-run %s -e f16_nk_epilogue --check --pipeline-options "vector-width=8 bf16-panels=true" | FileCheck %s --check-prefix=PAIRS
+// PAIRS: tolerance=1.6e-02 ok
+// RUN: xf-run %s -e bf16_mlp --check --pipeline-options "bf16-panels=false" | FileCheck %s --check-prefix=EXACT
+// EXACT: tolerance=1.0e-04 ok
 
 func.func @bf16_kn_bias_odd(%x: tensor<2x5x7xf32>, %w: tensor<7x3xbf16>, %b: tensor<3xf32>) -> tensor<2x5x3xf32> {
   %y = xf.linear %x, %w bias %b : (tensor<2x5x7xf32>, tensor<7x3xbf16>, tensor<3xf32>) -> tensor<2x5x3xf32>

@@ -2,6 +2,7 @@
 
 #include "RunSession.h"
 
+#include "xf/Dialect/XfOps.h"
 #include "xf/InitXf.h"
 #include "xf/Reference/Evaluator.h"
 #include "xf/Runtime/FunctionInputs.h"
@@ -259,6 +260,21 @@ void freezeWeights(func::FuncOp func, std::vector<HostTensor> &inputs) {
   inputs = std::move(kept);
 }
 
+/// The --check tolerance the compiled precision implies: 1e-4 for f32
+/// products; where bf16 or f16 weights stay in bf16 panels the
+/// activations are rounded to bf16 (8 significant bits, a
+/// relative error up to 2^-9 each), and 2^-6 allows for four such units.
+double defaultTolerance(func::FuncOp func,
+                        const xf::cpu::KernelOptions &kernels) {
+  bool bf16 = false;
+  func.walk([&](Operation *op) {
+    if (isa<xf::LinearOp, xf::MlpOp, xf::BlockOp>(op))
+      for (Value v : op->getOperands())
+        bf16 |= kernels.usesBf16Panels(getElementTypeOrSelf(v.getType()));
+  });
+  return bf16 ? 1.0 / 64 : 1e-4;
+}
+
 /// Drops the functions that `entry` does not call, so that another
 /// function's shapes or ops never stop the entry from compiling.
 void keepOnlyEntry(ModuleOp module, StringRef entry) {
@@ -298,6 +314,10 @@ int xf::tools::runSession(const RunConfig &config) {
   // Code for the vectors this machine has, unless the options say.
   if (!options->vectorWidth.hasValue())
     options->vectorWidth = hostVectorWidth();
+  // bf16 weights stay bf16 where the host multiplies them natively (and
+  // the code is for AVX-512).
+  if (!options->bf16Panels.hasValue())
+    options->bf16Panels = options->vectorWidth == 16 && hostHasBf16Dot();
   // Weights given as arguments are packed once, as a deployment loads them.
   if (!options->packWeightsOnce.hasValue())
     options->packWeightsOnce = true;
@@ -357,6 +377,8 @@ int xf::tools::runSession(const RunConfig &config) {
       return BadInput;
     expected = std::move(*ref);
   }
+  double tolerance = config.tolerance.value_or(
+      defaultTolerance(func, options->kernelOptions()));
   double flops = countFlops(func);
   SmallVector<Type> resultTypes(func.getResultTypes());
   std::string name = func.getSymName().str();
@@ -388,7 +410,7 @@ int xf::tools::runSession(const RunConfig &config) {
     for (int64_t i : packing->inputs)
       packBuffers.push_back(ref((*inputs)[i]));
     for (auto [i, shape] : llvm::enumerate(packing->shapes)) {
-      packed.emplace_back(DType::F32,
+      packed.emplace_back(packing->dtypes[i],
                           std::vector<int64_t>(shape.begin(), shape.end()));
       if (failed(checkAllocated(packed.back(),
                                 "packed weight #" + llvm::Twine(i))))
@@ -443,10 +465,10 @@ int xf::tools::runSession(const RunConfig &config) {
     if (!config.check)
       continue;
     double err = maxRelativeError(out, expected[i]);
-    bool ok = err <= config.tolerance;
+    bool ok = err <= tolerance;
     outs() << llvm::formatv("max_rel_err={0:e2} result=#{1} tolerance={2:e1} "
                             "{3}\n",
-                            err, i, config.tolerance, ok ? "ok" : "FAILED");
+                            err, i, tolerance, ok ? "ok" : "FAILED");
     if (!ok)
       code = CheckFailed;
   }

@@ -4,6 +4,7 @@
 #define XF_TOOLS_XF_RUN_RUNSESSION_H
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,9 @@ struct RunConfig {
   uint64_t seed = 0;
   std::vector<std::string> inputs;
   bool check = false;
-  double tolerance = 1e-4;
+  /// The largest max_rel_err --check accepts; unset: what the compiled
+  /// precision implies (defaultTolerance in RunSession.cpp).
+  std::optional<double> tolerance;
   unsigned benchRuns = 0;
   std::string dumpOutputDir;
   std::string dumpInputDir;

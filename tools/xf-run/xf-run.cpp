@@ -94,7 +94,8 @@ int main(int argc, char **argv) {
   config.seed = seed;
   config.inputs.assign(inputs.begin(), inputs.end());
   config.check = check;
-  config.tolerance = tolerance;
+  if (tolerance.getNumOccurrences())
+    config.tolerance = tolerance;
   config.benchRuns = bench;
   config.dumpOutputDir = dumpOutput;
   config.dumpInputDir = dumpInputs;

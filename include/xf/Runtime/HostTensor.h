@@ -34,12 +34,6 @@ llvm::StringRef dtypeName(DType dtype);
 /// The element type of an MLIR tensor, if xf can exchange it.
 std::optional<DType> dtypeOf(mlir::Type elementType);
 
-/// bf16 and f16 bit patterns from and to float, rounding to nearest even.
-uint16_t toBF16(float x);
-float fromBF16(uint16_t bits);
-uint16_t toF16(float x);
-float fromF16(uint16_t bits);
-
 /// A dense row-major buffer, 64-byte aligned so that compiled code may use
 /// aligned vector loads on it.
 class HostTensor {

@@ -4,6 +4,7 @@
 #define XF_RUNTIME_JITFUNCTION_H
 
 #include "xf/Codegen/CPU/Pipelines.h"
+#include "xf/Runtime/HostTensor.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -23,6 +24,8 @@ void keepFreedMemoryMapped();
 /// f32 lanes of the host's widest vectors the kernels should use: 16 with
 /// AVX-512, else 8 (AVX2).
 int64_t hostVectorWidth();
+/// Whether the host has AVX-512 BF16 dot products (vdpbf16ps).
+bool hostHasBf16Dot();
 
 /// A dense row-major buffer handed to a compiled function.
 struct BufferRef {
@@ -65,8 +68,10 @@ public:
     /// The source arguments the step function takes, in order, before the
     /// packed weights.
     llvm::SmallVector<int64_t> stepInputs;
-    /// The shapes of the packed f32 weights.
+    /// The shapes and element types (f32, or bf16 pairs) of the packed
+    /// weights.
     llvm::SmallVector<llvm::SmallVector<int64_t>> shapes;
+    llvm::SmallVector<DType> dtypes;
   };
   std::optional<Packing> packing;
 

@@ -59,7 +59,10 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  // x86vector: the AVX-512 BF16 dot products of bf16 GEMMs.
+  ConvertVectorToLLVMPassOptions vectorOptions;
+  vectorOptions.x86Vector = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
@@ -96,6 +99,7 @@ static void buildFastPipeline(OpPassManager &pm,
   form.panelWidth = kernels.panelWidth;
   form.attention = options.fuseAttention;
   form.norms = options.fuseNorms;
+  form.bf16Panels = kernels.bf16Panels;
   pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));
   // Folds the packing of constant weights: done once, at compile time.
   pm.addPass(createCanonicalizerPass());
@@ -142,6 +146,7 @@ cpu::KernelOptions CpuPipelineOptions::kernelOptions() const {
   k.threads = threads;
   k.attentionBlockQ = attentionBlockQ;
   k.attentionBlockKv = attentionBlockKv;
+  k.bf16Panels = bf16Panels;
   return k;
 }
 

@@ -17,18 +17,19 @@ using namespace mlir::xf;
 
 namespace {
 
-/// Packs `weight` into panels of `panelWidth` columns. A weight that
+/// Packs `weight` into panels of `panelWidth` columns (f32, or bf16 pairs).
+/// A weight that
 /// concatenates parts along N (merged projections) is packed part by part
 /// into slices of one packed tensor when every part but the last fills
 /// whole panels, so the concatenation is never copied.
 Value packWeight(PatternRewriter &rewriter, Location loc, Value weight,
                  WeightLayoutAttr layout, int64_t panels, int64_t k,
-                 int64_t panelWidth) {
+                 int64_t panelWidth, Type panelType) {
   bool kn = layout.getValue() == WeightLayout::kn;
   int64_t nDim = kn ? 1 : 0;
-  Type f32 = rewriter.getF32Type();
-  Value packed = tensor::EmptyOp::create(
-      rewriter, loc, ArrayRef<int64_t>{panels, k, panelWidth}, f32);
+  SmallVector<int64_t> shape =
+      cpu::PackWeightsOp::panelShape(panels, k, panelWidth, panelType);
+  Value packed = tensor::EmptyOp::create(rewriter, loc, shape, panelType);
   auto pack = [&](Value w, Value init) {
     return cpu::PackWeightsOp::create(rewriter, loc, TypeRange{init.getType()},
                                       w, init, layout)
@@ -56,8 +57,8 @@ Value packWeight(PatternRewriter &rewriter, Location loc, Value weight,
                                          rewriter.getIndexAttr(0),
                                          rewriter.getIndexAttr(0)};
     SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(count),
-                                       rewriter.getIndexAttr(k),
-                                       rewriter.getIndexAttr(panelWidth)};
+                                       rewriter.getIndexAttr(shape[1]),
+                                       rewriter.getIndexAttr(shape[2])};
     SmallVector<OpFoldResult> strides(3, rewriter.getIndexAttr(1));
     Value slice = tensor::ExtractSliceOp::create(rewriter, loc, packed, offsets,
                                                  sizes, strides);
@@ -69,8 +70,9 @@ Value packWeight(PatternRewriter &rewriter, Location loc, Value weight,
 }
 
 struct FormGemm : OpRewritePattern<LinearOp> {
-  FormGemm(MLIRContext *ctx, int64_t panelWidth)
-      : OpRewritePattern(ctx), panelWidth(panelWidth) {}
+  FormGemm(MLIRContext *ctx, const cpu::KernelOptions &options)
+      : OpRewritePattern(ctx), options(options),
+        panelWidth(options.effectivePanelWidth()) {}
 
   LogicalResult matchAndRewrite(LinearOp op,
                                 PatternRewriter &rewriter) const override {
@@ -83,8 +85,12 @@ struct FormGemm : OpRewritePattern<LinearOp> {
     int64_t k = wType.getDimSize(kn ? 0 : 1), n = wType.getDimSize(kn ? 1 : 0);
     int64_t panels = (n + panelWidth - 1) / panelWidth;
     Type f32 = rewriter.getF32Type();
-    Value packed = packWeight(rewriter, loc, op.getWeight(),
-                              op.getWeightLayoutAttr(), panels, k, panelWidth);
+    Type narrow = wType.getElementType();
+    Type panelType =
+        options.usesBf16Panels(narrow) ? rewriter.getBF16Type() : f32;
+    Value packed =
+        packWeight(rewriter, loc, op.getWeight(), op.getWeightLayoutAttr(),
+                   panels, k, panelWidth, panelType);
     Value input = cpu::collapseToRows(rewriter, loc, op.getInput());
     Value residual = op.getResidual()
                          ? cpu::collapseToRows(rewriter, loc, op.getResidual())
@@ -103,6 +109,7 @@ struct FormGemm : OpRewritePattern<LinearOp> {
     return success();
   }
 
+  cpu::KernelOptions options;
   int64_t panelWidth;
 };
 
@@ -114,6 +121,7 @@ struct XfCpuFormKernelsPass
     cpu::KernelOptions options;
     options.vectorWidth = vectorWidth;
     options.panelWidth = panelWidth;
+    options.bf16Panels = bf16Panels;
     if (failed(options.verify([&](const Twine &msg) {
           return getOperation().emitError("xf-cpu-form-kernels: " + msg);
         })))
@@ -133,5 +141,5 @@ struct XfCpuFormKernelsPass
 
 void cpu::populateGemmKernelPatterns(RewritePatternSet &patterns,
                                      const KernelOptions &options) {
-  patterns.add<FormGemm>(patterns.getContext(), options.effectivePanelWidth());
+  patterns.add<FormGemm>(patterns.getContext(), options);
 }

@@ -15,6 +15,8 @@
 
 #include "xf/Conversion/Activations.h"
 
+#include "mlir/Dialect/X86Vector/X86VectorDialect.h"
+
 using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::cpu;
@@ -29,6 +31,98 @@ struct GemmLowering {
   Value a, packed, bias, residual, c;
   Value m, k, n;
   bool raggedColumns;
+  /// With bf16 panels: the input rounded to bf16, [M, 2 ceil(K / 2)].
+  Value aPairs;
+
+  /// aPairs from the input, the padding column zero.
+  void roundInput() {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    int64_t vw = kb.vectorWidth;
+    Value width = kb.mul(kb.dim(packed, 1), kb.index(2));
+    aPairs = memref::AllocOp::create(
+        b, loc,
+        MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
+                        b.getBF16Type()),
+        ValueRange{m, width}, b.getI64IntegerAttr(64));
+    auto halfType = VectorType::get({vw}, b.getBF16Type());
+    kb.parallel(m, threads, [&](Value row) {
+      kb.loop(kb.index(0), width, vw, [&](Value c0) {
+        Value v = kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
+        kb.store(arith::TruncFOp::create(b, loc, halfType, v), aPairs,
+                 ValueRange{row, c0}, kb.prefixMask(kb.sub(width, c0)));
+      });
+    });
+  }
+
+  /// As tile(), on bf16 pairs: per pair of rows of K, one AVX-512 BF16 dot
+  /// product per accumulator with the row's two inputs broadcast. With AVX2
+  /// (no such instruction) the pairs are widened to f32, split into their
+  /// two rows and multiplied with FMAs: the same products, slower.
+  void tilePairs(Value panel, Value m0, int64_t rows) {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    int64_t vw = kb.vectorWidth;
+    bool dot = vw == 16;
+    auto pairVec = VectorType::get({2 * vw}, b.getBF16Type());
+    SmallVector<int64_t> even, odd;
+    for (int64_t l = 0; l < vw; ++l) {
+      even.push_back(2 * l);
+      odd.push_back(2 * l + 1);
+    }
+    SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
+    scf::ForOp kLoop = kb.loop(
+        kb.index(0), kb.dim(packed, 1), kb.index(1), zeros,
+        [&](Value pair, ValueRange acc) {
+          // The panel's vectors of pairs; without dot products, each as its
+          // first and second row in f32.
+          SmallVector<Value> w, first, second;
+          for (int64_t j = 0; j < vectors; ++j) {
+            w.push_back(vector::LoadOp::create(
+                b, loc, pairVec, packed,
+                ValueRange{panel, pair, kb.index(j * 2 * vw)}));
+            if (dot)
+              continue;
+            Value wide = kb.widen(w.back());
+            first.push_back(
+                vector::ShuffleOp::create(b, loc, wide, wide, even));
+            second.push_back(
+                vector::ShuffleOp::create(b, loc, wide, wide, odd));
+          }
+          Value k0 = kb.mul(pair, kb.index(2));
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < rows; ++i) {
+            Value two = vector::LoadOp::create(
+                b, loc, VectorType::get({2}, b.getBF16Type()), aPairs,
+                ValueRange{kb.add(m0, kb.index(i)), k0});
+            if (!dot) {
+              Value wide = kb.widen(two);
+              Value x0 =
+                  kb.broadcast(vector::ExtractOp::create(b, loc, wide, 0));
+              Value x1 =
+                  kb.broadcast(vector::ExtractOp::create(b, loc, wide, 1));
+              for (int64_t j = 0; j < vectors; ++j)
+                next.push_back(kb.fma(
+                    x1, second[j], kb.fma(x0, first[j], acc[i * vectors + j])));
+              continue;
+            }
+            Value word = vector::ExtractOp::create(
+                b, loc,
+                vector::BitCastOp::create(
+                    b, loc, VectorType::get({1}, b.getI32Type()), two),
+                0);
+            Value xs = vector::BitCastOp::create(
+                b, loc, pairVec,
+                vector::BroadcastOp::create(
+                    b, loc, VectorType::get({vw}, b.getI32Type()), word));
+            for (int64_t j = 0; j < vectors; ++j)
+              next.push_back(x86vector::DotBF16Op::create(
+                  b, loc, kb.vec(), acc[i * vectors + j], xs, w[j]));
+          }
+          return next;
+        });
+    epilogue(panel, m0, rows, kLoop.getResults());
+  }
 
   /// Computes rows [m0, m0 + rows) x panel `panel` with `rows` accumulator
   /// rows held in registers.
@@ -88,7 +182,10 @@ struct GemmLowering {
 LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
                              const KernelOptions &options) {
   auto packedType = cast<MemRefType>(op.getPackedWeight().getType());
-  int64_t nr = packedType.getDimSize(2), vw = options.vectorWidth;
+  int64_t vw = options.vectorWidth;
+  int64_t nr = packedType.getDimSize(2);
+  if (!ShapedType::isDynamic(nr))
+    nr /= PackWeightsOp::rowsPerPackedRow(packedType.getElementType());
   if (ShapedType::isDynamic(nr) || nr % vw != 0)
     return op.emitOpError("needs a static panel width that is a multiple "
                           "of the vector width ")
@@ -108,7 +205,8 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
                  Value(),
                  Value(),
                  Value(),
-                 true};
+                 true,
+                 Value()};
   g.m = kb.dim(g.c, 0);
   g.n = kb.dim(g.c, 1);
   g.k = kb.dim(g.a, 1);
@@ -129,6 +227,8 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   if (options.threads > 1 && !ShapedType::isDynamic(staticPanels) &&
       staticPanels < 2 * options.threads)
     chunks = (2 * options.threads + staticPanels - 1) / staticPanels;
+  if (packedType.getElementType().isBF16())
+    g.roundInput();
   Value panels = kb.dim(g.packed, 0);
   Value items = kb.mul(panels, kb.index(chunks));
   kb.parallel(items, options.threads, [&](Value item) {
@@ -144,11 +244,62 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
         kb.add(r0, kb.mul(arith::DivUIOp::create(rewriter, kb.loc,
                                                  kb.sub(r1, r0), kb.index(mr)),
                           kb.index(mr)));
-    kb.loop(r0, full, mr, [&](Value m0) { g.tile(panel, m0, mr); });
-    kb.loop(full, r1, 1, [&](Value m0) { g.tile(panel, m0, 1); });
+    auto tile = [&](Value m0, int64_t rows) {
+      if (g.aPairs)
+        g.tilePairs(panel, m0, rows);
+      else
+        g.tile(panel, m0, rows);
+    };
+    kb.loop(r0, full, mr, [&](Value m0) { tile(m0, mr); });
+    kb.loop(full, r1, 1, [&](Value m0) { tile(m0, 1); });
   });
+  if (g.aPairs)
+    memref::DeallocOp::create(rewriter, kb.loc, g.aPairs);
   rewriter.eraseOp(op);
   return success();
+}
+
+/// Packs into bf16 pairs: packed[p][k / 2][2 j + k % 2] = W(k, p NR + j),
+/// rounded to bf16, zero past K and N. Packing runs once per weight, so
+/// it is written for clarity: one element at a time.
+static void packPairs(PackWeightsOp op, KernelBuilder &kb,
+                      const KernelOptions &options) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Value w = op.getWeight(), packed = op.getInit();
+  bool kn = op.getWeightLayout() == WeightLayout::kn;
+  Value k = kb.dim(w, kn ? 0 : 1), n = kb.dim(w, kn ? 1 : 0);
+  int64_t nr = cast<MemRefType>(packed.getType()).getDimSize(2) / 2;
+  Type bf16 = b.getBF16Type();
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
+  kb.parallel(kb.dim(packed, 0), options.threads, [&](Value panel) {
+    kb.loop(kb.index(0), kb.dim(packed, 1), 1, [&](Value pair) {
+      kb.loop(kb.index(0), kb.index(2 * nr), 1, [&](Value slot) {
+        Value j = arith::DivUIOp::create(b, loc, slot, kb.index(2));
+        Value r = kb.add(kb.mul(pair, kb.index(2)),
+                         arith::RemUIOp::create(b, loc, slot, kb.index(2)));
+        Value col = kb.add(kb.mul(panel, kb.index(nr)), j);
+        Value inside = arith::AndIOp::create(
+            b, loc, kb.cmp(arith::CmpIPredicate::slt, col, n),
+            kb.cmp(arith::CmpIPredicate::slt, r, k));
+        auto ifOp = scf::IfOp::create(b, loc, TypeRange{bf16}, inside,
+                                      /*withElseRegion=*/true);
+        {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPointToStart(ifOp.thenBlock());
+          Value v = memref::LoadOp::create(
+              b, loc, w, kn ? ValueRange{r, col} : ValueRange{col, r});
+          if (!v.getType().isBF16())
+            v = arith::TruncFOp::create(b, loc, bf16, kb.widen(v));
+          scf::YieldOp::create(b, loc, v);
+          b.setInsertionPointToStart(ifOp.elseBlock());
+          scf::YieldOp::create(b, loc, zero);
+        }
+        memref::StoreOp::create(b, loc, ifOp.getResult(0), packed,
+                                ValueRange{panel, pair, slot});
+      });
+    });
+  });
 }
 
 LogicalResult cpu::lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
@@ -160,8 +311,13 @@ LogicalResult cpu::lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
   auto packedType = cast<MemRefType>(packed.getType());
   int64_t nr = packedType.getDimSize(2), vw = options.vectorWidth;
   bool kn = op.getWeightLayout() == WeightLayout::kn;
-  Value k = kb.dim(packed, 1);
   Value n = kb.dim(w, kn ? 1 : 0);
+  if (packedType.getElementType().isBF16()) {
+    packPairs(op, kb, options);
+    rewriter.eraseOp(op);
+    return success();
+  }
+  Value k = kb.dim(packed, 1);
   kb.parallel(kb.dim(packed, 0), options.threads, [&](Value panel) {
     Value col0 = kb.mul(panel, kb.index(nr));
     if (kn && nr % vw == 0) {

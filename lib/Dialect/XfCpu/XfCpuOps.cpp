@@ -4,6 +4,8 @@
 
 #include "../ShapeChecks.h"
 
+#include "xf/Support/HalfFloat.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
@@ -102,6 +104,17 @@ static std::pair<int64_t, int64_t> weightSizes(ArrayRef<int64_t> w,
                                     : std::make_pair(w[1], w[0]);
 }
 
+SmallVector<int64_t> PackWeightsOp::panelShape(int64_t panels, int64_t k,
+                                               int64_t nr, Type elementType) {
+  int64_t rows = rowsPerPackedRow(elementType);
+  return {panels, ShapedType::isDynamic(k) ? k : (k + rows - 1) / rows,
+          nr * rows};
+}
+
+int64_t PackWeightsOp::rowsPerPackedRow(Type elementType) {
+  return elementType.isBF16() ? 2 : 1;
+}
+
 LogicalResult PackWeightsOp::verify() {
   // The element types: checked below (the packing may widen them).
   if (failed(verifyDestinationStyle(*this, getInit(), {getInit()})))
@@ -111,14 +124,25 @@ LogicalResult PackWeightsOp::verify() {
     return emitOpError("expects a weight of rank 2 and panels of rank 3");
   Type from = getElementTypeOrSelf(getWeight().getType());
   Type to = getElementTypeOrSelf(getInit().getType());
-  if (!to.isF32() || !(from.isF32() || from.isBF16() || from.isF16()))
-    return emitOpError("packs f32, bf16 or f16 weights into f32 panels, got ")
+  if (!(to.isF32() || to.isBF16()) ||
+      !(from.isF32() || from.isBF16() || from.isF16()))
+    return emitOpError("packs f32, bf16 or f16 weights into f32 or bf16 "
+                       "panels, got ")
            << from << " into " << to;
   auto [k, n] = weightSizes(w, getWeightLayout());
-  if (checks::dimsConflict(k, p[1]) ||
-      (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(p[2]) &&
-       !ShapedType::isDynamic(p[0]) && p[0] != (n + p[2] - 1) / p[2]))
-    return emitOpError("expects ceil(N / NR) panels of K x NR for the weight ")
+  int64_t rows = rowsPerPackedRow(to);
+  int64_t nr = ShapedType::isDynamic(p[2]) ? p[2] : p[2] / rows;
+  SmallVector<int64_t> expected =
+      panelShape(ShapedType::isDynamic(n) || ShapedType::isDynamic(nr)
+                     ? ShapedType::kDynamic
+                     : (n + nr - 1) / nr,
+                 k, nr, to);
+  if ((!ShapedType::isDynamic(p[2]) && p[2] % rows != 0) ||
+      failed(verifyCompatibleShape(expected, p)))
+    return emitOpError(rows == 2 ? "expects ceil(N / NR) panels of ceil(K / "
+                                   "2) x 2 NR bf16 pairs for the weight "
+                                 : "expects ceil(N / NR) panels of K x NR "
+                                   "for the weight ")
            << checks::formatShape(w) << ", got " << checks::formatShape(p);
   return success();
 }
@@ -130,7 +154,10 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
   if (!weight || !type || !type.hasStaticShape())
     return failure();
   auto [k, n] = weightSizes(weight.getType().getShape(), getWeightLayout());
-  int64_t panels = type.getDimSize(0), nr = type.getDimSize(2);
+  Type to = type.getElementType();
+  int64_t rows = rowsPerPackedRow(to);
+  int64_t panels = type.getDimSize(0), packedRows = type.getDimSize(1),
+          nr = type.getDimSize(2) / rows;
   bool kn = getWeightLayout() == WeightLayout::kn;
   // Constant weights are packed once, here, at compile time, from and into
   // raw buffers: no per-element attribute, so that large models pass
@@ -145,28 +172,31 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
       std::memcpy(&v, raw.data() + 4 * i, 4);
       return v;
     }
-    if (from.isF16()) {
-      _Float16 h;
-      std::memcpy(&h, raw.data() + 2 * i, 2);
-      return static_cast<float>(h);
-    }
-    // bf16 is the upper half of an f32.
-    uint32_t bits = 0;
-    std::memcpy(reinterpret_cast<char *>(&bits) + 2, raw.data() + 2 * i, 2);
-    float v;
-    std::memcpy(&v, &bits, 4);
-    return v;
+    uint16_t bits;
+    std::memcpy(&bits, raw.data() + 2 * i, 2);
+    return from.isF16() ? fromF16(bits) : fromBF16(bits);
   };
   std::vector<float> values(type.getNumElements(), 0.0f);
   for (int64_t p = 0; p < panels; ++p)
     for (int64_t r = 0; r < k; ++r)
       for (int64_t j = 0; j < nr && p * nr + j < n; ++j) {
         int64_t col = p * nr + j;
-        values[(p * k + r) * nr + j] = element(kn ? r * n + col : col * k + r);
+        int64_t at =
+            (p * packedRows + r / rows) * nr * rows + j * rows + r % rows;
+        values[at] = element(kn ? r * n + col : col * k + r);
       }
+  if (to.isF32()) {
+    results.push_back(DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                             values.size() * sizeof(float))));
+    return success();
+  }
+  std::vector<uint16_t> narrow(values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    narrow[i] = toBF16(values[i]);
   results.push_back(DenseElementsAttr::getFromRawBuffer(
-      type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                           values.size() * sizeof(float))));
+      type, ArrayRef<char>(reinterpret_cast<const char *>(narrow.data()),
+                           narrow.size() * sizeof(uint16_t))));
   return success();
 }
 
@@ -175,20 +205,31 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
 //===----------------------------------------------------------------------===//
 
 LogicalResult GemmOp::verify() {
-  if (failed(verifyDestinationStyle(*this, getInit())))
+  Value packed = getPackedWeight();
+  Type panelType = getElementTypeOrSelf(packed.getType());
+  // Everything but bf16 panels shares the init's type.
+  SmallVector<Value> floats = {getInput(), getBias(), getResidual(), getInit()};
+  if (!panelType.isBF16())
+    floats.push_back(packed);
+  if (failed(verifyDestinationStyle(*this, getInit(), floats)))
     return failure();
-  ArrayRef<int64_t> a = shapeOf(getInput()), p = shapeOf(getPackedWeight()),
+  ArrayRef<int64_t> a = shapeOf(getInput()), p = shapeOf(packed),
                     c = shapeOf(getInit());
   if (a.size() != 2 || p.size() != 3 || c.size() != 2)
     return emitOpError("expects input [M, K], packed weight [NB, K, NR] and "
                        "init [M, N]");
-  if (checks::dimsConflict(a[1], p[1]) || checks::dimsConflict(a[0], c[0]))
+  int64_t rows = PackWeightsOp::rowsPerPackedRow(panelType);
+  int64_t nr = ShapedType::isDynamic(p[2]) ? p[2] : p[2] / rows;
+  SmallVector<int64_t> expected =
+      PackWeightsOp::panelShape(p[0], a[1], nr, panelType);
+  if (checks::dimsConflict(expected[1], p[1]) ||
+      checks::dimsConflict(a[0], c[0]))
     return emitOpError("expects input ")
            << checks::formatShape(a) << ", packed weight "
            << checks::formatShape(p) << " and init " << checks::formatShape(c)
            << " to agree on M and K";
-  if (!ShapedType::isDynamic(c[1]) && !ShapedType::isDynamic(p[2]) &&
-      !ShapedType::isDynamic(p[0]) && p[0] != (c[1] + p[2] - 1) / p[2])
+  if (!ShapedType::isDynamic(c[1]) && !ShapedType::isDynamic(nr) &&
+      !ShapedType::isDynamic(p[0]) && p[0] != (c[1] + nr - 1) / nr)
     return emitOpError("expects ceil(N / NR) weight panels for N = ") << c[1];
   if (getBias() && (shapeOf(getBias()).size() != 1 ||
                     checks::dimsConflict(shapeOf(getBias())[0], c[1])))

@@ -1,6 +1,7 @@
 // RUN: xf-opt %s --split-input-file --xf-cpu-form-kernels | FileCheck %s
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=panel-width=16" | FileCheck %s --check-prefix=NR16
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=attention=false norms=false" | FileCheck %s --check-prefix=OFF
+// RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=bf16-panels=true" | FileCheck %s --check-prefix=BF16
 
 // A linear with its whole epilogue: rows collapsed, weight packed into
 // ceil(48 / 32) = 2 panels, the GEMM, rows expanded back.
@@ -167,7 +168,11 @@ func.func @dynamic_heads(%q: tensor<4x?xf32>, %k: tensor<4x?xf32>) -> tensor<4x?
 
 // -----
 
-// A bf16 weight: packed from bf16 into f32 panels.
+// A bf16 weight: packed from bf16 into f32 panels, or with bf16-panels into
+// bf16 pairs, [NB, ceil(K / 2), 2 NR].
+// BF16-LABEL: func.func @bf16_weight
+// BF16: %[[P:.*]] = xf_cpu.pack_weights %{{.*}} layout nk outs(%{{.*}} : tensor<1x8x64xbf16>) : tensor<8x16xbf16> -> tensor<1x8x64xbf16>
+// BF16: xf_cpu.gemm %{{.*}}, %[[P]]
 // CHECK-LABEL: func.func @bf16_weight
 // CHECK: %[[P:.*]] = xf_cpu.pack_weights %{{.*}} layout nk outs(%{{.*}} : tensor<1x16x32xf32>) : tensor<8x16xbf16> -> tensor<1x16x32xf32>
 // CHECK: xf_cpu.gemm %{{.*}}, %[[P]]

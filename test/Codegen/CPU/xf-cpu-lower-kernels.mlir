@@ -62,6 +62,52 @@ func.func @pack_bf16(%w: memref<64x40xbf16>, %p: memref<2x64x32xf32>) {
 
 // -----
 
+// Into bf16 pairs: element (k, j) of a panel goes to [k / 2][2 j + k % 2],
+// zero past K and N, f16 rounded through f32.
+// CHECK-LABEL: func.func @pack_pairs
+// CHECK: scf.parallel
+// CHECK:   scf.if
+// CHECK:     memref.load %{{.*}} : memref<7x40xf16>
+// CHECK:     arith.extf
+// CHECK:     arith.truncf %{{.*}} : f32 to bf16
+// CHECK:   memref.store %{{.*}} : memref<1x20x64xbf16>
+func.func @pack_pairs(%w: memref<7x40xf16>, %p: memref<1x20x64xbf16>) {
+  xf_cpu.pack_weights %w layout nk outs(%p : memref<1x20x64xbf16>) : memref<7x40xf16>
+  return
+}
+
+// -----
+
+// A GEMM on bf16 pairs: the input rounded to bf16 once (the padding column
+// zero), then per pair of K rows one vdpbf16ps per accumulator with the
+// row's two inputs broadcast as one 32-bit word.
+// CHECK-LABEL: func.func @gemm_pairs
+// CHECK: %[[A:.*]] = memref.alloc(%{{.*}}, %{{.*}}) {alignment = 64 : i64} : memref<?x?xbf16>
+// CHECK: scf.parallel
+// CHECK:   arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
+// CHECK:   vector.maskedstore %[[A]]
+// CHECK: scf.parallel
+// CHECK:   vector.load %{{.*}} : memref<2x4x64xbf16>, vector<32xbf16>
+// CHECK:   vector.load %[[A]]{{.*}} : memref<?x?xbf16>, vector<2xbf16>
+// CHECK:   vector.bitcast %{{.*}} : vector<2xbf16> to vector<1xi32>
+// CHECK:   vector.bitcast %{{.*}} : vector<16xi32> to vector<32xbf16>
+// CHECK:   x86vector.avx512.dot %{{.*}} : vector<32xbf16> -> vector<16xf32>
+// CHECK: memref.dealloc %[[A]]
+// Without AVX-512 BF16: the pairs widened and split into their two rows.
+// AVX2-LABEL: func.func @gemm_pairs
+// AVX2: arith.extf %{{.*}} : vector<16xbf16> to vector<16xf32>
+// AVX2: vector.shuffle %{{.*}} [0, 2, 4, 6, 8, 10, 12, 14]
+// AVX2: vector.shuffle %{{.*}} [1, 3, 5, 7, 9, 11, 13, 15]
+// AVX2: vector.fma
+// AVX2-NOT: x86vector
+// AVX2: return
+func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5x40xf32>) {
+  xf_cpu.gemm %a, %p outs(%c : memref<5x40xf32>) : memref<5x7xf32>, memref<2x4x64xbf16>
+  return
+}
+
+// -----
+
 // Attention: K and V packed per KV head (rows outside the valid keys
 // zero), then per (batch, head, query block): the transposed scaled
 // queries, and per KV tile (up to the causal bound) the layout's verdict:

@@ -137,7 +137,23 @@ func.func @flash_decode_long(%q: memref<1x32x32xf32>, %k: memref<1x64x32xf32>, %
 // -----
 
 func.func @pack_weights_types(%w: memref<64x40xf64>, %p: memref<2x64x32xf32>) {
-  // expected-error@+1 {{'xf_cpu.pack_weights' op packs f32, bf16 or f16 weights into f32 panels, got 'f64' into 'f32'}}
+  // expected-error@+1 {{'xf_cpu.pack_weights' op packs f32, bf16 or f16 weights into f32 or bf16 panels, got 'f64' into 'f32'}}
   xf_cpu.pack_weights %w layout kn outs(%p : memref<2x64x32xf32>) : memref<64x40xf64>
+  return
+}
+
+// -----
+
+func.func @pack_pairs_shape(%w: memref<7x40xbf16>, %p: memref<1x40x32xbf16>) {
+  // expected-error@+1 {{'xf_cpu.pack_weights' op expects ceil(N / NR) panels of ceil(K / 2) x 2 NR bf16 pairs for the weight [7, 40], got [1, 40, 32]}}
+  xf_cpu.pack_weights %w layout nk outs(%p : memref<1x40x32xbf16>) : memref<7x40xbf16>
+  return
+}
+
+// -----
+
+func.func @gemm_pairs_k(%a: memref<5x9xf32>, %p: memref<2x4x64xbf16>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects input [5, 9], packed weight [2, 4, 64] and init [5, 40] to agree on M and K}}
+  xf_cpu.gemm %a, %p outs(%c : memref<5x40xf32>) : memref<5x9xf32>, memref<2x4x64xbf16>
   return
 }

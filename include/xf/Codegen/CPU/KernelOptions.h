@@ -10,6 +10,7 @@
 #ifndef XF_CODEGEN_CPU_KERNELOPTIONS_H
 #define XF_CODEGEN_CPU_KERNELOPTIONS_H
 
+#include "mlir/IR/Types.h"
 #include "mlir/Support/LLVM.h"
 
 namespace mlir::xf::cpu {
@@ -27,6 +28,11 @@ struct KernelOptions {
   /// Queries per attention work item and keys per attention tile.
   int64_t attentionBlockQ = 64;
   int64_t attentionBlockKv = 128;
+  /// bf16 and f16 weights are packed as bf16 pairs (half the bytes of f32)
+  /// and the activations rounded to bf16; the GEMM multiplies them with
+  /// AVX-512 BF16 dot products (vdpbf16ps) at vector width 16, and widened
+  /// to f32 with AVX2. Otherwise the weights are widened to f32 panels.
+  bool bf16Panels = false;
 
   /// Reports the first invalid value through `emitError`.
   LogicalResult
@@ -41,6 +47,11 @@ struct KernelOptions {
   int64_t attentionKeyTile() const { return vectorWidth == 16 ? 8 : 4; }
   /// Queries per register tile of the prefill attention kernel.
   int64_t attentionQueryTile() const { return 2 * vectorWidth; }
+  /// Whether weights of `elementType` go into bf16 panels (their
+  /// activations rounded to bf16).
+  bool usesBf16Panels(Type elementType) const {
+    return bf16Panels && (elementType.isBF16() || elementType.isF16());
+  }
 };
 
 } // namespace mlir::xf::cpu

@@ -43,7 +43,10 @@ def XfCpuFormKernels : Pass<"xf-cpu-form-kernels", "::mlir::func::FuncOp"> {
     Option<"attention", "attention", "bool", "true",
            "Map xf.attention onto xf_cpu.flash_attention">,
     Option<"norms", "norms", "bool", "true",
-           "Map xf.layer_norm and xf.rms_norm onto xf_cpu.norm">
+           "Map xf.layer_norm and xf.rms_norm onto xf_cpu.norm">,
+    Option<"bf16Panels", "bf16-panels", "bool", "false",
+           "Pack bf16 and f16 weights as bf16 pairs (AVX-512 BF16 dot "
+           "products; activations rounded to bf16); else widen them to f32">
   ];
   let dependentDialects = [
     "::mlir::xf::cpu::XfCpuDialect", "::mlir::tensor::TensorDialect",
@@ -122,7 +125,7 @@ def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
     "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
-    "::mlir::math::MathDialect"
+    "::mlir::math::MathDialect", "::mlir::x86vector::X86VectorDialect"
   ];
 }
 

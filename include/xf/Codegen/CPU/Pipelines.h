@@ -55,6 +55,14 @@ struct CpuPipelineOptions
       llvm::cl::desc("Keys per attention tile: a multiple of 8 (AVX-512) or "
                      "4 (AVX2), up to 1024"),
       llvm::cl::init(128)};
+  Option<bool> bf16Panels{
+      *this, "bf16-panels",
+      llvm::cl::desc("Keep bf16 and f16 weights in bf16 panels, activations "
+                     "rounded to bf16: AVX-512 BF16 dot products with "
+                     "vector-width 16, widened to f32 with 8 (xf-run turns "
+                     "it on where the host has AVX-512 BF16); false widens "
+                     "the weights to f32 panels"),
+      llvm::cl::init(false)};
   Option<bool> packWeightsOnce{
       *this, "pack-weights-once",
       llvm::cl::desc("Pack weights that arrive as arguments in a function "
