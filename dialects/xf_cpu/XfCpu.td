@@ -55,7 +55,11 @@ def XfCpu_PackWeightsOp : XfCpu_KernelOp<"pack_weights"> {
     layout of AVX-512 BF16 dot products, rows go in pairs:
     `init[p][k floordiv 2][2 j + k mod 2] = W(k, p * NR + j)`, `[NB,
     ceildiv(K, 2), 2 NR]`, zero past `K` and `N` (f16 and f32 weights are
-    rounded to bf16). Packing a constant folds at compile time.
+    rounded to bf16). int8 weights (`xf.dequantize`'s input) pack into i8
+    panels for AVX-512 VNNI dot products: rows go in fours, `init[p][k
+    floordiv 4][4 j + k mod 4] = W(k, p * NR + j) + 128` as an unsigned
+    byte, `[NB, ceildiv(K, 4), 4 NR]`. Packing a constant folds at compile
+    time.
 
     ```mlir
     %p = xf_cpu.pack_weights %w layout nk outs(%e : tensor<24x768x32xf32>)
@@ -80,7 +84,7 @@ def XfCpu_PackWeightsOp : XfCpu_KernelOp<"pack_weights"> {
     static ::llvm::SmallVector<int64_t> panelShape(int64_t panels, int64_t k,
                                                    int64_t nr,
                                                    ::mlir::Type elementType);
-    /// Rows per packed row: 2 for bf16 pairs, else 1.
+    /// Rows of K per packed row: 4 for i8, 2 for bf16 pairs, else 1.
     static int64_t rowsPerPackedRow(::mlir::Type elementType);
   }];
 }
@@ -91,7 +95,12 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     `init = act(input * W + bias) + residual` for `input : [M, K]`, `W`
     packed by `xf_cpu.pack_weights` into `[NB, K, NR]` f32 panels or
     `[NB, ceildiv(K, 2), 2 NR]` bf16 pairs (the input is then rounded to
-    bf16 and the products use AVX-512 BF16 dot products), `bias : [N]`,
+    bf16 and the products use AVX-512 BF16 dot products) or `[NB,
+    ceildiv(K, 4), 4 NR]` int8 quads with their `scales` (`[N]`, or `[N,
+    ceildiv(K, G)]` with `group G`, G a multiple of 4: W = q * scale as
+    `xf.dequantize` defines; the input is then quantized per row to int8,
+    `x = sx * xq` with `sx = max |x| / 127`, and the products use AVX-512
+    VNNI dot products on i32 accumulators), `bias : [N]`,
     `residual, init : [M, N]`. The epilogue runs on the accumulator
     registers of each output tile, so the GEMM output is written once.
 
@@ -102,14 +111,26 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     ```
   }];
   let arguments = (ins AnyShaped:$input, AnyShaped:$packed_weight,
+                   Optional<AnyShaped>:$weight_scales,
                    Optional<AnyShaped>:$bias, Optional<AnyShaped>:$residual,
                    AnyShaped:$init,
-                   OptionalAttr<Xf_ActivationAttr>:$activation);
+                   OptionalAttr<Xf_ActivationAttr>:$activation,
+                   OptionalAttr<I64Attr>:$group_size);
   let assemblyFormat = [{
-    $input `,` $packed_weight (`bias` $bias^)? (`act` $activation^)?
+    $input `,` $packed_weight
+    (`scales` $weight_scales^ `:` type($weight_scales))?
+    (`group` $group_size^)? (`bias` $bias^)? (`act` $activation^)?
     (`residual` $residual^)? `outs` `(` $init `:` type($init) `)` attr-dict
     `:` type($input) `,` type($packed_weight) (`,` type($bias)^)?
     (`,` type($residual)^)? (`->` type($result)^)?
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() {
+      return getInitMutable();
+    }
+    /// Checks the scales (and group size) that i8 panels need and other
+    /// panels do not take.
+    ::llvm::LogicalResult verifyScales(int64_t k, int64_t n, bool int8);
   }];
 }
 

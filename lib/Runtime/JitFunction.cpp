@@ -42,6 +42,11 @@ int64_t mlir::xf::runtime::hostVectorWidth() {
   return features.lookup("avx512f") ? 16 : 8;
 }
 
+bool mlir::xf::runtime::hostHasInt8Dot() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("avx512f") && features.lookup("avx512vnni");
+}
+
 bool mlir::xf::runtime::hostHasBf16Dot() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
   return features.lookup("avx512f") && features.lookup("avx512bf16");

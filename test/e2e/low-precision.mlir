@@ -16,7 +16,13 @@
 // RUN: xf-run %s -e f16_nk_epilogue --check --pipeline-options "vector-width=8 bf16-panels=true" | FileCheck %s --check-prefix=PAIRS
 // PAIRS: tolerance=1.6e-02 ok
 // RUN: xf-run %s -e bf16_mlp --check --pipeline-options "bf16-panels=false" | FileCheck %s --check-prefix=EXACT
+// RUN: xf-run %s -e int8_per_channel --check --pipeline-options "int8-panels=false" | FileCheck %s --check-prefix=EXACT
 // EXACT: tolerance=1.0e-04 ok
+// int8 panels (activations quantized per row, the tolerance that implies),
+// also on AVX2 hosts at vector width 8 (bytes widened to i32 products).
+// RUN: xf-run %s -e int8_groups_ragged --check --pipeline-options "vector-width=8 int8-panels=true" | FileCheck %s --check-prefix=QUADS
+// RUN: xf-run %s -e int8_block_decode --check --pipeline-options "vector-width=8 int8-panels=true threads=1" | FileCheck %s --check-prefix=QUADS
+// QUADS: tolerance=3.1e-02 ok
 
 func.func @bf16_kn_bias_odd(%x: tensor<2x5x7xf32>, %w: tensor<7x3xbf16>, %b: tensor<3xf32>) -> tensor<2x5x3xf32> {
   %y = xf.linear %x, %w bias %b : (tensor<2x5x7xf32>, tensor<7x3xbf16>, tensor<3xf32>) -> tensor<2x5x3xf32>

@@ -263,15 +263,21 @@ void freezeWeights(func::FuncOp func, std::vector<HostTensor> &inputs) {
 /// The --check tolerance the compiled precision implies: 1e-4 for f32
 /// products; where bf16 or f16 weights stay in bf16 panels the
 /// activations are rounded to bf16 (8 significant bits, a
-/// relative error up to 2^-9 each), and 2^-6 allows for four such units.
+/// relative error up to 2^-9 each), and 2^-6 allows for four such units;
+/// where int8 weights stay in i8 panels the activations are quantized per
+/// row to 127 steps of their largest magnitude (an error up to 2^-8 of it
+/// each), and 2^-5 allows for the sum over K of such errors.
 double defaultTolerance(func::FuncOp func,
                         const xf::cpu::KernelOptions &kernels) {
-  bool bf16 = false;
+  bool bf16 = false, int8 = false;
   func.walk([&](Operation *op) {
     if (isa<xf::LinearOp, xf::MlpOp, xf::BlockOp>(op))
       for (Value v : op->getOperands())
         bf16 |= kernels.usesBf16Panels(getElementTypeOrSelf(v.getType()));
+    int8 |= isa<xf::DequantizeOp>(op) && kernels.int8Panels;
   });
+  if (int8)
+    return 1.0 / 32;
   return bf16 ? 1.0 / 64 : 1e-4;
 }
 
@@ -318,6 +324,8 @@ int xf::tools::runSession(const RunConfig &config) {
   // the code is for AVX-512).
   if (!options->bf16Panels.hasValue())
     options->bf16Panels = options->vectorWidth == 16 && hostHasBf16Dot();
+  if (!options->int8Panels.hasValue())
+    options->int8Panels = options->vectorWidth == 16 && hostHasInt8Dot();
   // Weights given as arguments are packed once, as a deployment loads them.
   if (!options->packWeightsOnce.hasValue())
     options->packWeightsOnce = true;

@@ -26,6 +26,8 @@ void keepFreedMemoryMapped();
 int64_t hostVectorWidth();
 /// Whether the host has AVX-512 BF16 dot products (vdpbf16ps).
 bool hostHasBf16Dot();
+/// Whether the host has AVX-512 VNNI dot products (vpdpbusd).
+bool hostHasInt8Dot();
 
 /// A dense row-major buffer handed to a compiled function.
 struct BufferRef {

@@ -100,6 +100,7 @@ static void buildFastPipeline(OpPassManager &pm,
   form.attention = options.fuseAttention;
   form.norms = options.fuseNorms;
   form.bf16Panels = kernels.bf16Panels;
+  form.int8Panels = kernels.int8Panels;
   pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));
   // Folds the packing of constant weights: done once, at compile time.
   pm.addPass(createCanonicalizerPass());
@@ -147,6 +148,7 @@ cpu::KernelOptions CpuPipelineOptions::kernelOptions() const {
   k.attentionBlockQ = attentionBlockQ;
   k.attentionBlockKv = attentionBlockKv;
   k.bf16Panels = bf16Panels;
+  k.int8Panels = int8Panels;
   return k;
 }
 

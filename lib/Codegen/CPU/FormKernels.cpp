@@ -69,6 +69,53 @@ Value packWeight(PatternRewriter &rewriter, Location loc, Value weight,
   return packed;
 }
 
+/// An int8 weight that the GEMM can multiply directly: the values and
+/// scales of xf.dequantize (or of several, concatenated along N by
+/// xf-merge-projections), with the channels along N and groups of K that
+/// hold whole packed quads.
+struct QuantizedWeight {
+  Value values, scales;
+  IntegerAttr group;
+};
+
+std::optional<QuantizedWeight> quantizedWeight(LinearOp op,
+                                               PatternRewriter &rewriter) {
+  int64_t nDim = op.getWeightLayout() == WeightLayout::kn ? 1 : 0;
+  SmallVector<DequantizeOp> parts;
+  Value w = op.getWeight();
+  if (auto d = w.getDefiningOp<DequantizeOp>()) {
+    parts.push_back(d);
+  } else if (auto concat = w.getDefiningOp<tensor::ConcatOp>();
+             concat && static_cast<int64_t>(concat.getDim()) == nDim) {
+    for (Value input : concat.getInputs()) {
+      auto d = input.getDefiningOp<DequantizeOp>();
+      if (!d)
+        return std::nullopt;
+      parts.push_back(d);
+    }
+  } else {
+    return std::nullopt;
+  }
+  std::optional<uint64_t> group = parts.front().getGroupSize();
+  for (DequantizeOp d : parts)
+    if (static_cast<int64_t>(d.getAxis()) != nDim ||
+        d.getGroupSize() != group || (group && *group % 4 != 0))
+      return std::nullopt;
+  QuantizedWeight q{parts.front().getInput(), parts.front().getScales(),
+                    parts.front().getGroupSizeAttr()};
+  if (parts.size() > 1) {
+    SmallVector<Value> values, scales;
+    for (DequantizeOp d : parts) {
+      values.push_back(d.getInput());
+      scales.push_back(d.getScales());
+    }
+    Location loc = op.getLoc();
+    q.values = tensor::ConcatOp::create(rewriter, loc, nDim, values);
+    q.scales = tensor::ConcatOp::create(rewriter, loc, 0, scales);
+  }
+  return q;
+}
+
 struct FormGemm : OpRewritePattern<LinearOp> {
   FormGemm(MLIRContext *ctx, const cpu::KernelOptions &options)
       : OpRewritePattern(ctx), options(options),
@@ -85,12 +132,21 @@ struct FormGemm : OpRewritePattern<LinearOp> {
     int64_t k = wType.getDimSize(kn ? 0 : 1), n = wType.getDimSize(kn ? 1 : 0);
     int64_t panels = (n + panelWidth - 1) / panelWidth;
     Type f32 = rewriter.getF32Type();
-    Type narrow = wType.getElementType();
-    Type panelType =
-        options.usesBf16Panels(narrow) ? rewriter.getBF16Type() : f32;
-    Value packed =
-        packWeight(rewriter, loc, op.getWeight(), op.getWeightLayoutAttr(),
-                   panels, k, panelWidth, panelType);
+    // The panels: int8 with its scales, bf16 pairs, or f32.
+    Value weight = op.getWeight(), scales;
+    IntegerAttr group;
+    Type panelType = options.usesBf16Panels(wType.getElementType())
+                         ? rewriter.getBF16Type()
+                         : f32;
+    if (options.int8Panels)
+      if (std::optional<QuantizedWeight> q = quantizedWeight(op, rewriter)) {
+        weight = q->values;
+        scales = q->scales;
+        group = q->group;
+        panelType = rewriter.getI8Type();
+      }
+    Value packed = packWeight(rewriter, loc, weight, op.getWeightLayoutAttr(),
+                              panels, k, panelWidth, panelType);
     Value input = cpu::collapseToRows(rewriter, loc, op.getInput());
     Value residual = op.getResidual()
                          ? cpu::collapseToRows(rewriter, loc, op.getResidual())
@@ -99,11 +155,12 @@ struct FormGemm : OpRewritePattern<LinearOp> {
         tensor::getMixedSize(rewriter, loc, input, 0),
         rewriter.getIndexAttr(n)};
     Value init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
-    Value gemm = cpu::GemmOp::create(rewriter, loc, TypeRange{init.getType()},
-                                     input, packed, op.getBias(), residual,
-                                     init, op.getActivationAttr())
-                     .getResult()
-                     .front();
+    Value gemm =
+        cpu::GemmOp::create(rewriter, loc, TypeRange{init.getType()}, input,
+                            packed, scales, op.getBias(), residual, init,
+                            op.getActivationAttr(), group)
+            .getResult()
+            .front();
     rewriter.replaceOp(
         op, cpu::expandFromRows(rewriter, loc, gemm, type, op.getInput()));
     return success();
@@ -122,6 +179,7 @@ struct XfCpuFormKernelsPass
     options.vectorWidth = vectorWidth;
     options.panelWidth = panelWidth;
     options.bf16Panels = bf16Panels;
+    options.int8Panels = int8Panels;
     if (failed(options.verify([&](const Twine &msg) {
           return getOperation().emitError("xf-cpu-form-kernels: " + msg);
         })))

@@ -15,6 +15,8 @@
 
 #include "xf/Conversion/Activations.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
 
 using namespace mlir;
@@ -27,12 +29,237 @@ namespace {
 struct GemmLowering {
   GemmOp op;
   KernelBuilder &kb;
-  int64_t nr, vectors, threads;
+  int64_t nr = 0, vectors = 0, threads = 0;
   Value a, packed, bias, residual, c;
   Value m, k, n;
-  bool raggedColumns;
+  bool raggedColumns = true;
   /// With bf16 panels: the input rounded to bf16, [M, 2 ceil(K / 2)].
   Value aPairs;
+  /// With i8 panels: the weights' scales and group size (0: per channel),
+  /// and the input quantized per row: its int8 values [M, 4 ceil(K / 4)],
+  /// scales [M] and sums per group of K [M, groups].
+  Value weightScales;
+  int64_t group = 0;
+  Value aQuads, aScale, aSums, groups;
+
+  /// aQuads, aScale and aSums from the input: x = aScale * xq with xq =
+  /// round(x / aScale) in [-127, 127] and aScale = max |x| / 127 per row.
+  void quantizeInput() {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    int64_t vw = kb.vectorWidth;
+    Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
+    Value width = kb.mul(kb.dim(packed, 1), kb.index(4));
+    groups = group ? kb.divUp(k, group) : kb.index(1);
+    auto dyn = ShapedType::kDynamic;
+    IntegerAttr align = b.getI64IntegerAttr(64);
+    aQuads = memref::AllocOp::create(b, loc, MemRefType::get({dyn, dyn}, i8),
+                                     ValueRange{m, width}, align);
+    aScale = memref::AllocOp::create(b, loc, MemRefType::get({dyn}, f32),
+                                     ValueRange{m}, align);
+    aSums = memref::AllocOp::create(b, loc, MemRefType::get({dyn, dyn}, i32),
+                                    ValueRange{m, groups}, align);
+    arith::FastMathFlags fm = KernelBuilder::reductionFlags();
+    auto i32Vec = VectorType::get({vw}, i32);
+    kb.parallel(m, threads, [&](Value row) {
+      scf::ForOp amax = kb.loop(
+          kb.index(0), k, kb.index(vw), ValueRange{kb.splat(0.0)},
+          [&](Value c0, ValueRange acc) -> SmallVector<Value> {
+            Value v =
+                kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
+            Value magnitude = math::AbsFOp::create(b, loc, v);
+            return {arith::MaximumFOp::create(b, loc, acc[0], magnitude)};
+          });
+      Value top = vector::ReductionOp::create(
+          b, loc, vector::CombiningKind::MAXIMUMF, amax.getResult(0), fm);
+      Value scale = arith::SelectOp::create(
+          b, loc,
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, top,
+                                kb.f32(0.0)),
+          arith::DivFOp::create(b, loc, top, kb.f32(127.0)), kb.f32(1.0));
+      memref::StoreOp::create(b, loc, scale, aScale, ValueRange{row});
+      Value inv =
+          kb.broadcast(arith::DivFOp::create(b, loc, kb.f32(1.0), scale));
+      kb.loop(kb.index(0), width, vw, [&](Value c0) {
+        Value v = kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
+        Value q = arith::FPToSIOp::create(
+            b, loc, i32Vec,
+            math::RoundEvenOp::create(b, loc,
+                                      arith::MulFOp::create(b, loc, v, inv)));
+        kb.store(arith::TruncIOp::create(b, loc, VectorType::get({vw}, i8), q),
+                 aQuads, ValueRange{row, c0}, kb.prefixMask(kb.sub(width, c0)));
+      });
+      kb.loop(kb.index(0), groups, 1, [&](Value g) {
+        Value g0 = group ? kb.mul(g, kb.index(group)) : kb.index(0);
+        Value g1 = group ? kb.min(kb.add(g0, kb.index(group)), k) : k;
+        scf::ForOp sum = kb.loop(
+            g0, g1, kb.index(vw),
+            ValueRange{arith::ConstantOp::create(
+                b, loc,
+                DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(0)))},
+            [&](Value c0, ValueRange acc) {
+              Value q = kb.load(aQuads, ValueRange{row, c0},
+                                kb.prefixMask(kb.sub(g1, c0)));
+              return SmallVector<Value>{arith::AddIOp::create(
+                  b, loc, acc[0], arith::ExtSIOp::create(b, loc, i32Vec, q))};
+            });
+        memref::StoreOp::create(
+            b, loc,
+            vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
+                                        sum.getResult(0)),
+            aSums, ValueRange{row, g});
+      });
+    });
+  }
+
+  /// sum over the quads [q0, q1) of K of xq * (w + 128), per accumulator:
+  /// one AVX-512 VNNI dot product (vpdpbusd: unsigned weights times signed
+  /// inputs, four products per i32 lane) per quad, or with AVX2 the bytes
+  /// widened to i32.
+  SmallVector<Value> quadProducts(Value panel, Value m0, int64_t rows, Value q0,
+                                  Value q1) {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    int64_t vw = kb.vectorWidth;
+    Type i8 = b.getI8Type(), i32 = b.getI32Type();
+    auto i32Vec = VectorType::get({vw}, i32);
+    auto bytes = VectorType::get({4 * vw}, i8);
+    Value zero = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(0)));
+    SmallVector<Value> zeros(rows * vectors, zero);
+    StringAttr vnni = b.getStringAttr("llvm.x86.avx512.vpdpbusd.512");
+    scf::ForOp loop =
+        kb.loop(q0, q1, kb.index(1), zeros, [&](Value quad, ValueRange acc) {
+          SmallVector<Value> w;
+          for (int64_t j = 0; j < vectors; ++j)
+            w.push_back(vector::LoadOp::create(
+                b, loc, bytes, packed,
+                ValueRange{panel, quad, kb.index(j * 4 * vw)}));
+          Value k0 = kb.mul(quad, kb.index(4));
+          SmallVector<Value> next;
+          for (int64_t i = 0; i < rows; ++i) {
+            Value four =
+                vector::LoadOp::create(b, loc, VectorType::get({4}, i8), aQuads,
+                                       ValueRange{kb.add(m0, kb.index(i)), k0});
+            if (vw != 16) {
+              // AVX2: w_t, the t-th byte of every column, times x_t.
+              Value x = arith::ExtSIOp::create(b, loc,
+                                               VectorType::get({4}, i32), four);
+              for (int64_t j = 0; j < vectors; ++j) {
+                Value wide = arith::ExtUIOp::create(
+                    b, loc, VectorType::get({4 * vw}, i32), w[j]);
+                Value sum = acc[i * vectors + j];
+                for (int64_t t = 0; t < 4; ++t) {
+                  SmallVector<int64_t> lanes;
+                  for (int64_t l = 0; l < vw; ++l)
+                    lanes.push_back(4 * l + t);
+                  Value wt =
+                      vector::ShuffleOp::create(b, loc, wide, wide, lanes);
+                  Value xt = vector::BroadcastOp::create(
+                      b, loc, i32Vec, vector::ExtractOp::create(b, loc, x, t));
+                  sum = arith::AddIOp::create(
+                      b, loc, sum, arith::MulIOp::create(b, loc, wt, xt));
+                }
+                next.push_back(sum);
+              }
+              continue;
+            }
+            // The row's four bytes in every i32 lane.
+            Value word = vector::ExtractOp::create(
+                b, loc,
+                vector::BitCastOp::create(b, loc, VectorType::get({1}, i32),
+                                          four),
+                0);
+            Value xs = vector::BitCastOp::create(
+                b, loc, bytes,
+                vector::BroadcastOp::create(b, loc, i32Vec, word));
+            for (int64_t j = 0; j < vectors; ++j)
+              next.push_back(LLVM::CallIntrinsicOp::create(
+                                 b, loc, i32Vec, vnni,
+                                 ValueRange{acc[i * vectors + j], w[j], xs})
+                                 .getResult(0));
+          }
+          return next;
+        });
+    return loop.getResults();
+  }
+
+  /// f32 values of the i32 sums of group `g`: (sum - 128 * sum_k xq) * xs *
+  /// ws (the +128 of the weights taken back).
+  SmallVector<Value> dequantize(Value panel, Value m0, int64_t rows,
+                                ValueRange sums, Value g) {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    int64_t vw = kb.vectorWidth;
+    auto i32Vec = VectorType::get({vw}, b.getI32Type());
+    SmallVector<Value> scale;
+    for (int64_t j = 0; j < vectors; ++j) {
+      Value col = kb.add(kb.mul(panel, kb.index(nr)), kb.index(j * vw));
+      Value mask = kb.prefixMask(kb.sub(n, col));
+      if (!group) {
+        scale.push_back(kb.load(weightScales, ValueRange{col}, mask));
+        continue;
+      }
+      // Scales [N, groups]: the group's column of them, strided.
+      SmallVector<int32_t> lanes;
+      for (int32_t l = 0; l < vw; ++l)
+        lanes.push_back(l);
+      Value offsets = arith::MulIOp::create(
+          b, loc,
+          arith::ConstantOp::create(
+              b, loc, DenseElementsAttr::get(i32Vec, ArrayRef<int32_t>(lanes))),
+          vector::BroadcastOp::create(
+              b, loc, i32Vec,
+              arith::IndexCastOp::create(b, loc, b.getI32Type(), groups)));
+      scale.push_back(vector::GatherOp::create(b, loc, kb.vec(), weightScales,
+                                               ValueRange{col, g}, offsets,
+                                               mask, kb.splat(0.0)));
+    }
+    SmallVector<Value> out;
+    for (int64_t i = 0; i < rows; ++i) {
+      Value row = kb.add(m0, kb.index(i));
+      Value xs = kb.broadcast(memref::LoadOp::create(b, loc, aScale, row));
+      Value shift = vector::BroadcastOp::create(
+          b, loc, i32Vec,
+          arith::MulIOp::create(
+              b, loc, memref::LoadOp::create(b, loc, aSums, ValueRange{row, g}),
+              arith::ConstantIntOp::create(b, loc, b.getI32Type(), 128)));
+      for (int64_t j = 0; j < vectors; ++j) {
+        Value exact = arith::SIToFPOp::create(
+            b, loc, kb.vec(),
+            arith::SubIOp::create(b, loc, sums[i * vectors + j], shift));
+        out.push_back(arith::MulFOp::create(
+            b, loc, exact, arith::MulFOp::create(b, loc, xs, scale[j])));
+      }
+    }
+    return out;
+  }
+
+  /// As tile(), on int8 quads: per group of K the i32 sums, dequantized
+  /// into f32 accumulators (once, per channel, without groups).
+  void tileQuads(Value panel, Value m0, int64_t rows) {
+    Value quads = kb.dim(packed, 1);
+    if (!group) {
+      SmallVector<Value> sums =
+          quadProducts(panel, m0, rows, kb.index(0), quads);
+      epilogue(panel, m0, rows, dequantize(panel, m0, rows, sums, kb.index(0)));
+      return;
+    }
+    SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
+    int64_t perGroup = group / 4;
+    scf::ForOp loop = kb.loop(
+        kb.index(0), groups, kb.index(1), zeros, [&](Value g, ValueRange acc) {
+          Value q0 = kb.mul(g, kb.index(perGroup));
+          Value q1 = kb.min(kb.add(q0, kb.index(perGroup)), quads);
+          SmallVector<Value> part = dequantize(
+              panel, m0, rows, quadProducts(panel, m0, rows, q0, q1), g);
+          SmallVector<Value> next;
+          for (auto [x, y] : llvm::zip(acc, part))
+            next.push_back(arith::AddFOp::create(kb.b, kb.loc, x, y));
+          return next;
+        });
+    epilogue(panel, m0, rows, loop.getResults());
+  }
 
   /// aPairs from the input, the padding column zero.
   void roundInput() {
@@ -192,21 +419,15 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
            << vw;
   rewriter.setInsertionPoint(op);
   KernelBuilder kb(rewriter, op.getLoc(), vw);
-  GemmLowering g{op,
-                 kb,
-                 nr,
-                 nr / vw,
-                 options.threads,
-                 op.getInput(),
-                 op.getPackedWeight(),
-                 op.getBias(),
-                 op.getResidual(),
-                 op.getInit(),
-                 Value(),
-                 Value(),
-                 Value(),
-                 true,
-                 Value()};
+  GemmLowering g{op, kb};
+  g.nr = nr;
+  g.vectors = nr / vw;
+  g.threads = options.threads;
+  g.a = op.getInput();
+  g.packed = op.getPackedWeight();
+  g.bias = op.getBias();
+  g.residual = op.getResidual();
+  g.c = op.getInit();
   g.m = kb.dim(g.c, 0);
   g.n = kb.dim(g.c, 1);
   g.k = kb.dim(g.a, 1);
@@ -215,10 +436,14 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   // Accumulators for MR rows x NR / VW vectors, the panel's vectors and a
   // broadcast must fit the register file (32 zmm or 16 ymm).
   int64_t registers = vw == 16 ? 32 : 16;
+  // With int8 groups, f32 accumulators live next to the i32 ones.
+  int64_t perRow = g.vectors;
+  if (packedType.getElementType().isSignlessInteger(8) && op.getGroupSize())
+    perRow *= 2;
   int64_t mr =
       options.gemmTileRows > 0
           ? options.gemmTileRows
-          : std::clamp<int64_t>((registers - g.vectors - 1) / g.vectors, 1, 8);
+          : std::clamp<int64_t>((registers - g.vectors - 1) / perRow, 1, 8);
 
   // Work items: every panel, and the rows split into chunks when there are
   // too few panels to keep the threads busy.
@@ -229,6 +454,11 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     chunks = (2 * options.threads + staticPanels - 1) / staticPanels;
   if (packedType.getElementType().isBF16())
     g.roundInput();
+  if (packedType.getElementType().isSignlessInteger(8)) {
+    g.weightScales = op.getWeightScales();
+    g.group = static_cast<int64_t>(op.getGroupSize().value_or(0));
+    g.quantizeInput();
+  }
   Value panels = kb.dim(g.packed, 0);
   Value items = kb.mul(panels, kb.index(chunks));
   kb.parallel(items, options.threads, [&](Value item) {
@@ -245,7 +475,9 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
                                                  kb.sub(r1, r0), kb.index(mr)),
                           kb.index(mr)));
     auto tile = [&](Value m0, int64_t rows) {
-      if (g.aPairs)
+      if (g.aQuads)
+        g.tileQuads(panel, m0, rows);
+      else if (g.aPairs)
         g.tilePairs(panel, m0, rows);
       else
         g.tile(panel, m0, rows);
@@ -253,50 +485,59 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     kb.loop(r0, full, mr, [&](Value m0) { tile(m0, mr); });
     kb.loop(full, r1, 1, [&](Value m0) { tile(m0, 1); });
   });
-  if (g.aPairs)
-    memref::DeallocOp::create(rewriter, kb.loc, g.aPairs);
+  for (Value scratch : {g.aPairs, g.aQuads, g.aScale, g.aSums})
+    if (scratch)
+      memref::DeallocOp::create(rewriter, kb.loc, scratch);
   rewriter.eraseOp(op);
   return success();
 }
 
-/// Packs into bf16 pairs: packed[p][k / 2][2 j + k % 2] = W(k, p NR + j),
-/// rounded to bf16, zero past K and N. Packing runs once per weight, so
-/// it is written for clarity: one element at a time.
-static void packPairs(PackWeightsOp op, KernelBuilder &kb,
-                      const KernelOptions &options) {
+/// Packs into groups of `rows` rows of K (bf16 pairs, i8 quads):
+/// packed[p][k / rows][rows j + k % rows] = W(k, p NR + j), rounded to bf16
+/// or, for int8, shifted by 128 into an unsigned byte; padding past K and N
+/// is a zero weight. Packing runs once per weight, so it is written for
+/// clarity: one element at a time.
+static void packInterleaved(PackWeightsOp op, KernelBuilder &kb,
+                            const KernelOptions &options, int64_t rows) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
   Value w = op.getWeight(), packed = op.getInit();
   bool kn = op.getWeightLayout() == WeightLayout::kn;
   Value k = kb.dim(w, kn ? 0 : 1), n = kb.dim(w, kn ? 1 : 0);
-  int64_t nr = cast<MemRefType>(packed.getType()).getDimSize(2) / 2;
-  Type bf16 = b.getBF16Type();
-  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(bf16));
+  auto packedType = cast<MemRefType>(packed.getType());
+  int64_t nr = packedType.getDimSize(2) / rows;
+  Type elt = packedType.getElementType();
+  bool int8 = elt.isSignlessInteger(8);
+  Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elt));
+  Value shift = arith::ConstantIntOp::create(b, loc, elt, -128);
   kb.parallel(kb.dim(packed, 0), options.threads, [&](Value panel) {
-    kb.loop(kb.index(0), kb.dim(packed, 1), 1, [&](Value pair) {
-      kb.loop(kb.index(0), kb.index(2 * nr), 1, [&](Value slot) {
-        Value j = arith::DivUIOp::create(b, loc, slot, kb.index(2));
-        Value r = kb.add(kb.mul(pair, kb.index(2)),
-                         arith::RemUIOp::create(b, loc, slot, kb.index(2)));
+    kb.loop(kb.index(0), kb.dim(packed, 1), 1, [&](Value group) {
+      kb.loop(kb.index(0), kb.index(rows * nr), 1, [&](Value slot) {
+        Value j = arith::DivUIOp::create(b, loc, slot, kb.index(rows));
+        Value r = kb.add(kb.mul(group, kb.index(rows)),
+                         arith::RemUIOp::create(b, loc, slot, kb.index(rows)));
         Value col = kb.add(kb.mul(panel, kb.index(nr)), j);
         Value inside = arith::AndIOp::create(
             b, loc, kb.cmp(arith::CmpIPredicate::slt, col, n),
             kb.cmp(arith::CmpIPredicate::slt, r, k));
-        auto ifOp = scf::IfOp::create(b, loc, TypeRange{bf16}, inside,
+        auto ifOp = scf::IfOp::create(b, loc, TypeRange{elt}, inside,
                                       /*withElseRegion=*/true);
         {
           OpBuilder::InsertionGuard guard(b);
           b.setInsertionPointToStart(ifOp.thenBlock());
           Value v = memref::LoadOp::create(
               b, loc, w, kn ? ValueRange{r, col} : ValueRange{col, r});
-          if (!v.getType().isBF16())
-            v = arith::TruncFOp::create(b, loc, bf16, kb.widen(v));
+          if (!int8 && v.getType() != elt)
+            v = arith::TruncFOp::create(b, loc, elt, kb.widen(v));
           scf::YieldOp::create(b, loc, v);
           b.setInsertionPointToStart(ifOp.elseBlock());
           scf::YieldOp::create(b, loc, zero);
         }
-        memref::StoreOp::create(b, loc, ifOp.getResult(0), packed,
-                                ValueRange{panel, pair, slot});
+        Value v = ifOp.getResult(0);
+        if (int8) // q + 128 as an unsigned byte is q xor 0x80
+          v = arith::XOrIOp::create(b, loc, v, shift);
+        memref::StoreOp::create(b, loc, v, packed,
+                                ValueRange{panel, group, slot});
       });
     });
   });
@@ -312,8 +553,10 @@ LogicalResult cpu::lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
   int64_t nr = packedType.getDimSize(2), vw = options.vectorWidth;
   bool kn = op.getWeightLayout() == WeightLayout::kn;
   Value n = kb.dim(w, kn ? 1 : 0);
-  if (packedType.getElementType().isBF16()) {
-    packPairs(op, kb, options);
+  if (int64_t rows =
+          PackWeightsOp::rowsPerPackedRow(packedType.getElementType());
+      rows > 1) {
+    packInterleaved(op, kb, options, rows);
     rewriter.eraseOp(op);
     return success();
   }

@@ -37,7 +37,7 @@ Value KernelBuilder::load(Value memref, ValueRange indices, Value mask) {
 
 Value KernelBuilder::widen(Value v) {
   Type elt = getElementTypeOrSelf(v.getType());
-  if (elt.isF32())
+  if (elt.isF32() || !isa<FloatType>(elt))
     return v;
   Type f32 = b.getF32Type();
   if (auto vt = dyn_cast<VectorType>(v.getType()))

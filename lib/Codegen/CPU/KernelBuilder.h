@@ -69,10 +69,10 @@ public:
   }
   /// A vector load or store at `indices`; with a lane mask only its lanes
   /// are touched (masked-off lanes load 0), without one it is a plain
-  /// vector access. Loads give f32 vectors: bf16 and f16 elements are
-  /// widened (exactly).
+  /// vector access. Float loads give f32 vectors: bf16 and f16 elements
+  /// are widened (exactly); integers load as they are.
   Value load(Value memref, ValueRange indices, Value mask = {});
-  /// A bf16 or f16 scalar or vector as f32 (f32 as is).
+  /// A bf16 or f16 scalar or vector as f32 (f32 and integers as they are).
   Value widen(Value v);
   void store(Value value, Value memref, ValueRange indices, Value mask = {});
 

@@ -10,6 +10,8 @@
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include "llvm/Support/FormatVariadic.h"
+
 #include <cstring>
 
 using namespace mlir;
@@ -112,6 +114,8 @@ SmallVector<int64_t> PackWeightsOp::panelShape(int64_t panels, int64_t k,
 }
 
 int64_t PackWeightsOp::rowsPerPackedRow(Type elementType) {
+  if (elementType.isSignlessInteger(8))
+    return 4;
   return elementType.isBF16() ? 2 : 1;
 }
 
@@ -124,10 +128,12 @@ LogicalResult PackWeightsOp::verify() {
     return emitOpError("expects a weight of rank 2 and panels of rank 3");
   Type from = getElementTypeOrSelf(getWeight().getType());
   Type to = getElementTypeOrSelf(getInit().getType());
-  if (!(to.isF32() || to.isBF16()) ||
-      !(from.isF32() || from.isBF16() || from.isF16()))
+  bool floats = (to.isF32() || to.isBF16()) &&
+                (from.isF32() || from.isBF16() || from.isF16());
+  bool ints = to.isSignlessInteger(8) && from.isSignlessInteger(8);
+  if (!floats && !ints)
     return emitOpError("packs f32, bf16 or f16 weights into f32 or bf16 "
-                       "panels, got ")
+                       "panels, or i8 into i8 panels, got ")
            << from << " into " << to;
   auto [k, n] = weightSizes(w, getWeightLayout());
   int64_t rows = rowsPerPackedRow(to);
@@ -139,11 +145,11 @@ LogicalResult PackWeightsOp::verify() {
                  k, nr, to);
   if ((!ShapedType::isDynamic(p[2]) && p[2] % rows != 0) ||
       failed(verifyCompatibleShape(expected, p)))
-    return emitOpError(rows == 2 ? "expects ceil(N / NR) panels of ceil(K / "
-                                   "2) x 2 NR bf16 pairs for the weight "
-                                 : "expects ceil(N / NR) panels of K x NR "
-                                   "for the weight ")
-           << checks::formatShape(w) << ", got " << checks::formatShape(p);
+    return emitOpError("expects ceil(N / NR) panels of ")
+           << (rows == 1 ? "K x NR"
+                         : llvm::formatv("ceil(K / {0}) x {0} NR", rows).str())
+           << " for the weight " << checks::formatShape(w) << ", got "
+           << checks::formatShape(p);
   return success();
 }
 
@@ -164,6 +170,23 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
   // through in bounded memory.
   Type from = weight.getElementType();
   ArrayRef<char> raw = weight.getRawData();
+  auto at = [&](int64_t p, int64_t r, int64_t j) {
+    return (p * packedRows + r / rows) * nr * rows + j * rows + r % rows;
+  };
+  if (to.isSignlessInteger(8)) {
+    // Bytes shifted by 128 (q xor 0x80), padding as q = 0.
+    std::vector<uint8_t> bytes(type.getNumElements(), 0x80);
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t r = 0; r < k; ++r)
+        for (int64_t j = 0; j < nr && p * nr + j < n; ++j) {
+          int64_t col = p * nr + j, i = kn ? r * n + col : col * k + r;
+          bytes[at(p, r, j)] = uint8_t(raw[weight.isSplat() ? 0 : i]) ^ 0x80;
+        }
+    results.push_back(DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                             bytes.size())));
+    return success();
+  }
   auto element = [&](int64_t i) -> float {
     if (weight.isSplat())
       i = 0;
@@ -207,9 +230,10 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
 LogicalResult GemmOp::verify() {
   Value packed = getPackedWeight();
   Type panelType = getElementTypeOrSelf(packed.getType());
-  // Everything but bf16 panels shares the init's type.
-  SmallVector<Value> floats = {getInput(), getBias(), getResidual(), getInit()};
-  if (!panelType.isBF16())
+  // Everything but bf16 and i8 panels shares the init's type.
+  SmallVector<Value> floats = {getInput(), getWeightScales(), getBias(),
+                               getResidual(), getInit()};
+  if (!panelType.isBF16() && !panelType.isSignlessInteger(8))
     floats.push_back(packed);
   if (failed(verifyDestinationStyle(*this, getInit(), floats)))
     return failure();
@@ -236,6 +260,29 @@ LogicalResult GemmOp::verify() {
     return emitOpError("expects a bias of shape [N]");
   if (getResidual() && failed(verifyCompatibleShape(shapeOf(getResidual()), c)))
     return emitOpError("expects a residual of the init's shape");
+  return verifyScales(a[1], c[1], panelType.isSignlessInteger(8));
+}
+
+LogicalResult GemmOp::verifyScales(int64_t k, int64_t n, bool int8) {
+  Value scales = getWeightScales();
+  std::optional<uint64_t> group = getGroupSize();
+  if (!int8)
+    return scales || group ? emitOpError("takes scales only with i8 panels")
+                           : success();
+  if (!scales)
+    return emitOpError("expects the scales of its i8 panels");
+  SmallVector<int64_t> expected = {n};
+  if (group) {
+    if (*group == 0 || *group % 4 != 0 || *group > uint64_t(INT32_MAX))
+      return emitOpError("expects a group size that is a multiple of 4, got ")
+             << *group;
+    int64_t g = static_cast<int64_t>(*group);
+    expected.push_back(ShapedType::isDynamic(k) ? k : (k + g - 1) / g);
+  }
+  if (failed(verifyCompatibleShape(expected, shapeOf(scales))))
+    return emitOpError("expects scales of shape ")
+           << checks::formatShape(expected) << ", got "
+           << checks::formatShape(shapeOf(scales));
   return success();
 }
 

@@ -2,6 +2,7 @@
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=panel-width=16" | FileCheck %s --check-prefix=NR16
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=attention=false norms=false" | FileCheck %s --check-prefix=OFF
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=bf16-panels=true" | FileCheck %s --check-prefix=BF16
+// RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=int8-panels=true" | FileCheck %s --check-prefix=INT8
 
 // A linear with its whole epilogue: rows collapsed, weight packed into
 // ceil(48 / 32) = 2 panels, the GEMM, rows expanded back.
@@ -179,4 +180,55 @@ func.func @dynamic_heads(%q: tensor<4x?xf32>, %k: tensor<4x?xf32>) -> tensor<4x?
 func.func @bf16_weight(%x: tensor<4x16xf32>, %w: tensor<8x16xbf16>) -> tensor<4x8xf32> {
   %y = xf.linear %x, %w layout nk : (tensor<4x16xf32>, tensor<8x16xbf16>) -> tensor<4x8xf32>
   return %y : tensor<4x8xf32>
+}
+
+// -----
+
+// An int8 weight with scales per channel (along N) and group of K: packed
+// from int8 into i8 quads, [NB, ceil(K / 4), 4 NR], its scales handed to
+// the GEMM; without int8-panels, dequantized and packed as f32.
+// INT8-LABEL: func.func @int8_weight
+// INT8-SAME: (%{{.*}}: tensor<4x40xf32>, %[[Q:.*]]: tensor<40x24xi8>, %[[S:.*]]: tensor<24x3xf32>)
+// INT8-NOT: xf.dequantize
+// INT8: %[[P:.*]] = xf_cpu.pack_weights %[[Q]] layout kn outs(%{{.*}} : tensor<1x10x128xi8>) : tensor<40x24xi8> -> tensor<1x10x128xi8>
+// INT8: xf_cpu.gemm %{{.*}}, %[[P]] scales %[[S]] : tensor<24x3xf32> group 16 act gelu
+// CHECK-LABEL: func.func @int8_weight
+// CHECK: %[[W:.*]] = xf.dequantize
+// CHECK: xf_cpu.pack_weights %[[W]] layout kn outs(%{{.*}} : tensor<1x40x32xf32>)
+func.func @int8_weight(%x: tensor<4x40xf32>, %q: tensor<40x24xi8>, %s: tensor<24x3xf32>) -> tensor<4x24xf32> {
+  %w = xf.dequantize %q scales %s axis 1 group 16 : (tensor<40x24xi8>, tensor<24x3xf32>) -> tensor<40x24xf32>
+  %y = xf.linear %x, %w act gelu : (tensor<4x40xf32>, tensor<40x24xf32>) -> tensor<4x24xf32>
+  return %y : tensor<4x24xf32>
+}
+
+// -----
+
+// Scales along K (one per input feature) cannot be applied after the
+// integer products: the weight is dequantized and packed as f32.
+// INT8-LABEL: func.func @int8_scales_along_k
+// INT8: %[[W:.*]] = xf.dequantize
+// INT8: xf_cpu.pack_weights %[[W]] layout kn outs(%{{.*}} : tensor<1x40x32xf32>)
+func.func @int8_scales_along_k(%x: tensor<4x40xf32>, %q: tensor<40x24xi8>, %s: tensor<40xf32>) -> tensor<4x24xf32> {
+  %w = xf.dequantize %q scales %s axis 0 : (tensor<40x24xi8>, tensor<40xf32>) -> tensor<40x24xf32>
+  %y = xf.linear %x, %w : (tensor<4x40xf32>, tensor<40x24xf32>) -> tensor<4x24xf32>
+  return %y : tensor<4x24xf32>
+}
+
+// -----
+
+// Projections merged along N (xf-merge-projections' concat) keep their
+// quads when every part is quantized alike: one panel set, the scales
+// concatenated.
+// INT8-LABEL: func.func @int8_merged
+// INT8: %[[Q:.*]] = tensor.concat dim(0) %{{.*}}, %{{.*}} : (tensor<16x32xi8>, tensor<8x32xi8>) -> tensor<24x32xi8>
+// INT8: %[[S:.*]] = tensor.concat dim(0) %{{.*}}, %{{.*}} : (tensor<16x2xf32>, tensor<8x2xf32>) -> tensor<24x2xf32>
+// INT8: %[[P:.*]] = xf_cpu.pack_weights %[[Q]] layout nk
+// INT8: xf_cpu.gemm %{{.*}}, %[[P]] scales %[[S]] : tensor<24x2xf32> group 16
+func.func @int8_merged(%x: tensor<4x32xf32>, %qa: tensor<16x32xi8>, %sa: tensor<16x2xf32>,
+                       %qb: tensor<8x32xi8>, %sb: tensor<8x2xf32>) -> tensor<4x24xf32> {
+  %wa = xf.dequantize %qa scales %sa axis 0 group 16 : (tensor<16x32xi8>, tensor<16x2xf32>) -> tensor<16x32xf32>
+  %wb = xf.dequantize %qb scales %sb axis 0 group 16 : (tensor<8x32xi8>, tensor<8x2xf32>) -> tensor<8x32xf32>
+  %w = tensor.concat dim(0) %wa, %wb : (tensor<16x32xf32>, tensor<8x32xf32>) -> tensor<24x32xf32>
+  %y = xf.linear %x, %w layout nk : (tensor<4x32xf32>, tensor<24x32xf32>) -> tensor<4x24xf32>
+  return %y : tensor<4x24xf32>
 }

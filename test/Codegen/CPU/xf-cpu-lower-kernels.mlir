@@ -108,6 +108,61 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 
 // -----
 
+// A GEMM on int8 quads: the input quantized per row (scale max |x| / 127,
+// rounded to even, its sums kept to take back the weights' +128), then per
+// quad of K rows one vpdpbusd per accumulator with the row's four bytes
+// broadcast as one 32-bit word, and the i32 sums dequantized by the row's
+// and the channel's scales.
+// CHECK-LABEL: func.func @gemm_quads
+// CHECK: %[[A:.*]] = memref.alloc(%{{.*}}, %{{.*}}) {alignment = 64 : i64} : memref<?x?xi8>
+// CHECK: %[[AS:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xf32>
+// CHECK: %[[SUMS:.*]] = memref.alloc(%{{.*}}, %{{.*}}) {alignment = 64 : i64} : memref<?x?xi32>
+// CHECK: scf.parallel
+// CHECK:   vector.reduction <maximumf>
+// CHECK:   math.roundeven %{{.*}} : vector<16xf32>
+// CHECK:   arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
+// CHECK:   vector.reduction <add>
+// CHECK: scf.parallel
+// CHECK:   vector.load %{{.*}} : memref<2x2x128xi8>, vector<64xi8>
+// CHECK:   vector.load %[[A]]{{.*}} : memref<?x?xi8>, vector<4xi8>
+// CHECK:   vector.bitcast %{{.*}} : vector<4xi8> to vector<1xi32>
+// CHECK:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"({{.*}}) : (vector<16xi32>, vector<64xi8>, vector<64xi8>) -> vector<16xi32>
+// CHECK:   memref.load %[[AS]]
+// CHECK:   memref.load %[[SUMS]]
+// CHECK:   arith.muli %{{.*}}, %c128_i32
+// CHECK:   arith.subi %{{.*}} : vector<16xi32>
+// CHECK:   arith.sitofp %{{.*}} : vector<16xi32> to vector<16xf32>
+// CHECK: memref.dealloc %[[A]]
+// Without AVX-512 VNNI: the bytes widened to i32 and split into their rows.
+// AVX2-LABEL: func.func @gemm_quads
+// AVX2: arith.extsi %{{.*}} : vector<4xi8> to vector<4xi32>
+// AVX2: arith.extui %{{.*}} : vector<32xi8> to vector<32xi32>
+// AVX2: vector.shuffle %{{.*}} [0, 4, 8, 12, 16, 20, 24, 28]
+// AVX2: arith.muli %{{.*}} : vector<8xi32>
+// AVX2-NOT: vpdpbusd
+// AVX2: return
+func.func @gemm_quads(%a: memref<5x7xf32>, %p: memref<2x2x128xi8>, %s: memref<40xf32>, %c: memref<5x40xf32>) {
+  xf_cpu.gemm %a, %p scales %s : memref<40xf32> outs(%c : memref<5x40xf32>) : memref<5x7xf32>, memref<2x2x128xi8>
+  return
+}
+
+// -----
+
+// Scales per group of 4 quads (16 rows of K): the i32 sums of each group
+// dequantized into f32 accumulators, the group's column of scales gathered.
+// CHECK-LABEL: func.func @gemm_quad_groups
+// CHECK: scf.for %[[G:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>
+// CHECK:   scf.for {{.*}} -> (vector<16xi32>
+// CHECK:     llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// CHECK:   vector.gather %{{.*}}[%{{.*}}, %[[G]]] [%{{.*}}]{{.*}} : memref<40x2xf32>
+// CHECK:   arith.addf %{{.*}} : vector<16xf32>
+func.func @gemm_quad_groups(%a: memref<5x24xf32>, %p: memref<2x6x128xi8>, %s: memref<40x2xf32>, %c: memref<5x40xf32>) {
+  xf_cpu.gemm %a, %p scales %s : memref<40x2xf32> group 16 outs(%c : memref<5x40xf32>) : memref<5x24xf32>, memref<2x6x128xi8>
+  return
+}
+
+// -----
+
 // Attention: K and V packed per KV head (rows outside the valid keys
 // zero), then per (batch, head, query block): the transposed scaled
 // queries, and per KV tile (up to the causal bound) the layout's verdict:

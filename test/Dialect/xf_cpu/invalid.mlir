@@ -34,7 +34,7 @@ func.func @gemm_panels(%x: memref<10x64xf32>, %p: memref<2x64x32xf32>, %y: memre
 
 func.func @gemm_result(%x: tensor<10x64xf32>, %p: tensor<2x64x32xf32>, %y: tensor<10x40xf32>) {
   // expected-error@+1 {{'xf_cpu.gemm' op expects one result of the init's type 'tensor<10x40xf32>'}}
-  %0 = "xf_cpu.gemm"(%x, %p, %y) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 1>}> : (tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<10x40xf32>) -> tensor<10x41xf32>
+  %0 = "xf_cpu.gemm"(%x, %p, %y) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 1>}> : (tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<10x40xf32>) -> tensor<10x41xf32>
   return
 }
 
@@ -137,7 +137,7 @@ func.func @flash_decode_long(%q: memref<1x32x32xf32>, %k: memref<1x64x32xf32>, %
 // -----
 
 func.func @pack_weights_types(%w: memref<64x40xf64>, %p: memref<2x64x32xf32>) {
-  // expected-error@+1 {{'xf_cpu.pack_weights' op packs f32, bf16 or f16 weights into f32 or bf16 panels, got 'f64' into 'f32'}}
+  // expected-error@+1 {{'xf_cpu.pack_weights' op packs f32, bf16 or f16 weights into f32 or bf16 panels, or i8 into i8 panels, got 'f64' into 'f32'}}
   xf_cpu.pack_weights %w layout kn outs(%p : memref<2x64x32xf32>) : memref<64x40xf64>
   return
 }
@@ -145,7 +145,7 @@ func.func @pack_weights_types(%w: memref<64x40xf64>, %p: memref<2x64x32xf32>) {
 // -----
 
 func.func @pack_pairs_shape(%w: memref<7x40xbf16>, %p: memref<1x40x32xbf16>) {
-  // expected-error@+1 {{'xf_cpu.pack_weights' op expects ceil(N / NR) panels of ceil(K / 2) x 2 NR bf16 pairs for the weight [7, 40], got [1, 40, 32]}}
+  // expected-error@+1 {{'xf_cpu.pack_weights' op expects ceil(N / NR) panels of ceil(K / 2) x 2 NR for the weight [7, 40], got [1, 40, 32]}}
   xf_cpu.pack_weights %w layout nk outs(%p : memref<1x40x32xbf16>) : memref<7x40xbf16>
   return
 }
@@ -155,5 +155,69 @@ func.func @pack_pairs_shape(%w: memref<7x40xbf16>, %p: memref<1x40x32xbf16>) {
 func.func @gemm_pairs_k(%a: memref<5x9xf32>, %p: memref<2x4x64xbf16>, %c: memref<5x40xf32>) {
   // expected-error@+1 {{'xf_cpu.gemm' op expects input [5, 9], packed weight [2, 4, 64] and init [5, 40] to agree on M and K}}
   xf_cpu.gemm %a, %p outs(%c : memref<5x40xf32>) : memref<5x9xf32>, memref<2x4x64xbf16>
+  return
+}
+
+// -----
+
+func.func @pack_quads_shape(%w: memref<40x6xi8>, %p: memref<1x20x128xi8>) {
+  // expected-error@+1 {{'xf_cpu.pack_weights' op expects ceil(N / NR) panels of ceil(K / 4) x 4 NR for the weight [40, 6], got [1, 20, 128]}}
+  xf_cpu.pack_weights %w layout kn outs(%p : memref<1x20x128xi8>) : memref<40x6xi8>
+  return
+}
+
+// -----
+
+func.func @pack_quads_from_f32(%w: memref<40x6xf32>, %p: memref<1x10x128xi8>) {
+  // expected-error@+1 {{'xf_cpu.pack_weights' op packs f32, bf16 or f16 weights into f32 or bf16 panels, or i8 into i8 panels, got 'f32' into 'i8'}}
+  xf_cpu.pack_weights %w layout kn outs(%p : memref<1x10x128xi8>) : memref<40x6xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_quads_without_scales(%a: memref<5x7xf32>, %p: memref<2x2x128xi8>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects the scales of its i8 panels}}
+  xf_cpu.gemm %a, %p outs(%c : memref<5x40xf32>) : memref<5x7xf32>, memref<2x2x128xi8>
+  return
+}
+
+// -----
+
+func.func @gemm_scales_on_f32(%a: memref<5x7xf32>, %p: memref<2x7x32xf32>, %s: memref<40xf32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op takes scales only with i8 panels}}
+  xf_cpu.gemm %a, %p scales %s : memref<40xf32> outs(%c : memref<5x40xf32>) : memref<5x7xf32>, memref<2x7x32xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_scales_shape(%a: memref<5x7xf32>, %p: memref<2x2x128xi8>, %s: memref<40x1xf32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects scales of shape [40], got [40, 1]}}
+  xf_cpu.gemm %a, %p scales %s : memref<40x1xf32> outs(%c : memref<5x40xf32>) : memref<5x7xf32>, memref<2x2x128xi8>
+  return
+}
+
+// -----
+
+func.func @gemm_scales_groups(%a: memref<5x24xf32>, %p: memref<2x6x128xi8>, %s: memref<40x3xf32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects scales of shape [40, 2], got [40, 3]}}
+  xf_cpu.gemm %a, %p scales %s : memref<40x3xf32> group 16 outs(%c : memref<5x40xf32>) : memref<5x24xf32>, memref<2x6x128xi8>
+  return
+}
+
+// -----
+
+func.func @gemm_group_size(%a: memref<5x24xf32>, %p: memref<2x6x128xi8>, %s: memref<40x4xf32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects a group size that is a multiple of 4, got 6}}
+  xf_cpu.gemm %a, %p scales %s : memref<40x4xf32> group 6 outs(%c : memref<5x40xf32>) : memref<5x24xf32>, memref<2x6x128xi8>
+  return
+}
+
+// -----
+
+func.func @gemm_scales_type(%a: memref<5x7xf32>, %p: memref<2x2x128xi8>, %s: memref<40xf16>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects one element type, got 'f32' and 'f16'}}
+  xf_cpu.gemm %a, %p scales %s : memref<40xf16> outs(%c : memref<5x40xf32>) : memref<5x7xf32>, memref<2x2x128xi8>
   return
 }

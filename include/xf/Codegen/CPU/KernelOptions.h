@@ -33,6 +33,11 @@ struct KernelOptions {
   /// AVX-512 BF16 dot products (vdpbf16ps) at vector width 16, and widened
   /// to f32 with AVX2. Otherwise the weights are widened to f32 panels.
   bool bf16Panels = false;
+  /// int8 weights (xf.dequantize with channels along N, groups a multiple
+  /// of 4) are packed as i8 quads and multiplied with AVX-512 VNNI dot
+  /// products (vpdpbusd), the activations quantized to int8 per row;
+  /// otherwise they are dequantized to f32 panels.
+  bool int8Panels = false;
 
   /// Reports the first invalid value through `emitError`.
   LogicalResult

@@ -46,7 +46,11 @@ def XfCpuFormKernels : Pass<"xf-cpu-form-kernels", "::mlir::func::FuncOp"> {
            "Map xf.layer_norm and xf.rms_norm onto xf_cpu.norm">,
     Option<"bf16Panels", "bf16-panels", "bool", "false",
            "Pack bf16 and f16 weights as bf16 pairs (AVX-512 BF16 dot "
-           "products; activations rounded to bf16); else widen them to f32">
+           "products; activations rounded to bf16); else widen them to f32">,
+    Option<"int8Panels", "int8-panels", "bool", "false",
+           "Pack int8 weights (xf.dequantize) as i8 quads for AVX-512 VNNI "
+           "dot products (activations quantized to int8 per row); else "
+           "dequantize them to f32">
   ];
   let dependentDialects = [
     "::mlir::xf::cpu::XfCpuDialect", "::mlir::tensor::TensorDialect",
@@ -125,7 +129,8 @@ def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
     "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
-    "::mlir::math::MathDialect", "::mlir::x86vector::X86VectorDialect"
+    "::mlir::math::MathDialect", "::mlir::x86vector::X86VectorDialect",
+    "::mlir::LLVM::LLVMDialect"
   ];
 }
 

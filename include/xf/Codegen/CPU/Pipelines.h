@@ -63,6 +63,14 @@ struct CpuPipelineOptions
                      "it on where the host has AVX-512 BF16); false widens "
                      "the weights to f32 panels"),
       llvm::cl::init(false)};
+  Option<bool> int8Panels{
+      *this, "int8-panels",
+      llvm::cl::desc("Multiply int8 weights (xf.dequantize) as int8 with "
+                     "AVX-512 VNNI dot products, the activations quantized "
+                     "to int8 per row (xf-run turns it on where the host "
+                     "has AVX-512 VNNI); false dequantizes them to f32 "
+                     "panels"),
+      llvm::cl::init(false)};
   Option<bool> packWeightsOnce{
       *this, "pack-weights-once",
       llvm::cl::desc("Pack weights that arrive as arguments in a function "
