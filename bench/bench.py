@@ -5,7 +5,9 @@ Called by bench/run (which builds everything first) with Debian's python3:
 Sections: GEMMs, attention and the encoder block against oneDNN, OpenBLAS
 and PyTorch; peak memory; compile time; then (llm.py) LLaMA-style decode and
 prefill against llama.cpp and the read-bandwidth bound, attention layouts,
-variable-length batches, and attention against ONNX Runtime.
+variable-length batches, and attention against ONNX Runtime; then
+(lowp.py) bf16 and int8 weights: GEMMs against oneDNN, decode against
+llama.cpp's f16 and q8_0 models and the bandwidth bound.
 Writes OUT_DIR/results.json, a list of records {"case", "xf_ms", "peer",
 "peer_ms", "speedup"} (speedup = peer_ms / xf_ms; extra keys give rates),
 and prints the same as a table, a progress line per case.
@@ -22,6 +24,7 @@ from common import (HERE, OUT, PEERS, QUICK, TUNED, THREADS, XF_RUN, gflops,
                     median_ms, peer, record, records, rng, rounds, run, save,
                     write_mlir, xf)
 import llm
+import lowp
 
 def fma_peak():
     out = run([os.path.join(OUT, "fma_peak"), "1.0"])
@@ -187,7 +190,7 @@ def compile_time():
 
 
 SECTIONS = ["gemm", "attention", "memory", "encoder", "compile", "decode",
-            "prefill", "layouts", "varlen", "ort"]
+            "prefill", "layouts", "varlen", "ort", "lowp-gemm", "lowp-decode"]
 
 
 def main():
@@ -204,7 +207,7 @@ def main():
     print(f"{'fp32 FMA peak, 2 threads':34s} {peak:.1f} GFLOP/s", flush=True)
     llm.bandwidth()
     peers = None
-    if {"decode", "prefill", "ort"} & set(only):
+    if {"decode", "prefill", "ort", "lowp-decode"} & set(only):
         peers = llm.install_peers()
     rates = {}
     if "gemm" in only:
@@ -228,6 +231,10 @@ def main():
         llm.varlen()
     if "ort" in only:
         llm.ort_attention(peers)
+    if "lowp-gemm" in only:
+        lowp.gemms(peak)
+    if "lowp-decode" in only:
+        lowp.decode(peers)
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(records, f, indent=1)
     print(f"wrote {os.path.join(OUT, 'results.json')}")

@@ -76,16 +76,39 @@ def block_text(layer, x, decode):
     return text
 
 
-def stack(layers, folder, seq, decode):
+def weight_args(folder, layer, wtype):
+    """The arguments (name, shape, element type) of one layer's weights and
+    the xf.dequantize lines that give int8 matrices their f32 value: bf16
+    matrices as such, int8 ones as values and scales per output row (see
+    quantize()); norm gains stay f32."""
+    args, lines = [], []
+    for n in LAYER:
+        name = f"l{layer}_{n}"
+        shape = list(np.load(os.path.join(folder, f"{name}.npy"),
+                             mmap_mode="r").shape)
+        if len(shape) == 1 or wtype == "f32":
+            args.append((name, shape, "f32"))
+        elif wtype == "bf16":
+            args.append((name, shape, "bf16"))
+        else:
+            args += [(f"{name}_q", shape, "i8"), (f"{name}_s", shape[:1], "f32")]
+            lines.append(
+                f"  %{name} = xf.dequantize %{name}_q scales %{name}_s axis 0"
+                f" : ({tensor(shape, 'i8')}, {tensor(shape[:1])}) -> "
+                f"{tensor(shape)}")
+    return args, lines
+
+
+def stack(layers, folder, seq, decode, wtype="f32"):
     """An .mlir function running `layers` blocks in a chain, and its inputs
     in order: x, then per layer its weights (and caches), then the decode
-    step's positions and valid lengths."""
+    step's positions and valid lengths. wtype: f32, bf16 or int8 weights."""
     args = [("x", [1, seq, D], "f32")]
+    dequantize = []
     for i in range(layers):
-        for n in LAYER:
-            shape = np.load(os.path.join(folder, f"l{i}_{n}.npy"),
-                            mmap_mode="r").shape
-            args.append((f"l{i}_{n}", list(shape), "f32"))
+        layer_args, lines = weight_args(folder, i, wtype)
+        args += layer_args
+        dequantize += lines
         if decode:
             for c in ("kc", "vc"):
                 args.append((f"l{i}_{c}", [1, CAPACITY, KV_HEADS * HEAD_DIM],
@@ -93,7 +116,14 @@ def stack(layers, folder, seq, decode):
     if decode:
         args += [("pos", [1, seq], "i32"), ("len", [1], "i32")]
     types = {n: tensor(s, e) for n, s, e in args}
-    body, x = [], "%x"
+    for i in range(layers):
+        for n in LAYER:
+            name = f"l{i}_{n}"
+            if name not in types:  # int8: the dequantized f32 value
+                shape = [int(v) for v in
+                         re.findall(r"\d+", types[name + "_q"])[:-1]]
+                types[name] = tensor(shape)
+    body, x = list(dequantize), "%x"
     for i in range(layers):
         operands = [f"l{i}_{n}" for n in LAYER]
         operand_types = [types["x"]] + [types[n] for n in operands]
@@ -111,8 +141,25 @@ def stack(layers, folder, seq, decode):
     sig = ", ".join(f"%{n}: {types[n]}" for n, _, _ in args)
     text = (f"func.func @step({sig}) -> {types['x']} {{\n" +
             "\n".join(body) + f"\n  return {x} : {types['x']}\n}}\n")
-    name = f"llama_{'decode' if decode else 'prefill'}_{layers}x{seq}.mlir"
+    name = (f"llama_{'decode' if decode else 'prefill'}_{layers}x{seq}"
+            f"{'' if wtype == 'f32' else '_' + wtype}.mlir")
     return write_mlir(name, text), [n for n, _, _ in args]
+
+
+def quantize(folder, layers):
+    """int8 copies of the matrices, symmetric per output row (the scale
+    max |w| / 127), as l{i}_{n}_q.npy and l{i}_{n}_s.npy."""
+    for i in range(layers):
+        for n in LAYER:
+            name = os.path.join(folder, f"l{i}_{n}")
+            w = np.load(name + ".npy")
+            if w.ndim != 2 or os.path.exists(name + "_q.npy"):
+                continue
+            scale = np.abs(w).max(axis=1) / 127
+            scale[scale == 0] = 1
+            np.save(name + "_q.npy", np.clip(np.rint(w / scale[:, None]),
+                                             -127, 127).astype(np.int8))
+            np.save(name + "_s.npy", scale.astype(np.float32))
 
 
 def inputs(folder, names, seq, length=None):
@@ -139,9 +186,22 @@ def inputs(folder, names, seq, length=None):
     return paths
 
 
-def weight_bytes(folder, layers):
-    return sum(os.path.getsize(os.path.join(folder, f"l{i}_{n}.npy")) - 128
-               for i in range(layers) for n in LAYER)
+def weight_bytes(folder, layers, wtype="f32"):
+    """The bytes a step reads of the weights: 4, 2 or 1 per matrix element
+    (plus the int8 scales), 4 per norm gain."""
+    total = 0
+    for i in range(layers):
+        for n in LAYER:
+            shape = np.load(os.path.join(folder, f"l{i}_{n}.npy"),
+                            mmap_mode="r").shape
+            size = int(np.prod(shape))
+            if len(shape) == 1 or wtype == "f32":
+                total += 4 * size
+            elif wtype == "bf16":
+                total += 2 * size
+            else:
+                total += size + 4 * shape[0]
+    return total
 
 
 def gguf(folder, layers):

@@ -4,7 +4,7 @@ so that xf and llama.cpp run the very same weights (numpy only).
   llama_gguf.py random DIR [--layers 1 --d-model 768 --heads 12 --kv-heads 4
                  --head-dim 64 --ffn 2048 --vocab 512 --rms-eps 1e-5
                  --rope-theta 10000 --seed 0]    # seeded weights into DIR
-  llama_gguf.py write DIR OUT.gguf [--ctx 4096] [--type f32|f16]
+  llama_gguf.py write DIR OUT.gguf [--ctx 4096] [--type f32|f16|q8_0]
 
 The weights folder DIR (every matrix [out, in] like torch nn.Linear.weight,
 float32; d = model width, H/Hkv = query/KV heads, hd = head dim, F = FFN):
@@ -159,12 +159,31 @@ def vocabulary(n):
             "tokenizer.ggml.eos_token_id": 2, "tokenizer.ggml.add_bos_token": False}
 
 
+GGML_TYPE = {"f32": 0, "f16": 1, "q8_0": 8}
+
+
+def encode(a, kind):
+    """The bytes of a tensor in a GGML type. q8_0: per block of 32
+    consecutive elements of a row, an f16 scale d = max |x| / 127 and 32
+    int8 values round(x / d)."""
+    if kind != "q8_0":
+        return np.ascontiguousarray(a, "<f2" if kind == "f16" else "<f4").tobytes()
+    if a.shape[-1] % 32:
+        sys.exit("llama_gguf: q8_0 needs rows of a multiple of 32 elements")
+    blocks = a.astype(np.float32).reshape(-1, 32)
+    d = np.abs(blocks).max(axis=1) / 127
+    q = np.rint(blocks / np.where(d == 0, 1, d)[:, None]).clip(-127, 127)
+    record = np.zeros(len(blocks), dtype=[("d", "<f2"), ("q", "i1", 32)])
+    record["d"], record["q"] = d, q
+    return record.tobytes()
+
+
 def write_gguf(folder, out, ctx, wtype):
     cfg, w = load(folder)
     H, Hkv, hd = cfg["heads"], cfg["kv_heads"], cfg["hd"]
     meta = {
         "general.architecture": "llama", "general.name": "xf-bench-llama",
-        "general.alignment": 32, "general.file_type": {"f32": 0, "f16": 1}[wtype],
+        "general.alignment": 32, "general.file_type": {"f32": 0, "f16": 1, "q8_0": 7}[wtype],
         "llama.vocab_size": cfg["vocab"], "llama.context_length": ctx,
         "llama.embedding_length": cfg["d"], "llama.block_count": cfg["layers"],
         "llama.feed_forward_length": cfg["ffn"],
@@ -188,12 +207,12 @@ def write_gguf(folder, out, ctx, wtype):
     infos, blobs, offset = [], [], 0
     for name, a in tensors:
         # Norm weights stay f32, as in llama.cpp's own converter.
-        f16 = wtype == "f16" and a.ndim == 2
-        data = np.ascontiguousarray(a, "<f2" if f16 else "<f4").tobytes()
+        kind = wtype if a.ndim == 2 else "f32"
+        data, code = encode(a, kind), GGML_TYPE[kind]
         # GGUF lists dims fastest-first: numpy [out, in] is ne = (in, out).
         infos.append(gguf_string(name) + struct.pack("<I", a.ndim)
                      + struct.pack(f"<{a.ndim}Q", *reversed(a.shape))
-                     + struct.pack("<IQ", 1 if f16 else 0, offset))
+                     + struct.pack("<IQ", code, offset))
         blobs.append(data + b"\0" * (-len(data) % 32))
         offset += len(blobs[-1])
     head = (b"GGUF" + struct.pack("<IQQ", 3, len(tensors), len(meta))
@@ -221,7 +240,7 @@ def main():
     wr.add_argument("dir")
     wr.add_argument("out")
     wr.add_argument("--ctx", type=int, default=4096)
-    wr.add_argument("--type", choices=["f32", "f16"], default="f32")
+    wr.add_argument("--type", choices=["f32", "f16", "q8_0"], default="f32")
     a = p.parse_args()
     if a.cmd == "random":
         make_random(a.dir, a)

@@ -1,0 +1,183 @@
+"""Low-precision weights: bf16 and int8 GEMMs at the GPT-2 shapes against
+xf's own f32 GEMM and oneDNN's bf16 and u8*s8 matmuls, and the LLaMA-style
+decode step (llm.py's block) with bf16 and int8 weights against the
+read-bandwidth bound and llama.cpp's f16 and q8_0 models of the same
+weights. Called by bench.py; each case reports its accuracy next to its
+time:
+  kernel_err  xf against the reference evaluator on the same (rounded or
+              quantized) weights: what the kernel adds (bf16 activations,
+              int8 activations quantized per row);
+  format_err  the reference on the rounded/quantized weights against the
+              f32 weights (GEMMs, numpy): what the weight format costs;
+  total_err   (decode) xf's step with these weights against its f32 step.
+Both are max |difference| / max |reference|.
+"""
+import os
+import re
+
+import numpy as np
+
+from common import (DATA, OUT, QUICK, ROUNDS, XF_RUN, gflops, peer, record,
+                    rng, rounds, run, save, write_mlir, xf)
+import llm
+
+SHAPES = [(512, 768, 768), (512, 768, 2304), (512, 768, 3072),
+          (512, 3072, 768)]
+
+
+def max_rel_err(out):
+    return max(float(v) for v in re.findall(r"max_rel_err=([0-9.e+-]+)", out))
+
+
+def kernel_err(mlir, paths, extra=()):
+    """xf-run --check's error on these inputs."""
+    return max_rel_err(run([XF_RUN, mlir, "--check", "--tolerance", "1"] +
+                           list(extra) +
+                           [a for p in paths for a in ("--input", p)]))
+
+
+def output(mlir, paths, name):
+    """xf-run's first result on these inputs, as an array."""
+    folder = os.path.join(DATA, name)
+    os.makedirs(folder, exist_ok=True)
+    run([XF_RUN, mlir, "--dump-output", folder] +
+        [a for p in paths for a in ("--input", p)])
+    return np.load(os.path.join(folder, "output0.npy")).astype(np.float64)
+
+
+def bf16_round(a):
+    bits = a.astype(np.float32).view(np.uint32)
+    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    return bits.view(np.float32)
+
+
+def quantize_columns(b):
+    """Symmetric int8 per column of a [K, N] weight (its output channel)."""
+    scale = np.abs(b).max(axis=0) / 127
+    scale[scale == 0] = 1
+    q = np.clip(np.rint(b / scale), -127, 127).astype(np.int8)
+    return q, scale.astype(np.float32)
+
+
+def relative(x, ref):
+    return float(np.abs(x - ref).max() / np.abs(ref).max())
+
+
+def gemm_text(name, m, k, n, wtype):
+    t = lambda *s, e="f32": llm.tensor(list(s), e)  # noqa: E731
+    if wtype == "bf16":
+        sig = f"%a: {t(m, k)}, %b: {t(k, n, e='bf16')}"
+        body = ""
+        wt = t(k, n, e="bf16")
+    else:
+        sig = f"%a: {t(m, k)}, %q: {t(k, n, e='i8')}, %s: {t(n)}"
+        body = (f"  %b = xf.dequantize %q scales %s axis 1 : "
+                f"({t(k, n, e='i8')}, {t(n)}) -> {t(k, n)}\n")
+        wt = t(k, n)
+    return write_mlir(name, f"""
+func.func @gemm({sig}) -> {t(m, n)} {{
+{body}  %c = xf.linear %a, %b : ({t(m, k)}, {wt}) -> {t(m, n)}
+  return %c : {t(m, n)}
+}}""")
+
+
+def gemms(peak):
+    """bf16 and int8 against xf f32 and oneDNN, weights packed at compile
+    time (constant) as in bench.py's f32 GEMMs."""
+    lowp = os.path.join(OUT, "matmul_onednn_lowp")
+    for m, k, n in SHAPES:
+        a = rng.standard_normal((m, k), dtype=np.float32)
+        b = (rng.standard_normal((k, n), dtype=np.float32) / np.sqrt(k))
+        pa, pb = save(f"lowp_a_{m}_{k}.npy", a), save(f"lowp_b_{k}_{n}.npy", b)
+        a.tofile(pa + ".bin")
+        b.tofile(pb + ".bin")
+        q, scale = quantize_columns(b)
+        pq = os.path.join(DATA, f"lowp_q_{k}_{n}.npy")
+        ps = os.path.join(DATA, f"lowp_s_{k}_{n}.npy")
+        np.save(pq, q)
+        np.save(ps, scale)
+        f32 = write_mlir(f"lowp_gemm_{m}_{k}_{n}.mlir", f"""
+func.func @gemm(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32> {{
+  %c = xf.linear %a, %b : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  return %c : tensor<{m}x{n}xf32>
+}}""")
+        bf16 = gemm_text(f"lowp_gemm_{m}_{k}_{n}_bf16.mlir", m, k, n, "bf16")
+        int8 = gemm_text(f"lowp_gemm_{m}_{k}_{n}_int8.mlir", m, k, n, "int8")
+        reps = 10 if QUICK else 40
+        const = ["--constant-weights"]
+        dnnl = lambda kind: peer([lowp, kind, str(m), str(k), str(n),  # noqa
+                                  pa + ".bin", pb + ".bin", str(reps)])
+        f32_ms, bf16_ms, int8_ms, dnnl_bf16, dnnl_int8 = rounds(
+            xf(f32, [pa, pb], reps, const),
+            xf(bf16, [pa, pb], reps, const),
+            xf(int8, [pa, pq, ps], reps, const),
+            dnnl("bf16"), dnnl("int8"))
+        ref = a.astype(np.float64) @ b
+        flop = 2 * m * k * n
+        case = f"gemm {m}x{k}x{n}"
+        for kind, ms, dnnl_ms, mlir, paths, weights in (
+                ("bf16", bf16_ms, dnnl_bf16, bf16, [pa, pb], bf16_round(b)),
+                ("int8", int8_ms, dnnl_int8, int8, [pa, pq, ps],
+                 q.astype(np.float64) * scale)):
+            record(f"{case} {kind}", ms, f"oneDNN {kind} matmul", dnnl_ms,
+                   xf_gflops=gflops(flop, ms), over_xf_f32=round(f32_ms / ms, 3),
+                   over_fma_peak=round(gflops(flop, ms) / peak, 3),
+                   kernel_err=kernel_err(mlir, paths),
+                   format_err=round(relative(a.astype(np.float64) @ weights,
+                                             ref), 6))
+
+
+def decode(peers):
+    """The LLaMA-style decode step of 8 blocks with bf16 and int8 weights
+    (int8 per output row, llm.quantize), against the read-bandwidth bound
+    of the bytes it must read (weights in their format, the f32 KV cache)
+    and llama.cpp's f16 and q8_0 models (q8_0: int8 per block of 32 with an
+    f16 scale) of the same weights; probed and kept as llm.decode does."""
+    layers, lengths = 8, [128, 1024]
+    folder = llm.weights(layers)
+    llm.quantize(folder, layers)
+    f32_mlir, f32_names = llm.stack(layers, folder, 1, True)
+    for wtype, peer_type in (("bf16", "f16"), ("int8", "q8_0")):
+        mlir, names = llm.stack(layers, folder, 1, True, wtype)
+        wbytes = llm.weight_bytes(folder, layers, wtype)
+        llama = {}
+        if peers:
+            model = os.path.join(DATA, f"llama_{layers}_{peer_type}.gguf")
+            if not os.path.exists(model):
+                run(["/usr/bin/python3", llm.PEER_DIR + "/llama_gguf.py",
+                     "write", folder, model, "--type", peer_type])
+            llama = llm.llama_cases(model, lengths, 0)
+        def errors(length):
+            if length != lengths[0]:
+                return {}
+            # The f32 step on the same activations, caches and positions.
+            given = dict(zip(names, paths))
+            f32_paths = [given.get(n, os.path.join(folder, f"{n}.npy"))
+                         for n in f32_names]
+            total = relative(output(mlir, paths, f"decode_{wtype}"),
+                             output(f32_mlir, f32_paths, "decode_f32"))
+            return {"kernel_err": kernel_err(mlir, paths),
+                    "total_err": round(total, 6)}
+
+        for length in lengths:
+            paths = llm.inputs(folder, names, 1, length)
+            kv_bytes = 2 * layers * length * llm.KV_HEADS * llm.HEAD_DIM * 4
+            measure = xf(mlir, paths, 20 if QUICK else 50)
+            best = None
+            for _ in range(ROUNDS):
+                before = llm.probe_bandwidth(256, 5)
+                xf_ms = measure()
+                gbs = (before + llm.probe_bandwidth(256, 5)) / 2
+                bound_ms = (wbytes + kv_bytes) / (gbs * 1e9) * 1e3
+                if best is None or xf_ms / bound_ms < best[0]:
+                    best = (xf_ms / bound_ms, xf_ms, bound_ms, gbs)
+            ratio, xf_ms, bound_ms, gbs = best
+            p = llama.get(f"decode L={length}")
+            record(f"decode {layers} blocks {wtype} L={length}", xf_ms,
+                   f"llama.cpp {peer_type}, median" if p else
+                   "llama.cpp (unavailable)", p and p["median_ms"],
+                   bound_ms=round(bound_ms, 4), bound_ratio=round(ratio, 3),
+                   round_gbs=round(gbs, 1), weight_mb=round(wbytes / 1e6, 1),
+                   llama_p10_ms=p and p["p10_ms"],
+                   speedup_vs_p10=p and round(p["p10_ms"] / xf_ms, 3),
+                   **errors(length))
