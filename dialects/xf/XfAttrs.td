@@ -70,4 +70,29 @@ def Xf_AttentionLayoutAttr : AttrDef<Xf_Dialect, "AttentionLayout"> {
   }];
 }
 
+def Xf_SparsityAttr : AttrDef<Xf_Dialect, "Sparsity"> {
+  let mnemonic = "sparsity";
+  let summary = "the zero structure of a linear's constant weight";
+  let description = [{
+    A hint on `xf.linear`, set by `xf-sparsify-weights` after inspecting a
+    constant weight: in the weight's `[K, N]` view (rows of the reduction,
+    columns of the output), blocks of `Bk x Bn` elements, aligned to
+    multiples of their size, are worth skipping where they are all zero. It
+    does not change what the linear computes (the reference evaluator and
+    the plain lowering ignore it); a target that has a block-sparse kernel
+    stores only the nonzero blocks and multiplies only those.
+
+    ```mlir
+    %y = xf.linear %x, %w layout nk sparsity <blocks [16, 32]> : ...
+    ```
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$blocks);
+  let assemblyFormat = "`<` `blocks` ` ` `[` $blocks `]` `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    int64_t getBlockRows() const { return getBlocks()[0]; }
+    int64_t getBlockCols() const { return getBlocks()[1]; }
+  }];
+}
+
 #endif // XF_ATTRS_TD

@@ -20,7 +20,8 @@ def Xf_LinearOp : Xf_Op<"linear", [AttrSizedOperandSegments]> {
     the product accumulates in f32), or int8 through `xf.dequantize`. The optional
     `bias` is `[N]`. The optional activation and residual form the epilogue
     that `xf-fuse-epilogue` folds into the GEMM; the residual has the result's
-    shape. The result is `[..., N]`.
+    shape. The result is `[..., N]`. `sparsity` (see `#xf.sparsity`) tells
+    targets which blocks of a constant weight are zero.
 
     ```mlir
     %y = xf.linear %x, %w bias %b layout nk
@@ -34,11 +35,12 @@ def Xf_LinearOp : Xf_Op<"linear", [AttrSizedOperandSegments]> {
                    Optional<Xf_FloatTensor>:$residual,
                    DefaultValuedAttr<Xf_WeightLayoutAttr,
                                      "WeightLayout::kn">:$weight_layout,
-                   OptionalAttr<Xf_ActivationAttr>:$activation);
+                   OptionalAttr<Xf_ActivationAttr>:$activation,
+                   OptionalAttr<Xf_SparsityAttr>:$sparsity);
   let results = (outs Xf_FloatTensor:$result);
   let assemblyFormat = [{
     $input `,` $weight (`bias` $bias^)? (`layout` $weight_layout^)?
-    (`act` $activation^)? (`residual` $residual^)?
+    (`act` $activation^)? (`residual` $residual^)? (`sparsity` $sparsity^)?
     attr-dict `:` functional-type(operands, results)
   }];
   let hasCanonicalizer = 1;

@@ -104,14 +104,27 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     `residual, init : [M, N]`. The epilogue runs on the accumulator
     registers of each output tile, so the GEMM output is written once.
 
+    With `blocks(offsets, rows)` the weight is block-sparse: only its
+    nonzero blocks of `Bk` rows of K and one panel's `NR` columns are
+    stored, f32, as `[nnzb, Bk, NR]`; the blocks of panel `p` are
+    `offsets[p] .. offsets[p + 1]` (`offsets : [NB + 1]`, i32, ascending,
+    from 0 to nnzb) and block `b` holds rows `rows[b] * Bk ..` of K
+    (`rows : [nnzb]`, i32, below ceildiv(K, Bk)), zero past K and N. The
+    product visits only those blocks.
+
     ```mlir
     %y = xf_cpu.gemm %x, %p bias %b act gelu outs(%e : tensor<512x3072xf32>)
         : tensor<512x768xf32>, tensor<96x768x32xf32>, tensor<3072xf32>
+        -> tensor<512x3072xf32>
+    %z = xf_cpu.gemm %x, %v blocks(%offsets, %rows : tensor<97xi32>, tensor<461xi32>)
+        outs(%e : tensor<512x3072xf32>) : tensor<512x768xf32>, tensor<461x16x32xf32>
         -> tensor<512x3072xf32>
     ```
   }];
   let arguments = (ins AnyShaped:$input, AnyShaped:$packed_weight,
                    Optional<AnyShaped>:$weight_scales,
+                   Optional<AnyShaped>:$block_offsets,
+                   Optional<AnyShaped>:$block_rows,
                    Optional<AnyShaped>:$bias, Optional<AnyShaped>:$residual,
                    AnyShaped:$init,
                    OptionalAttr<Xf_ActivationAttr>:$activation,
@@ -119,7 +132,10 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
   let assemblyFormat = [{
     $input `,` $packed_weight
     (`scales` $weight_scales^ `:` type($weight_scales))?
-    (`group` $group_size^)? (`bias` $bias^)? (`act` $activation^)?
+    (`group` $group_size^)?
+    (`blocks` `(` $block_offsets^ `,` $block_rows `:` type($block_offsets) `,`
+      type($block_rows) `)`)?
+    (`bias` $bias^)? (`act` $activation^)?
     (`residual` $residual^)? `outs` `(` $init `:` type($init) `)` attr-dict
     `:` type($input) `,` type($packed_weight) (`,` type($bias)^)?
     (`,` type($residual)^)? (`->` type($result)^)?
@@ -131,6 +147,11 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     /// Checks the scales (and group size) that i8 panels need and other
     /// panels do not take.
     ::llvm::LogicalResult verifyScales(int64_t k, int64_t n, bool int8);
+    /// Checks the block list of a block-sparse weight.
+    ::llvm::LogicalResult verifyBlocks(int64_t n);
+    /// Checks the bias and residual against N and the init.
+    ::llvm::LogicalResult verifyEpilogue(int64_t n);
+    bool isBlockSparse() { return static_cast<bool>(getBlockOffsets()); }
   }];
 }
 

@@ -201,3 +201,12 @@ void AttentionLayoutAttr::print(AsmPrinter &printer) const {
   printKeywords(printer);
   printer << ">";
 }
+
+LogicalResult SparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                   ArrayRef<int64_t> blocks) {
+  if (blocks.size() != 2 || blocks[0] < 1 || blocks[1] < 1)
+    return emitError() << "#xf.sparsity expects blocks [Bk, Bn] of positive "
+                          "sizes, got ["
+                       << blocks << "]";
+  return success();
+}

@@ -24,7 +24,7 @@ struct PrimitiveBuilder {
 
   Value linear(Value x, Value w, Value bias = {}) {
     return LinearOp::create(b, loc, x, w, bias, /*residual=*/Value(), layout,
-                            /*activation=*/nullptr);
+                            /*activation=*/nullptr, /*sparsity=*/nullptr);
   }
 
   Value activation(Activation act, Value x) {

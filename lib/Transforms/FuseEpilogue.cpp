@@ -24,7 +24,7 @@ static LinearOp withEpilogue(PatternRewriter &rewriter, LinearOp op, Value bias,
                              ActivationAttr act, Value residual, Location loc) {
   return LinearOp::create(rewriter, loc, op.getType(), op.getInput(),
                           op.getWeight(), bias, residual,
-                          op.getWeightLayoutAttr(), act);
+                          op.getWeightLayoutAttr(), act, op.getSparsityAttr());
 }
 
 namespace {
@@ -102,7 +102,8 @@ struct MatmulToLinear : OpRewritePattern<MatmulOp> {
         op.getTransposeRhs() ? WeightLayout::nk : WeightLayout::kn;
     rewriter.replaceOp(op, LinearOp::create(rewriter, op.getLoc(), op.getType(),
                                             op.getLhs(), op.getRhs(), Value(),
-                                            Value(), layout, ActivationAttr()));
+                                            Value(), layout, ActivationAttr(),
+                                            SparsityAttr()));
     return success();
   }
 };

@@ -88,9 +88,9 @@ void mergeGroup(ArrayRef<LinearOp> group) {
   }
   Value weight = concatenate(b, loc, weights, kn ? 1 : 0);
   Value bias = anyBias ? concatenate(b, loc, biases, 0) : Value();
-  auto merged =
-      LinearOp::create(b, loc, first.getInput(), weight, bias, Value(),
-                       first.getWeightLayout(), ActivationAttr());
+  auto merged = LinearOp::create(b, loc, first.getInput(), weight, bias,
+                                 Value(), first.getWeightLayout(),
+                                 ActivationAttr(), SparsityAttr());
   b.setInsertionPointAfter(merged);
   RankedTensorType mergedType = merged.getType();
   int64_t rank = mergedType.getRank(), offset = 0;

@@ -25,6 +25,13 @@ void xf::buildGraphPipeline(OpPassManager &pm, const GraphOptions &options) {
     pm.addPass(createXfFuseEpilogue());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Last: the weights as the kernels will see them (merged, concatenated).
+  if (options.sparsifyWeights) {
+    XfSparsifyWeightsOptions sparsify;
+    sparsify.threshold = options.sparsityThreshold;
+    sparsify.blockCols = options.sparseBlockCols;
+    pm.addPass(createXfSparsifyWeights(sparsify));
+  }
 }
 
 void xf::registerGraphPipeline() {

@@ -109,4 +109,68 @@ def XfFuseAttention : Pass<"xf-fuse-attention"> {
   ];
 }
 
+def XfSparsifyWeights : Pass<"xf-sparsify-weights"> {
+  let summary = "Mark linears whose constant weights are worth a sparse kernel";
+  let description = [{
+    Inspects every constant weight of an `xf.linear` (f32, bf16 or f16, in
+    its `[K, N]` view) and measures its zero structure: the fraction of
+    zeros, whether every group of 4 along K has at most 2 nonzeros (2:4),
+    and the fraction of nonzero blocks for the usual block shapes (1x16,
+    4x1, 16x16) and for the shapes a block-sparse kernel takes, `Bk x
+    block-cols` with `Bk` in 1, 2, 4, 8, 16, 32. A block-sparse product
+    costs, relative to the dense one, the fraction of nonzero blocks times
+    `(Bk + 2) / Bk` (the per-block index and loop overhead, about two rows'
+    worth); the cheapest shape is chosen, and where its cost is at most
+    `threshold` the linear gets `sparsity <blocks [Bk, block-cols]>`. Each
+    weight with zeros gets a remark that says what was measured and what
+    was chosen, and why:
+
+    ```
+    remark: xf-sparsify-weights: weight [768 x 3072], 90.0% zeros, 2:4 no;
+      nonzero blocks: 1x16 81.5%, 4x1 65.6%, 16x16 10.0%; blocks [16, 32]:
+      10.0% nonzero, cost 0.113 of dense <= 0.8: block-sparse
+    ```
+  }];
+  let options = [
+    Option<"threshold", "threshold", "double", "0.8",
+           "Largest estimated cost, relative to the dense product, at which "
+           "a weight goes block-sparse (0 to 1)">,
+    Option<"blockCols", "block-cols", "int64_t", "32",
+           "Columns of a block: the target's panel width (the CPU's is 2 x "
+           "its vector width)">
+  ];
+  let dependentDialects = ["::mlir::xf::XfDialect"];
+}
+
+def XfPrune : Pass<"xf-prune"> {
+  let summary = "Magnitude pruning of constant weights";
+  let description = [{
+    Opt-in, for users who bring a dense model: sets to zero the fraction
+    `sparsity` of each constant weight of `xf.linear`, `xf.mlp` and
+    `xf.block` (f32, bf16 or f16) with the smallest magnitudes, in a
+    pattern, on the weight's `[K, N]` view:
+
+    * `unstructured`: the elements of smallest |w| (ties by position);
+    * `2:4`: in each group of 4 consecutive elements along K, the 2 of
+      smallest |w| (the sparsity is then 50%, the option is ignored);
+    * `blocks`: the `block-rows x block-cols` blocks of smallest sum of |w|.
+
+    Pruning changes what the model computes: the reference is then the
+    pruned model. `xf-sparsify-weights` afterwards finds the structure.
+  }];
+  let options = [
+    Option<"sparsity", "sparsity", "double", "0.9",
+           "Fraction of each weight set to zero (0 to 1)">,
+    Option<"pattern", "pattern", "std::string", "\"unstructured\"",
+           "unstructured, 2:4 or blocks">,
+    Option<"blockRows", "block-rows", "int64_t", "16",
+           "Rows (along K) of a pruned block">,
+    Option<"blockCols", "block-cols", "int64_t", "32",
+           "Columns (along N) of a pruned block">
+  ];
+  let dependentDialects = [
+    "::mlir::xf::XfDialect", "::mlir::arith::ArithDialect"
+  ];
+}
+
 #endif // XF_TRANSFORMS_PASSES_TD

@@ -16,11 +16,16 @@ namespace mlir {
 class OpPassManager;
 namespace xf {
 
-/// Which graph-level fusions run.
+/// Which graph-level fusions run, and how constant weights are inspected
+/// for sparsity (xf-sparsify-weights).
 struct GraphOptions {
   bool fuseAttention = true;
   bool mergeProjections = true;
   bool fuseEpilogue = true;
+  bool sparsifyWeights = true;
+  double sparsityThreshold = 0.8;
+  /// The target's block width (the CPU's panel width).
+  int64_t sparseBlockCols = 32;
 };
 
 /// The graph-level options of a pass pipeline; every target pipeline's
@@ -44,9 +49,26 @@ struct GraphPipelineOptionsBase : public PassPipelineOptions<Derived> {
       llvm::cl::desc("Bias, activation and residual in the GEMM epilogue "
                      "(xf-fuse-epilogue)"),
       llvm::cl::init(true)};
+  typename Base::template Option<bool> sparsifyWeights{
+      *this, "sparsify-weights",
+      llvm::cl::desc("Constant weights whose zero blocks are worth skipping "
+                     "get a block-sparse kernel (xf-sparsify-weights)"),
+      llvm::cl::init(true)};
+  typename Base::template Option<double> sparsityThreshold{
+      *this, "sparsity-threshold",
+      llvm::cl::desc("Largest estimated cost of a block-sparse product, "
+                     "relative to the dense one, at which a weight goes "
+                     "block-sparse (xf-sparsify-weights' threshold)"),
+      llvm::cl::init(0.8)};
 
   GraphOptions graphOptions() const {
-    return GraphOptions{fuseAttention, mergeProjections, fuseEpilogue};
+    GraphOptions g;
+    g.fuseAttention = fuseAttention;
+    g.mergeProjections = mergeProjections;
+    g.fuseEpilogue = fuseEpilogue;
+    g.sparsifyWeights = sparsifyWeights;
+    g.sparsityThreshold = sparsityThreshold;
+    return g;
   }
 };
 

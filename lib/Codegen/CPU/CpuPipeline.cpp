@@ -80,7 +80,10 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
 
 static void buildPlainPipeline(OpPassManager &pm,
                                const CpuPipelineOptions &options) {
-  buildGraphPipeline(pm, GraphOptions{false, false, false});
+  GraphOptions graph;
+  graph.fuseAttention = graph.mergeProjections = graph.fuseEpilogue = false;
+  graph.sparsifyWeights = false;
+  buildGraphPipeline(pm, graph);
   pm.addPass(createXfToLinalg());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
@@ -93,7 +96,9 @@ static void buildPlainPipeline(OpPassManager &pm,
 static void buildFastPipeline(OpPassManager &pm,
                               const CpuPipelineOptions &options) {
   cpu::KernelOptions kernels = options.kernelOptions();
-  buildGraphPipeline(pm, options.graphOptions());
+  GraphOptions graph = options.graphOptions();
+  graph.sparseBlockCols = kernels.effectivePanelWidth();
+  buildGraphPipeline(pm, graph);
   XfCpuFormKernelsOptions form;
   form.vectorWidth = kernels.vectorWidth;
   form.panelWidth = kernels.panelWidth;

@@ -4,6 +4,9 @@
 
 #include "xf/Codegen/CPU/Passes.h"
 
+#include "xf/Dialect/WeightMatrix.h"
+
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -116,6 +119,63 @@ std::optional<QuantizedWeight> quantizedWeight(LinearOp op,
   return q;
 }
 
+/// A constant weight stored block-sparse for xf_cpu.gemm's `blocks`: per
+/// panel of `panelWidth` columns, the blocks of `sparsity`'s rows of K that
+/// have a nonzero, in f32; computed here from the raw buffer.
+struct BlockSparseWeight {
+  Value values, offsets, rows;
+};
+
+std::optional<BlockSparseWeight>
+blockSparseWeight(LinearOp op, int64_t panelWidth, PatternRewriter &rewriter) {
+  DenseElementsAttr attr;
+  SparsityAttr sparsity = op.getSparsityAttr();
+  if (!sparsity || !matchPattern(op.getWeight(), m_Constant(&attr)))
+    return std::nullopt;
+  std::optional<WeightMatrix> w =
+      WeightMatrix::read(attr, op.getWeightLayout());
+  if (!w)
+    return std::nullopt;
+  int64_t bk = sparsity.getBlockRows(), k = w->rows(), n = w->cols();
+  int64_t panels = (n + panelWidth - 1) / panelWidth;
+  std::vector<int32_t> offsets, rows;
+  std::vector<float> values;
+  // An all-zero weight still stores one (zero) block: tensors are never
+  // empty.
+  bool allZero = w->nonzeroBlocks(bk, panelWidth) == 0;
+  for (int64_t p = 0; p < panels; ++p) {
+    offsets.push_back(rows.size());
+    for (int64_t b = 0; b * bk < k; ++b) {
+      if (!w->blockIsNonzero(b, p, bk, panelWidth) &&
+          !(allZero && p == 0 && b == 0))
+        continue;
+      rows.push_back(b);
+      for (int64_t r = b * bk; r < (b + 1) * bk; ++r)
+        for (int64_t j = 0; j < panelWidth; ++j) {
+          int64_t col = p * panelWidth + j;
+          values.push_back(r < k && col < n ? w->at(r, col) : 0.0f);
+        }
+    }
+  }
+  offsets.push_back(rows.size());
+  Location loc = op.getLoc();
+  auto constant = [&](ArrayRef<int64_t> shape, Type elt, const void *data,
+                      size_t bytes) -> Value {
+    auto type = RankedTensorType::get(shape, elt);
+    return arith::ConstantOp::create(
+        rewriter, loc,
+        DenseElementsAttr::getFromRawBuffer(
+            type, ArrayRef<char>(static_cast<const char *>(data), bytes)));
+  };
+  Type i32 = rewriter.getI32Type();
+  int64_t blocks = rows.size();
+  return BlockSparseWeight{
+      constant({blocks, bk, panelWidth}, rewriter.getF32Type(), values.data(),
+               values.size() * sizeof(float)),
+      constant({panels + 1}, i32, offsets.data(), offsets.size() * 4),
+      constant({blocks}, i32, rows.data(), rows.size() * 4)};
+}
+
 struct FormGemm : OpRewritePattern<LinearOp> {
   FormGemm(MLIRContext *ctx, const cpu::KernelOptions &options)
       : OpRewritePattern(ctx), options(options),
@@ -145,8 +205,18 @@ struct FormGemm : OpRewritePattern<LinearOp> {
         group = q->group;
         panelType = rewriter.getI8Type();
       }
-    Value packed = packWeight(rewriter, loc, weight, op.getWeightLayoutAttr(),
-                              panels, k, panelWidth, panelType);
+    Value packed, offsets, rows;
+    if (std::optional<BlockSparseWeight> sparse =
+            blockSparseWeight(op, panelWidth, rewriter)) {
+      packed = sparse->values;
+      offsets = sparse->offsets;
+      rows = sparse->rows;
+      scales = Value();
+      group = IntegerAttr();
+    } else {
+      packed = packWeight(rewriter, loc, weight, op.getWeightLayoutAttr(),
+                          panels, k, panelWidth, panelType);
+    }
     Value input = cpu::collapseToRows(rewriter, loc, op.getInput());
     Value residual = op.getResidual()
                          ? cpu::collapseToRows(rewriter, loc, op.getResidual())
@@ -157,8 +227,8 @@ struct FormGemm : OpRewritePattern<LinearOp> {
     Value init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
     Value gemm =
         cpu::GemmOp::create(rewriter, loc, TypeRange{init.getType()}, input,
-                            packed, scales, op.getBias(), residual, init,
-                            op.getActivationAttr(), group)
+                            packed, scales, offsets, rows, op.getBias(),
+                            residual, init, op.getActivationAttr(), group)
             .getResult()
             .front();
     rewriter.replaceOp(

@@ -41,6 +41,9 @@ struct GemmLowering {
   Value weightScales;
   int64_t group = 0;
   Value aQuads, aScale, aSums, groups;
+  /// With a block-sparse weight: the panels' block ranges and the blocks'
+  /// rows of K (in blocks of `blockRows`).
+  Value blockOffsets, blockRows;
 
   /// aQuads, aScale and aSums from the input: x = aScale * xq with xq =
   /// round(x / aScale) in [-127, 127] and aScale = max |x| / 127 per row.
@@ -351,6 +354,62 @@ struct GemmLowering {
     epilogue(panel, m0, rows, kLoop.getResults());
   }
 
+  /// The FMAs of one row of K: the panel's vectors at `wIndices` (plus the
+  /// column offset) times input column `kk`, into the accumulators.
+  SmallVector<Value> rowProducts(ValueRange wIndices, Value m0, int64_t rows,
+                                 Value kk, ValueRange acc) {
+    SmallVector<Value> w;
+    for (int64_t j = 0; j < vectors; ++j) {
+      SmallVector<Value> at(wIndices);
+      at.push_back(kb.index(j * kb.vectorWidth));
+      w.push_back(kb.load(packed, at));
+    }
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < rows; ++i) {
+      Value x = memref::LoadOp::create(kb.b, kb.loc, a,
+                                       ValueRange{kb.add(m0, kb.index(i)), kk});
+      Value xs = kb.broadcast(x);
+      for (int64_t j = 0; j < vectors; ++j)
+        next.push_back(vector::FMAOp::create(kb.b, kb.loc, xs, w[j],
+                                             acc[i * vectors + j]));
+    }
+    return next;
+  }
+
+  /// As tile(), on the stored blocks of a block-sparse panel only.
+  void tileBlocks(Value panel, Value m0, int64_t rows) {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    Value bk = kb.dim(packed, 1);
+    int64_t staticBk = cast<MemRefType>(packed.getType()).getDimSize(1);
+    int64_t staticK = cast<MemRefType>(a.getType()).getDimSize(1);
+    // Whole blocks everywhere: a constant trip count that LLVM unrolls.
+    bool wholeBlocks = !ShapedType::isDynamic(staticBk) &&
+                       !ShapedType::isDynamic(staticK) &&
+                       staticK % staticBk == 0;
+    auto index = [&](Value memref, Value i) {
+      return arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          memref::LoadOp::create(b, loc, memref, ValueRange{i}));
+    };
+    Value first = index(blockOffsets, panel);
+    Value last = index(blockOffsets, kb.add(panel, kb.index(1)));
+    SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
+    scf::ForOp blockLoop = kb.loop(
+        first, last, kb.index(1), zeros, [&](Value block, ValueRange acc) {
+          Value k0 = kb.mul(index(blockRows, block), bk);
+          // Else the last block of K may be cut short.
+          Value count = wholeBlocks ? bk : kb.min(bk, kb.sub(k, k0));
+          scf::ForOp rowLoop = kb.loop(
+              kb.index(0), count, kb.index(1), acc,
+              [&](Value r, ValueRange inner) {
+                return rowProducts({block, r}, m0, rows, kb.add(k0, r), inner);
+              });
+          return SmallVector<Value>(rowLoop.getResults());
+        });
+    epilogue(panel, m0, rows, blockLoop.getResults());
+  }
+
   /// Computes rows [m0, m0 + rows) x panel `panel` with `rows` accumulator
   /// rows held in registers.
   void tile(Value panel, Value m0, int64_t rows) {
@@ -359,20 +418,7 @@ struct GemmLowering {
     SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
     scf::ForOp kLoop = kb.loop(
         kb.index(0), k, kb.index(1), zeros, [&](Value kk, ValueRange acc) {
-          SmallVector<Value> w;
-          for (int64_t j = 0; j < vectors; ++j)
-            w.push_back(kb.load(
-                packed, ValueRange{panel, kk, kb.index(j * kb.vectorWidth)}));
-          SmallVector<Value> next;
-          for (int64_t i = 0; i < rows; ++i) {
-            Value x = memref::LoadOp::create(
-                b, loc, a, ValueRange{kb.add(m0, kb.index(i)), kk});
-            Value xs = kb.broadcast(x);
-            for (int64_t j = 0; j < vectors; ++j)
-              next.push_back(vector::FMAOp::create(b, loc, xs, w[j],
-                                                   acc[i * vectors + j]));
-          }
-          return next;
+          return rowProducts({panel, kk}, m0, rows, kk, acc);
         });
     epilogue(panel, m0, rows, kLoop.getResults());
   }
@@ -447,7 +493,14 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
 
   // Work items: every panel, and the rows split into chunks when there are
   // too few panels to keep the threads busy.
+  g.blockOffsets = op.getBlockOffsets();
+  g.blockRows = op.getBlockRows();
   int64_t staticPanels = packedType.getDimSize(0);
+  if (g.blockOffsets) {
+    staticPanels = cast<MemRefType>(g.blockOffsets.getType()).getDimSize(0);
+    if (!ShapedType::isDynamic(staticPanels))
+      staticPanels -= 1;
+  }
   int64_t chunks = 1;
   if (options.threads > 1 && !ShapedType::isDynamic(staticPanels) &&
       staticPanels < 2 * options.threads)
@@ -459,7 +512,8 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     g.group = static_cast<int64_t>(op.getGroupSize().value_or(0));
     g.quantizeInput();
   }
-  Value panels = kb.dim(g.packed, 0);
+  Value panels = g.blockOffsets ? kb.sub(kb.dim(g.blockOffsets, 0), kb.index(1))
+                                : kb.dim(g.packed, 0);
   Value items = kb.mul(panels, kb.index(chunks));
   kb.parallel(items, options.threads, [&](Value item) {
     Value panel =
@@ -475,7 +529,9 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
                                                  kb.sub(r1, r0), kb.index(mr)),
                           kb.index(mr)));
     auto tile = [&](Value m0, int64_t rows) {
-      if (g.aQuads)
+      if (g.blockOffsets)
+        g.tileBlocks(panel, m0, rows);
+      else if (g.aQuads)
         g.tileQuads(panel, m0, rows);
       else if (g.aPairs)
         g.tilePairs(panel, m0, rows);

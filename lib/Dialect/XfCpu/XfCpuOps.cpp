@@ -4,6 +4,7 @@
 
 #include "../ShapeChecks.h"
 
+#include "xf/Dialect/WeightMatrix.h"
 #include "xf/Support/HalfFloat.h"
 
 #include "mlir/IR/Builders.h"
@@ -168,8 +169,6 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
   // Constant weights are packed once, here, at compile time, from and into
   // raw buffers: no per-element attribute, so that large models pass
   // through in bounded memory.
-  Type from = weight.getElementType();
-  ArrayRef<char> raw = weight.getRawData();
   auto at = [&](int64_t p, int64_t r, int64_t j) {
     return (p * packedRows + r / rows) * nr * rows + j * rows + r % rows;
   };
@@ -180,34 +179,22 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
       for (int64_t r = 0; r < k; ++r)
         for (int64_t j = 0; j < nr && p * nr + j < n; ++j) {
           int64_t col = p * nr + j, i = kn ? r * n + col : col * k + r;
-          bytes[at(p, r, j)] = uint8_t(raw[weight.isSplat() ? 0 : i]) ^ 0x80;
+          bytes[at(p, r, j)] =
+              uint8_t(weight.getRawData()[weight.isSplat() ? 0 : i]) ^ 0x80;
         }
     results.push_back(DenseElementsAttr::getFromRawBuffer(
         type, ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
                              bytes.size())));
     return success();
   }
-  auto element = [&](int64_t i) -> float {
-    if (weight.isSplat())
-      i = 0;
-    if (from.isF32()) {
-      float v;
-      std::memcpy(&v, raw.data() + 4 * i, 4);
-      return v;
-    }
-    uint16_t bits;
-    std::memcpy(&bits, raw.data() + 2 * i, 2);
-    return from.isF16() ? fromF16(bits) : fromBF16(bits);
-  };
+  std::optional<WeightMatrix> w = WeightMatrix::read(weight, getWeightLayout());
+  if (!w)
+    return failure();
   std::vector<float> values(type.getNumElements(), 0.0f);
   for (int64_t p = 0; p < panels; ++p)
     for (int64_t r = 0; r < k; ++r)
-      for (int64_t j = 0; j < nr && p * nr + j < n; ++j) {
-        int64_t col = p * nr + j;
-        int64_t at =
-            (p * packedRows + r / rows) * nr * rows + j * rows + r % rows;
-        values[at] = element(kn ? r * n + col : col * k + r);
-      }
+      for (int64_t j = 0; j < nr && p * nr + j < n; ++j)
+        values[at(p, r, j)] = w->at(r, p * nr + j);
   if (to.isF32()) {
     results.push_back(DenseElementsAttr::getFromRawBuffer(
         type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
@@ -242,6 +229,8 @@ LogicalResult GemmOp::verify() {
   if (a.size() != 2 || p.size() != 3 || c.size() != 2)
     return emitOpError("expects input [M, K], packed weight [NB, K, NR] and "
                        "init [M, N]");
+  if (isBlockSparse())
+    return verifyBlocks(c[1]);
   int64_t rows = PackWeightsOp::rowsPerPackedRow(panelType);
   int64_t nr = ShapedType::isDynamic(p[2]) ? p[2] : p[2] / rows;
   SmallVector<int64_t> expected =
@@ -255,12 +244,44 @@ LogicalResult GemmOp::verify() {
   if (!ShapedType::isDynamic(c[1]) && !ShapedType::isDynamic(nr) &&
       !ShapedType::isDynamic(p[0]) && p[0] != (c[1] + nr - 1) / nr)
     return emitOpError("expects ceil(N / NR) weight panels for N = ") << c[1];
-  if (getBias() && (shapeOf(getBias()).size() != 1 ||
-                    checks::dimsConflict(shapeOf(getBias())[0], c[1])))
-    return emitOpError("expects a bias of shape [N]");
-  if (getResidual() && failed(verifyCompatibleShape(shapeOf(getResidual()), c)))
-    return emitOpError("expects a residual of the init's shape");
+  if (failed(verifyEpilogue(c[1])))
+    return failure();
   return verifyScales(a[1], c[1], panelType.isSignlessInteger(8));
+}
+
+LogicalResult GemmOp::verifyEpilogue(int64_t n) {
+  if (getBias() && (shapeOf(getBias()).size() != 1 ||
+                    checks::dimsConflict(shapeOf(getBias())[0], n)))
+    return emitOpError("expects a bias of shape [N]");
+  if (getResidual() &&
+      failed(verifyCompatibleShape(shapeOf(getResidual()), shapeOf(getInit()))))
+    return emitOpError("expects a residual of the init's shape");
+  return success();
+}
+
+LogicalResult GemmOp::verifyBlocks(int64_t n) {
+  Value offsets = getBlockOffsets(), rows = getBlockRows();
+  ArrayRef<int64_t> p = shapeOf(getPackedWeight());
+  if (!rows)
+    return emitOpError("expects block offsets and block rows together");
+  if (!getElementTypeOrSelf(getPackedWeight().getType()).isF32() ||
+      getWeightScales() || getGroupSize())
+    return emitOpError("takes blocks only of f32 panels");
+  for (Value v : {offsets, rows})
+    if (shapeOf(v).size() != 1 ||
+        !getElementTypeOrSelf(v.getType()).isSignlessInteger(32))
+      return emitOpError("expects block offsets and rows as 1-D i32");
+  int64_t nr = p[2], panels = shapeOf(offsets)[0];
+  if (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(nr) &&
+      !ShapedType::isDynamic(panels) && panels != (n + nr - 1) / nr + 1)
+    return emitOpError("expects ceil(N / NR) + 1 block offsets for N = ")
+           << n << " and NR = " << nr << ", got " << panels;
+  if (checks::dimsConflict(shapeOf(rows)[0], p[0]))
+    return emitOpError("expects one block row per stored block, got ")
+           << shapeOf(rows)[0] << " for " << p[0] << " blocks";
+  if (checks::dimsConflict(shapeOf(getInput())[0], shapeOf(getInit())[0]))
+    return emitOpError("expects input and init to agree on M");
+  return verifyEpilogue(n);
 }
 
 LogicalResult GemmOp::verifyScales(int64_t k, int64_t n, bool int8) {

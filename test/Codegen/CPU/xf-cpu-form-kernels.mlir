@@ -3,6 +3,7 @@
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=attention=false norms=false" | FileCheck %s --check-prefix=OFF
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=bf16-panels=true" | FileCheck %s --check-prefix=BF16
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=int8-panels=true" | FileCheck %s --check-prefix=INT8
+// RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=panel-width=16" | FileCheck %s --check-prefix=SPARSE
 
 // A linear with its whole epilogue: rows collapsed, weight packed into
 // ceil(48 / 32) = 2 panels, the GEMM, rows expanded back.
@@ -231,4 +232,23 @@ func.func @int8_merged(%x: tensor<4x32xf32>, %qa: tensor<16x32xi8>, %sa: tensor<
   %w = tensor.concat dim(0) %wa, %wb : (tensor<16x32xf32>, tensor<8x32xf32>) -> tensor<24x32xf32>
   %y = xf.linear %x, %w layout nk : (tensor<4x32xf32>, tensor<24x32xf32>) -> tensor<4x24xf32>
   return %y : tensor<4x24xf32>
+}
+
+// -----
+
+// A constant weight with a sparsity hint: only its nonzero blocks of 2 rows
+// of K per panel of 16 columns are stored (rows 2-3, block 1, in both
+// panels), with the panels' block ranges and the blocks' rows; the second
+// panel's block is padded with zeros past N.
+// SPARSE-LABEL: func.func @block_sparse
+// SPARSE: %[[V:.*]] = arith.constant dense<{{.*}}> : tensor<2x2x16xf32>
+// SPARSE: %[[O:.*]] = arith.constant dense<[0, 1, 2]> : tensor<3xi32>
+// SPARSE: %[[R:.*]] = arith.constant dense<1> : tensor<2xi32>
+// SPARSE: xf_cpu.gemm %{{.*}}, %[[V]] blocks(%[[O]], %[[R]] : tensor<3xi32>, tensor<2xi32>) bias %{{.*}} act relu
+// SPARSE-NOT: xf_cpu.pack_weights
+// SPARSE: return
+func.func @block_sparse(%x: tensor<3x6xf32>, %b: tensor<20xf32>) -> tensor<3x20xf32> {
+  %w = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0], [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<6x20xf32>
+  %y = xf.linear %x, %w bias %b act relu sparsity <blocks [2, 16]> : (tensor<3x6xf32>, tensor<6x20xf32>, tensor<20xf32>) -> tensor<3x20xf32>
+  return %y : tensor<3x20xf32>
 }

@@ -163,6 +163,29 @@ func.func @gemm_quad_groups(%a: memref<5x24xf32>, %p: memref<2x6x128xi8>, %s: me
 
 // -----
 
+// A block-sparse GEMM: per panel, the range of its stored blocks, and per
+// block its row of K; K = 40 is not a multiple of the 16 rows of a block,
+// so the rows a block covers are cut at K.
+// CHECK-LABEL: func.func @gemm_blocks
+// CHECK: scf.parallel
+// CHECK:   %[[FIRST:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:   %[[LAST:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:   scf.for %[[B:.*]] = %[[FIRST]] to %[[LAST]] step %{{.*}} iter_args
+// CHECK:     memref.load %{{.*}}[%[[B]]] : memref<3xi32>
+// CHECK:     %[[COUNT:.*]] = arith.minsi
+// CHECK:     scf.for %[[R:.*]] = %{{.*}} to %[[COUNT]] step %{{.*}} iter_args
+// CHECK:       vector.load %{{.*}}[%[[B]], %[[R]], %{{.*}}] : memref<3x16x32xf32>, vector<16xf32>
+// CHECK-COUNT-8: vector.fma
+// CHECK:   arith.maximumf
+// AVX2-LABEL: func.func @gemm_blocks
+// AVX2: vector.load %{{.*}} : memref<3x16x32xf32>, vector<8xf32>
+func.func @gemm_blocks(%a: memref<5x40xf32>, %v: memref<3x16x32xf32>, %o: memref<3xi32>, %r: memref<3xi32>, %c: memref<5x40xf32>) {
+  xf_cpu.gemm %a, %v blocks(%o, %r : memref<3xi32>, memref<3xi32>) act relu outs(%c : memref<5x40xf32>) : memref<5x40xf32>, memref<3x16x32xf32>
+  return
+}
+
+// -----
+
 // Attention: K and V packed per KV head (rows outside the valid keys
 // zero), then per (batch, head, query block): the transposed scaled
 // queries, and per KV tile (up to the causal bound) the layout's verdict:

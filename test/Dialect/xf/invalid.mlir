@@ -751,3 +751,19 @@ func.func @block_cache_features(%x: tensor<1x8x32xf32>, %g: tensor<32xf32>, %w: 
       -> (tensor<1x8x32xf32>, tensor<1x64x16xf32>, tensor<1x64x16xf32>)
   return
 }
+
+// -----
+
+func.func @sparsity_blocks(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>) -> tensor<4x32xf32> {
+  // expected-error@+1 {{#xf.sparsity expects blocks [Bk, Bn] of positive sizes, got [16, 0]}}
+  %y = xf.linear %x, %w sparsity <blocks [16, 0]> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}
+
+// -----
+
+func.func @sparsity_rank(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>) -> tensor<4x32xf32> {
+  // expected-error@+1 {{#xf.sparsity expects blocks [Bk, Bn] of positive sizes, got [16]}}
+  %y = xf.linear %x, %w sparsity <blocks [16]> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}

@@ -256,3 +256,12 @@ func.func @low_precision_weights(%x: tensor<2x16xf32>, %wb: tensor<16x8xbf16>, %
   %3 = xf.dequantize %q2 scales %s2 axis 1 : (tensor<16x8xi8>, tensor<8xf32>) -> tensor<16x8xf32>
   return %0, %1, %2, %3 : tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x8xf32>, tensor<16x8xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @linear_sparsity
+func.func @linear_sparsity(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>) -> tensor<4x32xf32> {
+  // CHECK: xf.linear %{{.*}}, %{{.*}} act gelu sparsity <blocks [16, 32]> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
+  %y = xf.linear %x, %w act gelu sparsity <blocks [16, 32]> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}

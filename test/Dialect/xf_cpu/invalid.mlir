@@ -34,7 +34,7 @@ func.func @gemm_panels(%x: memref<10x64xf32>, %p: memref<2x64x32xf32>, %y: memre
 
 func.func @gemm_result(%x: tensor<10x64xf32>, %p: tensor<2x64x32xf32>, %y: tensor<10x40xf32>) {
   // expected-error@+1 {{'xf_cpu.gemm' op expects one result of the init's type 'tensor<10x40xf32>'}}
-  %0 = "xf_cpu.gemm"(%x, %p, %y) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 1>}> : (tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<10x40xf32>) -> tensor<10x41xf32>
+  %0 = "xf_cpu.gemm"(%x, %p, %y) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 0, 0, 1>}> : (tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<10x40xf32>) -> tensor<10x41xf32>
   return
 }
 
@@ -219,5 +219,45 @@ func.func @gemm_group_size(%a: memref<5x24xf32>, %p: memref<2x6x128xi8>, %s: mem
 func.func @gemm_scales_type(%a: memref<5x7xf32>, %p: memref<2x2x128xi8>, %s: memref<40xf16>, %c: memref<5x40xf32>) {
   // expected-error@+1 {{'xf_cpu.gemm' op expects one element type, got 'f32' and 'f16'}}
   xf_cpu.gemm %a, %p scales %s : memref<40xf16> outs(%c : memref<5x40xf32>) : memref<5x7xf32>, memref<2x2x128xi8>
+  return
+}
+
+// -----
+
+func.func @blocks_offsets(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %o: memref<4xi32>, %r: memref<3xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects ceil(N / NR) + 1 block offsets for N = 40 and NR = 32, got 4}}
+  xf_cpu.gemm %a, %v blocks(%o, %r : memref<4xi32>, memref<3xi32>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<3x16x32xf32>
+  return
+}
+
+// -----
+
+func.func @blocks_rows(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %o: memref<3xi32>, %r: memref<2xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects one block row per stored block, got 2 for 3 blocks}}
+  xf_cpu.gemm %a, %v blocks(%o, %r : memref<3xi32>, memref<2xi32>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<3x16x32xf32>
+  return
+}
+
+// -----
+
+func.func @blocks_index_type(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %o: memref<3xi64>, %r: memref<3xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects block offsets and rows as 1-D i32}}
+  xf_cpu.gemm %a, %v blocks(%o, %r : memref<3xi64>, memref<3xi32>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<3x16x32xf32>
+  return
+}
+
+// -----
+
+func.func @blocks_of_pairs(%a: memref<5x64xf32>, %v: memref<3x8x64xbf16>, %o: memref<3xi32>, %r: memref<3xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op takes blocks only of f32 panels}}
+  xf_cpu.gemm %a, %v blocks(%o, %r : memref<3xi32>, memref<3xi32>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<3x8x64xbf16>
+  return
+}
+
+// -----
+
+func.func @blocks_rows_missing(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %o: memref<3xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects block offsets and block rows together}}
+  "xf_cpu.gemm"(%a, %v, %o, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 1, 0, 0, 0, 1>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
   return
 }

@@ -52,3 +52,15 @@ func.func @packed(%x: tensor<10x32xf32>, %cu: tensor<3xi32>) -> tensor<10x32xf32
       outs(%e : tensor<10x32xf32>) : tensor<10x32xf32>, tensor<10x32xf32>, tensor<10x32xf32> -> tensor<10x32xf32>
   return %o : tensor<10x32xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @block_sparse_gemm
+func.func @block_sparse_gemm(%x: tensor<10x64xf32>, %v: tensor<3x16x32xf32>, %o: tensor<3xi32>,
+                             %rows: tensor<3xi32>, %b: tensor<40xf32>) -> tensor<10x40xf32> {
+  %e = tensor.empty() : tensor<10x40xf32>
+  // CHECK: xf_cpu.gemm %{{.*}}, %{{.*}} blocks(%{{.*}}, %{{.*}} : tensor<3xi32>, tensor<3xi32>) bias %{{.*}} act silu outs(%{{.*}} : tensor<10x40xf32>) : tensor<10x64xf32>, tensor<3x16x32xf32>, tensor<40xf32> -> tensor<10x40xf32>
+  %y = xf_cpu.gemm %x, %v blocks(%o, %rows : tensor<3xi32>, tensor<3xi32>) bias %b act silu outs(%e : tensor<10x40xf32>)
+      : tensor<10x64xf32>, tensor<3x16x32xf32>, tensor<40xf32> -> tensor<10x40xf32>
+  return %y : tensor<10x40xf32>
+}

@@ -1,0 +1,69 @@
+//===- WeightMatrix.cpp - a constant weight as a [K, N] matrix ------------===//
+
+#include "xf/Dialect/WeightMatrix.h"
+
+#include "xf/Support/HalfFloat.h"
+
+#include <algorithm>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::xf;
+
+std::optional<WeightMatrix> WeightMatrix::read(DenseElementsAttr attr,
+                                               WeightLayout layout) {
+  auto type = attr.getType();
+  Type elt = type.getElementType();
+  if (type.getRank() != 2 || !(elt.isF32() || elt.isBF16() || elt.isF16()))
+    return std::nullopt;
+  WeightMatrix w;
+  w.kn = layout == WeightLayout::kn;
+  w.k = type.getDimSize(w.kn ? 0 : 1);
+  w.n = type.getDimSize(w.kn ? 1 : 0);
+  ArrayRef<char> raw = attr.getRawData();
+  int64_t count = type.getNumElements();
+  w.values.resize(count);
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t at = attr.isSplat() ? 0 : i;
+    if (elt.isF32()) {
+      std::memcpy(&w.values[i], raw.data() + 4 * at, 4);
+      continue;
+    }
+    uint16_t bits;
+    std::memcpy(&bits, raw.data() + 2 * at, 2);
+    w.values[i] = elt.isF16() ? fromF16(bits) : fromBF16(bits);
+  }
+  return w;
+}
+
+bool WeightMatrix::blockIsNonzero(int64_t br, int64_t bc, int64_t blockRows,
+                                  int64_t blockCols) const {
+  for (int64_t r = br * blockRows; r < std::min(k, (br + 1) * blockRows); ++r)
+    for (int64_t c = bc * blockCols; c < std::min(n, (bc + 1) * blockCols); ++c)
+      if (at(r, c) != 0.0f)
+        return true;
+  return false;
+}
+
+int64_t WeightMatrix::nonzeroBlocks(int64_t blockRows,
+                                    int64_t blockCols) const {
+  int64_t count = 0;
+  for (int64_t br = 0; br * blockRows < k; ++br)
+    for (int64_t bc = 0; bc * blockCols < n; ++bc)
+      count += blockIsNonzero(br, bc, blockRows, blockCols);
+  return count;
+}
+
+DenseElementsAttr WeightMatrix::toAttr(ShapedType type) const {
+  Type elt = type.getElementType();
+  if (elt.isF32())
+    return DenseElementsAttr::getFromRawBuffer(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                             values.size() * sizeof(float)));
+  std::vector<uint16_t> narrow(values.size());
+  for (size_t i = 0; i < values.size(); ++i)
+    narrow[i] = elt.isF16() ? toF16(values[i]) : toBF16(values[i]);
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(reinterpret_cast<const char *>(narrow.data()),
+                           narrow.size() * sizeof(uint16_t)));
+}

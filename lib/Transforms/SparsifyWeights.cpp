@@ -1,0 +1,102 @@
+//===- SparsifyWeights.cpp - the xf-sparsify-weights pass -----------------===//
+
+#include "xf/Dialect/WeightMatrix.h"
+#include "xf/Transforms/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+
+#include "llvm/Support/FormatVariadic.h"
+
+namespace mlir::xf {
+#define GEN_PASS_DEF_XFSPARSIFYWEIGHTS
+#include "xf/Transforms/Passes.h.inc"
+} // namespace mlir::xf
+
+using namespace mlir;
+using namespace mlir::xf;
+
+namespace {
+
+/// The per-block overhead of a block-sparse product, in rows of K: the
+/// block's row index and loop, about two rows' worth of FMAs.
+constexpr double kBlockOverheadRows = 2.0;
+
+double nonzeroFraction(const WeightMatrix &w, int64_t rows, int64_t cols) {
+  int64_t blocks =
+      ((w.rows() + rows - 1) / rows) * ((w.cols() + cols - 1) / cols);
+  return blocks ? double(w.nonzeroBlocks(rows, cols)) / blocks : 0.0;
+}
+
+/// Whether every group of 4 consecutive elements along K has at most 2
+/// nonzeros.
+bool isTwoOfFour(const WeightMatrix &w) {
+  for (int64_t c = 0; c < w.cols(); ++c)
+    for (int64_t r0 = 0; r0 < w.rows(); r0 += 4) {
+      int nonzeros = 0;
+      for (int64_t r = r0; r < std::min(r0 + 4, w.rows()); ++r)
+        nonzeros += w.at(r, c) != 0.0f;
+      if (nonzeros > 2)
+        return false;
+    }
+  return true;
+}
+
+struct XfSparsifyWeightsPass
+    : xf::impl::XfSparsifyWeightsBase<XfSparsifyWeightsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (threshold < 0 || threshold > 1 || blockCols < 1) {
+      getOperation()->emitError("xf-sparsify-weights: threshold must be in "
+                                "[0, 1] and block-cols positive");
+      return signalPassFailure();
+    }
+    getOperation()->walk([&](LinearOp op) { inspect(op); });
+  }
+
+  void inspect(LinearOp op) {
+    DenseElementsAttr attr;
+    if (op.getSparsity() || !matchPattern(op.getWeight(), m_Constant(&attr)))
+      return;
+    std::optional<WeightMatrix> w =
+        WeightMatrix::read(attr, op.getWeightLayout());
+    if (!w || w->rows() == 0 || w->cols() == 0)
+      return;
+    double zeros = 1.0 - nonzeroFraction(*w, 1, 1);
+    if (zeros == 0.0)
+      return;
+    // The cheapest block shape the kernels take.
+    int64_t bestRows = 0;
+    double bestFraction = 1.0, bestCost = 1.0;
+    for (int64_t rows : {1, 2, 4, 8, 16, 32}) {
+      double fraction = nonzeroFraction(*w, rows, blockCols);
+      double cost = fraction * (rows + kBlockOverheadRows) / rows;
+      if (cost < bestCost) {
+        bestRows = rows;
+        bestFraction = fraction;
+        bestCost = cost;
+      }
+    }
+    bool sparse = bestRows && bestCost <= threshold;
+    std::string choice =
+        bestRows
+            ? llvm::formatv("blocks [{0}, {1}]: {2:f1}% nonzero, cost "
+                            "{3:f3} of dense {4} {5:f2}: {6}",
+                            bestRows, blockCols, 100 * bestFraction, bestCost,
+                            sparse ? "<=" : ">", threshold.getValue(),
+                            sparse ? "block-sparse" : "stays dense")
+                  .str()
+            : "no block shape is cheaper than dense: stays dense";
+    op.emitRemark() << llvm::formatv(
+        "xf-sparsify-weights: weight [{0} x {1}], {2:f1}% zeros, 2:4 {3}; "
+        "nonzero blocks: 1x16 {4:f1}%, 4x1 {5:f1}%, 16x16 {6:f1}%; {7}",
+        w->rows(), w->cols(), 100 * zeros, isTwoOfFour(*w) ? "yes" : "no",
+        100 * nonzeroFraction(*w, 1, 16), 100 * nonzeroFraction(*w, 4, 1),
+        100 * nonzeroFraction(*w, 16, 16), choice);
+    if (sparse)
+      op.setSparsityAttr(
+          SparsityAttr::get(op.getContext(), {bestRows, blockCols.getValue()}));
+  }
+};
+
+} // namespace

@@ -1,0 +1,71 @@
+// RUN: xf-opt %s --split-input-file "--xf-sparsify-weights=block-cols=4" --verify-diagnostics | FileCheck %s
+// RUN: not xf-opt %s "--xf-sparsify-weights=threshold=2" 2>&1 | FileCheck %s --check-prefix=BAD
+
+// BAD: error: xf-sparsify-weights: threshold must be in [0, 1] and block-cols positive
+
+// One 8 x 4 block of the [K, N] view is nonzero (the weight is [N, K]):
+// blocks of 8 rows of K are the cheapest, 1 of 8 blocks.
+// CHECK-LABEL: func.func @one_block
+// CHECK: xf.linear %{{.*}}, %{{.*}} layout nk sparsity <blocks [8, 4]>
+func.func @one_block(%x: tensor<2x32xf32>) -> tensor<2x8xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 1.0, 2.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [3.0, 4.0, 5.0, 6.0, 7.0, 1.0, 2.0, 3.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [4.0, 5.0, 6.0, 7.0, 1.0, 2.0, 3.0, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<8x32xf32>
+  // expected-remark@+1 {{xf-sparsify-weights: weight [32 x 8], 87.5% zeros, 2:4 no; nonzero blocks: 1x16 25.0%, 4x1 12.5%, 16x16 50.0%; blocks [8, 4]: 12.5% nonzero, cost 0.156 of dense <= 0.80: block-sparse}}
+  %y = xf.linear %x, %w layout nk : (tensor<2x32xf32>, tensor<8x32xf32>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+// Half zeros, but every block has a nonzero: it stays dense.
+// CHECK-LABEL: func.func @checkerboard
+// CHECK-NOT: sparsity
+// CHECK: return
+func.func @checkerboard(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %w = arith.constant dense<[[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]]> : tensor<8x8xf32>
+  // expected-remark@+1 {{xf-sparsify-weights: weight [8 x 8], 50.0% zeros, 2:4 yes; nonzero blocks: 1x16 100.0%, 4x1 100.0%, 16x16 100.0%; no block shape is cheaper than dense: stays dense}}
+  %y = xf.linear %x, %w : (tensor<2x8xf32>, tensor<8x8xf32>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+// 2:4 along K is detected and reported; blocks of whole columns are all
+// nonzero, so the weight stays dense.
+// CHECK-LABEL: func.func @two_of_four
+// CHECK-NOT: sparsity
+// CHECK: return
+func.func @two_of_four(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<8x4xf32>
+  // expected-remark@+1 {{weight [8 x 4], 50.0% zeros, 2:4 yes;}}
+  %y = xf.linear %x, %w : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  return %y : tensor<2x4xf32>
+}
+
+// -----
+
+// An all-zero weight: no block is stored, whatever their shape.
+// CHECK-LABEL: func.func @all_zero
+// CHECK: sparsity <blocks [1, 4]>
+func.func @all_zero(%x: tensor<2x8xf32>) -> tensor<2x6xf32> {
+  %w = arith.constant dense<0.0> : tensor<8x6xbf16>
+  // expected-remark@+1 {{weight [8 x 6], 100.0% zeros, 2:4 yes; nonzero blocks: 1x16 0.0%, 4x1 0.0%, 16x16 0.0%; blocks [1, 4]: 0.0% nonzero, cost 0.000 of dense <= 0.80: block-sparse}}
+  %y = xf.linear %x, %w : (tensor<2x8xf32>, tensor<8x6xbf16>) -> tensor<2x6xf32>
+  return %y : tensor<2x6xf32>
+}
+
+// -----
+
+// Weights that are arguments, without zeros, or already marked are left
+// alone, without a remark.
+// CHECK-LABEL: func.func @left_alone
+// CHECK: xf.linear %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<8x4xf32>)
+// CHECK: xf.linear %{{.*}}, %{{.*}} : (tensor<2x8xf32>, tensor<8x4xf32>)
+// CHECK: sparsity <blocks [2, 2]>
+func.func @left_alone(%x: tensor<2x8xf32>, %v: tensor<8x4xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
+  %w = arith.constant dense<1.0> : tensor<8x4xf32>
+  %z = arith.constant dense<0.0> : tensor<8x4xf32>
+  %a = xf.linear %x, %v : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  %b = xf.linear %x, %w : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  %c = xf.linear %x, %z sparsity <blocks [2, 2]> : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
+  return %a, %b, %c : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>
+}

@@ -1,0 +1,58 @@
+// Constant weights with zero blocks, rows or everything, through every
+// pipeline variant against the reference: xf-sparsify-weights finds the
+// blocks worth skipping and the GEMM visits only the stored ones (the
+// remarks say which weights went block-sparse).
+// RUN: rm -rf %t && mkdir -p %t
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x7.npy 7x40 dense 1
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_blocks.npy 40x70 blocks:16:32:0.3 2
+// RUN: %python %S/../Inputs/sparse_npy.py %t/b70.npy 70 dense 3
+// RUN: %python %S/../Inputs/sparse_npy.py %t/r7.npy 7x70 dense 4
+// RUN: %check-pipelines %s -e blocks_epilogue --constant-weights --input %t/x7.npy --input %t/w_blocks.npy --input %t/b70.npy --input %t/r7.npy | FileCheck %s
+// RUN: xf-run %s -e blocks_epilogue --constant-weights --input %t/x7.npy --input %t/w_blocks.npy --input %t/b70.npy --input %t/r7.npy 2>&1 | FileCheck %s --check-prefix=BLOCKS
+// BLOCKS: remark: xf-sparsify-weights: weight [40 x 70]{{.*}}: block-sparse
+//
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x3.npy 3x24 dense 5
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_zero.npy 24x40 zero
+// RUN: %python %S/../Inputs/sparse_npy.py %t/b40.npy 40 dense 6
+// RUN: %check-pipelines %s -e zero_weight --constant-weights --input %t/x3.npy --input %t/w_zero.npy --input %t/b40.npy | FileCheck %s
+//
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x5.npy 5x64 dense 7
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_rows.npy 64x48 zero-rows:8 8
+// RUN: %check-pipelines %s -e zero_rows --constant-weights --input %t/x5.npy --input %t/w_rows.npy | FileCheck %s
+// RUN: xf-run %s -e zero_rows --constant-weights --input %t/x5.npy --input %t/w_rows.npy 2>&1 | FileCheck %s --check-prefix=ROWS
+// ROWS: remark: xf-sparsify-weights: weight [64 x 48], 87.5% zeros{{.*}}blocks [1, 32]: 12.5% nonzero{{.*}}: block-sparse
+//
+// A decode step (one row) on a [N, K] weight whose [K, N] blocks of 16 x 32
+// are 20% nonzero.
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x1.npy 1x96 dense 9
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_nk.npy 128x96 blocks:32:16:0.2 10
+// RUN: %check-pipelines %s -e decode_nk --constant-weights --input %t/x1.npy --input %t/w_nk.npy | FileCheck %s
+//
+// Zeros without blocks to skip (unstructured, 2:4): dense, and correct.
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_un.npy 40x70 unstructured:0.5 11
+// RUN: %check-pipelines %s -e blocks_epilogue --constant-weights --input %t/x7.npy --input %t/w_un.npy --input %t/b70.npy --input %t/r7.npy | FileCheck %s
+// RUN: xf-run %s -e blocks_epilogue --constant-weights --input %t/x7.npy --input %t/w_un.npy --input %t/b70.npy --input %t/r7.npy 2>&1 | FileCheck %s --check-prefix=DENSE
+// DENSE: remark: xf-sparsify-weights: weight [40 x 70]{{.*}}: stays dense
+// CHECK: 6 variants ok
+
+func.func @blocks_epilogue(%x: tensor<7x40xf32>, %w: tensor<40x70xf32>, %b: tensor<70xf32>,
+                           %r: tensor<7x70xf32>) -> tensor<7x70xf32> {
+  %y = xf.linear %x, %w bias %b act gelu residual %r
+      : (tensor<7x40xf32>, tensor<40x70xf32>, tensor<70xf32>, tensor<7x70xf32>) -> tensor<7x70xf32>
+  return %y : tensor<7x70xf32>
+}
+
+func.func @zero_weight(%x: tensor<3x24xf32>, %w: tensor<24x40xf32>, %b: tensor<40xf32>) -> tensor<3x40xf32> {
+  %y = xf.linear %x, %w bias %b act silu : (tensor<3x24xf32>, tensor<24x40xf32>, tensor<40xf32>) -> tensor<3x40xf32>
+  return %y : tensor<3x40xf32>
+}
+
+func.func @zero_rows(%x: tensor<5x64xf32>, %w: tensor<64x48xf32>) -> tensor<5x48xf32> {
+  %y = xf.linear %x, %w : (tensor<5x64xf32>, tensor<64x48xf32>) -> tensor<5x48xf32>
+  return %y : tensor<5x48xf32>
+}
+
+func.func @decode_nk(%x: tensor<1x96xf32>, %w: tensor<128x96xf32>) -> tensor<1x128xf32> {
+  %y = xf.linear %x, %w layout nk : (tensor<1x96xf32>, tensor<128x96xf32>) -> tensor<1x128xf32>
+  return %y : tensor<1x128xf32>
+}
