@@ -7,7 +7,8 @@ and PyTorch; peak memory; compile time; then (llm.py) LLaMA-style decode and
 prefill against llama.cpp and the read-bandwidth bound, attention layouts,
 variable-length batches, and attention against ONNX Runtime; then
 (lowp.py) bf16 and int8 weights: GEMMs against oneDNN, decode against
-llama.cpp's f16 and q8_0 models and the bandwidth bound.
+llama.cpp's f16 and q8_0 models and the bandwidth bound; and sparse weights
+against xf's and oneDNN's dense products.
 Writes OUT_DIR/results.json, a list of records {"case", "xf_ms", "peer",
 "peer_ms", "speedup"} (speedup = peer_ms / xf_ms; extra keys give rates),
 and prints the same as a table, a progress line per case.
@@ -190,7 +191,8 @@ def compile_time():
 
 
 SECTIONS = ["gemm", "attention", "memory", "encoder", "compile", "decode",
-            "prefill", "layouts", "varlen", "ort", "lowp-gemm", "lowp-decode"]
+            "prefill", "layouts", "varlen", "ort", "lowp-gemm", "lowp-decode",
+            "sparse"]
 
 
 def main():
@@ -235,6 +237,8 @@ def main():
         lowp.gemms(peak)
     if "lowp-decode" in only:
         lowp.decode(peers)
+    if "sparse" in only:
+        lowp.sparse()
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(records, f, indent=1)
     print(f"wrote {os.path.join(OUT, 'results.json')}")

@@ -1,8 +1,9 @@
-"""Low-precision weights: bf16 and int8 GEMMs at the GPT-2 shapes against
+"""Low-precision and sparse weights: bf16 and int8 GEMMs at the GPT-2 shapes against
 xf's own f32 GEMM and oneDNN's bf16 and u8*s8 matmuls, and the LLaMA-style
 decode step (llm.py's block) with bf16 and int8 weights against the
 read-bandwidth bound and llama.cpp's f16 and q8_0 models of the same
-weights. Called by bench.py; each case reports its accuracy next to its
+weights; block-sparse GEMMs and GEMVs (sparse()). Called by bench.py; each
+case reports its accuracy next to its
 time:
   kernel_err  xf against the reference evaluator on the same (rounded or
               quantized) weights: what the kernel adds (bf16 activations,
@@ -181,3 +182,60 @@ def decode(peers):
                    llama_p10_ms=p and p["p10_ms"],
                    speedup_vs_p10=p and round(p["p10_ms"] / xf_ms, 3),
                    **errors(length))
+
+
+def block_sparse_weight(k, n, keep, rows=16, cols=32):
+    """A [K, N] weight whose blocks of rows x cols are kept with
+    probability `keep` (the others zero)."""
+    w = rng.standard_normal((k, n), dtype=np.float32) / np.sqrt(k * keep)
+    mask = rng.random((-(-k // rows), -(-n // cols))) < keep
+    return w * np.repeat(np.repeat(mask, rows, 0), cols, 1)[:k, :n]
+
+
+def linear_text(name, m, k, n):
+    return write_mlir(name, f"""
+func.func @linear(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32> {{
+  %c = xf.linear %a, %b : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  return %c : tensor<{m}x{n}xf32>
+}}""")
+
+
+def sparse():
+    """Block-sparse weights (16 x 32 blocks, the CPU panel width) at the
+    GPT-2 shapes, 90% and 70% of the blocks zero, against xf's dense GEMM
+    on the same weights (xf-sparsify-weights off) and oneDNN's dense sgemm;
+    and the decode GEMV (one row) of a 4096 x 8192 weight, 90% zero blocks,
+    against xf's dense GEMV. Weights are constants: the block-sparse form is
+    computed at compile time."""
+    gemm_onednn = os.path.join(OUT, "gemm_onednn")
+    dense_off = ["--pipeline-options", "sparsify-weights=false"]
+    reps = 10 if QUICK else 30
+    cases = [(512, k, n, keep) for k, n in ((768, 3072), (3072, 768))
+             for keep in (0.1, 0.3)]
+    cases.append((1, 4096, 8192, 0.1))
+    for m, k, n, keep in cases:
+        a = rng.standard_normal((m, k), dtype=np.float32)
+        b = block_sparse_weight(k, n, keep)
+        pa = save(f"sparse_a_{m}_{k}.npy", a)
+        pb = save(f"sparse_b_{k}_{n}_{keep}.npy", b)
+        mlir = linear_text(f"sparse_{m}_{k}_{n}.mlir", m, k, n)
+        const = ["--constant-weights"]
+        measures = [xf(mlir, [pa, pb], reps, const),
+                    xf(mlir, [pa, pb], reps, const + dense_off)]
+        if m > 1:
+            a.tofile(pa + ".bin")
+            b.tofile(pb + ".bin")
+            measures.append(peer([gemm_onednn, str(m), str(k), str(n),
+                                  pa + ".bin", pb + ".bin", str(reps)]))
+        times = rounds(*measures)
+        sparse_ms, dense_ms = times[0], times[1]
+        zero = round(1 - keep, 2)
+        case = (f"{'gemv' if m == 1 else 'gemm'} {m}x{k}x{n} "
+                f"{int(zero * 100)}% zero blocks")
+        extra = dict(over_xf_dense=round(dense_ms / sparse_ms, 3),
+                     xf_dense_ms=round(dense_ms, 4),
+                     kernel_err=kernel_err(mlir, [pa, pb], const))
+        if m > 1:
+            record(case, sparse_ms, "oneDNN sgemm (dense)", times[2], **extra)
+        else:
+            record(case, sparse_ms, "xf dense GEMV", dense_ms, **extra)

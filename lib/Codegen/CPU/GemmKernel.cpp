@@ -398,6 +398,15 @@ struct GemmLowering {
     scf::ForOp blockLoop = kb.loop(
         first, last, kb.index(1), zeros, [&](Value block, ValueRange acc) {
           Value k0 = kb.mul(index(blockRows, block), bk);
+          // The input rows of the next stored block: its K offset jumps,
+          // which the hardware prefetcher cannot follow.
+          Value next =
+              kb.min(kb.add(block, kb.index(1)), kb.sub(last, kb.index(1)));
+          Value nextK0 = kb.mul(index(blockRows, next), bk);
+          for (int64_t i = 0; i < rows; ++i)
+            memref::PrefetchOp::create(
+                b, loc, a, ValueRange{kb.add(m0, kb.index(i)), nextK0},
+                /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
           // Else the last block of K may be cut short.
           Value count = wholeBlocks ? bk : kb.min(bk, kb.sub(k, k0));
           scf::ForOp rowLoop = kb.loop(
