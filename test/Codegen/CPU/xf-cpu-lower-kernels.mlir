@@ -172,6 +172,8 @@ func.func @gemm_quad_groups(%a: memref<5x24xf32>, %p: memref<2x6x128xi8>, %s: me
 // CHECK:   %[[LAST:.*]] = arith.index_cast %{{.*}} : i32 to index
 // CHECK:   scf.for %[[B:.*]] = %[[FIRST]] to %[[LAST]] step %{{.*}} iter_args
 // CHECK:     memref.load %{{.*}}[%[[B]]] : memref<3xi32>
+// The input rows of the next block are prefetched, one per tile row.
+// CHECK-COUNT-4: memref.prefetch %{{.*}}, read, locality<3>, data : memref<5x40xf32>
 // CHECK:     %[[COUNT:.*]] = arith.minsi
 // CHECK:     scf.for %[[R:.*]] = %{{.*}} to %[[COUNT]] step %{{.*}} iter_args
 // CHECK:       vector.load %{{.*}}[%[[B]], %[[R]], %{{.*}}] : memref<3x16x32xf32>, vector<16xf32>
