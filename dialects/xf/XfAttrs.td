@@ -80,7 +80,8 @@ def Xf_SparsityAttr : AttrDef<Xf_Dialect, "Sparsity"> {
     multiples of their size, are worth skipping where they are all zero. It
     does not change what the linear computes (the reference evaluator and
     the plain lowering ignore it); a target that has a block-sparse kernel
-    stores only the nonzero blocks and multiplies only those.
+    stores only the nonzero blocks and multiplies only those. `blocks [1,
+    1]` is unstructured sparsity: each nonzero on its own.
 
     ```mlir
     %y = xf.linear %x, %w layout nk sparsity <blocks [16, 32]> : ...

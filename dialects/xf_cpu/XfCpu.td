@@ -149,9 +149,41 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     ::llvm::LogicalResult verifyScales(int64_t k, int64_t n, bool int8);
     /// Checks the block list of a block-sparse weight.
     ::llvm::LogicalResult verifyBlocks(int64_t n);
-    /// Checks the bias and residual against N and the init.
-    ::llvm::LogicalResult verifyEpilogue(int64_t n);
     bool isBlockSparse() { return static_cast<bool>(getBlockOffsets()); }
+  }];
+}
+
+def XfCpu_SparseGemmOp
+    : XfCpu_KernelOp<"sparse_gemm", [AttrSizedOperandSegments]> {
+  let summary = "GEMM on an unstructured sparse weight with a fused epilogue";
+  let description = [{
+    `init = act(input * W + bias) + residual` as `xf_cpu.gemm`, with `W`
+    `[K, N]` stored by output column, only its nonzeros (CSR of `W^T`):
+    column `n` holds `col_offsets[n] .. col_offsets[n + 1]` of `values`
+    (f32, `[nnz]`), each at row `row_indices[i]` of K (`[nnz]`, i32);
+    `col_offsets` is `[N + 1]`, i32, ascending from 0 to nnz. The product
+    runs on the transposed input, so each nonzero multiplies a vector of
+    rows: the kernel for weights too sparse for blocks to pay.
+
+    ```mlir
+    %y = xf_cpu.sparse_gemm %x, %v columns(%offsets, %rows : tensor<3073xi32>,
+        tensor<235930xi32>) bias %b : tensor<3072xf32>
+        outs(%e : tensor<512x3072xf32>) : tensor<512x768xf32>,
+        tensor<235930xf32> -> tensor<512x3072xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$values,
+                   AnyShaped:$col_offsets, AnyShaped:$row_indices,
+                   Optional<AnyShaped>:$bias, Optional<AnyShaped>:$residual,
+                   AnyShaped:$init,
+                   OptionalAttr<Xf_ActivationAttr>:$activation);
+  let assemblyFormat = [{
+    $input `,` $values `columns` `(` $col_offsets `,` $row_indices `:`
+    type($col_offsets) `,` type($row_indices) `)`
+    (`bias` $bias^ `:` type($bias))? (`act` $activation^)?
+    (`residual` $residual^ `:` type($residual))?
+    `outs` `(` $init `:` type($init) `)` attr-dict
+    `:` type($input) `,` type($values) (`->` type($result)^)?
   }];
 }
 

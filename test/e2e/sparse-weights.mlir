@@ -33,6 +33,18 @@
 // RUN: %check-pipelines %s -e blocks_epilogue --constant-weights --input %t/x7.npy --input %t/w_un.npy --input %t/b70.npy --input %t/r7.npy | FileCheck %s
 // RUN: xf-run %s -e blocks_epilogue --constant-weights --input %t/x7.npy --input %t/w_un.npy --input %t/b70.npy --input %t/r7.npy 2>&1 | FileCheck %s --check-prefix=DENSE
 // DENSE: remark: xf-sparsify-weights: weight [40 x 70]{{.*}}: stays dense
+//
+// Unstructured 90% zeros: the kernel on the transposed input, with the
+// epilogue; M = 7 and 70 columns leave ragged tiles everywhere; and a
+// decode step of one row.
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_un90.npy 40x70 unstructured:0.1 12
+// RUN: %check-pipelines %s -e blocks_epilogue --constant-weights --input %t/x7.npy --input %t/w_un90.npy --input %t/b70.npy --input %t/r7.npy | FileCheck %s
+// RUN: xf-run %s -e blocks_epilogue --constant-weights --input %t/x7.npy --input %t/w_un90.npy --input %t/b70.npy --input %t/r7.npy 2>&1 | FileCheck %s --check-prefix=UNSTRUCTURED
+// UNSTRUCTURED: remark: xf-sparsify-weights: weight [40 x 70]{{.*}}blocks [1, 1]{{.*}}: unstructured sparse
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_nk_un.npy 128x96 unstructured:0.05 13
+// RUN: %check-pipelines %s -e decode_nk --constant-weights --input %t/x1.npy --input %t/w_nk_un.npy | FileCheck %s
+// An unstructured hint on an all-zero weight: one explicit zero is stored.
+// RUN: %check-pipelines %s -e zero_unstructured --constant-weights --input %t/x3.npy --input %t/w_zero.npy --input %t/b40.npy | FileCheck %s
 // CHECK: 6 variants ok
 
 func.func @blocks_epilogue(%x: tensor<7x40xf32>, %w: tensor<40x70xf32>, %b: tensor<70xf32>,
@@ -55,4 +67,10 @@ func.func @zero_rows(%x: tensor<5x64xf32>, %w: tensor<64x48xf32>) -> tensor<5x48
 func.func @decode_nk(%x: tensor<1x96xf32>, %w: tensor<128x96xf32>) -> tensor<1x128xf32> {
   %y = xf.linear %x, %w layout nk : (tensor<1x96xf32>, tensor<128x96xf32>) -> tensor<1x128xf32>
   return %y : tensor<1x128xf32>
+}
+
+func.func @zero_unstructured(%x: tensor<3x24xf32>, %w: tensor<24x40xf32>, %b: tensor<40xf32>) -> tensor<3x40xf32> {
+  %y = xf.linear %x, %w bias %b act gelu sparsity <blocks [1, 1]>
+      : (tensor<3x24xf32>, tensor<24x40xf32>, tensor<40xf32>) -> tensor<3x40xf32>
+  return %y : tensor<3x40xf32>
 }

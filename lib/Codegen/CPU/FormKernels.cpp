@@ -119,15 +119,19 @@ std::optional<QuantizedWeight> quantizedWeight(LinearOp op,
   return q;
 }
 
-/// A constant weight stored block-sparse for xf_cpu.gemm's `blocks`: per
-/// panel of `panelWidth` columns, the blocks of `sparsity`'s rows of K that
-/// have a nonzero, in f32; computed here from the raw buffer.
-struct BlockSparseWeight {
-  Value values, offsets, rows;
+/// A constant weight with a sparsity hint, stored sparse from its raw
+/// buffer in f32: as xf_cpu.gemm's `blocks` (per panel of `panelWidth`
+/// columns, its nonzero blocks of the hint's rows of K) where the hint's
+/// blocks are at least a vector wide, else by column as
+/// xf_cpu.sparse_gemm's `columns` (each column's nonzeros).
+struct SparseWeight {
+  bool byColumn = false;
+  Value values, offsets, indices;
 };
 
-std::optional<BlockSparseWeight>
-blockSparseWeight(LinearOp op, int64_t panelWidth, PatternRewriter &rewriter) {
+std::optional<SparseWeight> sparseWeight(LinearOp op, int64_t panelWidth,
+                                         int64_t vectorWidth,
+                                         PatternRewriter &rewriter) {
   DenseElementsAttr attr;
   SparsityAttr sparsity = op.getSparsityAttr();
   if (!sparsity || !matchPattern(op.getWeight(), m_Constant(&attr)))
@@ -136,28 +140,31 @@ blockSparseWeight(LinearOp op, int64_t panelWidth, PatternRewriter &rewriter) {
       WeightMatrix::read(attr, op.getWeightLayout());
   if (!w)
     return std::nullopt;
-  int64_t bk = sparsity.getBlockRows(), k = w->rows(), n = w->cols();
-  int64_t panels = (n + panelWidth - 1) / panelWidth;
-  std::vector<int32_t> offsets, rows;
+  SparseWeight sparse;
+  sparse.byColumn = sparsity.getBlockCols() < vectorWidth;
+  int64_t bk = sparse.byColumn ? 1 : sparsity.getBlockRows();
+  int64_t width = sparse.byColumn ? 1 : panelWidth;
+  int64_t k = w->rows(), n = w->cols();
+  int64_t groups = (n + width - 1) / width;
+  // Per group of columns (a panel, or one column), the stored blocks; an
+  // all-zero weight still stores one (zero) block: tensors are never empty.
+  std::vector<int32_t> offsets, indices;
   std::vector<float> values;
-  // An all-zero weight still stores one (zero) block: tensors are never
-  // empty.
-  bool allZero = w->nonzeroBlocks(bk, panelWidth) == 0;
-  for (int64_t p = 0; p < panels; ++p) {
-    offsets.push_back(rows.size());
+  bool allZero = w->nonzeroBlocks(bk, width) == 0;
+  for (int64_t p = 0; p < groups; ++p) {
+    offsets.push_back(indices.size());
     for (int64_t b = 0; b * bk < k; ++b) {
-      if (!w->blockIsNonzero(b, p, bk, panelWidth) &&
-          !(allZero && p == 0 && b == 0))
+      if (!w->blockIsNonzero(b, p, bk, width) && !(allZero && p == 0 && b == 0))
         continue;
-      rows.push_back(b);
+      indices.push_back(b);
       for (int64_t r = b * bk; r < (b + 1) * bk; ++r)
-        for (int64_t j = 0; j < panelWidth; ++j) {
-          int64_t col = p * panelWidth + j;
+        for (int64_t j = 0; j < width; ++j) {
+          int64_t col = p * width + j;
           values.push_back(r < k && col < n ? w->at(r, col) : 0.0f);
         }
     }
   }
-  offsets.push_back(rows.size());
+  offsets.push_back(indices.size());
   Location loc = op.getLoc();
   auto constant = [&](ArrayRef<int64_t> shape, Type elt, const void *data,
                       size_t bytes) -> Value {
@@ -168,12 +175,17 @@ blockSparseWeight(LinearOp op, int64_t panelWidth, PatternRewriter &rewriter) {
             type, ArrayRef<char>(static_cast<const char *>(data), bytes)));
   };
   Type i32 = rewriter.getI32Type();
-  int64_t blocks = rows.size();
-  return BlockSparseWeight{
-      constant({blocks, bk, panelWidth}, rewriter.getF32Type(), values.data(),
-               values.size() * sizeof(float)),
-      constant({panels + 1}, i32, offsets.data(), offsets.size() * 4),
-      constant({blocks}, i32, rows.data(), rows.size() * 4)};
+  int64_t stored = indices.size();
+  SmallVector<int64_t> shape = {stored};
+  if (!sparse.byColumn)
+    shape.append({bk, panelWidth});
+  sparse.values = constant(shape, rewriter.getF32Type(), values.data(),
+                           values.size() * sizeof(float));
+  sparse.offsets = constant({groups + 1}, i32, offsets.data(),
+                            offsets.size() * sizeof(int32_t));
+  sparse.indices =
+      constant({stored}, i32, indices.data(), indices.size() * sizeof(int32_t));
+  return sparse;
 }
 
 struct FormGemm : OpRewritePattern<LinearOp> {
@@ -205,12 +217,13 @@ struct FormGemm : OpRewritePattern<LinearOp> {
         group = q->group;
         panelType = rewriter.getI8Type();
       }
+    std::optional<SparseWeight> sparse =
+        sparseWeight(op, panelWidth, options.vectorWidth, rewriter);
     Value packed, offsets, rows;
-    if (std::optional<BlockSparseWeight> sparse =
-            blockSparseWeight(op, panelWidth, rewriter)) {
+    if (sparse) {
       packed = sparse->values;
       offsets = sparse->offsets;
-      rows = sparse->rows;
+      rows = sparse->indices;
       scales = Value();
       group = IntegerAttr();
     } else {
@@ -225,12 +238,19 @@ struct FormGemm : OpRewritePattern<LinearOp> {
         tensor::getMixedSize(rewriter, loc, input, 0),
         rewriter.getIndexAttr(n)};
     Value init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
+    TypeRange results{init.getType()};
     Value gemm =
-        cpu::GemmOp::create(rewriter, loc, TypeRange{init.getType()}, input,
-                            packed, scales, offsets, rows, op.getBias(),
-                            residual, init, op.getActivationAttr(), group)
-            .getResult()
-            .front();
+        sparse && sparse->byColumn
+            ? cpu::SparseGemmOp::create(rewriter, loc, results, input, packed,
+                                        offsets, rows, op.getBias(), residual,
+                                        init, op.getActivationAttr())
+                  .getResult()
+                  .front()
+            : cpu::GemmOp::create(rewriter, loc, results, input, packed, scales,
+                                  offsets, rows, op.getBias(), residual, init,
+                                  op.getActivationAttr(), group)
+                  .getResult()
+                  .front();
     rewriter.replaceOp(
         op, cpu::expandFromRows(rewriter, loc, gemm, type, op.getInput()));
     return success();

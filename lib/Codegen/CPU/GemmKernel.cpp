@@ -445,21 +445,27 @@ struct GemmLowering {
       Value biasVec = bias ? kb.load(bias, ValueRange{col}, mask) : Value();
       for (int64_t i = 0; i < rows; ++i) {
         Value row = kb.add(m0, kb.index(i));
-        Value v = acc[i * vectors + j];
-        if (biasVec)
-          v = arith::AddFOp::create(b, loc, v, biasVec);
-        if (act)
-          v = buildActivation(b, loc, *act, v);
-        if (residual)
-          v = arith::AddFOp::create(
-              b, loc, v, kb.load(residual, ValueRange{row, col}, mask));
-        kb.store(v, c, ValueRange{row, col}, mask);
+        Value res =
+            residual ? kb.load(residual, ValueRange{row, col}, mask) : Value();
+        kb.store(applyEpilogue(kb, acc[i * vectors + j], biasVec, act, res), c,
+                 ValueRange{row, col}, mask);
       }
     }
   }
 };
 
 } // namespace
+
+Value cpu::applyEpilogue(KernelBuilder &kb, Value v, Value bias,
+                         std::optional<Activation> act, Value residual) {
+  if (bias)
+    v = arith::AddFOp::create(kb.b, kb.loc, v, bias);
+  if (act)
+    v = buildActivation(kb.b, kb.loc, *act, v);
+  if (residual)
+    v = arith::AddFOp::create(kb.b, kb.loc, v, residual);
+  return v;
+}
 
 LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
                              const KernelOptions &options) {

@@ -14,6 +14,12 @@ namespace mlir::xf::cpu {
 /// Each replaces the kernel (on memrefs) by its loops at the op's position.
 LogicalResult lowerGemm(GemmOp op, RewriterBase &rewriter,
                         const KernelOptions &options);
+LogicalResult lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
+                              const KernelOptions &options);
+/// The GEMM epilogue on one vector of results: + bias, activation,
+/// + residual (each optional), in that order.
+Value applyEpilogue(KernelBuilder &kb, Value v, Value bias,
+                    std::optional<Activation> act, Value residual);
 LogicalResult lowerPackWeights(PackWeightsOp op, RewriterBase &rewriter,
                                const KernelOptions &options);
 /// Prefill (AttentionKernel.cpp) or, with `decode`, the decode schedule

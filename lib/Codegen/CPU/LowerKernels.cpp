@@ -36,7 +36,8 @@ struct XfCpuLowerKernelsPass
 
     SmallVector<Operation *> kernels;
     getOperation().walk([&](Operation *op) {
-      if (isa<GemmOp, PackWeightsOp, FlashAttentionOp, NormOp>(op))
+      if (isa<GemmOp, SparseGemmOp, PackWeightsOp, FlashAttentionOp, NormOp>(
+              op))
         kernels.push_back(op);
     });
     IRRewriter rewriter(&getContext());
@@ -48,6 +49,9 @@ struct XfCpuLowerKernelsPass
       LogicalResult lowered =
           llvm::TypeSwitch<Operation *, LogicalResult>(op)
               .Case([&](GemmOp g) { return lowerGemm(g, rewriter, options); })
+              .Case([&](SparseGemmOp g) {
+                return lowerSparseGemm(g, rewriter, options);
+              })
               .Case([&](PackWeightsOp p) {
                 return lowerPackWeights(p, rewriter, options);
               })

@@ -50,6 +50,7 @@ void mlir::xf::cpu::registerBufferizableOpInterfaceExternalModels(
   registry.addExtension(+[](MLIRContext *ctx, XfCpuDialect *) {
     PackWeightsOp::attachInterface<KernelBufferization<PackWeightsOp>>(*ctx);
     GemmOp::attachInterface<KernelBufferization<GemmOp>>(*ctx);
+    SparseGemmOp::attachInterface<KernelBufferization<SparseGemmOp>>(*ctx);
     FlashAttentionOp::attachInterface<KernelBufferization<FlashAttentionOp>>(
         *ctx);
     NormOp::attachInterface<KernelBufferization<NormOp>>(*ctx);

@@ -92,6 +92,7 @@ static void kernelEffects(
   }
 XF_CPU_KERNEL_EFFECTS(PackWeightsOp)
 XF_CPU_KERNEL_EFFECTS(GemmOp)
+XF_CPU_KERNEL_EFFECTS(SparseGemmOp)
 XF_CPU_KERNEL_EFFECTS(FlashAttentionOp)
 XF_CPU_KERNEL_EFFECTS(NormOp)
 #undef XF_CPU_KERNEL_EFFECTS
@@ -214,6 +215,18 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
 // gemm
 //===----------------------------------------------------------------------===//
 
+/// The epilogue operands of a GEMM: bias [N], residual of the init's shape.
+static LogicalResult verifyEpilogue(Operation *op, Value bias, Value residual,
+                                    Value init) {
+  ArrayRef<int64_t> c = shapeOf(init);
+  if (bias && (shapeOf(bias).size() != 1 ||
+               checks::dimsConflict(shapeOf(bias)[0], c[1])))
+    return op->emitOpError("expects a bias of shape [N]");
+  if (residual && failed(verifyCompatibleShape(shapeOf(residual), c)))
+    return op->emitOpError("expects a residual of the init's shape");
+  return success();
+}
+
 LogicalResult GemmOp::verify() {
   Value packed = getPackedWeight();
   Type panelType = getElementTypeOrSelf(packed.getType());
@@ -244,19 +257,9 @@ LogicalResult GemmOp::verify() {
   if (!ShapedType::isDynamic(c[1]) && !ShapedType::isDynamic(nr) &&
       !ShapedType::isDynamic(p[0]) && p[0] != (c[1] + nr - 1) / nr)
     return emitOpError("expects ceil(N / NR) weight panels for N = ") << c[1];
-  if (failed(verifyEpilogue(c[1])))
+  if (failed(verifyEpilogue(*this, getBias(), getResidual(), getInit())))
     return failure();
   return verifyScales(a[1], c[1], panelType.isSignlessInteger(8));
-}
-
-LogicalResult GemmOp::verifyEpilogue(int64_t n) {
-  if (getBias() && (shapeOf(getBias()).size() != 1 ||
-                    checks::dimsConflict(shapeOf(getBias())[0], n)))
-    return emitOpError("expects a bias of shape [N]");
-  if (getResidual() &&
-      failed(verifyCompatibleShape(shapeOf(getResidual()), shapeOf(getInit()))))
-    return emitOpError("expects a residual of the init's shape");
-  return success();
 }
 
 LogicalResult GemmOp::verifyBlocks(int64_t n) {
@@ -281,7 +284,7 @@ LogicalResult GemmOp::verifyBlocks(int64_t n) {
            << shapeOf(rows)[0] << " for " << p[0] << " blocks";
   if (checks::dimsConflict(shapeOf(getInput())[0], shapeOf(getInit())[0]))
     return emitOpError("expects input and init to agree on M");
-  return verifyEpilogue(n);
+  return verifyEpilogue(*this, getBias(), getResidual(), getInit());
 }
 
 LogicalResult GemmOp::verifyScales(int64_t k, int64_t n, bool int8) {
@@ -305,6 +308,34 @@ LogicalResult GemmOp::verifyScales(int64_t k, int64_t n, bool int8) {
            << checks::formatShape(expected) << ", got "
            << checks::formatShape(shapeOf(scales));
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// sparse_gemm
+//===----------------------------------------------------------------------===//
+
+LogicalResult SparseGemmOp::verify() {
+  if (failed(verifyDestinationStyle(
+          *this, getInit(),
+          {getInput(), getValues(), getBias(), getResidual(), getInit()})))
+    return failure();
+  ArrayRef<int64_t> a = shapeOf(getInput()), c = shapeOf(getInit());
+  if (a.size() != 2 || c.size() != 2 || checks::dimsConflict(a[0], c[0]))
+    return emitOpError("expects input [M, K] and init [M, N]");
+  for (Value v : {getColOffsets(), getRowIndices()})
+    if (shapeOf(v).size() != 1 ||
+        !getElementTypeOrSelf(v.getType()).isSignlessInteger(32))
+      return emitOpError("expects column offsets and row indices as 1-D i32");
+  if (shapeOf(getValues()).size() != 1 ||
+      checks::dimsConflict(shapeOf(getValues())[0],
+                           shapeOf(getRowIndices())[0]))
+    return emitOpError("expects one row index per value");
+  int64_t offsets = shapeOf(getColOffsets())[0];
+  if (!ShapedType::isDynamic(offsets) && !ShapedType::isDynamic(c[1]) &&
+      offsets != c[1] + 1)
+    return emitOpError("expects N + 1 column offsets for N = ")
+           << c[1] << ", got " << offsets;
+  return verifyEpilogue(*this, getBias(), getResidual(), getInit());
 }
 
 //===----------------------------------------------------------------------===//

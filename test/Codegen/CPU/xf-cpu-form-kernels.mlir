@@ -252,3 +252,19 @@ func.func @block_sparse(%x: tensor<3x6xf32>, %b: tensor<20xf32>) -> tensor<3x20x
   %y = xf.linear %x, %w bias %b act relu sparsity <blocks [2, 16]> : (tensor<3x6xf32>, tensor<6x20xf32>, tensor<20xf32>) -> tensor<3x20xf32>
   return %y : tensor<3x20xf32>
 }
+
+// -----
+
+// An unstructured hint (blocks [1, 1]): the weight's nonzeros column by
+// column, for xf_cpu.sparse_gemm. Column 0 has its nonzero at row 0,
+// column 1 at row 4, column 2 at row 3.
+// SPARSE-LABEL: func.func @unstructured
+// SPARSE: %[[V:.*]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00]> : tensor<3xf32>
+// SPARSE: %[[O:.*]] = arith.constant dense<[0, 1, 2, 3]> : tensor<4xi32>
+// SPARSE: %[[R:.*]] = arith.constant dense<[0, 4, 3]> : tensor<3xi32>
+// SPARSE: xf_cpu.sparse_gemm %{{.*}}, %[[V]] columns(%[[O]], %[[R]] : tensor<4xi32>, tensor<3xi32>) act silu
+func.func @unstructured(%x: tensor<2x5xf32>) -> tensor<2x3xf32> {
+  %w = arith.constant dense<[[1.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0], [0.0, 0.0, 3.0], [0.0, 2.0, 0.0]]> : tensor<5x3xf32>
+  %y = xf.linear %x, %w act silu sparsity <blocks [1, 1]> : (tensor<2x5xf32>, tensor<5x3xf32>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}

@@ -188,6 +188,38 @@ func.func @gemm_blocks(%a: memref<5x40xf32>, %v: memref<3x16x32xf32>, %o: memref
 
 // -----
 
+// An unstructured sparse GEMM runs on the transposed input: X^T in
+// row tiles ([tiles, K, 16] for M = 5), then per column its nonzeros two at
+// a time (two accumulator sets; an odd one left), each times a vector of
+// X^T's rows; Y^T is gathered back, column vector by column vector,
+// through the epilogue.
+// CHECK-LABEL: func.func @sparse_gemm
+// CHECK: %[[XT:.*]] = memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x?x16xf32>
+// CHECK: %[[YT:.*]] = memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x?x16xf32>
+// CHECK: scf.parallel
+// CHECK:   vector.scatter %[[XT]]
+// CHECK: scf.parallel
+// CHECK:   scf.for {{.*}} step %c2{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
+// CHECK:     vector.load %[[XT]]
+// CHECK:     vector.fma
+// CHECK:     vector.load %[[XT]]
+// CHECK:     vector.fma
+// CHECK:   scf.for {{.*}} -> (vector<16xf32>)
+// CHECK:   vector.store %{{.*}}, %[[YT]]
+// CHECK: scf.parallel
+// CHECK:   vector.gather %[[YT]]
+// CHECK:   arith.maximumf
+// CHECK: memref.dealloc %[[XT]]
+// CHECK: memref.dealloc %[[YT]]
+// AVX2-LABEL: func.func @sparse_gemm
+// AVX2: memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x?x8xf32>
+func.func @sparse_gemm(%a: memref<5x40xf32>, %v: memref<9xf32>, %o: memref<71xi32>, %r: memref<9xi32>, %b: memref<70xf32>, %c: memref<5x70xf32>) {
+  xf_cpu.sparse_gemm %a, %v columns(%o, %r : memref<71xi32>, memref<9xi32>) bias %b : memref<70xf32> act relu outs(%c : memref<5x70xf32>) : memref<5x40xf32>, memref<9xf32>
+  return
+}
+
+// -----
+
 // Attention: K and V packed per KV head (rows outside the valid keys
 // zero), then per (batch, head, query block): the transposed scaled
 // queries, and per KV tile (up to the causal bound) the layout's verdict:

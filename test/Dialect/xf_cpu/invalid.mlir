@@ -261,3 +261,43 @@ func.func @blocks_rows_missing(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %o
   "xf_cpu.gemm"(%a, %v, %o, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 1, 0, 0, 0, 1>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
   return
 }
+
+// -----
+
+func.func @sparse_gemm_offsets(%a: memref<5x64xf32>, %v: memref<9xf32>, %o: memref<40xi32>, %r: memref<9xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.sparse_gemm' op expects N + 1 column offsets for N = 40, got 40}}
+  xf_cpu.sparse_gemm %a, %v columns(%o, %r : memref<40xi32>, memref<9xi32>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<9xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_gemm_indices(%a: memref<5x64xf32>, %v: memref<9xf32>, %o: memref<41xi32>, %r: memref<8xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.sparse_gemm' op expects one row index per value}}
+  xf_cpu.sparse_gemm %a, %v columns(%o, %r : memref<41xi32>, memref<8xi32>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<9xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_gemm_index_type(%a: memref<5x64xf32>, %v: memref<9xf32>, %o: memref<41xindex>, %r: memref<9xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.sparse_gemm' op expects column offsets and row indices as 1-D i32}}
+  xf_cpu.sparse_gemm %a, %v columns(%o, %r : memref<41xindex>, memref<9xi32>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<9xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_gemm_rows(%a: memref<5x64xf32>, %v: memref<9xf32>, %o: memref<41xi32>, %r: memref<9xi32>, %c: memref<6x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.sparse_gemm' op expects input [M, K] and init [M, N]}}
+  xf_cpu.sparse_gemm %a, %v columns(%o, %r : memref<41xi32>, memref<9xi32>) outs(%c : memref<6x40xf32>) : memref<5x64xf32>, memref<9xf32>
+  return
+}
+
+// -----
+
+func.func @sparse_gemm_bias(%a: memref<5x64xf32>, %v: memref<9xf32>, %o: memref<41xi32>, %r: memref<9xi32>, %b: memref<41xf32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.sparse_gemm' op expects a bias of shape [N]}}
+  xf_cpu.sparse_gemm %a, %v columns(%o, %r : memref<41xi32>, memref<9xi32>) bias %b : memref<41xf32> outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<9xf32>
+  return
+}

@@ -64,3 +64,15 @@ func.func @block_sparse_gemm(%x: tensor<10x64xf32>, %v: tensor<3x16x32xf32>, %o:
       : tensor<10x64xf32>, tensor<3x16x32xf32>, tensor<40xf32> -> tensor<10x40xf32>
   return %y : tensor<10x40xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @sparse_gemm
+func.func @sparse_gemm(%x: tensor<10x64xf32>, %v: tensor<7xf32>, %o: tensor<41xi32>,
+                       %rows: tensor<7xi32>, %r: tensor<10x40xf32>) -> tensor<10x40xf32> {
+  %e = tensor.empty() : tensor<10x40xf32>
+  // CHECK: xf_cpu.sparse_gemm %{{.*}}, %{{.*}} columns(%{{.*}}, %{{.*}} : tensor<41xi32>, tensor<7xi32>) act gelu residual %{{.*}} : tensor<10x40xf32> outs(%{{.*}} : tensor<10x40xf32>) : tensor<10x64xf32>, tensor<7xf32> -> tensor<10x40xf32>
+  %y = xf_cpu.sparse_gemm %x, %v columns(%o, %rows : tensor<41xi32>, tensor<7xi32>) act gelu residual %r : tensor<10x40xf32> outs(%e : tensor<10x40xf32>)
+      : tensor<10x64xf32>, tensor<7xf32> -> tensor<10x40xf32>
+  return %y : tensor<10x40xf32>
+}
