@@ -186,7 +186,7 @@ def decode(peers):
 
 def block_sparse_weight(k, n, keep, rows=16, cols=32):
     """A [K, N] weight whose blocks of rows x cols are kept with
-    probability `keep` (the others zero)."""
+    probability `keep` (the others zero; 1 x 1 blocks: unstructured)."""
     w = rng.standard_normal((k, n), dtype=np.float32) / np.sqrt(k * keep)
     mask = rng.random((-(-k // rows), -(-n // cols))) < keep
     return w * np.repeat(np.repeat(mask, rows, 0), cols, 1)[:k, :n]
@@ -202,22 +202,24 @@ func.func @linear(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m
 
 def sparse():
     """Block-sparse weights (16 x 32 blocks, the CPU panel width) at the
-    GPT-2 shapes, 90% and 70% of the blocks zero, against xf's dense GEMM
-    on the same weights (xf-sparsify-weights off) and oneDNN's dense sgemm;
-    and the decode GEMV (one row) of a 4096 x 8192 weight, 90% zero blocks,
-    against xf's dense GEMV. Weights are constants: the block-sparse form is
-    computed at compile time."""
+    GPT-2 shapes, 90% and 70% of the blocks zero, and unstructured ones, 90%
+    zeros, against xf's dense GEMM on the same weights (xf-sparsify-weights
+    off) and oneDNN's dense sgemm; and the decode GEMV (one row) of a 4096 x
+    8192 weight, 90% zero blocks or elements, against xf's dense GEMV.
+    Weights are constants: the sparse form is computed at compile time."""
     gemm_onednn = os.path.join(OUT, "gemm_onednn")
     dense_off = ["--pipeline-options", "sparsify-weights=false"]
     reps = 10 if QUICK else 30
-    cases = [(512, k, n, keep) for k, n in ((768, 3072), (3072, 768))
-             for keep in (0.1, 0.3)]
-    cases.append((1, 4096, 8192, 0.1))
-    for m, k, n, keep in cases:
+    shapes = ((768, 3072), (3072, 768))
+    cases = [(512, k, n, keep, 16) for k, n in shapes for keep in (0.1, 0.3)]
+    cases += [(512, k, n, 0.1, 1) for k, n in shapes]
+    cases += [(1, 4096, 8192, 0.1, 16), (1, 4096, 8192, 0.1, 1)]
+    for m, k, n, keep, rows in cases:
         a = rng.standard_normal((m, k), dtype=np.float32)
-        b = block_sparse_weight(k, n, keep)
+        cols = 32 if rows > 1 else 1
+        b = block_sparse_weight(k, n, keep, rows, cols)
         pa = save(f"sparse_a_{m}_{k}.npy", a)
-        pb = save(f"sparse_b_{k}_{n}_{keep}.npy", b)
+        pb = save(f"sparse_b_{k}_{n}_{keep}_{rows}.npy", b)
         mlir = linear_text(f"sparse_{m}_{k}_{n}.mlir", m, k, n)
         const = ["--constant-weights"]
         measures = [xf(mlir, [pa, pb], reps, const),
@@ -231,7 +233,8 @@ def sparse():
         sparse_ms, dense_ms = times[0], times[1]
         zero = round(1 - keep, 2)
         case = (f"{'gemv' if m == 1 else 'gemm'} {m}x{k}x{n} "
-                f"{int(zero * 100)}% zero blocks")
+                f"{int(zero * 100)}% zero "
+                f"{'blocks' if rows > 1 else 'elements'}")
         extra = dict(over_xf_dense=round(dense_ms / sparse_ms, 3),
                      xf_dense_ms=round(dense_ms, 4),
                      kernel_err=kernel_err(mlir, [pa, pb], const))

@@ -41,6 +41,57 @@ Value loadIndex(KernelBuilder &kb, Value memref, Value i) {
       memref::LoadOp::create(kb.b, kb.loc, memref, ValueRange{i}));
 }
 
+/// One row (a decode step): per column a dot product of its nonzeros with
+/// the input gathered at their rows, a vector of nonzeros at a time; a
+/// vector of columns goes through the epilogue together. The transposes of
+/// the general kernel would only cost here: the nonzeros are read once.
+void lowerSparseGemv(SparseGemmOp op, KernelBuilder &kb, int64_t threads) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  int64_t vw = kb.vectorWidth;
+  Value a = op.getInput(), c = op.getInit(), values = op.getValues();
+  Value offsets = op.getColOffsets(), rowIndex = op.getRowIndices();
+  Value n = kb.dim(c, 1);
+  auto i32Vec = VectorType::get({vw}, b.getI32Type());
+  Value zeroIndices = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(0)));
+  kb.parallel(kb.divUp(n, vw), threads, [&](Value group) {
+    Value c0 = kb.mul(group, kb.index(vw));
+    Value sums = kb.splat(0.0);
+    for (int64_t j = 0; j < vw; ++j) {
+      // Columns past N have no nonzeros: offsets[N] .. offsets[N].
+      Value col = kb.min(kb.add(c0, kb.index(j)), n);
+      Value first = loadIndex(kb, offsets, col);
+      Value last = loadIndex(kb, offsets, kb.min(kb.add(col, kb.index(1)), n));
+      scf::ForOp dot = kb.loop(
+          first, last, kb.index(vw), ValueRange{kb.splat(0.0)},
+          [&](Value nz, ValueRange acc) {
+            Value mask = kb.prefixMask(kb.sub(last, nz));
+            Value rows = vector::MaskedLoadOp::create(
+                b, loc, i32Vec, rowIndex, ValueRange{nz}, mask, zeroIndices);
+            Value x = vector::GatherOp::create(
+                b, loc, kb.vec(), a, ValueRange{kb.index(0), kb.index(0)}, rows,
+                mask, kb.splat(0.0));
+            Value w = kb.load(values, ValueRange{nz}, mask);
+            return SmallVector<Value>{kb.fma(w, x, acc[0])};
+          });
+      Value sum = vector::ReductionOp::create(
+          b, loc, vector::CombiningKind::ADD, dot.getResult(0),
+          KernelBuilder::reductionFlags());
+      sums = vector::InsertOp::create(b, loc, sum, sums, j);
+    }
+    Value mask = kb.prefixMask(kb.sub(n, c0));
+    Value zero = kb.index(0);
+    Value bias =
+        op.getBias() ? kb.load(op.getBias(), ValueRange{c0}, mask) : Value();
+    Value residual = op.getResidual()
+                         ? kb.load(op.getResidual(), ValueRange{zero, c0}, mask)
+                         : Value();
+    kb.store(applyEpilogue(kb, sums, bias, op.getActivation(), residual), c,
+             ValueRange{zero, c0}, mask);
+  });
+}
+
 } // namespace
 
 LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
@@ -52,10 +103,15 @@ LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
   OpBuilder &b = kb.b;
   Value a = op.getInput(), c = op.getInit(), values = op.getValues();
   Value offsets = op.getColOffsets(), rowIndex = op.getRowIndices();
+  if (cast<MemRefType>(c.getType()).getDimSize(0) == 1) {
+    lowerSparseGemv(op, kb, options.threads);
+    rewriter.eraseOp(op);
+    return success();
+  }
   Value m = kb.dim(c, 0), n = kb.dim(c, 1), k = kb.dim(a, 1);
   // Vectors of rows per register tile: 8 (two sets of 8 accumulators and
   // the broadcast fit 32 zmm; fewer passes over the nonzeros), 4 with 16
-  // ymm, fewer for a static decode step.
+  // ymm, fewer for few static rows.
   int64_t staticM = cast<MemRefType>(c.getType()).getDimSize(0);
   int64_t maxVectors = vw == 16 ? 8 : 4;
   int64_t tileVectors =

@@ -220,6 +220,27 @@ func.func @sparse_gemm(%a: memref<5x40xf32>, %v: memref<9xf32>, %o: memref<71xi3
 
 // -----
 
+// One row (a decode step): no transposes; per column a vector of nonzeros
+// at a time, the input gathered at their rows, reduced into the column's
+// lane of a vector of columns that goes through the epilogue.
+// CHECK-LABEL: func.func @sparse_gemv
+// CHECK-NOT: memref.alloc
+// CHECK: scf.parallel
+// CHECK:   scf.for {{.*}} -> (vector<16xf32>)
+// CHECK:     vector.maskedload %{{.*}} : memref<9xi32>, vector<16xi1>, vector<16xi32>
+// CHECK:     vector.gather %{{.*}}[%{{.*}}, %{{.*}}] [%{{.*}}], %{{.*}}, %{{.*}} : memref<1x40xf32>, vector<16xi32>
+// CHECK:     vector.fma
+// CHECK:   vector.reduction <add>
+// CHECK:   vector.insert %{{.*}}, %{{.*}} [0] : f32 into vector<16xf32>
+// CHECK-COUNT-15: vector.insert
+// CHECK:   vector.maskedstore %{{.*}} : memref<1x70xf32>
+func.func @sparse_gemv(%a: memref<1x40xf32>, %v: memref<9xf32>, %o: memref<71xi32>, %r: memref<9xi32>, %c: memref<1x70xf32>) {
+  xf_cpu.sparse_gemm %a, %v columns(%o, %r : memref<71xi32>, memref<9xi32>) outs(%c : memref<1x70xf32>) : memref<1x40xf32>, memref<9xf32>
+  return
+}
+
+// -----
+
 // Attention: K and V packed per KV head (rows outside the valid keys
 // zero), then per (batch, head, query block): the transposed scaled
 // queries, and per KV tile (up to the causal bound) the layout's verdict:
