@@ -238,7 +238,7 @@ struct FormGemm : OpRewritePattern<LinearOp> {
         tensor::getMixedSize(rewriter, loc, input, 0),
         rewriter.getIndexAttr(n)};
     Value init = tensor::EmptyOp::create(rewriter, loc, sizes, f32);
-    TypeRange results{init.getType()};
+    SmallVector<Type> results = {init.getType()};
     Value gemm =
         sparse && sparse->byColumn
             ? cpu::SparseGemmOp::create(rewriter, loc, results, input, packed,

@@ -27,6 +27,8 @@ namespace {
 
 /// One gemm on memrefs and its schedule.
 struct GemmLowering {
+  GemmLowering(GemmOp op, KernelBuilder &kb) : op(op), kb(kb) {}
+
   GemmOp op;
   KernelBuilder &kb;
   int64_t nr = 0, vectors = 0, threads = 0;
@@ -422,8 +424,6 @@ struct GemmLowering {
   /// Computes rows [m0, m0 + rows) x panel `panel` with `rows` accumulator
   /// rows held in registers.
   void tile(Value panel, Value m0, int64_t rows) {
-    OpBuilder &b = kb.b;
-    Location loc = kb.loc;
     SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
     scf::ForOp kLoop = kb.loop(
         kb.index(0), k, kb.index(1), zeros, [&](Value kk, ValueRange acc) {
@@ -434,8 +434,6 @@ struct GemmLowering {
 
   /// bias, activation and residual on the registers, then the stores.
   void epilogue(Value panel, Value m0, int64_t rows, ValueRange acc) {
-    OpBuilder &b = kb.b;
-    Location loc = kb.loc;
     std::optional<Activation> act = op.getActivation();
     for (int64_t j = 0; j < vectors; ++j) {
       Value col =
@@ -480,7 +478,7 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
            << vw;
   rewriter.setInsertionPoint(op);
   KernelBuilder kb(rewriter, op.getLoc(), vw);
-  GemmLowering g{op, kb};
+  GemmLowering g(op, kb);
   g.nr = nr;
   g.vectors = nr / vw;
   g.threads = options.threads;

@@ -138,7 +138,8 @@ LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
   // X^T, the rows past M zero.
   kb.parallel(mPad, options.threads, [&](Value row) {
     Value inside = kb.cmp(arith::CmpIPredicate::slt, row, m);
-    auto [tile, r] = tileOf(row);
+    std::pair<Value, Value> at = tileOf(row);
+    Value tile = at.first, r = at.second;
     kb.loop(kb.index(0), k, vw, [&](Value k0) {
       Value count =
           arith::SelectOp::create(b, loc, inside, kb.sub(k, k0), kb.index(0));
