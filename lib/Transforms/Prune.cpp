@@ -47,24 +47,35 @@ struct XfPrunePass : xf::impl::XfPruneBase<XfPrunePass> {
       return signalPassFailure();
     }
     getOperation()->walk([&](Operation *op) {
-      if (auto linear = dyn_cast<LinearOp>(op))
-        prune(op, linear.getWeightMutable(), linear.getWeightLayout());
-      else if (auto mlp = dyn_cast<MlpOp>(op))
-        for (OpOperand *w :
-             {&mlp.getUpWeightMutable(), &mlp.getDownWeightMutable()})
-          prune(op, *w, mlp.getWeightLayout());
-      else if (auto block = dyn_cast<BlockOp>(op))
-        for (OpOperand *w :
-             {&block.getQWeightMutable(), &block.getKWeightMutable(),
-              &block.getVWeightMutable(), &block.getOWeightMutable(),
-              &block.getUpWeightMutable(), &block.getDownWeightMutable()})
-          prune(op, *w, block.getWeightLayout());
-      // Gate weights are optional operands.
-      if (auto mlp = dyn_cast<MlpOp>(op); mlp && mlp.getGateWeight())
-        prune(op, mlp.getGateWeightMutable()[0], mlp.getWeightLayout());
-      if (auto block = dyn_cast<BlockOp>(op); block && block.getGateWeight())
-        prune(op, block.getGateWeightMutable()[0], block.getWeightLayout());
+      WeightLayout layout;
+      for (OpOperand *weight : weightOperands(op, layout))
+        prune(op, *weight, layout);
     });
+  }
+
+  /// The linear weights among `op`'s operands, and their layout.
+  static SmallVector<OpOperand *> weightOperands(Operation *op,
+                                                 WeightLayout &layout) {
+    SmallVector<OpOperand *> weights;
+    auto optional = [&](MutableOperandRange range) {
+      for (unsigned i = 0; i < range.size(); ++i)
+        weights.push_back(&range[i]);
+    };
+    if (auto linear = dyn_cast<LinearOp>(op)) {
+      layout = linear.getWeightLayout();
+      weights.push_back(&linear.getWeightMutable());
+    } else if (auto mlp = dyn_cast<MlpOp>(op)) {
+      layout = mlp.getWeightLayout();
+      weights = {&mlp.getUpWeightMutable(), &mlp.getDownWeightMutable()};
+      optional(mlp.getGateWeightMutable());
+    } else if (auto block = dyn_cast<BlockOp>(op)) {
+      layout = block.getWeightLayout();
+      weights = {&block.getQWeightMutable(),  &block.getKWeightMutable(),
+                 &block.getVWeightMutable(),  &block.getOWeightMutable(),
+                 &block.getUpWeightMutable(), &block.getDownWeightMutable()};
+      optional(block.getGateWeightMutable());
+    }
+    return weights;
   }
 
   void prune(Operation *user, OpOperand &operand, WeightLayout layout) {

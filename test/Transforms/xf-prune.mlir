@@ -53,9 +53,9 @@ func.func @two_of_four(%x: tensor<1x6xf32>, %x4: tensor<1x4xf32>) -> (tensor<1x1
 // Blocks of 2 x 2: the two of smallest sum |w| go.
 // BLOCKS-LABEL: func.func @blocks
 // BLOCKS: arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 5.000000e+00, 5.000000e+00], [0.000000e+00, 0.000000e+00, 5.000000e+00, 5.000000e+00], [3.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00], [3.000000e+00, 3.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<4x4xf32>
-// The weights of composite ops are pruned too.
+// The weights of composite ops are pruned too, the optional gate included.
 // BLOCKS-LABEL: func.func @mlp
-// BLOCKS-COUNT-2: arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 5.000000e+00, 5.000000e+00]
+// BLOCKS-COUNT-3: arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 5.000000e+00, 5.000000e+00]
 // BLOCKS: xf.mlp
 func.func @blocks(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %w = arith.constant dense<[[1.0, 1.0, 5.0, 5.0], [1.0, 1.0, 5.0, 5.0], [3.0, 3.0, 2.0, 2.0], [3.0, 3.0, 2.0, 2.0]]> : tensor<4x4xf32>
@@ -64,6 +64,6 @@ func.func @blocks(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
 }
 func.func @mlp(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %w = arith.constant dense<[[1.0, 1.0, 5.0, 5.0], [1.0, 1.0, 5.0, 5.0], [3.0, 3.0, 2.0, 2.0], [3.0, 3.0, 2.0, 2.0]]> : tensor<4x4xf32>
-  %y = xf.mlp %x up %w down %w act gelu : (tensor<1x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<1x4xf32>
+  %y = xf.mlp %x up %w gate %w down %w act silu : (tensor<1x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
