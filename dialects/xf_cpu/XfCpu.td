@@ -149,7 +149,7 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     ::llvm::LogicalResult verifyScales(int64_t k, int64_t n, bool int8);
     /// Checks the block list of a block-sparse weight.
     ::llvm::LogicalResult verifyBlocks(int64_t n);
-    bool isBlockSparse() { return static_cast<bool>(getBlockOffsets()); }
+    bool isBlockSparse() { return getBlockOffsets() || getBlockRows(); }
   }];
 }
 

@@ -48,7 +48,9 @@ struct GemmLowering {
   Value blockOffsets, blockRows;
 
   /// aQuads, aScale and aSums from the input: x = aScale * xq with xq =
-  /// round(x / aScale) in [-127, 127] and aScale = max |x| / 127 per row.
+  /// round(x / aScale) in [-127, 127] and aScale = max |x| / 127 per row;
+  /// a row below kTinyRow is taken as zero (1 / aScale would overflow).
+  static constexpr double kTinyRow = 1e-30;
   void quantizeInput() {
     OpBuilder &b = kb.b;
     Location loc = kb.loc;
@@ -80,7 +82,7 @@ struct GemmLowering {
       Value scale = arith::SelectOp::create(
           b, loc,
           arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, top,
-                                kb.f32(0.0)),
+                                kb.f32(kTinyRow)),
           arith::DivFOp::create(b, loc, top, kb.f32(127.0)), kb.f32(1.0));
       memref::StoreOp::create(b, loc, scale, aScale, ValueRange{row});
       Value inv =
@@ -578,7 +580,9 @@ static void packInterleaved(PackWeightsOp op, KernelBuilder &kb,
   Type elt = packedType.getElementType();
   bool int8 = elt.isSignlessInteger(8);
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(elt));
-  Value shift = arith::ConstantIntOp::create(b, loc, elt, -128);
+  Value shift =
+      int8 ? arith::ConstantIntOp::create(b, loc, elt, -128).getResult()
+           : Value();
   kb.parallel(kb.dim(packed, 0), options.threads, [&](Value panel) {
     kb.loop(kb.index(0), kb.dim(packed, 1), 1, [&](Value group) {
       kb.loop(kb.index(0), kb.index(rows * nr), 1, [&](Value slot) {

@@ -245,6 +245,9 @@ LogicalResult GemmOp::verify() {
   if (isBlockSparse())
     return verifyBlocks(c[1]);
   int64_t rows = PackWeightsOp::rowsPerPackedRow(panelType);
+  if (!ShapedType::isDynamic(p[2]) && p[2] % rows != 0)
+    return emitOpError("expects panels of ")
+           << rows << " x NR elements per packed row, got " << p[2];
   int64_t nr = ShapedType::isDynamic(p[2]) ? p[2] : p[2] / rows;
   SmallVector<int64_t> expected =
       PackWeightsOp::panelShape(p[0], a[1], nr, panelType);
@@ -265,7 +268,7 @@ LogicalResult GemmOp::verify() {
 LogicalResult GemmOp::verifyBlocks(int64_t n) {
   Value offsets = getBlockOffsets(), rows = getBlockRows();
   ArrayRef<int64_t> p = shapeOf(getPackedWeight());
-  if (!rows)
+  if (!offsets || !rows)
     return emitOpError("expects block offsets and block rows together");
   if (!getElementTypeOrSelf(getPackedWeight().getType()).isF32() ||
       getWeightScales() || getGroupSize())

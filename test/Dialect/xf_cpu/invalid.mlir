@@ -301,3 +301,19 @@ func.func @sparse_gemm_bias(%a: memref<5x64xf32>, %v: memref<9xf32>, %o: memref<
   xf_cpu.sparse_gemm %a, %v columns(%o, %r : memref<41xi32>, memref<9xi32>) bias %b : memref<41xf32> outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<9xf32>
   return
 }
+
+// -----
+
+func.func @blocks_offsets_missing(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %r: memref<3xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects block offsets and block rows together}}
+  "xf_cpu.gemm"(%a, %v, %r, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 1, 0, 0, 1>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
+  return
+}
+
+// -----
+
+func.func @gemm_quads_width(%a: memref<4x8xf32>, %p: memref<1x2x66xi8>, %s: memref<16xf32>, %c: memref<4x16xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects panels of 4 x NR elements per packed row, got 66}}
+  xf_cpu.gemm %a, %p scales %s : memref<16xf32> outs(%c : memref<4x16xf32>) : memref<4x8xf32>, memref<1x2x66xi8>
+  return
+}
