@@ -10,6 +10,8 @@
 
 #include "xf/Reference/Kernels.h"
 
+#include "KernelSupport.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -19,58 +21,13 @@
 #include <string>
 
 using namespace mlir::xf::ref;
+using namespace mlir::xf::ref::detail;
 
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
 
 namespace {
-
-using Shape = std::vector<int64_t>;
-
-std::string formatShape(const Shape &shape) {
-  std::string s = "[";
-  for (size_t i = 0; i < shape.size(); ++i)
-    s += (i ? "x" : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-/// Aborts with a message naming the kernel when an invariant does not hold;
-/// the project builds without exceptions.
-void require(bool ok, const char *kernel, const char *what,
-             const std::vector<const Shape *> &shapes = {}) {
-  if (ok)
-    return;
-  std::string msg;
-  for (const Shape *s : shapes)
-    msg += " " + formatShape(*s);
-  std::fprintf(stderr, "mlir::xf::ref::%s: %s%s\n", kernel, what, msg.c_str());
-  std::abort();
-}
-
-int64_t product(const Shape &shape, size_t begin, size_t end) {
-  int64_t n = 1;
-  for (size_t i = begin; i < end; ++i)
-    n *= shape[i];
-  return n;
-}
-
-int64_t product(const Shape &shape) { return product(shape, 0, shape.size()); }
-
-/// Checks that each present tensor holds as many values as its shape says,
-/// so that indexing derived from the shapes stays in bounds.
-void requireData(const char *kernel,
-                 std::initializer_list<const Tensor *> tensors) {
-  for (const Tensor *t : tensors)
-    if (t)
-      require(t->size() == product(t->shape), kernel,
-              "tensor data does not match its shape", {&t->shape});
-}
-
-/// `shape` without its last `n` dimensions.
-Shape dropBack(const Shape &shape, size_t n) {
-  return Shape(shape.begin(), shape.end() - static_cast<ptrdiff_t>(n));
-}
 
 /// The NumPy broadcast of two shapes (aligned at the innermost dimension).
 Shape broadcastShape(const Shape &a, const Shape &b, const char *kernel) {
@@ -84,43 +41,6 @@ Shape broadcastShape(const Shape &a, const Shape &b, const char *kernel) {
   }
   return out;
 }
-
-/// Maps flat indices of a row-major tensor of shape `out` to offsets in a
-/// row-major operand of shape `in` that broadcasts to `out`: broadcast
-/// (size-1 or missing) dimensions get stride 0.
-class BroadcastMap {
-public:
-  BroadcastMap(const Shape &in, const Shape &out, const char *kernel)
-      : outShape(out), strides(out.size(), 0) {
-    require(in.size() <= out.size(), kernel, "operand of higher rank than",
-            {&in, &out});
-    int64_t stride = 1;
-    for (size_t i = 0; i < in.size(); ++i) {
-      size_t di = in.size() - 1 - i, dout = out.size() - 1 - i;
-      require(in[di] == out[dout] || in[di] == 1, kernel,
-              "operand does not broadcast to", {&in, &out});
-      if (in[di] != 1)
-        strides[dout] = stride;
-      stride *= in[di];
-    }
-  }
-
-  int64_t offset(int64_t flat) const {
-    int64_t off = 0;
-    for (size_t d = outShape.size(); d-- > 0;) {
-      off += (flat % outShape[d]) * strides[d];
-      flat /= outShape[d];
-    }
-    return off;
-  }
-
-  int64_t innermostStride() const {
-    return strides.empty() ? 0 : strides.back();
-  }
-
-private:
-  Shape outShape, strides;
-};
 
 /// A strided matrix: element (i, j) is data[i * rowStride + j * colStride].
 struct MatView {
@@ -180,28 +100,6 @@ double applyActivation(double x, Activation act) {
   }
   require(false, "activation", "unknown activation");
   return 0.0;
-}
-
-/// In-place softmax of the `n` values p[0], p[stride], ...; a slice whose
-/// entries are all -inf becomes zeros rather than NaN.
-void softmaxStrided(double *p, int64_t n, int64_t stride) {
-  const double negInf = -std::numeric_limits<double>::infinity();
-  double max = negInf;
-  for (int64_t i = 0; i < n; ++i)
-    max = std::max(max, p[i * stride]);
-  if (max == negInf) {
-    for (int64_t i = 0; i < n; ++i)
-      p[i * stride] = 0.0;
-    return;
-  }
-  double sum = 0.0;
-  for (int64_t i = 0; i < n; ++i) {
-    double e = std::exp(p[i * stride] - max);
-    p[i * stride] = e;
-    sum += e;
-  }
-  for (int64_t i = 0; i < n; ++i)
-    p[i * stride] /= sum;
 }
 
 /// (x - mean) / sqrt(var + eps) * weight + bias over the last dimension.
@@ -387,25 +285,6 @@ Tensor mlir::xf::ref::gatedUnit(const Tensor &gate, const Tensor &up,
   return y;
 }
 
-/// The sequence of packed token t: the s with offsets[s] <= t <
-/// offsets[s + 1], or -1 when t lies outside every sequence.
-static int64_t sequenceOf(const IndexTensor &offsets, int64_t t) {
-  for (size_t q = 0; q + 1 < offsets.data.size(); ++q)
-    if (offsets.data[q] <= t && t < offsets.data[q + 1])
-      return static_cast<int64_t>(q);
-  return -1;
-}
-
-/// Checks packed-sequence offsets against T tokens.
-static void requireOffsets(const char *kernel, const IndexTensor &offsets,
-                           int64_t tokens) {
-  const std::vector<int64_t> &o = offsets.data;
-  require(o.size() >= 2 && o.front() >= 0 && o.back() <= tokens, kernel,
-          "seq_offsets must hold B + 1 >= 2 offsets within the tokens");
-  for (size_t i = 1; i < o.size(); ++i)
-    require(o[i - 1] <= o[i], kernel, "seq_offsets must not decrease");
-}
-
 Tensor mlir::xf::ref::rope(const Tensor &x, const IndexTensor *positions,
                            const IndexTensor *seqOffsets, int64_t headDim,
                            int64_t rotaryDim, double theta, RopeStyle style) {
@@ -480,163 +359,8 @@ Tensor mlir::xf::ref::mul(const Tensor &a, const Tensor &b) {
 }
 
 //===----------------------------------------------------------------------===//
-// Attention and composite ops
+// Composite ops (attention: Attention.cpp)
 //===----------------------------------------------------------------------===//
-
-Tensor mlir::xf::ref::cacheWrite(const Tensor &update, const Tensor &cache,
-                                 const IndexTensor &kvLen) {
-  const char *kernel = "cache_write";
-  requireData(kernel, {&update, &cache});
-  require(cache.rank() >= 2 && update.rank() == cache.rank() &&
-              dropBack(update.shape, 2) == dropBack(cache.shape, 2) &&
-              update.dim(-1) == cache.dim(-1),
-          kernel, "update and cache do not match",
-          {&update.shape, &cache.shape});
-  int64_t batches = product(dropBack(cache.shape, 2));
-  require(static_cast<int64_t>(kvLen.data.size()) == batches, kernel,
-          "kv_len must hold one length per batch element");
-  int64_t capacity = cache.dim(-2), s = update.dim(-2), f = cache.dim(-1);
-  Tensor y = cache;
-  for (int64_t b = 0; b < batches; ++b)
-    for (int64_t t = 0; t < s; ++t) {
-      int64_t row = kvLen.data[b] - s + t;
-      if (row < 0 || row >= capacity)
-        continue;
-      std::copy_n(update.data.begin() + (b * s + t) * f, f,
-                  y.data.begin() + (b * capacity + row) * f);
-    }
-  return y;
-}
-
-Tensor mlir::xf::ref::attention(const Tensor &q, const Tensor &k,
-                                const Tensor &v, const Tensor *mask,
-                                const AttentionParams &params) {
-  const char *kernel = "attention";
-  requireData(kernel, {&q, &k, &v, mask});
-  int64_t heads = params.numHeads, kvHeads = params.numKvHeads;
-  require(heads >= 1 && kvHeads >= 1 && heads % kvHeads == 0, kernel,
-          "expects heads to be a positive multiple of kv_heads");
-  require(q.rank() >= 2 && k.rank() == q.rank() && v.rank() == q.rank(), kernel,
-          "expects q, k, v of equal rank >= 2", {&q.shape, &k.shape, &v.shape});
-  Shape batchShape = dropBack(q.shape, 2);
-  require(dropBack(k.shape, 2) == batchShape &&
-              dropBack(v.shape, 2) == batchShape && k.dim(-2) == v.dim(-2),
-          kernel, "batch or key/value sequence sizes differ",
-          {&q.shape, &k.shape, &v.shape});
-  int64_t sq = q.dim(-2), skv = k.dim(-2);
-  require(q.dim(-1) % heads == 0 && k.dim(-1) % kvHeads == 0 &&
-              v.dim(-1) % kvHeads == 0,
-          kernel, "features are not a multiple of the heads",
-          {&q.shape, &k.shape, &v.shape});
-  int64_t dh = q.dim(-1) / heads, dv = v.dim(-1) / kvHeads;
-  require(k.dim(-1) / kvHeads == dh, kernel, "query and key head sizes differ",
-          {&q.shape, &k.shape});
-  require(params.layout.check().empty(), kernel, "malformed layout");
-  double scale =
-      params.scale.value_or(1.0 / std::sqrt(static_cast<double>(dh)));
-  int64_t group = heads / kvHeads;
-  int64_t batches = product(batchShape);
-
-  // The additive mask broadcasts to the scores [..., H, Sq, Skv]; so does
-  // the block mask, at block granularity.
-  Shape scoresShape = batchShape;
-  scoresShape.insert(scoresShape.end(), {heads, sq, skv});
-  std::optional<BroadcastMap> maskMap, blockMap;
-  if (mask)
-    maskMap.emplace(mask->shape, scoresShape, kernel);
-  if (params.blockMask) {
-    Shape blocks = batchShape;
-    blocks.insert(blocks.end(),
-                  {heads, (sq + params.blockQ - 1) / params.blockQ,
-                   (skv + params.blockK - 1) / params.blockK});
-    blockMap.emplace(params.blockMask->shape, blocks, kernel);
-  }
-  if (params.kvLen)
-    require(static_cast<int64_t>(params.kvLen->data.size()) == batches, kernel,
-            "kv_len must hold one length per batch element");
-
-  // The problems attention solves independently: one per batch element, or
-  // one per packed sequence. Each has its query rows, its key rows and the
-  // number of valid keys the layout aligns to.
-  struct Problem {
-    int64_t batch, qBegin, qEnd, kBegin, kEnd;
-  };
-  std::vector<Problem> problems;
-  if (params.seqOffsets) {
-    require(batches == 1 && sq == skv, kernel,
-            "seq_offsets expects packed [T, F] tokens");
-    requireOffsets(kernel, *params.seqOffsets, sq);
-    const std::vector<int64_t> &o = params.seqOffsets->data;
-    for (size_t s = 0; s + 1 < o.size(); ++s)
-      problems.push_back({0, o[s], o[s + 1], o[s], o[s + 1]});
-  } else {
-    for (int64_t b = 0; b < batches; ++b) {
-      int64_t valid = skv;
-      if (params.kvLen) {
-        valid = params.kvLen->data[b];
-        require(valid >= 0 && valid <= skv, kernel,
-                "kv_len must be within the keys");
-      }
-      problems.push_back({b, 0, sq, 0, valid});
-    }
-  }
-
-  Shape shape = dropBack(q.shape, 1);
-  shape.push_back(heads * dv);
-  Tensor y(shape);
-  const double negInf = -std::numeric_limits<double>::infinity();
-  std::vector<double> scores(skv);
-  for (const Problem &pr : problems) {
-    int64_t b = pr.batch;
-    const double *qb = q.data.data() + b * sq * q.dim(-1);
-    const double *kb = k.data.data() + b * skv * k.dim(-1);
-    const double *vb = v.data.data() + b * skv * v.dim(-1);
-    double *yb = y.data.data() + b * sq * heads * dv;
-    // Positions align the last query with the last valid key.
-    int64_t off = (pr.kEnd - pr.kBegin) - (pr.qEnd - pr.qBegin);
-    for (int64_t h = 0; h < heads; ++h) {
-      int64_t kvh = h / group;
-      for (int64_t i = pr.qBegin; i < pr.qEnd; ++i) {
-        const double *qRow = qb + i * q.dim(-1) + h * dh;
-        int64_t flatRow = (b * heads + h) * sq + i;
-        int64_t position = i - pr.qBegin + off;
-        for (int64_t j = 0; j < skv; ++j) {
-          bool visible = j >= pr.kBegin && j < pr.kEnd &&
-                         params.layout.isVisible(position, j - pr.kBegin);
-          if (visible && blockMap) {
-            int64_t rows = (sq + params.blockQ - 1) / params.blockQ;
-            int64_t cols = (skv + params.blockK - 1) / params.blockK;
-            int64_t flat =
-                (((b * heads + h) * rows) + i / params.blockQ) * cols +
-                j / params.blockK;
-            visible = params.blockMask->data[blockMap->offset(flat)] != 0;
-          }
-          if (!visible) {
-            scores[j] = negInf;
-            continue;
-          }
-          const double *kRow = kb + j * k.dim(-1) + kvh * dh;
-          double dot = 0.0;
-          for (int64_t d = 0; d < dh; ++d)
-            dot += qRow[d] * kRow[d];
-          scores[j] =
-              scale * dot +
-              (mask ? mask->data[maskMap->offset(flatRow * skv + j)] : 0.0);
-        }
-        softmaxStrided(scores.data(), skv, 1);
-        double *out = yb + i * heads * dv + h * dv;
-        for (int64_t j = 0; j < skv; ++j) {
-          if (scores[j] == 0.0)
-            continue;
-          const double *vRow = vb + j * v.dim(-1) + kvh * dv;
-          for (int64_t d = 0; d < dv; ++d)
-            out[d] += scores[j] * vRow[d];
-        }
-      }
-    }
-  }
-  return y;
-}
 
 Tensor mlir::xf::ref::mlp(const Tensor &x, const MlpWeights &w, Activation act,
                           Layout layout) {
