@@ -13,7 +13,7 @@
 int main(int argc, char **argv) {
   long mib = argc > 1 ? atol(argv[1]) : 1024;
   int trials = argc > 2 ? atoi(argv[2]) : 10;
-  long n = mib * (1L << 20) / sizeof(float);  // a multiple of 64
+  long n = mib * (1L << 20) / sizeof(float); // a multiple of 64
   float *a = aligned_alloc(64, n * sizeof(float));
   if (!a || mib < 1) {
     fprintf(stderr, "bandwidth: cannot allocate %ld MiB\n", mib);
@@ -34,7 +34,8 @@ int main(int argc, char **argv) {
       // 64 partial sums: -O3 keeps them in four 512-bit registers, four
       // independent add chains, so the adds never limit the load rate.
       float acc[64] = {0};
-      long chunks = n / 64, nt = omp_get_num_threads(), id = omp_get_thread_num();
+      long chunks = n / 64, nt = omp_get_num_threads(),
+           id = omp_get_thread_num();
       for (long c = chunks * id / nt; c < chunks * (id + 1) / nt; ++c)
         for (int j = 0; j < 64; ++j)
           acc[j] += a[c * 64 + j];
@@ -43,10 +44,11 @@ int main(int argc, char **argv) {
     }
     double gbs = n * sizeof(float) / (omp_get_wtime() - start) * 1e-9;
     best = gbs > best ? gbs : best;
-    sink += sum;  // keeps the sums live
+    sink += sum; // keeps the sums live
   }
-  printf("read_bandwidth %.1f GB/s %d threads %ld MiB best of %d (checksum %g)\n",
-         best, omp_get_max_threads(), mib, trials, sink);
+  printf(
+      "read_bandwidth %.1f GB/s %d threads %ld MiB best of %d (checksum %g)\n",
+      best, omp_get_max_threads(), mib, trials, sink);
   free(a);
   return 0;
 }

@@ -5,24 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static float *readFloats(const char *path, size_t count) {
-  FILE *f = fopen(path, "rb");
-  float *data = aligned_alloc(64, (count * sizeof(float) + 63) / 64 * 64);
-  if (!f || fread(data, sizeof(float), count, f) != count) {
-    fprintf(stderr, "gemm_onednn: cannot read %zu floats from %s\n", count,
-            path);
-    exit(2);
-  }
-  fclose(f);
-  return data;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
+#include "peer_util.h"
 
 int main(int argc, char **argv) {
   if (argc != 7) {
@@ -31,22 +15,19 @@ int main(int argc, char **argv) {
   }
   long m = atol(argv[1]), k = atol(argv[2]), n = atol(argv[3]);
   int reps = atoi(argv[6]);
-  float *a = readFloats(argv[4], m * k), *b = readFloats(argv[5], k * n);
-  float *c = aligned_alloc(64, (m * n * sizeof(float) + 63) / 64 * 64);
+  float *a = readFloats("gemm_onednn", argv[4], m * k),
+        *b = readFloats("gemm_onednn", argv[5], k * n);
+  float *c = alignedAlloc(m * n * sizeof(float));
   double *times = malloc(sizeof(double) * reps);
   for (int r = -3; r < reps; ++r) {
     memset(c, 0x7f, m * n * sizeof(float));
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = nowMs();
     if (dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, k, b, n, 0.0f, c, n) !=
         dnnl_success)
       return 1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (r >= 0)
-      times[r] =
-          (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) * 1e-6;
+      times[r] = nowMs() - t0;
   }
-  qsort(times, reps, sizeof(double), cmp);
-  printf("median %.4f ms\n", times[reps / 2]);
+  printMedian(times, reps);
   return 0;
 }

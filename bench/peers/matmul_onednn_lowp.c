@@ -14,7 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include "peer_util.h"
 
 #define CHECK(call)                                                            \
   do {                                                                         \
@@ -24,27 +25,6 @@
       exit(1);                                                                 \
     }                                                                          \
   } while (0)
-
-static void *alignedAlloc(size_t bytes) {
-  return aligned_alloc(64, (bytes + 63) / 64 * 64);
-}
-
-static float *readFloats(const char *path, size_t count) {
-  FILE *f = fopen(path, "rb");
-  float *data = alignedAlloc(count * sizeof(float));
-  if (!f || fread(data, sizeof(float), count, f) != count) {
-    fprintf(stderr, "matmul_onednn_lowp: cannot read %zu floats from %s\n",
-            count, path);
-    exit(2);
-  }
-  fclose(f);
-  return data;
-}
-
-static int cmp(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
 
 // Round to nearest even; the inputs are finite so NaN needs no care.
 static uint16_t toBf16(float x) {
@@ -128,7 +108,8 @@ int main(int argc, char **argv) {
   int isInt8 = !strcmp(argv[1], "int8");
   long m = atol(argv[2]), k = atol(argv[3]), n = atol(argv[4]);
   int reps = atoi(argv[7]);
-  float *a = readFloats(argv[5], m * k), *b = readFloats(argv[6], k * n);
+  float *a = readFloats("matmul_onednn_lowp", argv[5], m * k),
+        *b = readFloats("matmul_onednn_lowp", argv[6], k * n);
 
   // Quantize / round outside the timing. Per-tensor scales only matter for
   // dequantization, which the check below avoids by comparing integers.
@@ -203,14 +184,11 @@ int main(int argc, char **argv) {
   double *times = malloc(sizeof(double) * reps);
   for (int r = -3; r < reps; ++r) {
     memset(c, 0x7f, m * n * 4);
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    double t0 = nowMs();
     CHECK(dnnl_primitive_execute(matmul, stream, zeroPoint ? 4 : 3, args));
     CHECK(dnnl_stream_wait(stream));
-    clock_gettime(CLOCK_MONOTONIC, &t1);
     if (r >= 0)
-      times[r] =
-          (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) * 1e-6;
+      times[r] = nowMs() - t0;
   }
 
   // Check 16 pseudo-random outputs against a double reference computed from
@@ -235,7 +213,6 @@ int main(int argc, char **argv) {
   }
   printf("max_rel_err %.3g\n", maxErr / (maxRef > 0 ? maxRef : 1));
 
-  qsort(times, reps, sizeof(double), cmp);
-  printf("median %.4f ms\n", times[reps / 2]);
+  printMedian(times, reps);
   return 0;
 }
