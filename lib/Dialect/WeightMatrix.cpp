@@ -55,15 +55,16 @@ int64_t WeightMatrix::nonzeroBlocks(int64_t blockRows,
 }
 
 DenseElementsAttr WeightMatrix::toAttr(ShapedType type) const {
+  return floatConstant(type, values);
+}
+
+DenseElementsAttr mlir::xf::floatConstant(ShapedType type,
+                                          ArrayRef<float> values) {
   Type elt = type.getElementType();
   if (elt.isF32())
-    return DenseElementsAttr::getFromRawBuffer(
-        type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                             values.size() * sizeof(float)));
+    return rawConstant(type, values);
   std::vector<uint16_t> narrow(values.size());
   for (size_t i = 0; i < values.size(); ++i)
     narrow[i] = elt.isF16() ? toF16(values[i]) : toBF16(values[i]);
-  return DenseElementsAttr::getFromRawBuffer(
-      type, ArrayRef<char>(reinterpret_cast<const char *>(narrow.data()),
-                           narrow.size() * sizeof(uint16_t)));
+  return rawConstant(type, ArrayRef<uint16_t>(narrow));
 }

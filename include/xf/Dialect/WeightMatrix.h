@@ -51,6 +51,20 @@ private:
   bool kn = true;
 };
 
+/// A constant of `type` holding `values` as they are in memory: from a raw
+/// buffer, without per-element attributes, so that large weights pass
+/// through the compiler in memory close to their own size.
+template <typename T>
+DenseElementsAttr rawConstant(ShapedType type, ArrayRef<T> values) {
+  return DenseElementsAttr::getFromRawBuffer(
+      type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                           values.size() * sizeof(T)));
+}
+
+/// A constant of `type` (f32, bf16 or f16 elements) from f32 values, rounded
+/// to the element type.
+DenseElementsAttr floatConstant(ShapedType type, ArrayRef<float> values);
+
 } // namespace mlir::xf
 
 #endif // XF_DIALECT_WEIGHTMATRIX_H

@@ -166,25 +166,22 @@ std::optional<SparseWeight> sparseWeight(LinearOp op, int64_t panelWidth,
   }
   offsets.push_back(indices.size());
   Location loc = op.getLoc();
-  auto constant = [&](ArrayRef<int64_t> shape, Type elt, const void *data,
-                      size_t bytes) -> Value {
-    auto type = RankedTensorType::get(shape, elt);
+  auto constant = [&](ArrayRef<int64_t> shape, Type elt, auto values) {
     return arith::ConstantOp::create(
-        rewriter, loc,
-        DenseElementsAttr::getFromRawBuffer(
-            type, ArrayRef<char>(static_cast<const char *>(data), bytes)));
+               rewriter, loc,
+               rawConstant(RankedTensorType::get(shape, elt), values))
+        .getResult();
   };
+
   Type i32 = rewriter.getI32Type();
   int64_t stored = indices.size();
   SmallVector<int64_t> shape = {stored};
   if (!sparse.byColumn)
     shape.append({bk, panelWidth});
-  sparse.values = constant(shape, rewriter.getF32Type(), values.data(),
-                           values.size() * sizeof(float));
-  sparse.offsets = constant({groups + 1}, i32, offsets.data(),
-                            offsets.size() * sizeof(int32_t));
-  sparse.indices =
-      constant({stored}, i32, indices.data(), indices.size() * sizeof(int32_t));
+  sparse.values =
+      constant(shape, rewriter.getF32Type(), ArrayRef<float>(values));
+  sparse.offsets = constant({groups + 1}, i32, ArrayRef<int32_t>(offsets));
+  sparse.indices = constant({stored}, i32, ArrayRef<int32_t>(indices));
   return sparse;
 }
 
@@ -204,29 +201,29 @@ struct FormGemm : OpRewritePattern<LinearOp> {
     int64_t k = wType.getDimSize(kn ? 0 : 1), n = wType.getDimSize(kn ? 1 : 0);
     int64_t panels = (n + panelWidth - 1) / panelWidth;
     Type f32 = rewriter.getF32Type();
-    // The panels: int8 with its scales, bf16 pairs, or f32.
-    Value weight = op.getWeight(), scales;
+    // The weight: sparse (a hinted constant), else panels of int8 with its
+    // scales, of bf16 pairs, or of f32.
+    std::optional<SparseWeight> sparse =
+        sparseWeight(op, panelWidth, options.vectorWidth, rewriter);
+    Value packed, offsets, rows, scales;
     IntegerAttr group;
-    Type panelType = options.usesBf16Panels(wType.getElementType())
-                         ? rewriter.getBF16Type()
-                         : f32;
-    if (options.int8Panels)
-      if (std::optional<QuantizedWeight> q = quantizedWeight(op, rewriter)) {
+    if (sparse) {
+      packed = sparse->values;
+      offsets = sparse->offsets;
+      rows = sparse->indices;
+    } else {
+      Value weight = op.getWeight();
+      Type panelType = options.usesBf16Panels(wType.getElementType())
+                           ? rewriter.getBF16Type()
+                           : f32;
+      std::optional<QuantizedWeight> q =
+          options.int8Panels ? quantizedWeight(op, rewriter) : std::nullopt;
+      if (q) {
         weight = q->values;
         scales = q->scales;
         group = q->group;
         panelType = rewriter.getI8Type();
       }
-    std::optional<SparseWeight> sparse =
-        sparseWeight(op, panelWidth, options.vectorWidth, rewriter);
-    Value packed, offsets, rows;
-    if (sparse) {
-      packed = sparse->values;
-      offsets = sparse->offsets;
-      rows = sparse->indices;
-      scales = Value();
-      group = IntegerAttr();
-    } else {
       packed = packWeight(rewriter, loc, weight, op.getWeightLayoutAttr(),
                           panels, k, panelWidth, panelType);
     }

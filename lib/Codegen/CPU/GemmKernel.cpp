@@ -208,16 +208,7 @@ struct GemmLowering {
         continue;
       }
       // Scales [N, groups]: the group's column of them, strided.
-      SmallVector<int32_t> lanes;
-      for (int32_t l = 0; l < vw; ++l)
-        lanes.push_back(l);
-      Value offsets = arith::MulIOp::create(
-          b, loc,
-          arith::ConstantOp::create(
-              b, loc, DenseElementsAttr::get(i32Vec, ArrayRef<int32_t>(lanes))),
-          vector::BroadcastOp::create(
-              b, loc, i32Vec,
-              arith::IndexCastOp::create(b, loc, b.getI32Type(), groups)));
+      Value offsets = kb.laneOffsets(groups);
       scale.push_back(vector::GatherOp::create(b, loc, kb.vec(), weightScales,
                                                ValueRange{col, g}, offsets,
                                                mask, kb.splat(0.0)));
@@ -391,22 +382,17 @@ struct GemmLowering {
     bool wholeBlocks = !ShapedType::isDynamic(staticBk) &&
                        !ShapedType::isDynamic(staticK) &&
                        staticK % staticBk == 0;
-    auto index = [&](Value memref, Value i) {
-      return arith::IndexCastOp::create(
-          b, loc, b.getIndexType(),
-          memref::LoadOp::create(b, loc, memref, ValueRange{i}));
-    };
-    Value first = index(blockOffsets, panel);
-    Value last = index(blockOffsets, kb.add(panel, kb.index(1)));
+    Value first = kb.loadIndex(blockOffsets, panel);
+    Value last = kb.loadIndex(blockOffsets, kb.add(panel, kb.index(1)));
     SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
     scf::ForOp blockLoop = kb.loop(
         first, last, kb.index(1), zeros, [&](Value block, ValueRange acc) {
-          Value k0 = kb.mul(index(blockRows, block), bk);
+          Value k0 = kb.mul(kb.loadIndex(blockRows, block), bk);
           // The input rows of the next stored block: its K offset jumps,
           // which the hardware prefetcher cannot follow.
           Value next =
               kb.min(kb.add(block, kb.index(1)), kb.sub(last, kb.index(1)));
-          Value nextK0 = kb.mul(index(blockRows, next), bk);
+          Value nextK0 = kb.mul(kb.loadIndex(blockRows, next), bk);
           for (int64_t i = 0; i < rows; ++i)
             memref::PrefetchOp::create(
                 b, loc, a, ValueRange{kb.add(m0, kb.index(i)), nextK0},

@@ -21,6 +21,24 @@ Value KernelBuilder::prefixMask(Value count) {
   return vector::CreateMaskOp::create(b, loc, maskType, ValueRange{count});
 }
 
+Value KernelBuilder::laneOffsets(Value stride) {
+  auto i32Vec = VectorType::get({vectorWidth}, b.getI32Type());
+  SmallVector<int32_t> lanes;
+  for (int32_t l = 0; l < vectorWidth; ++l)
+    lanes.push_back(l);
+  Value iota = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(i32Vec, ArrayRef<int32_t>(lanes)));
+  Value s = arith::IndexCastOp::create(b, loc, b.getI32Type(), stride);
+  return arith::MulIOp::create(b, loc, iota,
+                               vector::BroadcastOp::create(b, loc, i32Vec, s));
+}
+
+Value KernelBuilder::loadIndex(Value memref, Value i) {
+  return arith::IndexCastOp::create(
+      b, loc, b.getIndexType(),
+      memref::LoadOp::create(b, loc, memref, ValueRange{i}));
+}
+
 Value KernelBuilder::load(Value memref, ValueRange indices, Value mask) {
   Type elt = cast<MemRefType>(memref.getType()).getElementType();
   auto type = VectorType::get({vectorWidth}, elt);

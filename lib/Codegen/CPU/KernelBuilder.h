@@ -67,6 +67,10 @@ public:
     int64_t lanes = std::min(vectorWidth, dim - c * vectorWidth);
     return lanes == vectorWidth ? Value() : prefixMask(index(lanes));
   }
+  /// Lane l holds l * stride: the i32 offsets of a strided gather/scatter.
+  Value laneOffsets(Value stride);
+  /// The i32 element `i` of a 1-D memref, as an index.
+  Value loadIndex(Value memref, Value i);
   /// A vector load or store at `indices`; with a lane mask only its lanes
   /// are touched (masked-off lanes load 0), without one it is a plain
   /// vector access. Float loads give f32 vectors: bf16 and f16 elements

@@ -21,26 +21,6 @@ using namespace mlir::xf::cpu;
 
 namespace {
 
-/// Lane l of the result: l * stride, as the i32 offsets of a gather/scatter.
-Value laneOffsets(KernelBuilder &kb, Value stride) {
-  OpBuilder &b = kb.b;
-  auto i32Vec = VectorType::get({kb.vectorWidth}, b.getI32Type());
-  SmallVector<int32_t> lanes;
-  for (int32_t l = 0; l < kb.vectorWidth; ++l)
-    lanes.push_back(l);
-  Value iota = arith::ConstantOp::create(
-      b, kb.loc, DenseElementsAttr::get(i32Vec, ArrayRef<int32_t>(lanes)));
-  Value s = arith::IndexCastOp::create(b, kb.loc, b.getI32Type(), stride);
-  return arith::MulIOp::create(
-      b, kb.loc, iota, vector::BroadcastOp::create(b, kb.loc, i32Vec, s));
-}
-
-Value loadIndex(KernelBuilder &kb, Value memref, Value i) {
-  return arith::IndexCastOp::create(
-      kb.b, kb.loc, kb.b.getIndexType(),
-      memref::LoadOp::create(kb.b, kb.loc, memref, ValueRange{i}));
-}
-
 /// One row (a decode step): per column a dot product of its nonzeros with
 /// the input gathered at their rows, a vector of nonzeros at a time; a
 /// vector of columns goes through the epilogue together. The transposes of
@@ -61,8 +41,8 @@ void lowerSparseGemv(SparseGemmOp op, KernelBuilder &kb, int64_t threads) {
     for (int64_t j = 0; j < vw; ++j) {
       // Columns past N have no nonzeros: offsets[N] .. offsets[N].
       Value col = kb.min(kb.add(c0, kb.index(j)), n);
-      Value first = loadIndex(kb, offsets, col);
-      Value last = loadIndex(kb, offsets, kb.min(kb.add(col, kb.index(1)), n));
+      Value first = kb.loadIndex(offsets, col);
+      Value last = kb.loadIndex(offsets, kb.min(kb.add(col, kb.index(1)), n));
       scf::ForOp dot = kb.loop(
           first, last, kb.index(vw), ValueRange{kb.splat(0.0)},
           [&](Value nz, ValueRange acc) {
@@ -128,7 +108,7 @@ LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
                                      align);
   Value yt = memref::AllocOp::create(b, loc, scratchType, ValueRange{mTiles, n},
                                      align);
-  Value lanes = laneOffsets(kb, kb.index(tileRows));
+  Value lanes = kb.laneOffsets(kb.index(tileRows));
   auto tileOf = [&](Value row) {
     return std::make_pair(
         arith::DivUIOp::create(b, loc, row, kb.index(tileRows)).getResult(),
@@ -159,15 +139,15 @@ LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
     Value n0 = kb.mul(chunk, kb.index(chunkColumns));
     Value n1 = kb.min(kb.add(n0, kb.index(chunkColumns)), n);
     kb.loop(n0, n1, 1, [&](Value col) {
-      Value first = loadIndex(kb, offsets, col);
-      Value last = loadIndex(kb, offsets, kb.add(col, kb.index(1)));
+      Value first = kb.loadIndex(offsets, col);
+      Value last = kb.loadIndex(offsets, kb.add(col, kb.index(1)));
       Value pairs =
           kb.add(first, kb.mul(arith::DivUIOp::create(
                                    b, loc, kb.sub(last, first), kb.index(2)),
                                kb.index(2)));
       auto products = [&](Value nz, ValueRange acc) {
         Value w = kb.broadcast(memref::LoadOp::create(b, loc, values, nz));
-        Value row = loadIndex(kb, rowIndex, nz);
+        Value row = kb.loadIndex(rowIndex, nz);
         SmallVector<Value> next;
         for (int64_t t = 0; t < tileVectors; ++t)
           next.push_back(kb.fma(

@@ -5,7 +5,6 @@
 #include "../ShapeChecks.h"
 
 #include "xf/Dialect/WeightMatrix.h"
-#include "xf/Support/HalfFloat.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -183,9 +182,7 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
           bytes[at(p, r, j)] =
               uint8_t(weight.getRawData()[weight.isSplat() ? 0 : i]) ^ 0x80;
         }
-    results.push_back(DenseElementsAttr::getFromRawBuffer(
-        type, ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
-                             bytes.size())));
+    results.push_back(rawConstant(type, ArrayRef<uint8_t>(bytes)));
     return success();
   }
   std::optional<WeightMatrix> w = WeightMatrix::read(weight, getWeightLayout());
@@ -196,18 +193,7 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
     for (int64_t r = 0; r < k; ++r)
       for (int64_t j = 0; j < nr && p * nr + j < n; ++j)
         values[at(p, r, j)] = w->at(r, p * nr + j);
-  if (to.isF32()) {
-    results.push_back(DenseElementsAttr::getFromRawBuffer(
-        type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                             values.size() * sizeof(float))));
-    return success();
-  }
-  std::vector<uint16_t> narrow(values.size());
-  for (size_t i = 0; i < values.size(); ++i)
-    narrow[i] = toBF16(values[i]);
-  results.push_back(DenseElementsAttr::getFromRawBuffer(
-      type, ArrayRef<char>(reinterpret_cast<const char *>(narrow.data()),
-                           narrow.size() * sizeof(uint16_t))));
+  results.push_back(floatConstant(type, values));
   return success();
 }
 
