@@ -227,6 +227,26 @@ def llama_cases(model, lengths, prefill):
     return cases
 
 
+def kv_cache_bytes(layers, length):
+    """The f32 keys and values a decode step reads at cache length L."""
+    return 2 * layers * length * KV_HEADS * HEAD_DIM * 4
+
+
+def against_bound(measure, read_bytes):
+    """The best round of `measure` against the read-bandwidth bound of
+    `read_bytes`, the bandwidth probed just before and after each round:
+    (ratio, xf_ms, bound_ms, GB/s)."""
+    best = None
+    for _ in range(ROUNDS):
+        before = probe_bandwidth(256, 5)
+        xf_ms = measure()
+        gbs = (before + probe_bandwidth(256, 5)) / 2
+        bound_ms = read_bytes / (gbs * 1e9) * 1e3
+        if best is None or xf_ms / bound_ms < best[0]:
+            best = (xf_ms / bound_ms, xf_ms, bound_ms, gbs)
+    return best
+
+
 def decode(peers):
     """A decode step of 1 and of 8 blocks at several cache lengths, against
     the read-bandwidth bound and llama.cpp.
@@ -245,17 +265,9 @@ def decode(peers):
             llama = llama_cases(gguf(folder, layers), lengths, 0)
         for length in lengths:
             paths = inputs(folder, names, 1, length)
-            kv_bytes = 2 * layers * length * KV_HEADS * HEAD_DIM * 4
-            measure = xf(mlir, paths, 20 if QUICK else 50)
-            best = None
-            for _ in range(ROUNDS):
-                before = probe_bandwidth(256, 5)
-                xf_ms = measure()
-                gbs = (before + probe_bandwidth(256, 5)) / 2
-                bound_ms = (wbytes + kv_bytes) / (gbs * 1e9) * 1e3
-                if best is None or xf_ms / bound_ms < best[0]:
-                    best = (xf_ms / bound_ms, xf_ms, bound_ms, gbs)
-            ratio, xf_ms, bound_ms, gbs = best
+            ratio, xf_ms, bound_ms, gbs = against_bound(
+                xf(mlir, paths, 20 if QUICK else 50),
+                wbytes + kv_cache_bytes(layers, length))
             peer = llama.get(f"decode L={length}")
             case = f"decode {layers} block(s) L={length}"
             record(case, xf_ms, "llama.cpp f32, median" if peer else

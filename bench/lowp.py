@@ -18,7 +18,7 @@ import re
 
 import numpy as np
 
-from common import (DATA, OUT, QUICK, ROUNDS, XF_RUN, gflops, peer, record,
+from common import (DATA, OUT, QUICK, XF_RUN, gflops, peer, record,
                     rng, rounds, run, save, write_mlir, xf)
 import llm
 
@@ -97,11 +97,7 @@ def gemms(peak):
         ps = os.path.join(DATA, f"lowp_s_{k}_{n}.npy")
         np.save(pq, q)
         np.save(ps, scale)
-        f32 = write_mlir(f"lowp_gemm_{m}_{k}_{n}.mlir", f"""
-func.func @gemm(%a: tensor<{m}x{k}xf32>, %b: tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32> {{
-  %c = xf.linear %a, %b : (tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) -> tensor<{m}x{n}xf32>
-  return %c : tensor<{m}x{n}xf32>
-}}""")
+        f32 = linear_text(f"lowp_gemm_{m}_{k}_{n}.mlir", m, k, n)
         bf16 = gemm_text(f"lowp_gemm_{m}_{k}_{n}_bf16.mlir", m, k, n, "bf16")
         int8 = gemm_text(f"lowp_gemm_{m}_{k}_{n}_int8.mlir", m, k, n, "int8")
         reps = 10 if QUICK else 40
@@ -162,17 +158,9 @@ def decode(peers):
 
         for length in lengths:
             paths = llm.inputs(folder, names, 1, length)
-            kv_bytes = 2 * layers * length * llm.KV_HEADS * llm.HEAD_DIM * 4
-            measure = xf(mlir, paths, 20 if QUICK else 50)
-            best = None
-            for _ in range(ROUNDS):
-                before = llm.probe_bandwidth(256, 5)
-                xf_ms = measure()
-                gbs = (before + llm.probe_bandwidth(256, 5)) / 2
-                bound_ms = (wbytes + kv_bytes) / (gbs * 1e9) * 1e3
-                if best is None or xf_ms / bound_ms < best[0]:
-                    best = (xf_ms / bound_ms, xf_ms, bound_ms, gbs)
-            ratio, xf_ms, bound_ms, gbs = best
+            ratio, xf_ms, bound_ms, gbs = llm.against_bound(
+                xf(mlir, paths, 20 if QUICK else 50),
+                wbytes + llm.kv_cache_bytes(layers, length))
             p = llama.get(f"decode L={length}")
             record(f"decode {layers} blocks {wtype} L={length}", xf_ms,
                    f"llama.cpp {peer_type}, median" if p else
