@@ -1,7 +1,8 @@
 //===- Evaluator.cpp - run an xf function with the reference kernels ------===//
 //
 // Maps xf ops and their attributes onto the plain-C++ kernels. Only the
-// translation of attributes lives here; the semantics are in Kernels.cpp.
+// translation of attributes lives here; the semantics are in Kernels.cpp
+// and Attention.cpp.
 //
 //===----------------------------------------------------------------------===//
 
