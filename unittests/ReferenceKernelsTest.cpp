@@ -194,6 +194,56 @@ TEST(ReferenceKernels, GatedUnits) {
 }
 
 //===----------------------------------------------------------------------===//
+// Activation sparsity
+//===----------------------------------------------------------------------===//
+
+TEST(ReferenceKernels, TopKTiesGoToLowerIndices) {
+  // Row 0: the two 5s tie for the second place; index 1 wins over 3.
+  // Row 1: values that differ only below f32 precision tie as f32.
+  Tensor x = makeTensor({2, 4}, {1, 5, 7, 5, 1 + 1e-12, 1, 0, -1});
+  IndexTensor y = topK(x, 2);
+  EXPECT_EQ(y.shape, (Shape{2, 2}));
+  EXPECT_EQ(y.data, (std::vector<int64_t>{1, 2, 0, 1}));
+}
+
+TEST(ReferenceKernels, TopKTotalOrder) {
+  // -NaN < -inf < -0 < +0 < +inf < +NaN.
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  Tensor x = makeTensor({6}, {0.0, -nan, -0.0, kInf, nan, -kInf});
+  EXPECT_EQ(topK(x, 3).data, (std::vector<int64_t>{0, 3, 4}));
+  EXPECT_EQ(topK(x, 4).data, (std::vector<int64_t>{0, 2, 3, 4}));
+  EXPECT_EQ(topK(x, 6).data, (std::vector<int64_t>{0, 1, 2, 3, 4, 5}));
+}
+
+TEST(ReferenceKernels, GatherMlpClampsAndRepeats) {
+  // x [1, 2]; W_up [2, 3] (kn); W_down [3, 1]; relu.
+  Tensor x = makeTensor({1, 2}, {1, 2});
+  Tensor up = makeTensor({2, 3}, {1, -1, 2, 1, 1, 1});
+  Tensor down = makeTensor({3, 1}, {10, 100, 1000});
+  Tensor bias = makeTensor({1}, {0.5});
+  MlpWeights w{&up, nullptr, &down, nullptr, nullptr, &bias};
+  // Hidden pre-activations: 3, 1, 4. Neuron 7 clamps to 2 and neuron -1 to
+  // 0; neuron 2 listed twice counts twice.
+  IndexTensor n{{1, 3}, {7, -1, 2}};
+  expectTensor(gatherMlp(x, n, w, Activation::Relu, Layout::KN), {1, 1},
+               {0.5 + 4 * 1000 + 3 * 10 + 4 * 1000});
+}
+
+TEST(ReferenceKernels, TopKMlpMatchesTheSelectedNeurons) {
+  // Gated, predictor = the first input feature of W_gate: scores x0 * row 0.
+  Tensor x = makeTensor({1, 2}, {2, 1});
+  Tensor gate = makeTensor({2, 3}, {1, 3, 2, 5, -5, 0});
+  Tensor up = makeTensor({2, 3}, {1, 1, 1, 0, 0, 0});
+  Tensor down = makeTensor({3, 1}, {1, 10, 100});
+  MlpWeights w{&up, &gate, &down, nullptr, nullptr, nullptr};
+  MlpTopK k{1, 1, nullptr, nullptr};
+  // Scores 2, 6, 4: neuron 1 alone, although its full gate (1) is below
+  // neuron 0's (7): the predictor decides.
+  expectTensor(mlp(x, w, Activation::Relu, Layout::KN, &k), {1, 1},
+               {1.0 * 2 * 10});
+}
+
+//===----------------------------------------------------------------------===//
 // Rope and embedding
 //===----------------------------------------------------------------------===//
 

@@ -20,6 +20,16 @@ def Xf_MlpOp : Xf_Op<"mlp", [AttrSizedOperandSegments]> {
     `WeightLayout`): with `kn`, `W_up` and `W_gate` are `[D, F]` and `W_down`
     is `[F, D]`.
 
+    Top-k (activation sparsity, as in Spark Transformer and Deja Vu): with
+    `top_k k`, each row keeps only `k` of the `F` hidden neurons, those with
+    the largest predictor scores (chosen as `xf.top_k` defines, ties to the
+    lower index), and the others contribute nothing (see `xf.gather_mlp`).
+    The scores are either `predictor_features r`, the product of the first
+    `r` input features with the first `r` rows of `W_gate` (`W_up` when not
+    gated) and no bias, `x[..., :r] W[:r, :]`; or `predictor(%a, %b)`, a
+    low-rank predictor `(x A) B` with `A : [D, R]` and `B : [R, F]` in
+    `layout`.
+
     ```mlir
     %y = xf.mlp %x up %w1 down %w2 up_bias %b1 down_bias %b2 act gelu
         : (tensor<8x768xf32>, tensor<768x3072xf32>, tensor<3072x768xf32>,
@@ -27,6 +37,10 @@ def Xf_MlpOp : Xf_Op<"mlp", [AttrSizedOperandSegments]> {
     %z = xf.mlp %x up %wu gate %wg down %wd act silu
         : (tensor<8x512xf32>, tensor<512x1376xf32>, tensor<512x1376xf32>,
            tensor<1376x512xf32>) -> tensor<8x512xf32>
+    %t = xf.mlp %x up %wu gate %wg down %wd act silu top_k 137
+        predictor_features 128
+        : (tensor<1x512xf32>, tensor<512x1376xf32>, tensor<512x1376xf32>,
+           tensor<1376x512xf32>) -> tensor<1x512xf32>
     ```
   }];
   let arguments = (ins Xf_FloatTensor:$input, Xf_FloatTensor:$up_weight,
@@ -35,15 +49,21 @@ def Xf_MlpOp : Xf_Op<"mlp", [AttrSizedOperandSegments]> {
                    Optional<Xf_FloatTensor>:$up_bias,
                    Optional<Xf_FloatTensor>:$gate_bias,
                    Optional<Xf_FloatTensor>:$down_bias,
+                   Optional<Xf_FloatTensor>:$predictor_in,
+                   Optional<Xf_FloatTensor>:$predictor_out,
                    Xf_ActivationAttr:$activation,
                    DefaultValuedAttr<Xf_WeightLayoutAttr,
-                                     "WeightLayout::kn">:$weight_layout);
+                                     "WeightLayout::kn">:$weight_layout,
+                   OptionalAttr<I64Attr>:$top_k,
+                   OptionalAttr<I64Attr>:$predictor_features);
   let results = (outs Xf_FloatTensor:$result);
   let assemblyFormat = [{
     $input `up` $up_weight (`gate` $gate_weight^)? `down` $down_weight
     (`up_bias` $up_bias^)? (`gate_bias` $gate_bias^)?
     (`down_bias` $down_bias^)? `act` $activation
-    (`layout` $weight_layout^)? attr-dict `:`
+    (`layout` $weight_layout^)? (`top_k` $top_k^)?
+    (`predictor_features` $predictor_features^)?
+    (`predictor` `(` $predictor_in^ `,` $predictor_out `)`)? attr-dict `:`
     functional-type(operands, results)
   }];
 }

@@ -320,6 +320,73 @@ def Xf_EmbeddingOp : Xf_Op<"embedding"> {
 }
 
 //===----------------------------------------------------------------------===//
+// Activation sparsity
+//===----------------------------------------------------------------------===//
+
+def Xf_TopKOp : Xf_Op<"top_k"> {
+  let summary = "indices of the k largest values of each row";
+  let description = [{
+    For `x : [..., N]`, `y : [..., k]` (i64) lists, for each row, the
+    indices of its `k` largest values in increasing index order. Values are
+    compared in IEEE 754 totalOrder (`-0 < +0`, NaNs at the ends by their
+    sign), and ties at the k-th value go to the lower indices, so the set
+    is exact: the same on every target. `1 <= k <= N`.
+
+    ```mlir
+    %i = xf.top_k %scores k 307 : (tensor<1x3072xf32>) -> tensor<1x307xi64>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, I64Attr:$k);
+  let results = (outs Xf_IndexTensor:$result);
+  let assemblyFormat = [{
+    $input `k` $k attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def Xf_GatherMlpOp : Xf_Op<"gather_mlp", [AttrSizedOperandSegments]> {
+  let summary = "feed-forward network over the neurons each row selects";
+  let description = [{
+    `xf.mlp` restricted, for each row of `x : [..., D]`, to the hidden
+    neurons that `neurons : [..., k]` lists:
+
+    ```
+    y[r] = sum_j h_r(n_rj) W_down[n_rj, :] + b_down,   n_rj = neurons[r, j]
+    h_r(f) = act(x[r] W_gate[:, f] + b_gate[f]) * (x[r] W_up[:, f] + b_up[f])
+    ```
+
+    or `act(x[r] W_up[:, f] + b_up[f])` without `gate` (weights as in
+    `xf.mlp`, with `layout`). A neuron listed twice counts twice. Indices
+    outside `[0, F)` are clamped into it, so that no index can read outside
+    the weights. Only the listed neurons' weights are read: the op that
+    `xf-expand-blocks` makes of a top-k `xf.mlp`.
+
+    ```mlir
+    %y = xf.gather_mlp %x neurons %i up %wu gate %wg down %wd act silu
+        : (tensor<1x512xf32>, tensor<1x137xi64>, tensor<512x1376xf32>,
+           tensor<512x1376xf32>, tensor<1376x512xf32>) -> tensor<1x512xf32>
+    ```
+  }];
+  let arguments = (ins Xf_FloatTensor:$input, Xf_IndexTensor:$neurons,
+                   Xf_FloatTensor:$up_weight,
+                   Optional<Xf_FloatTensor>:$gate_weight,
+                   Xf_FloatTensor:$down_weight,
+                   Optional<Xf_FloatTensor>:$up_bias,
+                   Optional<Xf_FloatTensor>:$gate_bias,
+                   Optional<Xf_FloatTensor>:$down_bias,
+                   Xf_ActivationAttr:$activation,
+                   DefaultValuedAttr<Xf_WeightLayoutAttr,
+                                     "WeightLayout::kn">:$weight_layout);
+  let results = (outs Xf_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `neurons` $neurons `up` $up_weight (`gate` $gate_weight^)?
+    `down` $down_weight (`up_bias` $up_bias^)? (`gate_bias` $gate_bias^)?
+    (`down_bias` $down_bias^)? `act` $activation
+    (`layout` $weight_layout^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Elementwise binary ops
 //===----------------------------------------------------------------------===//
 

@@ -68,3 +68,22 @@ DenseElementsAttr mlir::xf::floatConstant(ShapedType type,
     narrow[i] = elt.isF16() ? toF16(values[i]) : toBF16(values[i]);
   return rawConstant(type, ArrayRef<uint16_t>(narrow));
 }
+
+DenseElementsAttr mlir::xf::leadingCorner(DenseElementsAttr attr,
+                                          ShapedType type) {
+  ShapedType from = attr.getType();
+  unsigned bits = from.getElementTypeBitWidth();
+  if (from.getRank() != 2 || type.getRank() != 2 || bits % 8 != 0)
+    return {};
+  if (attr.isSplat())
+    return attr.resizeSplat(type);
+  size_t width = bits / 8;
+  int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
+  int64_t stride = from.getDimSize(1);
+  ArrayRef<char> raw = attr.getRawData();
+  std::vector<char> out(static_cast<size_t>(rows * cols) * width);
+  for (int64_t r = 0; r < rows; ++r)
+    std::memcpy(out.data() + r * cols * width, raw.data() + r * stride * width,
+                cols * width);
+  return DenseElementsAttr::getFromRawBuffer(type, out);
+}

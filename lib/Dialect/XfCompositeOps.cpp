@@ -1,4 +1,4 @@
-//===- XfCompositeOps.cpp - type inference of xf.mlp and xf.block ---------===//
+//===- XfCompositeOps.cpp - type inference of the MLP and block ops ------===//
 
 #include "ShapeChecks.h"
 
@@ -10,18 +10,22 @@ using namespace mlir::xf::checks;
 
 static Type typeOrNull(Value v) { return v ? v.getType() : Type(); }
 
-LogicalResult MlpOp::inferReturnTypes(MLIRContext *,
-                                      std::optional<Location> loc,
-                                      Adaptor adaptor,
-                                      SmallVectorImpl<Type> &results) {
-  OpChecker c(loc, getOperationName());
-  if (failed(checkWeightTypes(
-          c,
-          {adaptor.getInput().getType(), typeOrNull(adaptor.getUpBias()),
-           typeOrNull(adaptor.getGateBias()),
-           typeOrNull(adaptor.getDownBias())},
-          {adaptor.getUpWeight().getType(), typeOrNull(adaptor.getGateWeight()),
-           adaptor.getDownWeight().getType()})))
+/// Checks the operands that `xf.mlp` and `xf.gather_mlp` share and returns
+/// the result type; `extraWeights` are further weight types (predictors).
+template <typename Adaptor>
+static FailureOr<RankedTensorType>
+inferMlpType(const OpChecker &c, Adaptor adaptor,
+             ArrayRef<Type> extraWeights = {}) {
+  SmallVector<Type> weights = {adaptor.getUpWeight().getType(),
+                               typeOrNull(adaptor.getGateWeight()),
+                               adaptor.getDownWeight().getType()};
+  weights.append(extraWeights.begin(), extraWeights.end());
+  if (failed(checkWeightTypes(c,
+                              {adaptor.getInput().getType(),
+                               typeOrNull(adaptor.getUpBias()),
+                               typeOrNull(adaptor.getGateBias()),
+                               typeOrNull(adaptor.getDownBias())},
+                              weights)))
     return failure();
   ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
   if (x.empty())
@@ -38,9 +42,88 @@ LogicalResult MlpOp::inferReturnTypes(MLIRContext *,
     return failure();
   SmallVector<int64_t> shape(x.drop_back());
   shape.push_back(*out);
-  results.push_back(RankedTensorType::get(
+  return RankedTensorType::get(
       shape,
-      cast<RankedTensorType>(adaptor.getInput().getType()).getElementType()));
+      cast<RankedTensorType>(adaptor.getInput().getType()).getElementType());
+}
+
+/// The hidden size F of an MLP (checked by checkMlp before).
+static int64_t hiddenSize(Value up, WeightLayout layout) {
+  ArrayRef<int64_t> w = shapeOfValue(up);
+  return layout == WeightLayout::kn ? w[1] : w[0];
+}
+
+/// Checks the top-k attributes and predictor of an `xf.mlp`.
+static LogicalResult checkTopK(const OpChecker &c, MlpOp::Adaptor adaptor) {
+  std::optional<uint64_t> k = adaptor.getTopK();
+  std::optional<uint64_t> features = adaptor.getPredictorFeatures();
+  Value in = adaptor.getPredictorIn(), out = adaptor.getPredictorOut();
+  if (!k) {
+    if (features || in)
+      return c.fail("has a predictor but no top_k");
+    return success();
+  }
+  if (static_cast<bool>(features) == static_cast<bool>(in))
+    return c.fail("with top_k expects either predictor_features or "
+                  "predictor(in, out)");
+  WeightLayout layout = adaptor.getWeightLayout();
+  int64_t d = shapeOfValue(adaptor.getInput()).back();
+  int64_t f = hiddenSize(adaptor.getUpWeight(), layout);
+  if (*k < 1 || (!ShapedType::isDynamic(f) && static_cast<int64_t>(*k) > f))
+    return c.fail("expects top_k in [1, ", f, "] (the hidden size), got ",
+                  static_cast<int64_t>(*k));
+  if (features) {
+    if (*features < 1 ||
+        (!ShapedType::isDynamic(d) && static_cast<int64_t>(*features) > d))
+      return c.fail("expects predictor_features in [1, ", d,
+                    "] (the input features), got ",
+                    static_cast<int64_t>(*features));
+    return success();
+  }
+  FailureOr<int64_t> rank =
+      checkLinearWeight(c, "predictor in", shapeOfValue(in), d, layout);
+  if (failed(rank))
+    return failure();
+  FailureOr<int64_t> scores =
+      checkLinearWeight(c, "predictor out", shapeOfValue(out), *rank, layout);
+  if (failed(scores))
+    return failure();
+  if (dimsConflict(*scores, f))
+    return c.fail("expects the predictor to score ", f, " neurons, got ",
+                  *scores);
+  return success();
+}
+
+LogicalResult MlpOp::inferReturnTypes(MLIRContext *,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  FailureOr<RankedTensorType> type =
+      inferMlpType(c, adaptor,
+                   {typeOrNull(adaptor.getPredictorIn()),
+                    typeOrNull(adaptor.getPredictorOut())});
+  if (failed(type) || failed(checkTopK(c, adaptor)))
+    return failure();
+  results.push_back(*type);
+  return success();
+}
+
+LogicalResult GatherMlpOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  FailureOr<RankedTensorType> type = inferMlpType(c, adaptor);
+  if (failed(type))
+    return failure();
+  ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
+  ArrayRef<int64_t> n = shapeOfValue(adaptor.getNeurons());
+  if (n.size() != x.size() ||
+      failed(verifyCompatibleShape(n.drop_back(), x.drop_back())))
+    return c.fail("expects neurons [..., k] with the input's leading shape ",
+                  formatShape(x.drop_back()), ", got ", formatShape(n));
+  results.push_back(*type);
   return success();
 }
 

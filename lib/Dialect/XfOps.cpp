@@ -255,6 +255,23 @@ LogicalResult EmbeddingOp::inferReturnTypes(MLIRContext *,
   return success();
 }
 
+LogicalResult TopKOp::inferReturnTypes(MLIRContext *ctx,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  OpChecker c(loc, getOperationName());
+  ArrayRef<int64_t> x = shapeOfValue(adaptor.getInput());
+  if (x.empty())
+    return c.fail("expects an input of rank >= 1");
+  int64_t k = static_cast<int64_t>(adaptor.getK());
+  if (k < 1 || (!ShapedType::isDynamic(x.back()) && k > x.back()))
+    return c.fail("expects k in [1, ", x.back(), "], got ", k);
+  SmallVector<int64_t> shape(x.drop_back());
+  shape.push_back(k);
+  results.push_back(RankedTensorType::get(shape, IntegerType::get(ctx, 64)));
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // Elementwise binary ops
 //===----------------------------------------------------------------------===//

@@ -258,12 +258,32 @@ LogicalResult Evaluator::evaluate(Operation *op) {
                 cacheWrite(f(o.getUpdate()), f(o.getCache()), i(o.getKvLen())));
           })
           .Case([&](xf::MlpOp o) -> FailureOr<RefValue> {
+            std::optional<MlpTopK> topK;
+            if (std::optional<uint64_t> k = o.getTopK()) {
+              topK = MlpTopK{static_cast<int64_t>(*k), std::nullopt,
+                             opt(o.getPredictorIn()), opt(o.getPredictorOut())};
+              if (std::optional<uint64_t> r = o.getPredictorFeatures())
+                topK->features = static_cast<int64_t>(*r);
+            }
             return RefValue(mlp(f(o.getInput()),
                                 mlpWeights(o.getUpWeight(), o.getGateWeight(),
                                            o.getDownWeight(), o.getUpBias(),
                                            o.getGateBias(), o.getDownBias()),
                                 convert(o.getActivation()),
-                                convert(o.getWeightLayout())));
+                                convert(o.getWeightLayout()),
+                                topK ? &*topK : nullptr));
+          })
+          .Case([&](xf::TopKOp o) -> FailureOr<RefValue> {
+            return RefValue(
+                topK(f(o.getInput()), static_cast<int64_t>(o.getK())));
+          })
+          .Case([&](xf::GatherMlpOp o) -> FailureOr<RefValue> {
+            return RefValue(gatherMlp(
+                f(o.getInput()), i(o.getNeurons()),
+                mlpWeights(o.getUpWeight(), o.getGateWeight(),
+                           o.getDownWeight(), o.getUpBias(), o.getGateBias(),
+                           o.getDownBias()),
+                convert(o.getActivation()), convert(o.getWeightLayout())));
           })
           .Case([&](xf::BlockOp o) -> FailureOr<RefValue> {
             // The output here; the updated caches (if any) below.

@@ -88,3 +88,29 @@ void requireOffsets(const char *kernel, const IndexTensor &offsets,
 }
 
 } // namespace mlir::xf::ref::detail
+
+double mlir::xf::ref::detail::sigmoid(double x) {
+  // Only ever exponentiate a non-positive number, so nothing overflows.
+  if (x >= 0)
+    return 1.0 / (1.0 + std::exp(-x));
+  double e = std::exp(x);
+  return e / (1.0 + e);
+}
+
+double mlir::xf::ref::detail::applyActivation(double x, Activation act) {
+  switch (act) {
+  case Activation::Gelu:
+    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
+  case Activation::GeluTanh: {
+    const double pi = 3.14159265358979323846;
+    const double c = std::sqrt(2.0 / pi);
+    return 0.5 * x * (1.0 + std::tanh(c * (x + 0.044715 * x * x * x)));
+  }
+  case Activation::Relu:
+    return x > 0.0 ? x : 0.0;
+  case Activation::Silu:
+    return x * sigmoid(x);
+  }
+  require(false, "activation", "unknown activation");
+  return 0.0;
+}

@@ -73,6 +73,13 @@ private:
   Shape outShape, strides;
 };
 
+double sigmoid(double x);
+double applyActivation(double x, Activation act);
+
+/// The top-k MLP (ActivationSparsity.cpp).
+Tensor topKMlp(const Tensor &x, const MlpWeights &w, Activation act,
+               Layout layout, const MlpTopK &topK);
+
 /// In-place softmax of the `n` values p[0], p[stride], ...; a slice whose
 /// entries are all -inf becomes zeros rather than NaN.
 void softmaxStrided(double *p, int64_t n, int64_t stride);

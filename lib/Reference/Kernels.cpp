@@ -76,32 +76,6 @@ void gemm(MatView a, MatView b, double *c, int64_t m, int64_t k, int64_t n) {
   }
 }
 
-double sigmoid(double x) {
-  // Only ever exponentiate a non-positive number, so nothing overflows.
-  if (x >= 0)
-    return 1.0 / (1.0 + std::exp(-x));
-  double e = std::exp(x);
-  return e / (1.0 + e);
-}
-
-double applyActivation(double x, Activation act) {
-  switch (act) {
-  case Activation::Gelu:
-    return 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0)));
-  case Activation::GeluTanh: {
-    const double pi = 3.14159265358979323846;
-    const double c = std::sqrt(2.0 / pi);
-    return 0.5 * x * (1.0 + std::tanh(c * (x + 0.044715 * x * x * x)));
-  }
-  case Activation::Relu:
-    return x > 0.0 ? x : 0.0;
-  case Activation::Silu:
-    return x * sigmoid(x);
-  }
-  require(false, "activation", "unknown activation");
-  return 0.0;
-}
-
 /// (x - mean) / sqrt(var + eps) * weight + bias over the last dimension.
 /// RMS norm is this with the mean fixed at zero (so var = mean(x^2)).
 Tensor normalizeRows(const Tensor &x, const Tensor &weight, const Tensor *bias,
@@ -363,9 +337,11 @@ Tensor mlir::xf::ref::mul(const Tensor &a, const Tensor &b) {
 //===----------------------------------------------------------------------===//
 
 Tensor mlir::xf::ref::mlp(const Tensor &x, const MlpWeights &w, Activation act,
-                          Layout layout) {
+                          Layout layout, const MlpTopK *topK) {
   require(w.up && w.down, "mlp", "expects up and down weights");
   require(w.gate || !w.gateBias, "mlp", "has a gate bias but no gate");
+  if (topK)
+    return topKMlp(x, w, act, layout, *topK);
   Tensor hidden = w.gate ? gatedUnit(linear(x, *w.gate, layout, w.gateBias),
                                      linear(x, *w.up, layout, w.upBias), act)
                          : linear(x, *w.up, layout, w.upBias, act);

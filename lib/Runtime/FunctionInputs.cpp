@@ -63,6 +63,22 @@ static std::optional<ArgInfo> roleOfUse(OpOperand &use) {
       .Case([&](xfd::MlpOp o) -> std::optional<ArgInfo> {
         if (v == o.getUpBias() || v == o.getGateBias() || v == o.getDownBias())
           return bias;
+        return weightRole(use, o,
+                          {o.getUpWeight(), o.getGateWeight(),
+                           o.getDownWeight(), o.getPredictorIn(),
+                           o.getPredictorOut()},
+                          {}, o.getWeightLayout());
+      })
+      .Case([&](xfd::GatherMlpOp o) -> std::optional<ArgInfo> {
+        if (v == o.getUpBias() || v == o.getGateBias() || v == o.getDownBias())
+          return bias;
+        // Neuron ids index the hidden neurons as token ids index a table.
+        if (v == o.getNeurons()) {
+          ArrayRef<int64_t> up = o.getUpWeight().getType().getShape();
+          return ArgInfo{ArgRole::TokenIds, 1,
+                         o.getWeightLayout() == xfd::WeightLayout::kn ? up[1]
+                                                                      : up[0]};
+        }
         return weightRole(
             use, o, {o.getUpWeight(), o.getGateWeight(), o.getDownWeight()}, {},
             o.getWeightLayout());

@@ -2,6 +2,12 @@
 
 #include "xf/Transforms/Passes.h"
 
+#include "xf/Dialect/WeightMatrix.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
@@ -69,16 +75,68 @@ struct PrimitiveBuilder {
   Value add(Value a, Value c) { return AddOp::create(b, loc, a, c); }
 };
 
+/// The first `r` features of `x : [..., D]`.
+static Value leadingFeatures(OpBuilder &b, Location loc, Value x, int64_t r) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+  sizes.back() = b.getIndexAttr(r);
+  return tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
+}
+
+/// The first `r` rows of K of a linear weight `w` in `layout`: a new
+/// constant when `w` is one (so that targets pack it at compile time), else
+/// a slice.
+static Value leadingWeightRows(OpBuilder &b, Location loc, Value w,
+                               WeightLayout layout, int64_t r) {
+  auto type = cast<RankedTensorType>(w.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[layout == WeightLayout::kn ? 0 : 1] = r;
+  DenseElementsAttr value;
+  if (matchPattern(w, m_Constant(&value)) && type.hasStaticShape())
+    if (DenseElementsAttr slice = leadingCorner(value, type.clone(shape)))
+      return arith::ConstantOp::create(b, loc, slice);
+  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, w);
+  sizes[layout == WeightLayout::kn ? 0 : 1] = b.getIndexAttr(r);
+  return tensor::ExtractSliceOp::create(b, loc, w, offsets, sizes, strides);
+}
+
 struct ExpandMlp : OpRewritePattern<MlpOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(MlpOp op,
                                 PatternRewriter &rewriter) const override {
-    PrimitiveBuilder pb{rewriter, op.getLoc(), op.getWeightLayout()};
-    rewriter.replaceOp(op, pb.mlp(op.getInput(), op.getActivation(),
-                                  op.getUpWeight(), op.getGateWeight(),
-                                  op.getDownWeight(), op.getUpBias(),
-                                  op.getGateBias(), op.getDownBias()));
+    Location loc = op.getLoc();
+    PrimitiveBuilder pb{rewriter, loc, op.getWeightLayout()};
+    std::optional<uint64_t> k = op.getTopK();
+    if (!k) {
+      rewriter.replaceOp(op, pb.mlp(op.getInput(), op.getActivation(),
+                                    op.getUpWeight(), op.getGateWeight(),
+                                    op.getDownWeight(), op.getUpBias(),
+                                    op.getGateBias(), op.getDownBias()));
+      return success();
+    }
+    // Top-k: the predictor's scores, the k best neurons of each row, and
+    // the MLP over those alone.
+    Value x = op.getInput(), scores;
+    if (std::optional<uint64_t> r = op.getPredictorFeatures()) {
+      Value w = op.getGateWeight() ? op.getGateWeight() : op.getUpWeight();
+      int64_t rows = static_cast<int64_t>(*r);
+      scores = pb.linear(
+          leadingFeatures(rewriter, loc, x, rows),
+          leadingWeightRows(rewriter, loc, w, op.getWeightLayout(), rows));
+    } else {
+      scores =
+          pb.linear(pb.linear(x, op.getPredictorIn()), op.getPredictorOut());
+    }
+    Value neurons = TopKOp::create(rewriter, loc, scores, *k);
+    rewriter.replaceOpWithNewOp<GatherMlpOp>(
+        op, x, neurons, op.getUpWeight(), op.getGateWeight(),
+        op.getDownWeight(), op.getUpBias(), op.getGateBias(), op.getDownBias(),
+        op.getActivation(), op.getWeightLayout());
     return success();
   }
 };

@@ -289,3 +289,66 @@ func.func @dequantize_groups(%q: tensor<6x20xi8>, %s: tensor<6x3xf32>) -> tensor
   %w = xf.dequantize %q scales %s axis 0 group 8 : (tensor<6x20xi8>, tensor<6x3xf32>) -> tensor<6x20xf32>
   return %w : tensor<6x20xf32>
 }
+
+// -----
+
+// top_k: keys in totalOrder, the k-th largest key built bit by bit (a
+// count per row against the threshold with the bit set), the keys above
+// it counted, then one ordered scan per row that takes every key above
+// the k-th and the first equal ones (lower indices) while room is left.
+// CHECK-LABEL: func.func @top_k
+// CHECK:      %[[ROWS:.*]] = tensor.collapse_shape %{{.*}} {{\[}}[0, 1], [2]] : tensor<3x2x8xf32> into tensor<6x8xf32>
+// CHECK:      linalg.generic {{.*}} ins(%[[ROWS]] : tensor<6x8xf32>)
+// CHECK:        %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK:        %[[NEG:.*]] = arith.cmpi slt, %[[BITS]], %{{.*}} : i32
+// CHECK:        arith.select %[[NEG]], %{{.*}}, %{{.*}} : i32
+// CHECK:        arith.xori %[[BITS]], %{{.*}} : i32
+// CHECK:      scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args(%[[T:.*]] = %{{.*}}) -> (tensor<6xi32>)
+// CHECK:        linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:          arith.cmpi uge
+// CHECK:        linalg.generic {{.*}} outs(%[[T]] : tensor<6xi32>)
+// CHECK:          arith.cmpi sge, %{{.*}}, %{{.*}} : i32
+// CHECK:      linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK:        arith.cmpi ugt
+// CHECK:      scf.for
+// CHECK:        scf.for {{.*}} -> (index, i32, tensor<6x3xi64>)
+// CHECK:          %[[ABOVE:.*]] = arith.cmpi ugt
+// CHECK:          %[[EQ:.*]] = arith.cmpi eq
+// CHECK:          %[[ROOM:.*]] = arith.cmpi slt
+// CHECK:          %[[TIE:.*]] = arith.andi %[[EQ]], %[[ROOM]] : i1
+// CHECK:          %[[TAKE:.*]] = arith.ori %[[ABOVE]], %[[TIE]] : i1
+// CHECK:          scf.if %[[TAKE]]
+// CHECK:            tensor.insert
+// CHECK:      tensor.expand_shape %{{.*}} {{\[}}[0, 1], [2]] output_shape [3, 2, 3] : tensor<6x3xi64> into tensor<3x2x3xi64>
+func.func @top_k(%s: tensor<3x2x8xf32>) -> tensor<3x2x3xi64> {
+  %y = xf.top_k %s k 3 : (tensor<3x2x8xf32>) -> tensor<3x2x3xi64>
+  return %y : tensor<3x2x3xi64>
+}
+
+// -----
+
+// gather_mlp (layout nk, bf16 weights): both projections onto the
+// selected neurons in one reduction, ids clamped to the hidden size, then
+// the gated unit with the gathered biases, then the down projection
+// gathering the selected columns of W_down.
+// CHECK-LABEL: func.func @gather_mlp
+// CHECK-DAG:  %[[LAST:.*]] = arith.constant 15 : index
+// CHECK:      %{{.*}}:2 = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<2x8xf32>, tensor<2x3xi32>)
+// CHECK:        %[[ID:.*]] = arith.index_cast %{{.*}} : i32 to index
+// CHECK:        %[[LO:.*]] = arith.maxsi %[[ID]], %{{.*}} : index
+// CHECK:        %[[N:.*]] = arith.minsi %[[LO]], %[[LAST]] : index
+// CHECK:        %[[D:.*]] = linalg.index 2 : index
+// CHECK:        %[[W:.*]] = tensor.extract %{{.*}}[%[[N]], %[[D]]] : tensor<16x8xbf16>
+// CHECK:        arith.extf %[[W]] : bf16 to f32
+// CHECK:      linalg.generic
+// CHECK:        tensor.extract %{{.*}}[%{{.*}}] : tensor<16xf32>
+// CHECK:        math.exp
+// CHECK:      linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<2x3xf32>, tensor<2x3xi32>)
+// CHECK:        %[[C:.*]] = linalg.index 1 : index
+// CHECK:        tensor.extract %{{.*}}[%[[C]], %{{.*}}] : tensor<8x16xbf16>
+func.func @gather_mlp(%x: tensor<2x8xf32>, %n: tensor<2x3xi32>, %wu: tensor<16x8xbf16>, %wg: tensor<16x8xbf16>,
+                      %wd: tensor<8x16xbf16>, %bu: tensor<16xf32>) -> tensor<2x8xf32> {
+  %y = xf.gather_mlp %x neurons %n up %wu gate %wg down %wd up_bias %bu act silu layout nk
+      : (tensor<2x8xf32>, tensor<2x3xi32>, tensor<16x8xbf16>, tensor<16x8xbf16>, tensor<8x16xbf16>, tensor<16xf32>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}

@@ -11,6 +11,8 @@ the ROWS x COLS matrix as stored:
   2:4                    2 of every 4 consecutive elements of a column kept
   zero-rows:EVERY        every EVERY-th row kept, the others zero
   zero                   all zero
+  grid:Q                 multiples of 1/Q in [-1, 1] (zeros too): products
+                         and short sums are exact, and equal values common
 Kept values are uniform in [-1, 1], never exactly zero.
 """
 import random
@@ -47,6 +49,9 @@ def main():
         m = [row if r % every == 0 else [0.0] * cols for r, row in enumerate(m)]
     elif kind == "zero":
         m = [[0.0] * cols for _ in range(rows)]
+    elif kind == "grid":
+        q = int(args[0])
+        m = [[rng.randint(-q, q) / q for _ in range(cols)] for _ in range(rows)]
     elif kind != "dense":
         sys.exit(f"sparse_npy: unknown pattern {pattern}")
     dims = "(%d,)" % cols if len(shape) == 1 else "(%d, %d)" % (rows, cols)

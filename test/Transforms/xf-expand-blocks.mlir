@@ -110,3 +110,53 @@ func.func @geglu_tanh_mlp(%x: tensor<4x16xf32>, %w: tensor<16x16xf32>) -> tensor
       : (tensor<4x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
 }
+
+// -----
+
+// Top-k with the gate's leading features as the predictor: the input and
+// the weight sliced, the selection, the MLP over the selected neurons.
+// CHECK-LABEL: func.func @top_k_features
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<4x16xf32>, %[[WU:[^:]*]]: tensor<16x64xf32>, %[[WG:[^:]*]]: tensor<16x64xf32>, %[[WD:[^:]*]]: tensor<64x16xf32>)
+// CHECK:      %[[XS:.*]] = tensor.extract_slice %[[X]][0, 0] [4, 4] [1, 1]
+// CHECK-NEXT: %[[WS:.*]] = tensor.extract_slice %[[WG]][0, 0] [4, 64] [1, 1]
+// CHECK-NEXT: %[[S:.*]] = xf.linear %[[XS]], %[[WS]] : (tensor<4x4xf32>, tensor<4x64xf32>) -> tensor<4x64xf32>
+// CHECK-NEXT: %[[N:.*]] = xf.top_k %[[S]] k 8 : (tensor<4x64xf32>) -> tensor<4x8xi64>
+// CHECK-NEXT: xf.gather_mlp %[[X]] neurons %[[N]] up %[[WU]] gate %[[WG]] down %[[WD]] act silu :
+// CHECK-NOT:  xf.mlp
+func.func @top_k_features(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wg: tensor<16x64xf32>,
+                          %wd: tensor<64x16xf32>) -> tensor<4x16xf32> {
+  %0 = xf.mlp %x up %wu gate %wg down %wd act silu top_k 8 predictor_features 4
+      : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}
+
+// -----
+
+// A constant weight gives a constant predictor (its leading columns with
+// layout nk), so that targets pack it at compile time.
+// CHECK-LABEL: func.func @top_k_constant_nk
+// CHECK:      %[[P:.*]] = arith.constant dense<{{\[}}[1.000000e+00, 2.000000e+00], [5.000000e+00, 6.000000e+00], [9.000000e+00, 1.000000e+01]]> : tensor<3x2xf32>
+// CHECK:      %[[XS:.*]] = tensor.extract_slice %{{.*}}[0, 0, 0] [1, 2, 2] [1, 1, 1] : tensor<1x2x4xf32> to tensor<1x2x2xf32>
+// CHECK:      %[[S:.*]] = xf.linear %[[XS]], %[[P]] layout nk : (tensor<1x2x2xf32>, tensor<3x2xf32>) -> tensor<1x2x3xf32>
+// CHECK-NEXT: xf.top_k %[[S]] k 2 : (tensor<1x2x3xf32>) -> tensor<1x2x2xi64>
+func.func @top_k_constant_nk(%x: tensor<1x2x4xf32>, %wd: tensor<4x3xf32>) -> tensor<1x2x4xf32> {
+  %wu = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]> : tensor<3x4xf32>
+  %0 = xf.mlp %x up %wu down %wd act relu layout nk top_k 2 predictor_features 2
+      : (tensor<1x2x4xf32>, tensor<3x4xf32>, tensor<4x3xf32>) -> tensor<1x2x4xf32>
+  return %0 : tensor<1x2x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @top_k_low_rank
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<4x16xf32>, %[[WU:[^:]*]]: tensor<16x64xf32>, %[[WD:[^:]*]]: tensor<64x16xf32>, %[[B:[^:]*]]: tensor<64xf32>, %[[A:[^:]*]]: tensor<16x4xf32>, %[[P:[^:]*]]: tensor<4x64xf32>)
+// CHECK:      %[[L:.*]] = xf.linear %[[X]], %[[A]] :
+// CHECK-NEXT: %[[S:.*]] = xf.linear %[[L]], %[[P]] :
+// CHECK-NEXT: %[[N:.*]] = xf.top_k %[[S]] k 5 :
+// CHECK-NEXT: xf.gather_mlp %[[X]] neurons %[[N]] up %[[WU]] down %[[WD]] up_bias %[[B]] act gelu :
+func.func @top_k_low_rank(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>,
+                          %b: tensor<64xf32>, %a: tensor<16x4xf32>, %p: tensor<4x64xf32>) -> tensor<4x16xf32> {
+  %0 = xf.mlp %x up %wu down %wd up_bias %b act gelu top_k 5 predictor(%a, %p)
+      : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<64xf32>, tensor<16x4xf32>, tensor<4x64xf32>) -> tensor<4x16xf32>
+  return %0 : tensor<4x16xf32>
+}

@@ -61,6 +61,10 @@ DenseElementsAttr rawConstant(ShapedType type, ArrayRef<T> values) {
                            values.size() * sizeof(T)));
 }
 
+/// The leading corner of a rank-2 constant, of `type`'s (smaller) shape,
+/// copied from its raw buffer; null for elements that are not whole bytes.
+DenseElementsAttr leadingCorner(DenseElementsAttr attr, ShapedType type);
+
 /// A constant of `type` (f32, bf16 or f16 elements) from f32 values, rounded
 /// to the element type.
 DenseElementsAttr floatConstant(ShapedType type, ArrayRef<float> values);

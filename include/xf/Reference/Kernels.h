@@ -107,7 +107,22 @@ struct MlpWeights {
   const Tensor *up = nullptr, *gate = nullptr, *down = nullptr;
   const Tensor *upBias = nullptr, *gateBias = nullptr, *downBias = nullptr;
 };
-Tensor mlp(const Tensor &x, const MlpWeights &w, Activation act, Layout layout);
+/// Top-k activation sparsity of an MLP: `k` neurons per row, by the scores
+/// of the first `features` inputs and weight rows of the gate (up when not
+/// gated), or of the low-rank predictor (x in) out.
+struct MlpTopK {
+  int64_t k = 1;
+  std::optional<int64_t> features;
+  const Tensor *predictorIn = nullptr, *predictorOut = nullptr;
+};
+Tensor mlp(const Tensor &x, const MlpWeights &w, Activation act, Layout layout,
+           const MlpTopK *topK = nullptr);
+/// Indices of the k largest values of each row (compared as f32 in IEEE
+/// totalOrder, ties to the lower index), in increasing order.
+IndexTensor topK(const Tensor &x, int64_t k);
+/// The MLP restricted to the neurons each row lists (clamped into [0, F)).
+Tensor gatherMlp(const Tensor &x, const IndexTensor &neurons,
+                 const MlpWeights &w, Activation act, Layout layout);
 
 struct BlockWeights {
   const Tensor *norm1Weight = nullptr, *norm1Bias = nullptr;

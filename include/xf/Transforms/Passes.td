@@ -26,9 +26,13 @@ def XfExpandBlocks : Pass<"xf-expand-blocks"> {
     ```
 
     with `xf.rope` on q and k when the block has `rope_theta`, and
-    `xf.swiglu` / `xf.geglu` for gated MLPs.
+    `xf.swiglu` / `xf.geglu` for gated MLPs. A top-k `xf.mlp` becomes its
+    predictor (linears on the leading features and weight rows, a new
+    constant when the weight is one), `xf.top_k` and `xf.gather_mlp`.
   }];
-  let dependentDialects = ["::mlir::xf::XfDialect"];
+  let dependentDialects = ["::mlir::xf::XfDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
 }
 
 def XfFuseEpilogue : Pass<"xf-fuse-epilogue"> {

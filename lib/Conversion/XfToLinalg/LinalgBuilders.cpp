@@ -209,6 +209,14 @@ Value lowering::extractIndex(OpBuilder &b, Location loc, Value tensor,
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), x);
 }
 
+Value lowering::clampIndex(OpBuilder &b, Location loc, Value id, Value last) {
+  if (!id.getType().isIndex())
+    id = arith::IndexCastOp::create(b, loc, b.getIndexType(), id);
+  id = arith::MaxSIOp::create(b, loc, id,
+                              arith::ConstantIndexOp::create(b, loc, 0));
+  return arith::MinSIOp::create(b, loc, id, last);
+}
+
 std::pair<Value, Value> lowering::buildSequenceOf(OpBuilder &b, Location loc,
                                                   Value offsets, Value t) {
   auto idx = [&](int64_t v) -> Value {

@@ -71,6 +71,11 @@ std::pair<Value, Value> buildSequenceOf(OpBuilder &b, Location loc,
 /// An element of an integer tensor as an index value.
 Value extractIndex(OpBuilder &b, Location loc, Value tensor, ValueRange at);
 
+/// An integer id (any integer type or index) as an index clamped into
+/// `[0, last]`: how the ops that gather by id (embedding, gather_mlp) keep a
+/// bad id from reading outside their tables.
+Value clampIndex(OpBuilder &b, Location loc, Value id, Value last);
+
 /// The size of dimension `dim` of `tensor` as an index value.
 Value dimValue(OpBuilder &b, Location loc, Value tensor, int64_t dim);
 

@@ -118,12 +118,7 @@ struct LowerEmbedding : OpConversionPattern<EmbeddingOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{type}, ValueRange{ids}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value id = args[0];
-          if (!id.getType().isIndex())
-            id = arith::IndexCastOp::create(b, l, b.getIndexType(), id);
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          id = arith::MaxSIOp::create(b, l, id, zero);
-          id = arith::MinSIOp::create(b, l, id, last);
+          Value id = clampIndex(b, l, args[0], last);
           Value d = linalg::IndexOp::create(b, l, rank - 1);
           Value v = tensor::ExtractOp::create(b, l, table, ValueRange{id, d});
           linalg::YieldOp::create(b, l, v);

@@ -17,6 +17,8 @@ void populateAttentionPatterns(RewritePatternSet &patterns);
 void populateReductionPatterns(RewritePatternSet &patterns);
 /// linear and matmul.
 void populateContractionPatterns(RewritePatternSet &patterns);
+/// top_k and gather_mlp.
+void populateSelectionPatterns(RewritePatternSet &patterns);
 
 } // namespace xf::lowering
 } // namespace mlir

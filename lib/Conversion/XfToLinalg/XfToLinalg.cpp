@@ -22,6 +22,7 @@ void xf::populateXfToLinalgPatterns(RewritePatternSet &patterns) {
   lowering::populateAttentionPatterns(patterns);
   lowering::populateReductionPatterns(patterns);
   lowering::populateContractionPatterns(patterns);
+  lowering::populateSelectionPatterns(patterns);
 }
 
 namespace {

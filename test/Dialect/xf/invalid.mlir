@@ -767,3 +767,107 @@ func.func @sparsity_rank(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>) -> tensor<
   %y = xf.linear %x, %w sparsity <blocks [16]> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
   return %y : tensor<4x32xf32>
 }
+
+// -----
+
+func.func @top_k_too_large(%s: tensor<4x16xf32>) {
+  // expected-error@+1 {{'xf.top_k' op expects k in [1, 16], got 17}}
+  %0 = xf.top_k %s k 17 : (tensor<4x16xf32>) -> tensor<4x17xi64>
+  return
+}
+
+// -----
+
+func.func @top_k_zero(%s: tensor<16xf32>) {
+  // expected-error@+1 {{'xf.top_k' op expects k in [1, 16], got 0}}
+  %0 = xf.top_k %s k 0 : (tensor<16xf32>) -> tensor<0xi64>
+  return
+}
+
+// -----
+
+func.func @top_k_result(%s: tensor<4x16xf32>) {
+  // expected-error@+1 {{'xf.top_k' op result type 'tensor<4x3xi32>' does not match the inferred type 'tensor<4x3xi64>'}}
+  %0 = xf.top_k %s k 3 : (tensor<4x16xf32>) -> tensor<4x3xi32>
+  return
+}
+
+// -----
+
+func.func @gather_mlp_neurons(%x: tensor<4x16xf32>, %n: tensor<3x2xi64>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>) {
+  // expected-error@+1 {{'xf.gather_mlp' op expects neurons [..., k] with the input's leading shape [4], got [3, 2]}}
+  %0 = xf.gather_mlp %x neurons %n up %wu down %wd act relu : (tensor<4x16xf32>, tensor<3x2xi64>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @gather_mlp_down(%x: tensor<4x16xf32>, %n: tensor<4x2xi64>, %wu: tensor<16x64xf32>, %wd: tensor<32x16xf32>) {
+  // expected-error@+1 {{'xf.gather_mlp' op down weight [32, 16] (layout kn, [in, out]) expects 32 input features, got 64}}
+  %0 = xf.gather_mlp %x neurons %n up %wu down %wd act relu : (tensor<4x16xf32>, tensor<4x2xi64>, tensor<16x64xf32>, tensor<32x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_top_k_no_predictor(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>) {
+  // expected-error@+1 {{'xf.mlp' op with top_k expects either predictor_features or predictor(in, out)}}
+  %0 = xf.mlp %x up %wu down %wd act gelu top_k 8 : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_two_predictors(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>, %a: tensor<16x4xf32>, %b: tensor<4x64xf32>) {
+  // expected-error@+1 {{'xf.mlp' op with top_k expects either predictor_features or predictor(in, out)}}
+  %0 = xf.mlp %x up %wu down %wd act gelu top_k 8 predictor_features 4 predictor(%a, %b) : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<16x4xf32>, tensor<4x64xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_predictor_without_top_k(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>) {
+  // expected-error@+1 {{'xf.mlp' op has a predictor but no top_k}}
+  %0 = xf.mlp %x up %wu down %wd act gelu predictor_features 4 : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_top_k_range(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>) {
+  // expected-error@+1 {{'xf.mlp' op expects top_k in [1, 64] (the hidden size), got 65}}
+  %0 = xf.mlp %x up %wu down %wd act gelu top_k 65 predictor_features 4 : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_predictor_features(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>) {
+  // expected-error@+1 {{'xf.mlp' op expects predictor_features in [1, 16] (the input features), got 17}}
+  %0 = xf.mlp %x up %wu down %wd act gelu top_k 8 predictor_features 17 : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_predictor_in(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>, %a: tensor<8x4xf32>, %b: tensor<4x64xf32>) {
+  // expected-error@+1 {{'xf.mlp' op predictor in [8, 4] (layout kn, [in, out]) expects 8 input features, got 16}}
+  %0 = xf.mlp %x up %wu down %wd act gelu top_k 8 predictor(%a, %b) : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<8x4xf32>, tensor<4x64xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_predictor_scores(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>, %a: tensor<16x4xf32>, %b: tensor<4x32xf32>) {
+  // expected-error@+1 {{'xf.mlp' op expects the predictor to score 64 neurons, got 32}}
+  %0 = xf.mlp %x up %wu down %wd act gelu top_k 8 predictor(%a, %b) : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<16x4xf32>, tensor<4x32xf32>) -> tensor<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @mlp_predictor_type(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: tensor<64x16xf32>, %a: tensor<16x4xf64>, %b: tensor<4x64xf32>) {
+  // expected-error@+1 {{'xf.mlp' op expects weights of f32, bf16 or f16 with f32 activations, got 'f64'}}
+  %0 = xf.mlp %x up %wu down %wd act gelu top_k 8 predictor(%a, %b) : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<16x4xf64>, tensor<4x64xf32>) -> tensor<4x16xf32>
+  return
+}

@@ -265,3 +265,24 @@ func.func @linear_sparsity(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>) -> tenso
   %y = xf.linear %x, %w act gelu sparsity <blocks [16, 32]> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
   return %y : tensor<4x32xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @activation_sparsity
+func.func @activation_sparsity(%x: tensor<2x16xf32>, %wu: tensor<16x64xf32>, %wg: tensor<16x64xf32>, %wd: tensor<64x16xf32>,
+                               %a: tensor<4x16xf32>, %b: tensor<64x4xf32>, %s: tensor<2x64xf32>, %n: tensor<2x8xi32>,
+                               %unk: tensor<64x16xf32>, %dnk: tensor<16x64xf32>)
+    -> (tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x8xi64>, tensor<2x16xf32>) {
+  // CHECK: xf.mlp %{{.*}} up %{{.*}} gate %{{.*}} down %{{.*}} act silu top_k 8 predictor_features 4 :
+  %0 = xf.mlp %x up %wu gate %wg down %wd act silu top_k 8 predictor_features 4
+      : (tensor<2x16xf32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<2x16xf32>
+  // CHECK: xf.mlp %{{.*}} up %{{.*}} down %{{.*}} act gelu layout nk top_k 8 predictor(%{{.*}}, %{{.*}}) :
+  %1 = xf.mlp %x up %unk down %dnk act gelu layout nk top_k 8 predictor(%a, %b)
+      : (tensor<2x16xf32>, tensor<64x16xf32>, tensor<16x64xf32>, tensor<4x16xf32>, tensor<64x4xf32>) -> tensor<2x16xf32>
+  // CHECK: xf.top_k %{{.*}} k 8 : (tensor<2x64xf32>) -> tensor<2x8xi64>
+  %2 = xf.top_k %s k 8 : (tensor<2x64xf32>) -> tensor<2x8xi64>
+  // CHECK: xf.gather_mlp %{{.*}} neurons %{{.*}} up %{{.*}} gate %{{.*}} down %{{.*}} act silu : (tensor<2x16xf32>, tensor<2x8xi32>,
+  %3 = xf.gather_mlp %x neurons %n up %wu gate %wg down %wd act silu
+      : (tensor<2x16xf32>, tensor<2x8xi32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<2x16xf32>
+  return %0, %1, %2, %3 : tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x8xi64>, tensor<2x16xf32>
+}
