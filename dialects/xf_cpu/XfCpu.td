@@ -281,4 +281,66 @@ def XfCpu_NormOp : XfCpu_KernelOp<"norm"> {
   }];
 }
 
+def XfCpu_TopKOp : XfCpu_KernelOp<"top_k"> {
+  let summary = "the k largest values of each row, as xf.top_k selects";
+  let description = [{
+    `init : [M, k]` (i64) receives, for each row of `input : [M, N]` (f32),
+    the indices `xf.top_k` defines: the k largest in f32 totalOrder, ties
+    to the lower index, in increasing order. The kernel builds the k-th
+    largest key a bit at a time with vector counts over the row, stopping
+    early once exactly k keys reach the threshold; the indices are then
+    stored with vector compress stores, or, where equal keys straddle the
+    k-th place, by an ordered scan. Rows are split across threads.
+
+    ```mlir
+    %i = xf_cpu.top_k %s k 307 outs(%e : tensor<128x307xi64>)
+        : tensor<128x3072xf32> -> tensor<128x307xi64>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$init, I64Attr:$k);
+  let assemblyFormat = [{
+    $input `k` $k `outs` `(` $init `:` type($init) `)` attr-dict `:`
+    type($input) (`->` type($result)^)?
+  }];
+}
+
+def XfCpu_GatherMlpOp
+    : XfCpu_KernelOp<"gather_mlp", [AttrSizedOperandSegments]> {
+  let summary = "the MLP over the neurons each row selects, neuron-major";
+  let description = [{
+    `xf.gather_mlp` on `input : [M, D]` and `neurons : [M, k]` (integers),
+    with the weights as rows, one per hidden neuron: `up_rows` and
+    `gate_rows` are `[F, D]` (`W_up` and `W_gate` transposed),
+    `down_rows` is `[F, E]` (`W_down`), f32, bf16 or f16 (widened as they
+    are loaded); biases `[F]` and `[E]`; `init : [M, E]`. The kernel sorts
+    the (row, neuron) pairs by neuron, then walks the neurons that some row
+    selected: each neuron's three weight rows are read once, however many
+    rows chose it, and multiply every one of those rows. Neurons are split
+    across threads, each accumulating into its own copy of the output.
+
+    ```mlir
+    %y = xf_cpu.gather_mlp %x, %n up %u gate %g : tensor<3072x768xf32>
+        down %d act silu outs(%e : tensor<1x768xf32>) : tensor<1x768xf32>,
+        tensor<1x307xi64>, tensor<3072x768xf32>, tensor<3072x768xf32>
+        -> tensor<1x768xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$neurons,
+                   AnyShaped:$up_rows, Optional<AnyShaped>:$gate_rows,
+                   AnyShaped:$down_rows, Optional<AnyShaped>:$up_bias,
+                   Optional<AnyShaped>:$gate_bias,
+                   Optional<AnyShaped>:$down_bias, AnyShaped:$init,
+                   Xf_ActivationAttr:$activation);
+  let assemblyFormat = [{
+    $input `,` $neurons `up` $up_rows
+    (`gate` $gate_rows^ `:` type($gate_rows))? `down` $down_rows
+    (`up_bias` $up_bias^ `:` type($up_bias))?
+    (`gate_bias` $gate_bias^ `:` type($gate_bias))?
+    (`down_bias` $down_bias^ `:` type($down_bias))? `act` $activation
+    `outs` `(` $init `:` type($init) `)` attr-dict `:` type($input) `,`
+    type($neurons) `,` type($up_rows) `,` type($down_rows)
+    (`->` type($result)^)?
+  }];
+}
+
 #endif // XF_CPU_TD

@@ -19,14 +19,6 @@ class DialectRegistry;
 namespace xf::cpu {
 /// Attaches the bufferization interface to the xf_cpu kernel ops.
 void registerBufferizableOpInterfaceExternalModels(DialectRegistry &registry);
-
-/// Views `[d0, ..., dn-2, f]` as the rows `[d0 * ... * dn-2, f]` the row
-/// kernels take (a free reshape; rank 1 gains a unit row dimension).
-Value collapseToRows(OpBuilder &b, Location loc, Value tensor);
-/// The inverse: rows back to `type`, whose leading sizes are those of
-/// `like` (for dynamic ones).
-Value expandFromRows(OpBuilder &b, Location loc, Value rows,
-                     RankedTensorType type, Value like);
 } // namespace xf::cpu
 } // namespace mlir
 

@@ -249,8 +249,9 @@ LayoutBuilder::TileVisit AttentionContext::visitTile(ArrayRef<Value> bidx,
   return seen;
 }
 
-Value Scratch::buffer(ArrayRef<int64_t> shape) {
-  auto type = MemRefType::get(shape, kb.b.getF32Type());
+Value Scratch::buffer(ArrayRef<int64_t> shape, Type elementType) {
+  auto type =
+      MemRefType::get(shape, elementType ? elementType : kb.b.getF32Type());
   IntegerAttr align = kb.b.getI64IntegerAttr(64);
   if (!onHeap)
     return memref::AllocaOp::create(kb.b, kb.loc, type, ValueRange{}, align);

@@ -77,12 +77,13 @@ private:
                                     Value c);
 };
 
-/// A work item's scratch buffers (f32, 64-byte aligned), on the stack or on
-/// the heap.
+/// A work item's scratch buffers (64-byte aligned), on the stack or on the
+/// heap.
 class Scratch {
 public:
   Scratch(KernelBuilder &kb, bool onHeap) : kb(kb), onHeap(onHeap) {}
-  Value buffer(ArrayRef<int64_t> shape);
+  /// A buffer of static `shape` (f32 unless `elementType` is given).
+  Value buffer(ArrayRef<int64_t> shape, Type elementType = {});
   /// Frees the heap buffers made so far.
   void release();
 

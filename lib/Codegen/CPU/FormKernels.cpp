@@ -2,6 +2,8 @@
 
 #include "FormKernels.h"
 
+#include "xf/Dialect/RowReshape.h"
+
 #include "xf/Codegen/CPU/Passes.h"
 
 #include "xf/Dialect/WeightMatrix.h"
@@ -185,6 +187,17 @@ std::optional<SparseWeight> sparseWeight(LinearOp op, int64_t panelWidth,
   return sparse;
 }
 
+/// Whether `v` reaches a top-k selection (xf's or the kernel it becomes,
+/// through row reshapes): whatever the patterns' order.
+static bool feedsSelection(Value v) {
+  return llvm::any_of(v.getUsers(), [](Operation *user) {
+    if (isa<TopKOp, cpu::TopKOp>(user))
+      return true;
+    return isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(user) &&
+           feedsSelection(user->getResult(0));
+  });
+}
+
 struct FormGemm : OpRewritePattern<LinearOp> {
   FormGemm(MLIRContext *ctx, const cpu::KernelOptions &options)
       : OpRewritePattern(ctx), options(options),
@@ -213,11 +226,15 @@ struct FormGemm : OpRewritePattern<LinearOp> {
       rows = sparse->indices;
     } else {
       Value weight = op.getWeight();
-      Type panelType = options.usesBf16Panels(wType.getElementType())
+      // Scores that select (xf.top_k) are products of exact f32
+      // activations: bf16 or int8 activations would move the selection.
+      bool exact = feedsSelection(op.getResult());
+      Type panelType = !exact && options.usesBf16Panels(wType.getElementType())
                            ? rewriter.getBF16Type()
                            : f32;
-      std::optional<QuantizedWeight> q =
-          options.int8Panels ? quantizedWeight(op, rewriter) : std::nullopt;
+      std::optional<QuantizedWeight> q = !exact && options.int8Panels
+                                             ? quantizedWeight(op, rewriter)
+                                             : std::nullopt;
       if (q) {
         weight = q->values;
         scales = q->scales;
@@ -227,9 +244,9 @@ struct FormGemm : OpRewritePattern<LinearOp> {
       packed = packWeight(rewriter, loc, weight, op.getWeightLayoutAttr(),
                           panels, k, panelWidth, panelType);
     }
-    Value input = cpu::collapseToRows(rewriter, loc, op.getInput());
+    Value input = xf::collapseToRows(rewriter, loc, op.getInput());
     Value residual = op.getResidual()
-                         ? cpu::collapseToRows(rewriter, loc, op.getResidual())
+                         ? xf::collapseToRows(rewriter, loc, op.getResidual())
                          : Value();
     SmallVector<OpFoldResult> sizes = {
         tensor::getMixedSize(rewriter, loc, input, 0),
@@ -249,7 +266,7 @@ struct FormGemm : OpRewritePattern<LinearOp> {
                   .getResult()
                   .front();
     rewriter.replaceOp(
-        op, cpu::expandFromRows(rewriter, loc, gemm, type, op.getInput()));
+        op, xf::expandFromRows(rewriter, loc, gemm, type, op.getInput()));
     return success();
   }
 
@@ -277,6 +294,7 @@ struct XfCpuFormKernelsPass
       cpu::populateAttentionKernelPatterns(patterns);
     if (norms)
       cpu::populateNormKernelPatterns(patterns);
+    cpu::populateSelectionKernelPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -16,6 +16,8 @@ void populateGemmKernelPatterns(RewritePatternSet &patterns,
 void populateAttentionKernelPatterns(RewritePatternSet &patterns);
 /// xf.layer_norm / xf.rms_norm -> xf_cpu.norm.
 void populateNormKernelPatterns(RewritePatternSet &patterns);
+/// xf.top_k -> xf_cpu.top_k, xf.gather_mlp -> xf_cpu.gather_mlp.
+void populateSelectionKernelPatterns(RewritePatternSet &patterns);
 
 } // namespace mlir::xf::cpu
 

@@ -2,6 +2,7 @@
 
 #include "FormKernels.h"
 
+#include "xf/Dialect/RowReshape.h"
 #include "xf/Dialect/XfCpuOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -20,16 +21,16 @@ template <typename NormOpTy> struct FormNorm : OpRewritePattern<NormOpTy> {
     if (!type.getElementType().isF32())
       return rewriter.notifyMatchFailure(op, "the kernel is f32");
     Location loc = op.getLoc();
-    Value rows = cpu::collapseToRows(rewriter, loc, op.getInput());
+    Value rows = xf::collapseToRows(rewriter, loc, op.getInput());
     Value init = tensor::EmptyOp::create(
         rewriter, loc, tensor::getMixedSizes(rewriter, loc, rows),
         type.getElementType());
     auto norm = cpu::NormOp::create(rewriter, loc, TypeRange{init.getType()},
                                     rows, op.getWeight(), biasOf(op), init,
                                     kindOf(op), op.getEpsilon());
-    rewriter.replaceOp(op, cpu::expandFromRows(rewriter, loc,
-                                               norm.getResult().front(), type,
-                                               op.getInput()));
+    rewriter.replaceOp(op, xf::expandFromRows(rewriter, loc,
+                                              norm.getResult().front(), type,
+                                              op.getInput()));
     return success();
   }
 

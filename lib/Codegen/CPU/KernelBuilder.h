@@ -105,6 +105,58 @@ public:
   static arith::FastMathFlags reductionFlags();
 };
 
+/// Vector loops over one row of `d` elements (`full` of them in whole
+/// vectors): whole vectors, then a masked tail.
+struct RowLoops {
+  KernelBuilder &kb;
+  Value d, full;
+
+  /// The loops over a row of `d` elements.
+  static RowLoops of(KernelBuilder &kb, Value d) {
+    Value w = kb.index(kb.vectorWidth);
+    return {kb, d,
+            kb.mul(arith::DivUIOp::create(kb.b, kb.loc, d, w).getResult(), w)};
+  }
+
+  /// Folds `step(acc, column, mask)` over the row's vectors into `init`.
+  SmallVector<Value>
+  fold(ValueRange init,
+       function_ref<SmallVector<Value>(ValueRange acc, Value col, Value mask)>
+           step) {
+    scf::ForOp main =
+        kb.loop(kb.index(0), full, kb.index(kb.vectorWidth), init,
+                [&](Value c, ValueRange acc) { return step(acc, c, Value()); });
+    scf::ForOp tail =
+        kb.loop(full, d, kb.index(kb.vectorWidth), main.getResults(),
+                [&](Value c, ValueRange acc) {
+                  return step(acc, c, kb.prefixMask(kb.sub(d, c)));
+                });
+    return tail.getResults();
+  }
+  Value fold(Value init,
+             function_ref<Value(Value acc, Value col, Value mask)> step) {
+    return fold(ValueRange{init},
+                [&](ValueRange acc, Value c, Value m) {
+                  return SmallVector<Value>{step(acc[0], c, m)};
+                })
+        .front();
+  }
+
+  /// Runs `body(column, mask)` over the row's vectors.
+  void each(function_ref<void(Value col, Value mask)> body) {
+    eachIn(kb.index(0), d, body);
+  }
+  /// Runs `body(column, mask)` over the vectors of columns [lo, hi), lo a
+  /// multiple of the vector width and hi one or the row's end.
+  void eachIn(Value lo, Value hi,
+              function_ref<void(Value col, Value mask)> body) {
+    Value whole = kb.min(hi, full);
+    kb.loop(lo, whole, kb.vectorWidth, [&](Value c) { body(c, Value()); });
+    kb.loop(whole, hi, kb.vectorWidth,
+            [&](Value c) { body(c, kb.prefixMask(kb.sub(d, c))); });
+  }
+};
+
 } // namespace mlir::xf::cpu
 
 #endif // XF_LIB_CODEGEN_KERNELBUILDER_H

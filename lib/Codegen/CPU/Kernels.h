@@ -28,6 +28,11 @@ LogicalResult lowerFlashAttention(FlashAttentionOp op, RewriterBase &rewriter,
                                   const KernelOptions &options);
 LogicalResult lowerNorm(NormOp op, RewriterBase &rewriter,
                         const KernelOptions &options);
+/// SelectionKernels.cpp.
+LogicalResult lowerTopK(TopKOp op, RewriterBase &rewriter,
+                        const KernelOptions &options);
+LogicalResult lowerGatherMlp(GatherMlpOp op, RewriterBase &rewriter,
+                             const KernelOptions &options);
 
 } // namespace mlir::xf::cpu
 

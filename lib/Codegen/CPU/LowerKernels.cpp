@@ -36,8 +36,8 @@ struct XfCpuLowerKernelsPass
 
     SmallVector<Operation *> kernels;
     getOperation().walk([&](Operation *op) {
-      if (isa<GemmOp, SparseGemmOp, PackWeightsOp, FlashAttentionOp, NormOp>(
-              op))
+      if (isa<GemmOp, SparseGemmOp, PackWeightsOp, FlashAttentionOp, NormOp,
+              cpu::TopKOp, cpu::GatherMlpOp>(op))
         kernels.push_back(op);
     });
     IRRewriter rewriter(&getContext());
@@ -58,7 +58,13 @@ struct XfCpuLowerKernelsPass
               .Case([&](FlashAttentionOp a) {
                 return lowerFlashAttention(a, rewriter, options);
               })
-              .Case([&](NormOp n) { return lowerNorm(n, rewriter, options); });
+              .Case([&](NormOp n) { return lowerNorm(n, rewriter, options); })
+              .Case([&](cpu::TopKOp t) {
+                return lowerTopK(t, rewriter, options);
+              })
+              .Case([&](cpu::GatherMlpOp g) {
+                return lowerGatherMlp(g, rewriter, options);
+              });
       if (failed(lowered))
         return signalPassFailure();
     }

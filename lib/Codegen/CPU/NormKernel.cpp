@@ -17,42 +17,6 @@ using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::cpu;
 
-namespace {
-
-/// Vector loops over one row of `d` elements: whole vectors, then a masked
-/// tail.
-struct RowLoops {
-  KernelBuilder &kb;
-  Value d, full;
-
-  /// Folds `step(acc, column, mask)` over the row's vectors into `init`.
-  Value fold(Value init,
-             function_ref<Value(Value acc, Value col, Value mask)> step) {
-    scf::ForOp main =
-        kb.loop(kb.index(0), full, kb.index(kb.vectorWidth), ValueRange{init},
-                [&](Value c, ValueRange acc) {
-                  return SmallVector<Value>{step(acc[0], c, Value())};
-                });
-    scf::ForOp tail =
-        kb.loop(full, d, kb.index(kb.vectorWidth),
-                ValueRange{main.getResult(0)}, [&](Value c, ValueRange acc) {
-                  return SmallVector<Value>{
-                      step(acc[0], c, kb.prefixMask(kb.sub(d, c)))};
-                });
-    return tail.getResult(0);
-  }
-
-  /// Runs `body(column, mask)` over the row's vectors.
-  void each(function_ref<void(Value col, Value mask)> body) {
-    kb.loop(kb.index(0), full, kb.vectorWidth,
-            [&](Value c) { body(c, Value()); });
-    kb.loop(full, d, kb.vectorWidth,
-            [&](Value c) { body(c, kb.prefixMask(kb.sub(d, c))); });
-  }
-};
-
-} // namespace
-
 LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
                              const KernelOptions &options) {
   rewriter.setInsertionPoint(op);
@@ -63,9 +27,6 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
         y = op.getInit();
   bool layerNorm = op.getKind() == NormKind::layer_norm;
   Value d = kb.dim(x, 1);
-  Value full =
-      kb.mul(arith::DivUIOp::create(b, loc, d, kb.index(kb.vectorWidth)),
-             kb.index(kb.vectorWidth));
   Value count = arith::UIToFPOp::create(
       b, loc, b.getF32Type(),
       arith::IndexCastOp::create(b, loc, b.getI64Type(), d));
@@ -78,7 +39,7 @@ LogicalResult cpu::lowerNorm(NormOp op, RewriterBase &rewriter,
   };
 
   kb.parallel(kb.dim(x, 0), options.threads, [&](Value row) {
-    RowLoops rowLoops{kb, d, full};
+    RowLoops rowLoops = RowLoops::of(kb, d);
     // LayerNorm centers x - shift - mean(x - shift) with shift = x[row, 0]:
     // x - shift is exact for values near each other, so a mean that is
     // large against the spread loses nothing to rounding.

@@ -70,14 +70,25 @@ struct XfCpuOutlineWeightPackingPass
       llvm::SetVector<unsigned> args;
     };
     SmallVector<Slice> slices;
-    func.walk([&](cpu::GemmOp gemm) {
-      Slice s{gemm.getPackedWeight(), {}, {}};
+    auto consider = [&](Value packed) {
+      // A weight the kernel reads as it is needs no packing function.
+      if (!packed || isa<BlockArgument>(packed))
+        return;
+      Slice s{packed, {}, {}};
       if (llvm::any_of(slices,
                        [&](const Slice &o) { return o.packed == s.packed; }) ||
           failed(collectWeightSlice(s.packed, func, s.ops, s.args)) ||
           s.args.empty())
         return;
       slices.push_back(std::move(s));
+    };
+    func.walk([&](Operation *op) {
+      if (auto gemm = dyn_cast<cpu::GemmOp>(op))
+        consider(gemm.getPackedWeight());
+      if (auto mlp = dyn_cast<cpu::GatherMlpOp>(op))
+        for (Value rows :
+             {mlp.getUpRows(), mlp.getGateRows(), mlp.getDownRows()})
+          consider(rows);
     });
     // An argument is a weight only if nothing but weight packing reads it,
     // directly or through the slices' ops: an activation that also feeds a

@@ -12,6 +12,7 @@
 #include "Patterns.h"
 
 #include "xf/Conversion/Activations.h"
+#include "xf/Dialect/RowReshape.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -22,41 +23,6 @@ using namespace mlir::xf;
 using namespace mlir::xf::lowering;
 
 using utils::IteratorType;
-
-/// The rows of `x : [..., N]` as `[R, N]` (a vector as one row).
-static Value toRows(OpBuilder &b, Location loc, Value x) {
-  auto type = cast<RankedTensorType>(x.getType());
-  int64_t rank = type.getRank();
-  if (rank == 1) {
-    auto rows =
-        RankedTensorType::get({1, type.getDimSize(0)}, type.getElementType());
-    return tensor::ExpandShapeOp::create(
-        b, loc, rows, x, ArrayRef<ReassociationIndices>{{0, 1}},
-        {b.getIndexAttr(1), tensor::getMixedSize(b, loc, x, 0)});
-  }
-  ReassociationIndices lead;
-  for (int64_t i = 0; i + 1 < rank; ++i)
-    lead.push_back(i);
-  return tensor::CollapseShapeOp::create(
-      b, loc, x, ArrayRef<ReassociationIndices>{lead, {rank - 1}});
-}
-
-/// `rows : [R, k]` back into `type : [..., k]`, the leading sizes of `like`.
-static Value fromRows(OpBuilder &b, Location loc, Value rows,
-                      RankedTensorType type, Value like) {
-  int64_t rank = type.getRank();
-  if (rank == 1)
-    return tensor::CollapseShapeOp::create(
-        b, loc, type, rows, ArrayRef<ReassociationIndices>{{0, 1}});
-  SmallVector<OpFoldResult> sizes = sizesOf(b, loc, like);
-  sizes.back() = b.getIndexAttr(type.getShape().back());
-  ReassociationIndices lead;
-  for (int64_t i = 0; i + 1 < rank; ++i)
-    lead.push_back(i);
-  return tensor::ExpandShapeOp::create(
-      b, loc, type, rows, ArrayRef<ReassociationIndices>{lead, {rank - 1}},
-      sizes);
-}
 
 static Value i32Constant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIntOp::create(b, loc, b.getI32Type(), v);
@@ -101,7 +67,7 @@ struct LowerTopK : OpConversionPattern<TopKOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     OpBuilder &b = rewriter;
-    Value x = toRows(b, loc, adaptor.getInput());
+    Value x = collapseToRows(b, loc, adaptor.getInput());
     int64_t k = static_cast<int64_t>(op.getK());
     Type i32 = b.getI32Type();
     SmallVector<OpFoldResult> sizes = sizesOf(b, loc, x);
@@ -224,8 +190,8 @@ struct LowerTopK : OpConversionPattern<TopKOp> {
               });
           scf::YieldOp::create(rb, l, scan.getResult(2));
         });
-    rewriter.replaceOp(op, fromRows(b, loc, rowsLoop.getResult(0), op.getType(),
-                                    adaptor.getInput()));
+    rewriter.replaceOp(op, expandFromRows(b, loc, rowsLoop.getResult(0),
+                                          op.getType(), adaptor.getInput()));
     return success();
   }
 };

@@ -54,5 +54,7 @@ void mlir::xf::cpu::registerBufferizableOpInterfaceExternalModels(
     FlashAttentionOp::attachInterface<KernelBufferization<FlashAttentionOp>>(
         *ctx);
     NormOp::attachInterface<KernelBufferization<NormOp>>(*ctx);
+    TopKOp::attachInterface<KernelBufferization<TopKOp>>(*ctx);
+    GatherMlpOp::attachInterface<KernelBufferization<GatherMlpOp>>(*ctx);
   });
 }

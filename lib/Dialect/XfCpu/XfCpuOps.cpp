@@ -94,6 +94,8 @@ XF_CPU_KERNEL_EFFECTS(GemmOp)
 XF_CPU_KERNEL_EFFECTS(SparseGemmOp)
 XF_CPU_KERNEL_EFFECTS(FlashAttentionOp)
 XF_CPU_KERNEL_EFFECTS(NormOp)
+XF_CPU_KERNEL_EFFECTS(cpu::TopKOp)
+XF_CPU_KERNEL_EFFECTS(cpu::GatherMlpOp)
 #undef XF_CPU_KERNEL_EFFECTS
 
 //===----------------------------------------------------------------------===//
@@ -416,6 +418,58 @@ LogicalResult NormOp::verify() {
     return failure();
   if (getBias() && getKind() == NormKind::rms_norm)
     return emitOpError("has a bias, but rms_norm takes none");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// top_k and gather_mlp
+//===----------------------------------------------------------------------===//
+
+LogicalResult cpu::TopKOp::verify() {
+  if (failed(verifyDestinationStyle(*this, getInit(), {getInit()})))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), y = shapeOf(getInit());
+  if (!getElementTypeOrSelf(getInput().getType()).isF32() ||
+      !getElementTypeOrSelf(getInit().getType()).isSignlessInteger(64))
+    return emitOpError("expects f32 values and i64 indices");
+  int64_t k = static_cast<int64_t>(getK());
+  if (x.size() != 2 || y.size() != 2 || checks::dimsConflict(x[0], y[0]) ||
+      checks::dimsConflict(y[1], k))
+    return emitOpError("expects input [M, N] and init [M, k] with k = ") << k;
+  if (k < 1 || (!ShapedType::isDynamic(x[1]) && k > x[1]))
+    return emitOpError("expects k in [1, N], got ") << k;
+  return success();
+}
+
+LogicalResult cpu::GatherMlpOp::verify() {
+  if (failed(verifyDestinationStyle(*this, getInit(), {getInput(), getInit()})))
+    return failure();
+  ArrayRef<int64_t> x = shapeOf(getInput()), n = shapeOf(getNeurons()),
+                    y = shapeOf(getInit()), up = shapeOf(getUpRows()),
+                    down = shapeOf(getDownRows());
+  if (x.size() != 2 || n.size() != 2 || y.size() != 2 ||
+      checks::dimsConflict(x[0], n[0]) || checks::dimsConflict(x[0], y[0]))
+    return emitOpError("expects input [M, D], neurons [M, k] and init [M, E]");
+  if (!getElementTypeOrSelf(getNeurons().getType()).isSignlessInteger())
+    return emitOpError("expects integer neurons");
+  if (up.size() != 2 || down.size() != 2 || checks::dimsConflict(up[1], x[1]) ||
+      checks::dimsConflict(up[0], down[0]) ||
+      checks::dimsConflict(down[1], y[1]))
+    return emitOpError("expects up rows [F, D] and down rows [F, E], got ")
+           << checks::formatShape(up) << " and " << checks::formatShape(down);
+  if (Value g = getGateRows();
+      g && failed(verifyCompatibleShape(shapeOf(g), up)))
+    return emitOpError("expects gate rows of the up rows' shape");
+  checks::OpChecker c(getLoc(), getOperationName());
+  if ((getUpBias() && failed(checks::checkVector(
+                          c, "up bias", shapeOf(getUpBias()), up[0]))) ||
+      (getGateBias() && failed(checks::checkVector(
+                            c, "gate bias", shapeOf(getGateBias()), up[0]))) ||
+      (getDownBias() && failed(checks::checkVector(
+                            c, "down bias", shapeOf(getDownBias()), y[1]))))
+    return failure();
+  if (getGateBias() && !getGateRows())
+    return emitOpError("has a gate bias but no gate rows");
   return success();
 }
 

@@ -268,3 +268,68 @@ func.func @unstructured(%x: tensor<2x5xf32>) -> tensor<2x3xf32> {
   %y = xf.linear %x, %w act silu sparsity <blocks [1, 1]> : (tensor<2x5xf32>, tensor<5x3xf32>) -> tensor<2x3xf32>
   return %y : tensor<2x3xf32>
 }
+
+// -----
+
+// top_k on rows: collapsed, selected by the kernel, expanded.
+// CHECK-LABEL: func.func @top_k
+// CHECK:      %[[R:.*]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1], [2]] : tensor<2x3x64xf32> into tensor<6x64xf32>
+// CHECK:      %[[E:.*]] = tensor.empty() : tensor<6x5xi64>
+// CHECK:      %[[I:.*]] = xf_cpu.top_k %[[R]] k 5 outs(%[[E]] : tensor<6x5xi64>) : tensor<6x64xf32> -> tensor<6x5xi64>
+// CHECK:      tensor.expand_shape %[[I]] {{\[\[}}0, 1], [2]] output_shape [2, 3, 5]
+func.func @top_k(%s: tensor<2x3x64xf32>) -> tensor<2x3x5xi64> {
+  %i = xf.top_k %s k 5 : (tensor<2x3x64xf32>) -> tensor<2x3x5xi64>
+  return %i : tensor<2x3x5xi64>
+}
+
+// -----
+
+// gather_mlp, layout kn: W_up and W_gate [D, F] packed into one-column
+// panels, their rows per neuron; W_down [F, E] is already one row per
+// neuron and is read as it is.
+// CHECK-LABEL: func.func @gather_mlp_kn
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<4x16xf32>, %[[N:[^:]*]]: tensor<4x3xi64>, %[[WU:[^:]*]]: tensor<16x40xf32>, %[[WG:[^:]*]]: tensor<16x40xf32>, %[[WD:[^:]*]]: tensor<40x24xf32>)
+// CHECK:      %[[PU:.*]] = xf_cpu.pack_weights %[[WU]] layout kn outs(%{{.*}} : tensor<40x16x1xf32>)
+// CHECK:      %[[U:.*]] = tensor.collapse_shape %[[PU]] {{\[\[}}0], [1, 2]] : tensor<40x16x1xf32> into tensor<40x16xf32>
+// CHECK:      %[[PG:.*]] = xf_cpu.pack_weights %[[WG]] layout kn
+// CHECK:      %[[G:.*]] = tensor.collapse_shape %[[PG]]
+// CHECK:      %[[E:.*]] = tensor.empty() : tensor<4x24xf32>
+// CHECK:      xf_cpu.gather_mlp %[[X]], %[[N]] up %[[U]] gate %[[G]] : tensor<40x16xf32> down %[[WD]] act silu outs(%[[E]] : tensor<4x24xf32>)
+func.func @gather_mlp_kn(%x: tensor<4x16xf32>, %n: tensor<4x3xi64>, %wu: tensor<16x40xf32>, %wg: tensor<16x40xf32>,
+                         %wd: tensor<40x24xf32>) -> tensor<4x24xf32> {
+  %y = xf.gather_mlp %x neurons %n up %wu gate %wg down %wd act silu
+      : (tensor<4x16xf32>, tensor<4x3xi64>, tensor<16x40xf32>, tensor<16x40xf32>, tensor<40x24xf32>) -> tensor<4x24xf32>
+  return %y : tensor<4x24xf32>
+}
+
+// -----
+
+// Layout nk: W_up [F, D] (bf16, widened as loaded) is read as it is; W_down
+// [E, F] packs into one panel of E columns, [1, F, E], its rows per neuron.
+// CHECK-LABEL: func.func @gather_mlp_nk
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<1x16xf32>, %[[N:[^:]*]]: tensor<1x3xi32>, %[[WU:[^:]*]]: tensor<40x16xbf16>, %[[WD:[^:]*]]: tensor<24x40xf32>, %[[B:[^:]*]]: tensor<24xf32>)
+// CHECK:      %[[PD:.*]] = xf_cpu.pack_weights %[[WD]] layout nk outs(%{{.*}} : tensor<1x40x24xf32>)
+// CHECK:      %[[D:.*]] = tensor.collapse_shape %[[PD]] {{\[\[}}0, 1], [2]] : tensor<1x40x24xf32> into tensor<40x24xf32>
+// CHECK:      xf_cpu.gather_mlp %[[X]], %[[N]] up %[[WU]] down %[[D]] down_bias %[[B]] : tensor<24xf32> act relu
+func.func @gather_mlp_nk(%x: tensor<1x16xf32>, %n: tensor<1x3xi32>, %wu: tensor<40x16xbf16>, %wd: tensor<24x40xf32>,
+                         %b: tensor<24xf32>) -> tensor<1x24xf32> {
+  %y = xf.gather_mlp %x neurons %n up %wu down %wd down_bias %b act relu layout nk
+      : (tensor<1x16xf32>, tensor<1x3xi32>, tensor<40x16xbf16>, tensor<24x40xf32>, tensor<24xf32>) -> tensor<1x24xf32>
+  return %y : tensor<1x24xf32>
+}
+
+// -----
+
+// Scores that select are products of exact f32 activations: the predictor
+// of bf16 weights packs f32 panels even where bf16 panels are on, while a
+// linear whose result does not select keeps them.
+// BF16-LABEL: func.func @exact_scores
+// BF16:       xf_cpu.pack_weights %{{.*}} layout kn outs(%{{.*}} : tensor<1x16x32xf32>)
+// BF16:       xf_cpu.top_k
+// BF16:       xf_cpu.pack_weights %{{.*}} layout kn outs(%{{.*}} : tensor<1x8x64xbf16>)
+func.func @exact_scores(%x: tensor<4x16xf32>, %w: tensor<16x32xbf16>) -> (tensor<4x3xi64>, tensor<4x32xf32>) {
+  %s = xf.linear %x, %w : (tensor<4x16xf32>, tensor<16x32xbf16>) -> tensor<4x32xf32>
+  %i = xf.top_k %s k 3 : (tensor<4x32xf32>) -> tensor<4x3xi64>
+  %t = xf.linear %x, %w : (tensor<4x16xf32>, tensor<16x32xbf16>) -> tensor<4x32xf32>
+  return %i, %t : tensor<4x3xi64>, tensor<4x32xf32>
+}

@@ -405,3 +405,63 @@ func.func @norm(%x: memref<8x20xf32>, %g: memref<20xf32>, %b: memref<20xf32>, %y
   xf_cpu.norm %x, %g, %b kind layer_norm eps 1.000000e-05 outs(%y : memref<8x20xf32>) : memref<8x20xf32>, memref<20xf32>, memref<20xf32>
   return
 }
+
+// -----
+
+// top_k: each row's keys once into scratch, the threshold bit by bit
+// (stopping once exactly k keys reach it), then either compress stores of
+// the keys at or above it, or the ordered scan where equal keys straddle
+// the k-th place.
+// CHECK-LABEL: func.func @top_k
+// CHECK:      scf.parallel
+// CHECK:        memref.alloca() {alignment = 64 : i64} : memref<40xi32>
+// CHECK:        arith.bitcast %{{.*}} : vector<16xf32> to vector<16xi32>
+// CHECK:        scf.while
+// CHECK:          arith.cmpi uge, %{{.*}}, %{{.*}} : vector<16xi32>
+// CHECK:          vector.reduction <add>, %{{.*}} : vector<16xi32> into i32
+// CHECK:        scf.if
+// CHECK:          vector.compressstore %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}, %{{.*}} : memref<3x5xi64>, vector<16xi1>, vector<16xi64>
+// CHECK:        } else {
+// CHECK:          scf.for
+// CHECK:            scf.if
+// CHECK:              memref.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : memref<3x5xi64>
+// AVX2-LABEL: func.func @top_k
+// AVX2-NOT:   scf.parallel
+// AVX2:       vector.compressstore {{.*}} : memref<3x5xi64>, vector<8xi1>, vector<8xi64>
+func.func @top_k(%s: memref<3x40xf32>, %i: memref<3x5xi64>) {
+  xf_cpu.top_k %s k 5 outs(%i : memref<3x5xi64>) : memref<3x40xf32>
+  return
+}
+
+// -----
+
+// gather_mlp: the pairs sorted by neuron (counts, prefix sums, placement),
+// then per neuron, four rows at a time: the next neuron's rows prefetched,
+// gate and up of the four rows as eight independent FMA chains, their
+// sums side by side for one activation, and the rows of the output
+// updated with the neuron's W_down row. Two threads take halves of the
+// neurons into copies of the output, summed with the bias at the end.
+// CHECK-LABEL: func.func @gather_mlp
+// CHECK:      %[[ENDS:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK:      %[[ROWS:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK:      %[[PARTIAL:.*]] = memref.alloc(%{{.*}}, %{{.*}}) : memref<?x?xf32>
+// CHECK:      scf.parallel
+// CHECK:        memref.prefetch %{{.*}}[%{{.*}}, %{{.*}}], read, locality<3>, data : memref<40x20xf32>
+// CHECK-COUNT-8: vector.fma
+// CHECK:        vector.from_elements %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : vector<4xf32>
+// CHECK:        memref.prefetch %{{.*}}[%{{.*}}, %{{.*}}], read, locality<3>, data : memref<40x24xf32>
+// CHECK:      scf.parallel
+// CHECK:        vector.load %{{.*}}[%{{.*}}] : memref<24xf32>, vector<16xf32>
+// CHECK:        vector.load %[[PARTIAL]]
+// CHECK:        vector.load %[[PARTIAL]]
+// CHECK:      memref.dealloc %[[PARTIAL]]
+// AVX2-LABEL: func.func @gather_mlp
+// AVX2-NOT:   scf.parallel
+// AVX2-NOT:   memref.alloc(%{{.*}}, %{{.*}}) : memref<?x?xf32>
+// AVX2:       vector.fma {{.*}} : vector<8xf32>
+func.func @gather_mlp(%x: memref<4x20xf32>, %n: memref<4x3xi64>, %u: memref<40x20xf32>, %g: memref<40x20xf32>,
+                      %d: memref<40x24xf32>, %b: memref<24xf32>, %y: memref<4x24xf32>) {
+  xf_cpu.gather_mlp %x, %n up %u gate %g : memref<40x20xf32> down %d down_bias %b : memref<24xf32> act silu outs(%y : memref<4x24xf32>)
+      : memref<4x20xf32>, memref<4x3xi64>, memref<40x20xf32>, memref<40x24xf32>
+  return
+}

@@ -76,3 +76,26 @@ func.func @self_product(%x: tensor<64x64xf32>) -> tensor<64x64xf32> {
   %3 = xf_cpu.gemm %x, %1 outs(%2 : tensor<64x64xf32>) : tensor<64x64xf32>, tensor<2x64x32xf32> -> tensor<64x64xf32>
   return %3 : tensor<64x64xf32>
 }
+
+// -----
+
+// gather_mlp's packed rows move to the packing function; the rows it reads
+// as they are (W_down, layout kn) stay arguments of the step.
+// CHECK-LABEL: func.func @gather_pack_weights
+// CHECK-SAME: (%{{.*}}: tensor<16x40xf32>) -> tensor<40x16xf32>
+// CHECK:      xf_cpu.pack_weights
+// CHECK:      tensor.collapse_shape
+// CHECK-LABEL: func.func @gather
+// CHECK-SAME: (%[[X:[^:]*]]: tensor<4x16xf32>, %[[N:[^:]*]]: tensor<4x3xi64>, %[[WD:[^:]*]]: tensor<40x24xf32>, %[[U:[^:]*]]: tensor<40x16xf32>)
+// CHECK-SAME: xf.pack_entry = @gather_pack_weights, xf.pack_inputs = array<i64: 2>
+// CHECK-SAME: xf.step_inputs = array<i64: 0, 1, 3>
+// CHECK-NOT:  xf_cpu.pack_weights
+// CHECK:      xf_cpu.gather_mlp %[[X]], %[[N]] up %[[U]] down %[[WD]]
+func.func @gather(%x: tensor<4x16xf32>, %n: tensor<4x3xi64>, %wu: tensor<16x40xf32>, %wd: tensor<40x24xf32>) -> tensor<4x24xf32> {
+  %0 = tensor.empty() : tensor<40x16x1xf32>
+  %1 = xf_cpu.pack_weights %wu layout kn outs(%0 : tensor<40x16x1xf32>) : tensor<16x40xf32> -> tensor<40x16x1xf32>
+  %2 = tensor.collapse_shape %1 [[0], [1, 2]] : tensor<40x16x1xf32> into tensor<40x16xf32>
+  %3 = tensor.empty() : tensor<4x24xf32>
+  %4 = xf_cpu.gather_mlp %x, %n up %2 down %wd act relu outs(%3 : tensor<4x24xf32>) : tensor<4x16xf32>, tensor<4x3xi64>, tensor<40x16xf32>, tensor<40x24xf32> -> tensor<4x24xf32>
+  return %4 : tensor<4x24xf32>
+}

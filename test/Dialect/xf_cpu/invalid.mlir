@@ -317,3 +317,59 @@ func.func @gemm_quads_width(%a: memref<4x8xf32>, %p: memref<1x2x66xi8>, %s: memr
   xf_cpu.gemm %a, %p scales %s : memref<16xf32> outs(%c : memref<4x16xf32>) : memref<4x8xf32>, memref<1x2x66xi8>
   return
 }
+
+// -----
+
+func.func @top_k_types(%s: memref<4x16xf32>, %i: memref<4x3xi32>) {
+  // expected-error@+1 {{'xf_cpu.top_k' op expects f32 values and i64 indices}}
+  xf_cpu.top_k %s k 3 outs(%i : memref<4x3xi32>) : memref<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @top_k_shape(%s: memref<4x16xf32>, %i: memref<4x2xi64>) {
+  // expected-error@+1 {{'xf_cpu.top_k' op expects input [M, N] and init [M, k] with k = 3}}
+  xf_cpu.top_k %s k 3 outs(%i : memref<4x2xi64>) : memref<4x16xf32>
+  return
+}
+
+// -----
+
+func.func @top_k_k(%s: memref<4x2xf32>, %i: memref<4x3xi64>) {
+  // expected-error@+1 {{'xf_cpu.top_k' op expects k in [1, N], got 3}}
+  xf_cpu.top_k %s k 3 outs(%i : memref<4x3xi64>) : memref<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_mlp_rows(%x: memref<4x16xf32>, %n: memref<4x3xi64>, %u: memref<40x8xf32>, %d: memref<40x16xf32>, %y: memref<4x16xf32>) {
+  // expected-error@+1 {{'xf_cpu.gather_mlp' op expects up rows [F, D] and down rows [F, E], got [40, 8] and [40, 16]}}
+  xf_cpu.gather_mlp %x, %n up %u down %d act relu outs(%y : memref<4x16xf32>) : memref<4x16xf32>, memref<4x3xi64>, memref<40x8xf32>, memref<40x16xf32>
+  return
+}
+
+// -----
+
+func.func @gather_mlp_neurons(%x: memref<4x16xf32>, %n: memref<4x3xf32>, %u: memref<40x16xf32>, %d: memref<40x16xf32>, %y: memref<4x16xf32>) {
+  // expected-error@+1 {{'xf_cpu.gather_mlp' op expects integer neurons}}
+  xf_cpu.gather_mlp %x, %n up %u down %d act relu outs(%y : memref<4x16xf32>) : memref<4x16xf32>, memref<4x3xf32>, memref<40x16xf32>, memref<40x16xf32>
+  return
+}
+
+// -----
+
+func.func @gather_mlp_gate_bias(%x: memref<4x16xf32>, %n: memref<4x3xi64>, %u: memref<40x16xf32>, %d: memref<40x16xf32>, %b: memref<40xf32>, %y: memref<4x16xf32>) {
+  // expected-error@+1 {{'xf_cpu.gather_mlp' op has a gate bias but no gate rows}}
+  xf_cpu.gather_mlp %x, %n up %u down %d gate_bias %b : memref<40xf32> act relu outs(%y : memref<4x16xf32>) : memref<4x16xf32>, memref<4x3xi64>, memref<40x16xf32>, memref<40x16xf32>
+  return
+}
+
+// -----
+
+func.func @gather_mlp_down_bias(%x: memref<4x16xf32>, %n: memref<4x3xi64>, %u: memref<40x16xf32>, %d: memref<40x16xf32>, %b: memref<40xf32>, %y: memref<4x16xf32>) {
+  // expected-error@+1 {{'xf_cpu.gather_mlp' op expects down bias of shape [16], got [40]}}
+  xf_cpu.gather_mlp %x, %n up %u down %d down_bias %b : memref<40xf32> act relu outs(%y : memref<4x16xf32>) : memref<4x16xf32>, memref<4x3xi64>, memref<40x16xf32>, memref<40x16xf32>
+  return
+}

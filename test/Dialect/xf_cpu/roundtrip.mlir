@@ -76,3 +76,18 @@ func.func @sparse_gemm(%x: tensor<10x64xf32>, %v: tensor<7xf32>, %o: tensor<41xi
       : tensor<10x64xf32>, tensor<7xf32> -> tensor<10x40xf32>
   return %y : tensor<10x40xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @selection
+func.func @selection(%s: tensor<4x40xf32>, %x: tensor<4x16xf32>, %u: tensor<40x16xbf16>, %g: tensor<40x16xbf16>,
+                     %d: tensor<40x24xf32>, %b: tensor<40xf32>) -> (tensor<4x3xi64>, tensor<4x24xf32>) {
+  %e = tensor.empty() : tensor<4x3xi64>
+  // CHECK: xf_cpu.top_k %{{.*}} k 3 outs(%{{.*}} : tensor<4x3xi64>) : tensor<4x40xf32> -> tensor<4x3xi64>
+  %i = xf_cpu.top_k %s k 3 outs(%e : tensor<4x3xi64>) : tensor<4x40xf32> -> tensor<4x3xi64>
+  %f = tensor.empty() : tensor<4x24xf32>
+  // CHECK: xf_cpu.gather_mlp %{{.*}}, %{{.*}} up %{{.*}} gate %{{.*}} : tensor<40x16xbf16> down %{{.*}} up_bias %{{.*}} : tensor<40xf32> act gelu outs(%{{.*}} : tensor<4x24xf32>) : tensor<4x16xf32>, tensor<4x3xi64>, tensor<40x16xbf16>, tensor<40x24xf32> -> tensor<4x24xf32>
+  %y = xf_cpu.gather_mlp %x, %i up %u gate %g : tensor<40x16xbf16> down %d up_bias %b : tensor<40xf32> act gelu outs(%f : tensor<4x24xf32>)
+      : tensor<4x16xf32>, tensor<4x3xi64>, tensor<40x16xbf16>, tensor<40x24xf32> -> tensor<4x24xf32>
+  return %i, %y : tensor<4x3xi64>, tensor<4x24xf32>
+}

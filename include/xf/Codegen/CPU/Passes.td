@@ -65,8 +65,9 @@ def XfCpuOutlineWeightPacking : Pass<"xf-cpu-outline-weight-packing",
     On tensors, after `xf-cpu-form-kernels`: weights that arrive as
     arguments (from a checkpoint, not compile-time constants) would be
     packed into GEMM panels on every call. For each public function `@f`,
-    the packing of every `xf_cpu.gemm` weight that depends only on
-    arguments (`xf_cpu.pack_weights`, and the slices of merged projections)
+    the packing of every `xf_cpu.gemm` weight and `xf_cpu.gather_mlp`
+    weight rows that depend only on arguments (`xf_cpu.pack_weights`, and
+    the slices of merged projections)
     moves into a new function `@f_pack_weights`, which takes those
     arguments and returns the panels. `@f` then takes the panels as
     trailing arguments instead of the raw weights, and records the

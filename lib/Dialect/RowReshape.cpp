@@ -1,6 +1,6 @@
-//===- RowReshape.cpp - tensors viewed as the rows of the row kernels -----===//
+//===- RowReshape.cpp - tensors viewed as rows of features ---------------===//
 
-#include "xf/Dialect/XfCpuOps.h"
+#include "xf/Dialect/RowReshape.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -14,7 +14,7 @@ static SmallVector<ReassociationIndices> rowsThenFeatures(int64_t rank) {
   return {rows, {rank - 1}};
 }
 
-Value xf::cpu::collapseToRows(OpBuilder &b, Location loc, Value t) {
+Value xf::collapseToRows(OpBuilder &b, Location loc, Value t) {
   auto type = cast<RankedTensorType>(t.getType());
   int64_t rank = type.getRank();
   if (rank == 2)
@@ -27,7 +27,7 @@ Value xf::cpu::collapseToRows(OpBuilder &b, Location loc, Value t) {
   return tensor::CollapseShapeOp::create(b, loc, t, rowsThenFeatures(rank));
 }
 
-Value xf::cpu::expandFromRows(OpBuilder &b, Location loc, Value rows,
+Value xf::expandFromRows(OpBuilder &b, Location loc, Value rows,
                               RankedTensorType type, Value like) {
   int64_t rank = type.getRank();
   if (rank == 2)
