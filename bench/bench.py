@@ -8,7 +8,8 @@ prefill against llama.cpp and the read-bandwidth bound, attention layouts,
 variable-length batches, and attention against ONNX Runtime; then
 (lowp.py) bf16 and int8 weights: GEMMs against oneDNN, decode against
 llama.cpp's f16 and q8_0 models and the bandwidth bound; and sparse weights
-against xf's and oneDNN's dense products.
+against xf's and oneDNN's dense products; then (topk.py) top-k FFNs against
+xf's dense FFN.
 Writes OUT_DIR/results.json, a list of records {"case", "xf_ms", "peer",
 "peer_ms", "speedup"} (speedup = peer_ms / xf_ms; extra keys give rates),
 and prints the same as a table, a progress line per case.
@@ -26,6 +27,7 @@ from common import (HERE, OUT, PEERS, QUICK, TUNED, THREADS, XF_RUN, gflops,
                     write_mlir, xf)
 import llm
 import lowp
+import topk
 
 def fma_peak():
     out = run([os.path.join(OUT, "fma_peak"), "1.0"])
@@ -192,7 +194,7 @@ def compile_time():
 
 SECTIONS = ["gemm", "attention", "memory", "encoder", "compile", "decode",
             "prefill", "layouts", "varlen", "ort", "lowp-gemm", "lowp-decode",
-            "sparse"]
+            "sparse", "topk-ffn"]
 
 
 def main():
@@ -239,6 +241,8 @@ def main():
         lowp.decode(peers)
     if "sparse" in only:
         lowp.sparse()
+    if "topk-ffn" in only:
+        topk.topk_ffn()
     with open(os.path.join(OUT, "results.json"), "w") as f:
         json.dump(records, f, indent=1)
     print(f"wrote {os.path.join(OUT, 'results.json')}")

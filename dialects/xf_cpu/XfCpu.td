@@ -289,8 +289,9 @@ def XfCpu_TopKOp : XfCpu_KernelOp<"top_k"> {
     to the lower index, in increasing order. The kernel builds the k-th
     largest key a bit at a time with vector counts over the row, stopping
     early once exactly k keys reach the threshold; the indices are then
-    stored with vector compress stores, or, where equal keys straddle the
-    k-th place, by an ordered scan. Rows are split across threads.
+    stored one set lane of a vector compare at a time, or, where equal keys
+    straddle the k-th place, by an ordered scan. Rows are split across
+    threads.
 
     ```mlir
     %i = xf_cpu.top_k %s k 307 outs(%e : tensor<128x307xi64>)

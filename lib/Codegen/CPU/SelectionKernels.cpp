@@ -4,9 +4,9 @@
 // order is totalOrder) is built from the top bit down with vector counts
 // of the keys at or above a candidate; the search stops as soon as exactly
 // k keys reach the candidate, which random scores do after about log2(N)
-// steps. When exactly k keys reach the threshold the indices are written
-// with vector compress stores; otherwise equal keys straddle the k-th
-// place and an ordered scan takes the first of them.
+// steps. When exactly k keys reach the threshold their indices are written
+// from each vector compare's lane mask; otherwise equal keys straddle the
+// k-th place and an ordered scan takes the first of them.
 //
 // gather_mlp: the (row, neuron) pairs are sorted by neuron (a counting
 // sort), and each selected neuron's weight rows are read once for all the
@@ -20,6 +20,8 @@
 #include "Kernels.h"
 
 #include "xf/Conversion/Activations.h"
+
+#include "mlir/Dialect/Math/IR/Math.h"
 
 #include <limits>
 
@@ -159,32 +161,54 @@ LogicalResult cpu::lowerTopK(cpu::TopKOp op, RewriterBase &rewriter,
               OpBuilder::InsertionGuard guard(b);
               b.setInsertionPoint(nb.getInsertionBlock(),
                                   nb.getInsertionPoint());
-              // Exactly k keys >= t: compress their indices, in order.
-              auto i64Vec = VectorType::get({kb.vectorWidth}, b.getI64Type());
-              SmallVector<int64_t> lanes;
-              for (int64_t l = 0; l < kb.vectorWidth; ++l)
-                lanes.push_back(l);
-              Value iota = arith::ConstantOp::create(
-                  b, loc,
-                  DenseElementsAttr::get(i64Vec, ArrayRef<int64_t>(lanes)));
+              // Exactly k keys >= t: their indices in order, a vector's
+              // lane mask at a time, one store per set bit (few: k is a
+              // small part of N). No compress store: Zen's microcodes
+              // vpcompress to memory at ~100 cycles.
+              auto bitsType = b.getIntegerType(kb.vectorWidth);
+              Type i64 = b.getI64Type();
               Value tv = vector::BroadcastOp::create(b, loc, keys.ivec(), t);
               loops.fold(kb.index(0), [&](Value pos, Value c, Value m) {
                 Value take = kb.cmp(P::uge, keyAt(c, m), tv);
                 if (m)
                   take = arith::AndIOp::create(b, loc, take, m);
-                Value base =
-                    arith::IndexCastOp::create(b, loc, b.getI64Type(), c);
-                Value ids = arith::AddIOp::create(
-                    b, loc, iota,
-                    vector::BroadcastOp::create(b, loc, i64Vec, base));
-                // The IntegerAttr builder: the MaybeAlign one of MLIR 22 swaps
-                // the mask and the value.
-                vector::CompressStoreOp::create(b, loc, y, ValueRange{row, pos},
-                                                take, ids, IntegerAttr());
-                Value taken = arith::IndexCastOp::create(
-                    b, loc, b.getIndexType(),
-                    keys.sum(keys.ones(take, Value())));
-                return kb.add(pos, taken);
+                Value bits = vector::ExtractOp::create(
+                    b, loc,
+                    vector::BitCastOp::create(
+                        b, loc, VectorType::get({1}, bitsType), take),
+                    ArrayRef<int64_t>{0});
+                bits = arith::ExtUIOp::create(b, loc, i64, bits);
+                Value zero = arith::ConstantIntOp::create(b, loc, i64, 0);
+                auto each = scf::WhileOp::create(
+                    b, loc, TypeRange{i64, b.getIndexType()},
+                    ValueRange{bits, pos},
+                    [&](OpBuilder &nb2, Location, ValueRange st) {
+                      OpBuilder::InsertionGuard g2(b);
+                      b.setInsertionPoint(nb2.getInsertionBlock(),
+                                          nb2.getInsertionPoint());
+                      scf::ConditionOp::create(b, loc,
+                                               kb.cmp(P::ne, st[0], zero), st);
+                    },
+                    [&](OpBuilder &nb2, Location, ValueRange st) {
+                      OpBuilder::InsertionGuard g2(b);
+                      b.setInsertionPoint(nb2.getInsertionBlock(),
+                                          nb2.getInsertionPoint());
+                      Value lane =
+                          math::CountTrailingZerosOp::create(b, loc, st[0]);
+                      Value id = arith::AddIOp::create(
+                          b, loc, lane,
+                          arith::IndexCastOp::create(b, loc, i64, c));
+                      memref::StoreOp::create(b, loc, id, y,
+                                              ValueRange{row, st[1]});
+                      Value rest = arith::AndIOp::create(
+                          b, loc, st[0],
+                          arith::SubIOp::create(
+                              b, loc, st[0],
+                              arith::ConstantIntOp::create(b, loc, i64, 1)));
+                      scf::YieldOp::create(
+                          b, loc, ValueRange{rest, kb.add(st[1], kb.index(1))});
+                    });
+                return each.getResult(1);
               });
               scf::YieldOp::create(b, loc);
             },
@@ -304,9 +328,10 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   auto asIndex = [&](Value v) {
     return arith::IndexCastOp::create(b, loc, b.getIndexType(), v).getResult();
   };
-  // h of the pairs p0 .. p0 + g - 1 of neuron nf (a vector of g). Each
-  // weight vector is loaded once for the g rows, and the g dot products
-  // run as independent chains.
+  // h of the pairs p0 .. p0 + g - 1 of neuron nf (a vector of g, stored
+  // at hidden[p0]). Each weight vector is loaded once for the g rows, and
+  // the g dot products run as independent chains.
+  Value hidden = alloc(f32, {kb.mul(m, k)});
   auto rowsOf = [&](Value p0, int64_t g) {
     SmallVector<Value> r;
     for (int64_t i = 0; i < g; ++i)
@@ -373,12 +398,11 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   };
   // out[rowOffset + r] += h W_down[nf] for the rows r of pairs p0 .. p0 +
   // g - 1, each W_down vector loaded once.
-  auto spread = [&](Value out, Value rowOffset, Value nf, Value p0, int64_t g,
-                    Value hidden) {
+  auto spread = [&](Value out, Value rowOffset, Value nf, Value p0, int64_t g) {
     SmallVector<Value> r = rowsOf(p0, g), h;
     for (int64_t i = 0; i < g; ++i)
-      h.push_back(kb.broadcast(
-          vector::ExtractOp::create(b, loc, hidden, ArrayRef<int64_t>{i})));
+      h.push_back(kb.broadcast(memref::LoadOp::create(
+          b, loc, hidden, ValueRange{kb.add(p0, kb.index(i))})));
     Value nextNeuron = kb.min(kb.add(nf, kb.index(1)), last);
     RowLoops::of(kb, e).each([&](Value c, Value mask) {
       prefetch(down, nextNeuron, c);
@@ -408,13 +432,20 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
     kb.loop(start, grouped, group, [&](Value p) { body(p, group); });
     kb.loop(grouped, end, 1, [&](Value p) { body(p, 1); });
   };
-  // The pairs of neurons [fLo, fHi), neuron by neuron: each neuron's three
-  // weight rows are read once for all its pairs.
+  // The pairs of neurons [fLo, fHi): first their h, neuron by neuron, then
+  // their updates of `out`, neuron by neuron. Each neuron's weight rows are
+  // read once for all its pairs; the two passes keep fewer rows in L1 at a
+  // time than one (measured faster).
   auto accumulate = [&](Value out, Value rowOffset, Value fLo, Value fHi) {
     kb.loop(fLo, fHi, 1, [&](Value nf) {
       eachGroup(nf, [&](Value p, int64_t g) {
-        spread(out, rowOffset, nf, p, g, project(nf, p, g));
+        vector::StoreOp::create(b, loc, project(nf, p, g), hidden,
+                                ValueRange{p});
       });
+    });
+    kb.loop(fLo, fHi, 1, [&](Value nf) {
+      eachGroup(nf,
+                [&](Value p, int64_t g) { spread(out, rowOffset, nf, p, g); });
     });
   };
   // Rows [r0, r1) of `out` (from `rowOffset`) set to the down bias, or 0.
@@ -461,6 +492,7 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   }
   memref::DeallocOp::create(b, loc, ends);
   memref::DeallocOp::create(b, loc, rows);
+  memref::DeallocOp::create(b, loc, hidden);
   rewriter.eraseOp(op);
   return success();
 }

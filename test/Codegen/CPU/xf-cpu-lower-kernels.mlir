@@ -409,9 +409,9 @@ func.func @norm(%x: memref<8x20xf32>, %g: memref<20xf32>, %b: memref<20xf32>, %y
 // -----
 
 // top_k: each row's keys once into scratch, the threshold bit by bit
-// (stopping once exactly k keys reach it), then either compress stores of
-// the keys at or above it, or the ordered scan where equal keys straddle
-// the k-th place.
+// (stopping once exactly k keys reach it), then either a store per set
+// lane of the keys at or above it, a vector at a time, or the ordered scan
+// where equal keys straddle the k-th place.
 // CHECK-LABEL: func.func @top_k
 // CHECK:      scf.parallel
 // CHECK:        memref.alloca() {alignment = 64 : i64} : memref<40xi32>
@@ -420,14 +420,17 @@ func.func @norm(%x: memref<8x20xf32>, %g: memref<20xf32>, %b: memref<20xf32>, %y
 // CHECK:          arith.cmpi uge, %{{.*}}, %{{.*}} : vector<16xi32>
 // CHECK:          vector.reduction <add>, %{{.*}} : vector<16xi32> into i32
 // CHECK:        scf.if
-// CHECK:          vector.compressstore %{{.*}}[%{{.*}}, %{{.*}}], %{{.*}}, %{{.*}} : memref<3x5xi64>, vector<16xi1>, vector<16xi64>
+// CHECK:          vector.bitcast %{{.*}} : vector<16xi1> to vector<1xi16>
+// CHECK:          scf.while
+// CHECK:            math.cttz %{{.*}} : i64
+// CHECK:            memref.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : memref<3x5xi64>
 // CHECK:        } else {
 // CHECK:          scf.for
 // CHECK:            scf.if
 // CHECK:              memref.store %{{.*}}, %{{.*}}[%{{.*}}, %{{.*}}] : memref<3x5xi64>
 // AVX2-LABEL: func.func @top_k
 // AVX2-NOT:   scf.parallel
-// AVX2:       vector.compressstore {{.*}} : memref<3x5xi64>, vector<8xi1>, vector<8xi64>
+// AVX2:       vector.bitcast %{{.*}} : vector<8xi1> to vector<1xi8>
 func.func @top_k(%s: memref<3x40xf32>, %i: memref<3x5xi64>) {
   xf_cpu.top_k %s k 5 outs(%i : memref<3x5xi64>) : memref<3x40xf32>
   return
