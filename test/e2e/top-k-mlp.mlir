@@ -33,6 +33,12 @@
 // gather_mlp on given neuron ids, repeated and out of range (clamped).
 // RUN: %check-pipelines %s -e given_neurons | FileCheck %s
 //
+// Dynamic rows and scores compiled as written (--dynamic): the kernels
+// without static sizes (no key scratch) and the plain lowering.
+// RUN: xf-run %s -e dynamic_rows --dynamic --check --input %t/x7.npy --input %t/wu.npy --input %t/wg.npy --input %t/wd.npy --input %t/bd.npy | FileCheck %s --check-prefix=DYN
+// RUN: xf-run %s -e dynamic_rows --dynamic --check --pipeline-options=fast=false --input %t/x7.npy --input %t/wu.npy --input %t/wg.npy --input %t/wd.npy --input %t/bd.npy | FileCheck %s --check-prefix=DYN
+// DYN: max_rel_err={{.*}} ok
+//
 // CHECK-NOT: FAILED
 // CHECK: 6 variants ok
 
@@ -79,4 +85,11 @@ func.func @given_neurons(%x: tensor<2x40xf32>, %wu: tensor<40x48xf32>, %wd: tens
   %y = xf.gather_mlp %x neurons %n up %wu down %wd up_bias %bu act relu
       : (tensor<2x40xf32>, tensor<2x4xi64>, tensor<40x48xf32>, tensor<48x24xf32>, tensor<48xf32>) -> tensor<2x24xf32>
   return %y : tensor<2x24xf32>
+}
+
+func.func @dynamic_rows(%x: tensor<?x40xf32>, %wu: tensor<40x?xf32>, %wg: tensor<40x?xf32>,
+                        %wd: tensor<?x24xf32>, %bd: tensor<24xf32>) -> tensor<?x24xf32> {
+  %y = xf.mlp %x up %wu gate %wg down %wd down_bias %bd act silu top_k 7 predictor_features 16
+      : (tensor<?x40xf32>, tensor<40x?xf32>, tensor<40x?xf32>, tensor<?x24xf32>, tensor<24xf32>) -> tensor<?x24xf32>
+  return %y : tensor<?x24xf32>
 }
