@@ -123,6 +123,9 @@ LogicalResult GatherMlpOp::inferReturnTypes(MLIRContext *,
       failed(verifyCompatibleShape(n.drop_back(), x.drop_back())))
     return c.fail("expects neurons [..., k] with the input's leading shape ",
                   formatShape(x.drop_back()), ", got ", formatShape(n));
+  // Ids are clamped into [0, F), which needs a neuron.
+  if (hiddenSize(adaptor.getUpWeight(), adaptor.getWeightLayout()) == 0)
+    return c.fail("expects at least one hidden neuron");
   results.push_back(*type);
   return success();
 }

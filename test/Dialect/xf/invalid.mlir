@@ -871,3 +871,11 @@ func.func @mlp_predictor_type(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd:
   %0 = xf.mlp %x up %wu down %wd act gelu top_k 8 predictor(%a, %b) : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<16x4xf64>, tensor<4x64xf32>) -> tensor<4x16xf32>
   return
 }
+
+// -----
+
+func.func @gather_mlp_no_neurons(%x: tensor<4x16xf32>, %n: tensor<4x2xi64>, %wu: tensor<16x0xf32>, %wd: tensor<0x16xf32>) {
+  // expected-error@+1 {{'xf.gather_mlp' op expects at least one hidden neuron}}
+  %0 = xf.gather_mlp %x neurons %n up %wu down %wd act relu : (tensor<4x16xf32>, tensor<4x2xi64>, tensor<16x0xf32>, tensor<0x16xf32>) -> tensor<4x16xf32>
+  return
+}
