@@ -32,4 +32,5 @@ config.substitutions.append(
                                          "check-pipelines.py") + " xf-run"))
 
 tool_dirs = [os.path.join(config.xf_obj_root, "bin"), config.llvm_tools_dir]
-llvm_config.add_tool_substitutions(["xf-opt", "xf-translate", "xf-run"], tool_dirs)
+llvm_config.add_tool_substitutions(
+    ["xf-opt", "xf-translate", "xf-run", "xf-lsp-server", "xf-reduce"], tool_dirs)
