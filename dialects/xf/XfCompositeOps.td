@@ -91,6 +91,8 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
     `act`, gated when `gate` is given. `norm` is `layer_norm` (bias optional)
     or `rms_norm` (no bias) with epsilon `eps`. All biases are optional and
     independent (for example Qwen has q/k/v biases but no output bias).
+    `top_k`, `predictor_features` and `predictor(...)` inside `mlp(...)`
+    make the MLP a top-k MLP, as on `xf.mlp`.
     Weights use `layout` (see `WeightLayout`); with `kn`, `Wq` is
     `[D, H * Dh]`, `Wk`/`Wv` are `[D, Hkv * Dh]` and `Wo` is `[H * Dh, D]`.
 
@@ -138,6 +140,8 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
       Optional<Xf_FloatTensor>:$key_cache,
       Optional<Xf_FloatTensor>:$value_cache, Optional<Xf_IndexTensor>:$kv_len,
       Optional<Xf_IndexTensor>:$seq_offsets,
+      Optional<Xf_FloatTensor>:$predictor_in,
+      Optional<Xf_FloatTensor>:$predictor_out,
       I64Attr:$num_heads, OptionalAttr<I64Attr>:$num_kv_heads,
       OptionalAttr<F64Attr>:$scale,
       OptionalAttr<Xf_AttentionLayoutAttr>:$layout, Xf_NormKindAttr:$norm_kind,
@@ -147,7 +151,9 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
       OptionalAttr<I64Attr>:$rotary_dim,
       DefaultValuedAttr<Xf_RopeStyleAttr, "RopeStyle::half">:$rope_style,
       DefaultValuedAttr<Xf_WeightLayoutAttr,
-                        "WeightLayout::kn">:$weight_layout);
+                        "WeightLayout::kn">:$weight_layout,
+      OptionalAttr<I64Attr>:$top_k,
+      OptionalAttr<I64Attr>:$predictor_features);
   let results = (outs Variadic<Xf_FloatTensor>:$results);
   let assemblyFormat = [{
     $input `heads` $num_heads (`kv_heads` $num_kv_heads^)?
@@ -162,7 +168,10 @@ def Xf_BlockOp : Xf_Op<"block", [AttrSizedOperandSegments]> {
     `norm2` `(` $norm2_weight (`,` $norm2_bias^)? `)`
     `mlp` `(` `up` $up_weight (`gate` $gate_weight^)? `down` $down_weight
     (`up_bias` $up_bias^)? (`gate_bias` $gate_bias^)?
-    (`down_bias` $down_bias^)? `)` (`mask` $mask^)?
+    (`down_bias` $down_bias^)? (`top_k` $top_k^)?
+    (`predictor_features` $predictor_features^)?
+    (`predictor` `(` $predictor_in^ `,` $predictor_out `)`)? `)`
+    (`mask` $mask^)?
     (`positions` $positions^)?
     (`kv_cache` `(` $key_cache^ `,` $value_cache `)` `kv_len` $kv_len)?
     (`seq_offsets` $seq_offsets^)?

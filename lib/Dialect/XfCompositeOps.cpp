@@ -53,8 +53,10 @@ static int64_t hiddenSize(Value up, WeightLayout layout) {
   return layout == WeightLayout::kn ? w[1] : w[0];
 }
 
-/// Checks the top-k attributes and predictor of an `xf.mlp`.
-static LogicalResult checkTopK(const OpChecker &c, MlpOp::Adaptor adaptor) {
+/// Checks the top-k attributes and predictor of an `xf.mlp` or the MLP of
+/// an `xf.block`.
+template <typename Adaptor>
+static LogicalResult checkTopK(const OpChecker &c, Adaptor adaptor) {
   std::optional<uint64_t> k = adaptor.getTopK();
   std::optional<uint64_t> features = adaptor.getPredictorFeatures();
   Value in = adaptor.getPredictorIn(), out = adaptor.getPredictorOut();
@@ -235,9 +237,11 @@ LogicalResult BlockOp::inferReturnTypes(MLIRContext *,
   OpChecker c(loc, getOperationName());
   SmallVector<Type> activations, weights;
   SmallVector<Value> weightValues = {
-      adaptor.getQWeight(),   adaptor.getKWeight(),  adaptor.getVWeight(),
-      adaptor.getOWeight(),   adaptor.getUpWeight(), adaptor.getGateWeight(),
-      adaptor.getDownWeight()};
+      adaptor.getQWeight(),     adaptor.getKWeight(),
+      adaptor.getVWeight(),     adaptor.getOWeight(),
+      adaptor.getUpWeight(),    adaptor.getGateWeight(),
+      adaptor.getDownWeight(),  adaptor.getPredictorIn(),
+      adaptor.getPredictorOut()};
   for (Value v : adaptor.getOperands()) {
     if (!isa<FloatType>(getElementTypeOrSelf(v.getType())))
       continue;
@@ -274,6 +278,8 @@ LogicalResult BlockOp::inferReturnTypes(MLIRContext *,
   if (dimsConflict(*out, x.back()))
     return c.fail("expects the MLP to project back to ", x.back(),
                   " features for the residual, got ", *out);
+  if (failed(checkTopK(c, adaptor)))
+    return failure();
   results.push_back(adaptor.getInput().getType());
   if (Value kc = adaptor.getKeyCache()) {
     results.push_back(kc.getType());

@@ -75,6 +75,8 @@ private:
   Tensor attention(xf::AttentionOp op);
   MlpWeights mlpWeights(Value up, Value gate, Value down, Value upBias,
                         Value gateBias, Value downBias);
+  /// The top-k part of an MLP (xf.mlp or xf.block), if any.
+  template <typename OpTy> std::optional<MlpTopK> topKOf(OpTy op);
 
   llvm::DenseMap<Value, RefValue> values;
 };
@@ -114,6 +116,17 @@ FailureOr<RefValue> Evaluator::constant(arith::ConstantOp op) {
   for (APInt v : dense.getValues<APInt>())
     t.data.push_back(v.getSExtValue());
   return RefValue(std::move(t));
+}
+
+template <typename OpTy> std::optional<MlpTopK> Evaluator::topKOf(OpTy op) {
+  std::optional<uint64_t> k = op.getTopK();
+  if (!k)
+    return std::nullopt;
+  MlpTopK topK{static_cast<int64_t>(*k), std::nullopt, opt(op.getPredictorIn()),
+               opt(op.getPredictorOut())};
+  if (std::optional<uint64_t> r = op.getPredictorFeatures())
+    topK.features = static_cast<int64_t>(*r);
+  return topK;
 }
 
 MlpWeights Evaluator::mlpWeights(Value up, Value gate, Value down, Value upBias,
@@ -166,6 +179,7 @@ std::vector<Tensor> Evaluator::block(xf::BlockOp op) {
                     : NormPlacement::Post;
   p.eps = op.getEpsilon().convertToDouble();
   p.act = convert(op.getActivation());
+  p.topK = topKOf(op);
   if (std::optional<APFloat> theta = op.getRopeTheta())
     p.ropeTheta = theta->convertToDouble();
   if (std::optional<uint64_t> rot = op.getRotaryDim())
@@ -258,13 +272,7 @@ LogicalResult Evaluator::evaluate(Operation *op) {
                 cacheWrite(f(o.getUpdate()), f(o.getCache()), i(o.getKvLen())));
           })
           .Case([&](xf::MlpOp o) -> FailureOr<RefValue> {
-            std::optional<MlpTopK> topK;
-            if (std::optional<uint64_t> k = o.getTopK()) {
-              topK = MlpTopK{static_cast<int64_t>(*k), std::nullopt,
-                             opt(o.getPredictorIn()), opt(o.getPredictorOut())};
-              if (std::optional<uint64_t> r = o.getPredictorFeatures())
-                topK->features = static_cast<int64_t>(*r);
-            }
+            std::optional<MlpTopK> topK = topKOf(o);
             return RefValue(mlp(f(o.getInput()),
                                 mlpWeights(o.getUpWeight(), o.getGateWeight(),
                                            o.getDownWeight(), o.getUpBias(),

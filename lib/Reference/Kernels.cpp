@@ -387,7 +387,9 @@ std::vector<Tensor> mlir::xf::ref::block(const Tensor &x, const BlockWeights &w,
     Tensor a = attention(q, k, v, w.mask, ap);
     return linear(a, *w.o, p.layout, w.oBias);
   };
-  auto ffn = [&](const Tensor &t) { return mlp(t, w.mlp, p.act, p.layout); };
+  auto ffn = [&](const Tensor &t) {
+    return mlp(t, w.mlp, p.act, p.layout, p.topK ? &*p.topK : nullptr);
+  };
 
   std::vector<Tensor> results;
   if (p.placement == NormPlacement::Pre) {

@@ -96,7 +96,8 @@ static std::optional<ArgInfo> roleOfUse(OpOperand &use) {
         std::optional<ArgInfo> r = weightRole(
             use, o,
             {o.getQWeight(), o.getKWeight(), o.getVWeight(), o.getOWeight(),
-             o.getUpWeight(), o.getGateWeight(), o.getDownWeight()},
+             o.getUpWeight(), o.getGateWeight(), o.getDownWeight(),
+             o.getPredictorIn(), o.getPredictorOut()},
             {o.getNorm1Weight(), o.getNorm2Weight()}, o.getWeightLayout());
         return r ? r : bias;
       })

@@ -19,6 +19,35 @@ namespace mlir::xf {
 using namespace mlir;
 using namespace mlir::xf;
 
+/// The first `r` features of `x : [..., D]`.
+static Value leadingFeatures(OpBuilder &b, Location loc, Value x, int64_t r) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
+  sizes.back() = b.getIndexAttr(r);
+  return tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
+}
+
+/// The first `r` rows of K of a linear weight `w` in `layout`: a new
+/// constant when `w` is one (so that targets pack it at compile time), else
+/// a slice.
+static Value leadingWeightRows(OpBuilder &b, Location loc, Value w,
+                               WeightLayout layout, int64_t r) {
+  auto type = cast<RankedTensorType>(w.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[layout == WeightLayout::kn ? 0 : 1] = r;
+  DenseElementsAttr value;
+  if (matchPattern(w, m_Constant(&value)) && type.hasStaticShape())
+    if (DenseElementsAttr slice = leadingCorner(value, type.clone(shape)))
+      return arith::ConstantOp::create(b, loc, slice);
+  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0));
+  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, w);
+  sizes[layout == WeightLayout::kn ? 0 : 1] = b.getIndexAttr(r);
+  return tensor::ExtractSliceOp::create(b, loc, w, offsets, sizes, strides);
+}
+
 namespace {
 
 /// Builds xf primitives at one location; the shared vocabulary of the
@@ -62,8 +91,31 @@ struct PrimitiveBuilder {
     llvm_unreachable("unknown activation");
   }
 
+  /// The top-k part of an MLP (absent: dense).
+  struct TopK {
+    std::optional<uint64_t> k, features;
+    Value in, out;
+  };
+
   Value mlp(Value x, Activation act, Value up, Value gate, Value down,
-            Value upBias, Value gateBias, Value downBias) {
+            Value upBias, Value gateBias, Value downBias,
+            const TopK &topK = {}) {
+    if (topK.k) {
+      // The predictor's scores, the k best neurons of each row, and the
+      // MLP over those alone.
+      Value scores;
+      if (topK.features) {
+        int64_t rows = static_cast<int64_t>(*topK.features);
+        scores =
+            linear(leadingFeatures(b, loc, x, rows),
+                   leadingWeightRows(b, loc, gate ? gate : up, layout, rows));
+      } else {
+        scores = linear(linear(x, topK.in), topK.out);
+      }
+      Value neurons = TopKOp::create(b, loc, scores, *topK.k);
+      return GatherMlpOp::create(b, loc, x, neurons, up, gate, down, upBias,
+                                 gateBias, downBias, act, layout);
+    }
     Value hidden;
     if (gate)
       hidden = gatedUnit(act, linear(x, gate, gateBias), linear(x, up, upBias));
@@ -75,33 +127,10 @@ struct PrimitiveBuilder {
   Value add(Value a, Value c) { return AddOp::create(b, loc, a, c); }
 };
 
-/// The first `r` features of `x : [..., D]`.
-static Value leadingFeatures(OpBuilder &b, Location loc, Value x, int64_t r) {
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<OpFoldResult> offsets(type.getRank(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> strides(type.getRank(), b.getIndexAttr(1));
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, x);
-  sizes.back() = b.getIndexAttr(r);
-  return tensor::ExtractSliceOp::create(b, loc, x, offsets, sizes, strides);
-}
-
-/// The first `r` rows of K of a linear weight `w` in `layout`: a new
-/// constant when `w` is one (so that targets pack it at compile time), else
-/// a slice.
-static Value leadingWeightRows(OpBuilder &b, Location loc, Value w,
-                               WeightLayout layout, int64_t r) {
-  auto type = cast<RankedTensorType>(w.getType());
-  SmallVector<int64_t> shape(type.getShape());
-  shape[layout == WeightLayout::kn ? 0 : 1] = r;
-  DenseElementsAttr value;
-  if (matchPattern(w, m_Constant(&value)) && type.hasStaticShape())
-    if (DenseElementsAttr slice = leadingCorner(value, type.clone(shape)))
-      return arith::ConstantOp::create(b, loc, slice);
-  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0));
-  SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
-  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, w);
-  sizes[layout == WeightLayout::kn ? 0 : 1] = b.getIndexAttr(r);
-  return tensor::ExtractSliceOp::create(b, loc, w, offsets, sizes, strides);
+/// The top-k part of an `xf.mlp` or an `xf.block`'s MLP.
+template <typename OpTy> PrimitiveBuilder::TopK topKOf(OpTy op) {
+  return {op.getTopK(), op.getPredictorFeatures(), op.getPredictorIn(),
+          op.getPredictorOut()};
 }
 
 struct ExpandMlp : OpRewritePattern<MlpOp> {
@@ -109,34 +138,11 @@ struct ExpandMlp : OpRewritePattern<MlpOp> {
 
   LogicalResult matchAndRewrite(MlpOp op,
                                 PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    PrimitiveBuilder pb{rewriter, loc, op.getWeightLayout()};
-    std::optional<uint64_t> k = op.getTopK();
-    if (!k) {
-      rewriter.replaceOp(op, pb.mlp(op.getInput(), op.getActivation(),
-                                    op.getUpWeight(), op.getGateWeight(),
-                                    op.getDownWeight(), op.getUpBias(),
-                                    op.getGateBias(), op.getDownBias()));
-      return success();
-    }
-    // Top-k: the predictor's scores, the k best neurons of each row, and
-    // the MLP over those alone.
-    Value x = op.getInput(), scores;
-    if (std::optional<uint64_t> r = op.getPredictorFeatures()) {
-      Value w = op.getGateWeight() ? op.getGateWeight() : op.getUpWeight();
-      int64_t rows = static_cast<int64_t>(*r);
-      scores = pb.linear(
-          leadingFeatures(rewriter, loc, x, rows),
-          leadingWeightRows(rewriter, loc, w, op.getWeightLayout(), rows));
-    } else {
-      scores =
-          pb.linear(pb.linear(x, op.getPredictorIn()), op.getPredictorOut());
-    }
-    Value neurons = TopKOp::create(rewriter, loc, scores, *k);
-    rewriter.replaceOpWithNewOp<GatherMlpOp>(
-        op, x, neurons, op.getUpWeight(), op.getGateWeight(),
-        op.getDownWeight(), op.getUpBias(), op.getGateBias(), op.getDownBias(),
-        op.getActivation(), op.getWeightLayout());
+    PrimitiveBuilder pb{rewriter, op.getLoc(), op.getWeightLayout()};
+    rewriter.replaceOp(
+        op, pb.mlp(op.getInput(), op.getActivation(), op.getUpWeight(),
+                   op.getGateWeight(), op.getDownWeight(), op.getUpBias(),
+                   op.getGateBias(), op.getDownBias(), topKOf(op)));
     return success();
   }
 };
@@ -189,7 +195,7 @@ struct ExpandBlock : OpRewritePattern<BlockOp> {
     auto mlp = [&](Value x) -> Value {
       return pb.mlp(x, op.getActivation(), op.getUpWeight(), op.getGateWeight(),
                     op.getDownWeight(), op.getUpBias(), op.getGateBias(),
-                    op.getDownBias());
+                    op.getDownBias(), topKOf(op));
     };
 
     Value x = op.getInput(), y;

@@ -160,3 +160,23 @@ func.func @top_k_low_rank(%x: tensor<4x16xf32>, %wu: tensor<16x64xf32>, %wd: ten
       : (tensor<4x16xf32>, tensor<16x64xf32>, tensor<64x16xf32>, tensor<64xf32>, tensor<16x4xf32>, tensor<4x64xf32>) -> tensor<4x16xf32>
   return %0 : tensor<4x16xf32>
 }
+
+// -----
+
+// A block's top-k MLP expands as xf.mlp's does, on the normalized input.
+// CHECK-LABEL: func.func @block_top_k
+// CHECK:      %[[H:.*]] = xf.add
+// CHECK-NEXT: %[[N2:.*]] = xf.rms_norm %[[H]], %{{.*}} eps
+// CHECK-NEXT: %[[XS:.*]] = tensor.extract_slice %[[N2]][0, 0, 0] [1, 4, 8] [1, 1, 1]
+// CHECK:      %[[S:.*]] = xf.linear %[[XS]], %{{.*}} : (tensor<1x4x8xf32>, tensor<8x64xf32>) -> tensor<1x4x64xf32>
+// CHECK-NEXT: %[[I:.*]] = xf.top_k %[[S]] k 8 :
+// CHECK-NEXT: %[[M:.*]] = xf.gather_mlp %[[N2]] neurons %[[I]] up
+// CHECK-NEXT: xf.add %[[H]], %[[M]]
+func.func @block_top_k(%x: tensor<1x4x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %wu: tensor<32x64xf32>,
+                       %wd: tensor<64x32xf32>) -> tensor<1x4x32xf32> {
+  %y = xf.block %x heads 4 causal norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g)
+      mlp(up %wu gate %wu down %wd top_k 8 predictor_features 8)
+      : (tensor<1x4x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x64xf32>, tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<1x4x32xf32>
+  return %y : tensor<1x4x32xf32>
+}

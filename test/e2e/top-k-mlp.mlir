@@ -39,6 +39,11 @@
 // RUN: xf-run %s -e dynamic_rows --dynamic --check --pipeline-options=fast=false --input %t/x7.npy --input %t/wu.npy --input %t/wg.npy --input %t/wd.npy --input %t/bd.npy | FileCheck %s --check-prefix=DYN
 // DYN: max_rel_err={{.*}} ok
 //
+// A LLaMA-style block whose MLP is top-k, prefill and with a low-rank
+// predictor (random inputs: distinct scores).
+// RUN: %check-pipelines %s -e block_top_k | FileCheck %s
+// RUN: %check-pipelines %s -e block_low_rank --constant-weights | FileCheck %s
+//
 // CHECK-NOT: FAILED
 // CHECK: 6 variants ok
 
@@ -92,4 +97,28 @@ func.func @dynamic_rows(%x: tensor<?x40xf32>, %wu: tensor<40x?xf32>, %wg: tensor
   %y = xf.mlp %x up %wu gate %wg down %wd down_bias %bd act silu top_k 7 predictor_features 16
       : (tensor<?x40xf32>, tensor<40x?xf32>, tensor<40x?xf32>, tensor<?x24xf32>, tensor<24xf32>) -> tensor<?x24xf32>
   return %y : tensor<?x24xf32>
+}
+
+func.func @block_top_k(%x: tensor<2x5x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>,
+                       %wkv: tensor<32x16xf32>, %wu: tensor<32x64xf32>, %wd: tensor<64x32xf32>)
+    -> tensor<2x5x32xf32> {
+  %y = xf.block %x heads 4 kv_heads 2 causal norm rms_norm pre act silu rope_theta 10000.0
+      norm1(%g) attn(%w, %wkv, %wkv, %w) norm2(%g)
+      mlp(up %wu gate %wu down %wd top_k 9 predictor_features 8)
+      : (tensor<2x5x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x16xf32>, tensor<32x16xf32>,
+         tensor<32x32xf32>, tensor<32xf32>, tensor<32x64xf32>, tensor<32x64xf32>, tensor<64x32xf32>)
+      -> tensor<2x5x32xf32>
+  return %y : tensor<2x5x32xf32>
+}
+
+func.func @block_low_rank(%x: tensor<1x4x32xf32>, %g: tensor<32xf32>, %b: tensor<32xf32>, %w: tensor<32x32xf32>,
+                          %wu: tensor<64x32xf32>, %wd: tensor<32x64xf32>, %pa: tensor<6x32xf32>,
+                          %pb: tensor<64x6xf32>) -> tensor<1x4x32xf32> {
+  %y = xf.block %x heads 4 causal norm layer_norm pre act gelu layout nk
+      norm1(%g, %b) attn(%w, %w, %w, %w) norm2(%g, %b)
+      mlp(up %wu down %wd top_k 7 predictor(%pa, %pb))
+      : (tensor<1x4x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32xf32>, tensor<64x32xf32>,
+         tensor<32x64xf32>, tensor<6x32xf32>, tensor<64x6xf32>) -> tensor<1x4x32xf32>
+  return %y : tensor<1x4x32xf32>
 }

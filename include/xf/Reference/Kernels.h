@@ -140,6 +140,8 @@ struct BlockWeights {
 };
 struct BlockParams {
   AttentionParams attention;
+  /// A top-k MLP when set (its predictor weights, if any, are pointers).
+  std::optional<MlpTopK> topK;
   NormKind norm = NormKind::LayerNorm;
   NormPlacement placement = NormPlacement::Pre;
   double eps = 1e-5;

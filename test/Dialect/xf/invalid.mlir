@@ -879,3 +879,13 @@ func.func @gather_mlp_no_neurons(%x: tensor<4x16xf32>, %n: tensor<4x2xi64>, %wu:
   %0 = xf.gather_mlp %x neurons %n up %wu down %wd act relu : (tensor<4x16xf32>, tensor<4x2xi64>, tensor<16x0xf32>, tensor<0x16xf32>) -> tensor<4x16xf32>
   return
 }
+
+// -----
+
+func.func @block_top_k(%x: tensor<1x4x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %wu: tensor<32x64xf32>, %wd: tensor<64x32xf32>) {
+  // expected-error@+1 {{'xf.block' op expects top_k in [1, 64] (the hidden size), got 80}}
+  %y = xf.block %x heads 4 causal norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g)
+      mlp(up %wu gate %wu down %wd top_k 80 predictor_features 8)
+      : (tensor<1x4x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x64xf32>, tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<1x4x32xf32>
+  return
+}

@@ -286,3 +286,16 @@ func.func @activation_sparsity(%x: tensor<2x16xf32>, %wu: tensor<16x64xf32>, %wg
       : (tensor<2x16xf32>, tensor<2x8xi32>, tensor<16x64xf32>, tensor<16x64xf32>, tensor<64x16xf32>) -> tensor<2x16xf32>
   return %0, %1, %2, %3 : tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x8xi64>, tensor<2x16xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @block_top_k
+func.func @block_top_k(%x: tensor<1x4x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>, %wu: tensor<32x64xf32>,
+                       %wd: tensor<64x32xf32>, %a: tensor<32x4xf32>, %b: tensor<4x64xf32>) -> tensor<1x4x32xf32> {
+  // CHECK: mlp(up %{{.*}} gate %{{.*}} down %{{.*}} top_k 8 predictor(%{{.*}}, %{{.*}}))
+  %y = xf.block %x heads 4 causal norm rms_norm pre act silu norm1(%g) attn(%w, %w, %w, %w) norm2(%g)
+      mlp(up %wu gate %wu down %wd top_k 8 predictor(%a, %b))
+      : (tensor<1x4x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<32x64xf32>, tensor<32x64xf32>, tensor<64x32xf32>, tensor<32x4xf32>, tensor<4x64xf32>) -> tensor<1x4x32xf32>
+  return %y : tensor<1x4x32xf32>
+}
