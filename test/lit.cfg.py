@@ -33,4 +33,5 @@ config.substitutions.append(
 
 tool_dirs = [os.path.join(config.xf_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
-    ["xf-opt", "xf-translate", "xf-run", "xf-lsp-server", "xf-reduce"], tool_dirs)
+    ["xf-opt", "xf-translate", "xf-run", "xf-lsp-server", "xf-reduce",
+     "xf-capi-test"], tool_dirs)
