@@ -7,6 +7,7 @@
 
 #include "xf-c/Compiler.h"
 #include "xf-c/Dialects.h"
+#include "xf-c/Program.h"
 
 #include "mlir-c/Diagnostics.h"
 #include "mlir-c/IR.h"
@@ -81,5 +82,42 @@ int main(void) {
              : "success");
   mlirModuleDestroy(module);
   mlirContextDestroy(context);
+
+  // The stable API: compile, call on caller-owned buffers, checked.
+  char *error = NULL;
+  XfProgram *program = xfProgramCompile(block, "mlp", "threads=1", &error);
+  if (!program)
+    return 1;
+  static float x[4 * 16], wu[16 * 32], wd[32 * 16], y[4 * 16];
+  for (int i = 0; i < 16 * 32; ++i)
+    wu[i] = wd[i] = 0.01f * (float)(i % 7);
+  for (int i = 0; i < 4 * 16; ++i)
+    x[i] = 1.0f;
+  int64_t xs[] = {4, 16}, us[] = {16, 32}, ds[] = {32, 16}, cut[] = {4, 15};
+  XfBuffer in[] = {
+      {x, 2, xs, XF_F32}, {wu, 2, us, XF_F32}, {wd, 2, ds, XF_F32}};
+  XfBuffer out[] = {{y, 2, xs, XF_F32}};
+  printf("program: %lld inputs, %lld result\n",
+         (long long)xfProgramNumInputs(program),
+         (long long)xfProgramNumResults(program));
+  if (xfProgramCall(program, in, 3, out, 1, &error))
+    return 1;
+  printf("y[0] = %.4f\n", y[0]);
+  in[0].shape = cut;
+  if (xfProgramCall(program, in, 3, out, 1, &error)) {
+    printf("%s\n", error);
+    xfFreeString(error);
+  }
+  in[0].shape = xs;
+  in[1].data = NULL;
+  if (xfProgramCall(program, in, 3, out, 1, &error)) {
+    printf("%s\n", error);
+    xfFreeString(error);
+  }
+  xfProgramDestroy(program);
+  if (!xfProgramCompile(block, "missing", NULL, &error)) {
+    printf("%s\n", error);
+    xfFreeString(error);
+  }
   return 0;
 }

@@ -1,0 +1,284 @@
+//===- Program.cpp - compile a function and call it, for the C API --------===//
+
+#include "xf-c/Program.h"
+
+#include "xf/InitXf.h"
+#include "xf/Runtime/HostTensor.h"
+#include "xf/Runtime/JitFunction.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <numeric>
+
+using namespace mlir;
+using namespace mlir::xf::runtime;
+
+namespace {
+struct Signature {
+  std::vector<int64_t> shape;
+  DType dtype;
+};
+} // namespace
+
+struct XfProgram {
+  MLIRContext context;
+  std::unique_ptr<JitFunction> jit;
+  std::vector<Signature> inputs, results;
+  /// The packed weights, once packed (see JitFunction::Packing).
+  std::vector<HostTensor> packed;
+  bool packedValid = false;
+  /// The weight buffers they were packed from: other buffers repack.
+  std::vector<const void *> packedFrom;
+};
+
+static char *copyString(const std::string &text) {
+  char *out = static_cast<char *>(std::malloc(text.size() + 1));
+  if (out)
+    std::memcpy(out, text.c_str(), text.size() + 1);
+  return out;
+}
+
+static void setError(char **error, const std::string &text) {
+  if (error)
+    *error = copyString(text);
+}
+
+static std::string describe(ArrayRef<int64_t> shape, DType dtype) {
+  std::string text = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? ", " : "") + std::to_string(d);
+  return text + "] " + dtypeName(dtype).str();
+}
+
+static void describeSignature(std::vector<Signature> &out, TypeRange types,
+                              std::string &problem, StringRef what) {
+  for (auto [i, t] : llvm::enumerate(types)) {
+    auto type = dyn_cast<RankedTensorType>(t);
+    std::optional<DType> dtype =
+        type ? dtypeOf(type.getElementType()) : std::nullopt;
+    if (!type || !type.hasStaticShape() || !dtype) {
+      problem = llvm::formatv("{0} #{1} is not a tensor of static shape and a "
+                              "supported element type",
+                              what, i);
+      return;
+    }
+    out.push_back(
+        {std::vector<int64_t>(type.getShape().begin(), type.getShape().end()),
+         *dtype});
+  }
+}
+
+XfProgram *xfProgramCompile(const char *mlirText, const char *entry,
+                            const char *options, char **error) {
+  if (!mlirText || !entry) {
+    setError(error, "xfProgramCompile: null module text or entry name");
+    return nullptr;
+  }
+  auto program = std::make_unique<XfProgram>();
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  xf::registerAllXfDialects(registry);
+  program->context.appendDialectRegistry(registry);
+  std::string diagnostics;
+  ScopedDiagnosticHandler handler(&program->context, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error)
+      diagnostics += (diagnostics.empty() ? "" : "\n") +
+                     llvm::formatv("{0}: {1}", d.getLocation(), d.str()).str();
+    return success();
+  });
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(mlirText, &program->context);
+  if (!module) {
+    setError(error, diagnostics);
+    return nullptr;
+  }
+  auto func = module->lookupSymbol<func::FuncOp>(entry);
+  if (!func || func.isExternal()) {
+    setError(error, llvm::formatv("xfProgramCompile: no function @{0} with a "
+                                  "body in the module",
+                                  entry));
+    return nullptr;
+  }
+  std::string problem;
+  describeSignature(program->inputs, func.getArgumentTypes(), problem, "input");
+  if (problem.empty())
+    describeSignature(program->results, func.getResultTypes(), problem,
+                      "result");
+  if (!problem.empty()) {
+    setError(error,
+             "xfProgramCompile: @" + std::string(entry) + ": " + problem);
+    return nullptr;
+  }
+  xf::CpuPipelineOptions pipeline;
+  if (options && *options && failed(pipeline.parseFromString(options))) {
+    setError(error, "xfProgramCompile: invalid pipeline options '" +
+                        std::string(options) + "'");
+    return nullptr;
+  }
+  if (!pipeline.vectorWidth.hasValue())
+    pipeline.vectorWidth = hostVectorWidth();
+  if (!pipeline.bf16Panels.hasValue())
+    pipeline.bf16Panels = pipeline.vectorWidth == 16 && hostHasBf16Dot();
+  if (!pipeline.int8Panels.hasValue())
+    pipeline.int8Panels = pipeline.vectorWidth == 16 && hostHasInt8Dot();
+  if (!pipeline.packWeightsOnce.hasValue())
+    pipeline.packWeightsOnce = true;
+  pipeline.barePtrCallConv = true;
+  if (failed(pipeline.kernelOptions().verify([&](const llvm::Twine &msg) {
+        setError(error, "xfProgramCompile: " + msg.str());
+        return failure();
+      })))
+    return nullptr;
+  auto jit = JitFunction::compile(*module, entry, pipeline);
+  if (!jit) {
+    std::string reason = llvm::toString(jit.takeError());
+    setError(error, diagnostics.empty() ? reason : diagnostics);
+    return nullptr;
+  }
+  program->jit = std::move(*jit);
+  return program.release();
+}
+
+void xfProgramDestroy(XfProgram *program) { delete program; }
+
+int64_t xfProgramNumInputs(const XfProgram *program) {
+  return program ? static_cast<int64_t>(program->inputs.size()) : 0;
+}
+int64_t xfProgramNumResults(const XfProgram *program) {
+  return program ? static_cast<int64_t>(program->results.size()) : 0;
+}
+
+static XfTensorInfo info(const std::vector<Signature> &list, int64_t i) {
+  if (i < 0 || i >= static_cast<int64_t>(list.size()))
+    return {-1, nullptr, XF_F32};
+  const Signature &s = list[i];
+  return {static_cast<int64_t>(s.shape.size()), s.shape.data(),
+          static_cast<XfDType>(s.dtype)};
+}
+XfTensorInfo xfProgramInput(const XfProgram *program, int64_t i) {
+  return program ? info(program->inputs, i) : XfTensorInfo{-1, nullptr, XF_F32};
+}
+XfTensorInfo xfProgramResult(const XfProgram *program, int64_t i) {
+  return program ? info(program->results, i)
+                 : XfTensorInfo{-1, nullptr, XF_F32};
+}
+
+/// Checks `buffers` against `expected`; the first mismatch, named.
+static std::string check(const XfBuffer *buffers, int64_t count,
+                         const std::vector<Signature> &expected,
+                         StringRef what) {
+  if (count != static_cast<int64_t>(expected.size()))
+    return llvm::formatv("expected {0} {1}s, got {2}", expected.size(), what,
+                         count);
+  if (count && !buffers)
+    return llvm::formatv("null array of {0}s", what);
+  for (int64_t i = 0; i < count; ++i) {
+    const XfBuffer &b = buffers[i];
+    const Signature &s = expected[i];
+    bool sameShape = b.rank == static_cast<int64_t>(s.shape.size()) &&
+                     (b.rank == 0 || b.shape) &&
+                     std::equal(s.shape.begin(), s.shape.end(),
+                                b.shape ? b.shape : s.shape.data());
+    if (!sameShape || static_cast<int>(b.dtype) != static_cast<int>(s.dtype)) {
+      std::string got = "rank " + std::to_string(b.rank);
+      if (b.rank >= 0 && (b.rank == 0 || b.shape) && b.dtype >= XF_F32 &&
+          b.dtype <= XF_F16)
+        got = describe(ArrayRef<int64_t>(b.shape, b.rank),
+                       static_cast<DType>(b.dtype));
+      return llvm::formatv("{0} #{1}: expected {2}, got {3}", what, i,
+                           describe(s.shape, s.dtype), got);
+    }
+    if (!b.data)
+      return llvm::formatv("{0} #{1}: null data", what, i);
+  }
+  return "";
+}
+
+int xfProgramCall(XfProgram *program, const XfBuffer *inputs, int64_t numInputs,
+                  const XfBuffer *results, int64_t numResults, char **error) {
+  if (!program) {
+    setError(error, "xfProgramCall: null program");
+    return 1;
+  }
+  std::string problem = check(inputs, numInputs, program->inputs, "input");
+  if (problem.empty())
+    problem = check(results, numResults, program->results, "result");
+  if (!problem.empty()) {
+    setError(error, "xfProgramCall: " + problem);
+    return 1;
+  }
+  const JitFunction &jit = *program->jit;
+  auto ref = [](const XfBuffer &b) {
+    return BufferRef{b.data, ArrayRef<int64_t>(b.shape, b.rank)};
+  };
+  SmallVector<BufferRef> buffers;
+  if (const auto &packing = jit.packing) {
+    std::vector<const void *> from;
+    for (int64_t i : packing->inputs)
+      from.push_back(inputs[i].data);
+    if (!program->packedValid || from != program->packedFrom) {
+      program->packedFrom = from;
+      program->packed.clear();
+      SmallVector<BufferRef> packBuffers;
+      for (int64_t i : packing->inputs)
+        packBuffers.push_back(ref(inputs[i]));
+      for (auto [i, shape] : llvm::enumerate(packing->shapes)) {
+        program->packed.emplace_back(
+            packing->dtypes[i],
+            std::vector<int64_t>(shape.begin(), shape.end()));
+        if (!program->packed.back().isAllocated()) {
+          setError(error, "xfProgramCall: out of memory for packed weights");
+          return 1;
+        }
+        HostTensor &t = program->packed.back();
+        packBuffers.push_back(BufferRef{t.data(), t.shape()});
+      }
+      jit.pack(packBuffers);
+      program->packedValid = true;
+    }
+    for (int64_t i : packing->stepInputs)
+      buffers.push_back(ref(inputs[i]));
+    for (HostTensor &t : program->packed)
+      buffers.push_back(BufferRef{t.data(), t.shape()});
+  } else {
+    for (int64_t i = 0; i < numInputs; ++i)
+      buffers.push_back(ref(inputs[i]));
+  }
+  // Results written in place into an input (a KV cache) take no buffer of
+  // their own; they are copied out after the call.
+  ArrayRef<int64_t> tied = jit.tiedResults;
+  auto tiedTo = [&](int64_t i) {
+    return i < static_cast<int64_t>(tied.size()) ? tied[i] : -1;
+  };
+  for (int64_t i = 0; i < numResults; ++i)
+    if (tiedTo(i) < 0)
+      buffers.push_back(ref(results[i]));
+  jit.call(buffers);
+  for (int64_t i = 0; i < numResults; ++i)
+    if (int64_t arg = tiedTo(i);
+        arg >= 0 && results[i].data != inputs[arg].data)
+      std::memcpy(results[i].data, inputs[arg].data,
+                  dtypeSize(program->results[i].dtype) *
+                      std::accumulate(program->results[i].shape.begin(),
+                                      program->results[i].shape.end(),
+                                      size_t{1}, std::multiplies<size_t>()));
+  return 0;
+}
+
+void xfProgramRepack(XfProgram *program) {
+  if (program)
+    program->packedValid = false;
+}
+
+void xfFreeString(char *text) { std::free(text); }
