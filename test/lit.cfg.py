@@ -23,6 +23,7 @@ config.environment["FILECHECK_OPTS"] = "--enable-var-scope"
 config.substitutions.append(("%xf_src", config.xf_src_root))
 config.substitutions.append(("%xf_obj", config.xf_obj_root))
 config.substitutions.append(("%openmp_runtime", config.openmp_runtime))
+config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%examples", os.path.join(config.xf_src_root, "examples")))
 
 # Every pipeline variant of xf-run --check (see Inputs/check-pipelines.py).

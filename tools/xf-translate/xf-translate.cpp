@@ -5,11 +5,16 @@
 //                    xf-cpu-pipeline to LLVM IR, for ahead-of-time use:
 //                    `clang -c out.ll` gives an object whose functions take
 //                    bare pointers (inputs, then one output per result).
+//   --xf-to-object   the same compiled to an ELF object for the host or
+//                    --xf-target-triple/-cpu/-features.
+//   --xf-emit-header the C header declaring that object's entry points.
 //
 //===----------------------------------------------------------------------===//
 
 #include "xf/Codegen/CPU/Pipelines.h"
 #include "xf/InitXf.h"
+#include "xf/Runtime/JitFunction.h"
+#include "xf/Target/Aot.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/InitAllDialects.h"
@@ -32,39 +37,106 @@ static llvm::cl::opt<std::string> cpuPipelineOptions(
     llvm::cl::desc("Options of xf-cpu-pipeline for --xf-to-llvmir"),
     llvm::cl::init(""));
 
-static LogicalResult xfToLLVMIR(Operation *op, llvm::raw_ostream &os) {
+static llvm::cl::opt<std::string>
+    targetTriple("xf-target-triple",
+                 llvm::cl::desc("Target triple of --xf-to-object (default: "
+                                "the host)"),
+                 llvm::cl::init(""));
+static llvm::cl::opt<std::string>
+    targetCpu("xf-target-cpu",
+              llvm::cl::desc("Target CPU of --xf-to-object (default: the "
+                             "host's)"),
+              llvm::cl::init(""));
+static llvm::cl::opt<std::string> targetFeatures(
+    "xf-target-features",
+    llvm::cl::desc("Target features of --xf-to-object, e.g. "
+                   "\"+avx512f,+avx512bf16\" (default: the host's)"),
+    llvm::cl::init(""));
+
+/// The module through xf-cpu-pipeline (options from the command line; the
+/// host's vectors unless they say otherwise) to LLVM IR.
+static std::unique_ptr<llvm::Module>
+compile(Operation *op, llvm::LLVMContext &context, StringRef flag) {
   auto module = dyn_cast<ModuleOp>(op);
-  if (!module)
-    return op->emitError("--xf-to-llvmir expects a builtin.module");
+  if (!module) {
+    op->emitError() << "--" << flag << " expects a builtin.module";
+    return nullptr;
+  }
   auto options = xf::CpuPipelineOptions::createFromString(cpuPipelineOptions);
-  if (!options)
-    return emitError(module.getLoc(), "invalid --xf-cpu-pipeline-options");
-  if (failed(options->kernelOptions().verify([&](const Twine &msg) {
-        return emitError(module.getLoc(), "--xf-cpu-pipeline-options: " + msg);
-      })))
-    return failure();
-  PassManager pm(module.getContext());
-  xf::buildCpuPipeline(pm, *options);
-  if (failed(pm.run(module)))
-    return failure();
-  llvm::LLVMContext llvmContext;
+  if (!options) {
+    emitError(module.getLoc(), "invalid --xf-cpu-pipeline-options");
+    return nullptr;
+  }
+  if (!options->vectorWidth.hasValue() && targetCpu.empty() &&
+      targetTriple.empty())
+    options->vectorWidth = xf::runtime::hostVectorWidth();
+  return xf::compileToLLVM(module, *options, context);
+}
+
+static LogicalResult xfToLLVMIR(Operation *op, llvm::raw_ostream &os) {
+  llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext);
+      compile(op, context, "xf-to-llvmir");
   if (!llvmModule)
-    return emitError(module.getLoc(), "translation to LLVM IR failed");
+    return failure();
   llvmModule->print(os, nullptr);
   return success();
+}
+
+static LogicalResult xfToObject(Operation *op, llvm::raw_ostream &os) {
+  llvm::LLVMContext context;
+  std::unique_ptr<llvm::Module> llvmModule =
+      compile(op, context, "xf-to-object");
+  if (!llvmModule)
+    return failure();
+  SmallString<0> object;
+  llvm::raw_svector_ostream objectStream(object);
+  std::string error;
+  if (failed(xf::emitObject(*llvmModule,
+                            {targetTriple, targetCpu, targetFeatures},
+                            objectStream, error)))
+    return op->emitError("--xf-to-object: ") << error;
+  os << object;
+  return success();
+}
+
+static LogicalResult xfEmitHeader(Operation *op, llvm::raw_ostream &os) {
+  auto module = dyn_cast<ModuleOp>(op);
+  if (!module)
+    return op->emitError("--xf-emit-header expects a builtin.module");
+  if (auto options =
+          xf::CpuPipelineOptions::createFromString(cpuPipelineOptions);
+      options && !options->barePtrCallConv)
+    return module.emitError("--xf-emit-header declares bare-pointer entry "
+                            "points; drop bare-ptr-calling-convention=false");
+  FailureOr<SmallVector<xf::EntrySignature>> entries =
+      xf::readEntrySignatures(module);
+  llvm::LLVMContext context;
+  if (failed(entries) || !compile(op, context, "xf-emit-header"))
+    return failure();
+  xf::emitHeader(*entries, module, os);
+  return success();
+}
+
+static void registerForXf(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  xf::registerAllXfDialects(registry);
 }
 
 int main(int argc, char **argv) {
   registerAllTranslations();
   TranslateFromMLIRRegistration xfToLLVM(
       "xf-to-llvmir", "Compile with xf-cpu-pipeline and translate to LLVM IR",
-      xfToLLVMIR, [](DialectRegistry &registry) {
-        registerAllDialects(registry);
-        registerAllExtensions(registry);
-        registerAllToLLVMIRTranslations(registry);
-        xf::registerAllXfDialects(registry);
-      });
+      xfToLLVMIR, registerForXf);
+  TranslateFromMLIRRegistration xfObject(
+      "xf-to-object",
+      "Compile with xf-cpu-pipeline to an object file (C ABI, bare pointers)",
+      xfToObject, registerForXf);
+  TranslateFromMLIRRegistration xfHeader(
+      "xf-emit-header",
+      "The C header of the entry points that --xf-to-object compiles",
+      xfEmitHeader, registerForXf);
   return failed(mlirTranslateMain(argc, argv, "xf translation driver\n"));
 }
