@@ -126,12 +126,7 @@ XfProgram *xfProgramCompile(const char *mlirText, const char *entry,
                         std::string(options) + "'");
     return nullptr;
   }
-  if (!pipeline.vectorWidth.hasValue())
-    pipeline.vectorWidth = hostVectorWidth();
-  if (!pipeline.bf16Panels.hasValue())
-    pipeline.bf16Panels = pipeline.vectorWidth == 16 && hostHasBf16Dot();
-  if (!pipeline.int8Panels.hasValue())
-    pipeline.int8Panels = pipeline.vectorWidth == 16 && hostHasInt8Dot();
+  applyHostDefaults(pipeline);
   if (!pipeline.packWeightsOnce.hasValue())
     pipeline.packWeightsOnce = true;
   pipeline.barePtrCallConv = true;

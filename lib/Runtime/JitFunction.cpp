@@ -194,3 +194,15 @@ llvm::Error JitFunction::readConvention(mlir::Operation *step,
                 : -1;
   return llvm::Error::success();
 }
+
+void mlir::xf::runtime::applyHostDefaults(
+    mlir::xf::CpuPipelineOptions &options) {
+  if (!options.vectorWidth.hasValue())
+    options.vectorWidth = hostVectorWidth();
+  // bf16 and int8 weights stay narrow where the host multiplies them
+  // natively (and the code is for AVX-512).
+  if (!options.bf16Panels.hasValue())
+    options.bf16Panels = options.vectorWidth == 16 && hostHasBf16Dot();
+  if (!options.int8Panels.hasValue())
+    options.int8Panels = options.vectorWidth == 16 && hostHasInt8Dot();
+}

@@ -317,16 +317,9 @@ int xf::tools::runSession(const RunConfig &config) {
       mlir::xf::CpuPipelineOptions::createFromString(config.pipelineOptions);
   if (!options)
     return fail(BadInput, "invalid --pipeline-options");
-  // Code for the vectors this machine has, unless the options say.
-  if (!options->vectorWidth.hasValue())
-    options->vectorWidth = hostVectorWidth();
-  // bf16 weights stay bf16 where the host multiplies them natively (and
-  // the code is for AVX-512).
-  if (!options->bf16Panels.hasValue())
-    options->bf16Panels = options->vectorWidth == 16 && hostHasBf16Dot();
-  if (!options->int8Panels.hasValue())
-    options->int8Panels = options->vectorWidth == 16 && hostHasInt8Dot();
-  // Weights given as arguments are packed once, as a deployment loads them.
+  // Code for this machine, unless the options say; weights given as
+  // arguments packed once, as a deployment loads them.
+  applyHostDefaults(*options);
   if (!options->packWeightsOnce.hasValue())
     options->packWeightsOnce = true;
   // Functions compiled for any shape take memref descriptors.

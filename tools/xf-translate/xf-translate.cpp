@@ -67,9 +67,10 @@ compile(Operation *op, llvm::LLVMContext &context, StringRef flag) {
     emitError(module.getLoc(), "invalid --xf-cpu-pipeline-options");
     return nullptr;
   }
-  if (!options->vectorWidth.hasValue() && targetCpu.empty() &&
-      targetTriple.empty())
-    options->vectorWidth = xf::runtime::hostVectorWidth();
+  // For the host, its code (vectors, dot products); otherwise the options
+  // say what the target has.
+  if (targetCpu.empty() && targetTriple.empty() && targetFeatures.empty())
+    xf::runtime::applyHostDefaults(*options);
   return xf::compileToLLVM(module, *options, context);
 }
 

@@ -29,6 +29,12 @@ bool hostHasBf16Dot();
 /// Whether the host has AVX-512 VNNI dot products (vpdpbusd).
 bool hostHasInt8Dot();
 
+/// Fills the options a caller left unset for code that runs on this
+/// machine: its vector width, and bf16 and int8 panels where it has the dot
+/// products (AVX-512 code only). The one rule for xf-run, the C API and
+/// xf-translate's host objects.
+void applyHostDefaults(mlir::xf::CpuPipelineOptions &options);
+
 /// A dense row-major buffer handed to a compiled function.
 struct BufferRef {
   void *data;
