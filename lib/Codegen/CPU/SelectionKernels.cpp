@@ -77,6 +77,12 @@ struct KeyBuilder {
 
 } // namespace
 
+/// Threads for work split by the rows of `rows`: none for a single static
+/// row (a decode step), whose parallel region would cost more than the row.
+static int64_t rowThreads(Value rows, int64_t threads) {
+  return cast<MemRefType>(rows.getType()).getDimSize(0) == 1 ? 1 : threads;
+}
+
 LogicalResult cpu::lowerTopK(cpu::TopKOp op, RewriterBase &rewriter,
                              const KernelOptions &options) {
   rewriter.setInsertionPoint(op);
@@ -96,7 +102,8 @@ LogicalResult cpu::lowerTopK(cpu::TopKOp op, RewriterBase &rewriter,
   bool keyScratch = !ShapedType::isDynamic(staticN);
   Value rowKeys;
   parallelWithScratch(
-      kb, kb.dim(x, 0), options.threads, keyScratch ? 4 * staticN : 0,
+      kb, kb.dim(x, 0), rowThreads(x, options.threads),
+      keyScratch ? 4 * staticN : 0,
       [&](Scratch &scratch) {
         if (keyScratch)
           rowKeys = scratch.buffer({staticN}, b.getI32Type());
@@ -478,7 +485,7 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
       };
       accumulate(partial, offset, bound(t), bound(kb.add(t, kb.index(1))));
     });
-    kb.parallel(m, threads, [&](Value r) {
+    kb.parallel(m, rowThreads(y, threads), [&](Value r) {
       RowLoops::of(kb, e).each([&](Value c, Value mask) {
         Value v = downBias ? kb.load(downBias, {c}, mask) : kb.splat(0.0);
         for (int64_t t = 0; t < threads; ++t)
