@@ -8,21 +8,14 @@
 
 #include "mlir/CAPI/IR.h"
 #include "mlir/CAPI/Registration.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 
 MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(Xf, xf, mlir::xf::XfDialect)
 MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(XfCpu, xf_cpu,
                                       mlir::xf::cpu::XfCpuDialect)
 
 void xfRegisterAllDialects(MlirDialectRegistry registry) {
-  mlir::DialectRegistry &r = *unwrap(registry);
-  mlir::registerAllDialects(r);
-  mlir::registerAllExtensions(r);
-  mlir::registerAllToLLVMIRTranslations(r);
-  mlir::xf::registerAllXfDialects(r);
+  mlir::xf::registerXfAndUpstreamDialects(*unwrap(registry));
 }
 
 void xfRegisterAllPasses(void) {

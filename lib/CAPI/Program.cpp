@@ -8,16 +8,11 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cstdlib>
 #include <cstring>
-#include <functional>
-#include <numeric>
 
 using namespace mlir;
 using namespace mlir::xf::runtime;
@@ -85,10 +80,7 @@ XfProgram *xfProgramCompile(const char *mlirText, const char *entry,
   }
   auto program = std::make_unique<XfProgram>();
   DialectRegistry registry;
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  xf::registerAllXfDialects(registry);
+  xf::registerXfAndUpstreamDialects(registry);
   program->context.appendDialectRegistry(registry);
   std::string diagnostics;
   ScopedDiagnosticHandler handler(&program->context, [&](Diagnostic &d) {
@@ -214,60 +206,33 @@ int xfProgramCall(XfProgram *program, const XfBuffer *inputs, int64_t numInputs,
     return 1;
   }
   const JitFunction &jit = *program->jit;
-  auto ref = [](const XfBuffer &b) {
-    return BufferRef{b.data, ArrayRef<int64_t>(b.shape, b.rank)};
+  auto refs = [](const XfBuffer *buffers, int64_t count) {
+    SmallVector<BufferRef> out;
+    for (int64_t i = 0; i < count; ++i)
+      out.push_back(
+          BufferRef{buffers[i].data,
+                    ArrayRef<int64_t>(buffers[i].shape, buffers[i].rank)});
+    return out;
   };
-  SmallVector<BufferRef> buffers;
-  if (const auto &packing = jit.packing) {
+  SmallVector<BufferRef> in = refs(inputs, numInputs),
+                         out = refs(results, numResults);
+  if (jit.packing) {
     std::vector<const void *> from;
-    for (int64_t i : packing->inputs)
+    for (int64_t i : jit.packing->inputs)
       from.push_back(inputs[i].data);
     if (!program->packedValid || from != program->packedFrom) {
-      program->packedFrom = from;
-      program->packed.clear();
-      SmallVector<BufferRef> packBuffers;
-      for (int64_t i : packing->inputs)
-        packBuffers.push_back(ref(inputs[i]));
-      for (auto [i, shape] : llvm::enumerate(packing->shapes)) {
-        program->packed.emplace_back(
-            packing->dtypes[i],
-            std::vector<int64_t>(shape.begin(), shape.end()));
-        if (!program->packed.back().isAllocated()) {
-          setError(error, "xfProgramCall: out of memory for packed weights");
-          return 1;
-        }
-        HostTensor &t = program->packed.back();
-        packBuffers.push_back(BufferRef{t.data(), t.shape()});
+      llvm::Expected<std::vector<HostTensor>> packed = jit.packWeights(in);
+      if (!packed) {
+        setError(error, "xfProgramCall: " + llvm::toString(packed.takeError()));
+        return 1;
       }
-      jit.pack(packBuffers);
+      program->packed = std::move(*packed);
+      program->packedFrom = from;
       program->packedValid = true;
     }
-    for (int64_t i : packing->stepInputs)
-      buffers.push_back(ref(inputs[i]));
-    for (HostTensor &t : program->packed)
-      buffers.push_back(BufferRef{t.data(), t.shape()});
-  } else {
-    for (int64_t i = 0; i < numInputs; ++i)
-      buffers.push_back(ref(inputs[i]));
   }
-  // Results written in place into an input (a KV cache) take no buffer of
-  // their own; they are copied out after the call.
-  ArrayRef<int64_t> tied = jit.tiedResults;
-  auto tiedTo = [&](int64_t i) {
-    return i < static_cast<int64_t>(tied.size()) ? tied[i] : -1;
-  };
-  for (int64_t i = 0; i < numResults; ++i)
-    if (tiedTo(i) < 0)
-      buffers.push_back(ref(results[i]));
-  jit.call(buffers);
-  for (int64_t i = 0; i < numResults; ++i)
-    if (int64_t arg = tiedTo(i);
-        arg >= 0 && results[i].data != inputs[arg].data)
-      std::memcpy(results[i].data, inputs[arg].data,
-                  dtypeSize(program->results[i].dtype) *
-                      std::accumulate(program->results[i].shape.begin(),
-                                      program->results[i].shape.end(),
-                                      size_t{1}, std::multiplies<size_t>()));
+  jit.call(jit.stepBuffers(in, program->packed, out));
+  jit.copyTiedResults(in, out);
   return 0;
 }
 

@@ -49,8 +49,7 @@ inferMlpType(const OpChecker &c, Adaptor adaptor,
 
 /// The hidden size F of an MLP (checked by checkMlp before).
 static int64_t hiddenSize(Value up, WeightLayout layout) {
-  ArrayRef<int64_t> w = shapeOfValue(up);
-  return layout == WeightLayout::kn ? w[1] : w[0];
+  return shapeOfValue(up)[weightOutputDim(layout)];
 }
 
 /// Checks the top-k attributes and predictor of an `xf.mlp` or the MLP of

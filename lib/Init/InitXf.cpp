@@ -10,11 +10,22 @@
 #include "xf/Transforms/Passes.h"
 #include "xf/Transforms/Pipeline.h"
 
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+
 using namespace mlir;
 
 void xf::registerAllXfDialects(DialectRegistry &registry) {
   registry.insert<XfDialect, cpu::XfCpuDialect>();
   cpu::registerBufferizableOpInterfaceExternalModels(registry);
+}
+
+void xf::registerXfAndUpstreamDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  registerAllXfDialects(registry);
 }
 
 void xf::registerAllXfPasses() {

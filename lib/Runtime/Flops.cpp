@@ -102,10 +102,8 @@ double mlir::xf::runtime::countFlops(func::FuncOp func) {
                 if (w)
                   f += linearFlops(rows, w);
               auto features = [&](Value w) {
-                ArrayRef<int64_t> s =
-                    cast<RankedTensorType>(w.getType()).getShape();
-                return o.getWeightLayout() == xfd::WeightLayout::kn ? s[1]
-                                                                    : s[0];
+                return cast<RankedTensorType>(w.getType())
+                    .getShape()[xfd::weightOutputDim(o.getWeightLayout())];
               };
               SmallVector<int64_t> q(x.drop_back());
               q.push_back(features(o.getQWeight()));

@@ -19,7 +19,7 @@ namespace xfd = mlir::xf;
 /// The input features of a linear weight.
 static int64_t fanIn(Value weight, xfd::WeightLayout layout) {
   ArrayRef<int64_t> s = cast<RankedTensorType>(weight.getType()).getShape();
-  return layout == xfd::WeightLayout::kn ? s[0] : s[1];
+  return s[xfd::weightInputDim(layout)];
 }
 
 /// Weight, norm weight or bias, by which operand of a linear-bearing op
@@ -74,10 +74,11 @@ static std::optional<ArgInfo> roleOfUse(OpOperand &use) {
           return bias;
         // Neuron ids index the hidden neurons as token ids index a table.
         if (v == o.getNeurons()) {
-          ArrayRef<int64_t> up = o.getUpWeight().getType().getShape();
-          return ArgInfo{ArgRole::TokenIds, 1,
-                         o.getWeightLayout() == xfd::WeightLayout::kn ? up[1]
-                                                                      : up[0]};
+          return ArgInfo{
+              ArgRole::TokenIds, 1,
+              o.getUpWeight()
+                  .getType()
+                  .getShape()[xfd::weightOutputDim(o.getWeightLayout())]};
         }
         return weightRole(
             use, o, {o.getUpWeight(), o.getGateWeight(), o.getDownWeight()}, {},

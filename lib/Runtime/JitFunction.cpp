@@ -2,6 +2,11 @@
 
 #include "xf/Runtime/JitFunction.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/TypeUtilities.h"
+
+#include <cstring>
+
 #include "xf/Codegen/CPU/Passes.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -62,6 +67,11 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   keepFreedMemoryMapped();
   auto result = std::make_unique<JitFunction>();
   result->descriptors = !options.barePtrCallConv;
+  if (auto func = module.lookupSymbol<mlir::func::FuncOp>(name))
+    for (mlir::Type t : func.getResultTypes()) {
+      std::optional<DType> dtype = dtypeOf(mlir::getElementTypeOrSelf(t));
+      result->resultElementBytes.push_back(dtype ? dtypeSize(*dtype) : 0);
+    }
   auto start = std::chrono::steady_clock::now();
   mlir::PassManager pm(module.getContext());
   mlir::xf::buildCpuPipeline(pm, options);
@@ -152,6 +162,59 @@ void JitFunction::call(llvm::ArrayRef<BufferRef> buffers) const {
 
 void JitFunction::pack(llvm::ArrayRef<BufferRef> buffers) const {
   callEntry(packEntry, buffers, descriptors);
+}
+
+llvm::Expected<std::vector<HostTensor>>
+JitFunction::packWeights(llvm::ArrayRef<BufferRef> inputs) const {
+  std::vector<HostTensor> packed;
+  if (!packing)
+    return packed;
+  llvm::SmallVector<BufferRef> buffers;
+  for (int64_t i : packing->inputs)
+    buffers.push_back(inputs[i]);
+  for (auto [i, shape] : llvm::enumerate(packing->shapes)) {
+    packed.emplace_back(packing->dtypes[i],
+                        std::vector<int64_t>(shape.begin(), shape.end()));
+    if (!packed.back().isAllocated())
+      return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                     "cannot allocate packed weight #" +
+                                         llvm::Twine(i));
+    buffers.push_back(BufferRef{packed.back().data(), packed.back().shape()});
+  }
+  pack(buffers);
+  return packed;
+}
+
+llvm::SmallVector<BufferRef>
+JitFunction::stepBuffers(llvm::ArrayRef<BufferRef> inputs,
+                         llvm::ArrayRef<HostTensor> packed,
+                         llvm::ArrayRef<BufferRef> results) const {
+  llvm::SmallVector<BufferRef> buffers;
+  if (packing) {
+    for (int64_t i : packing->stepInputs)
+      buffers.push_back(inputs[i]);
+    for (const HostTensor &t : packed)
+      buffers.push_back(BufferRef{const_cast<void *>(t.data()), t.shape()});
+  } else {
+    buffers.append(inputs.begin(), inputs.end());
+  }
+  for (auto [i, r] : llvm::enumerate(results))
+    if (i >= tiedResults.size() || tiedResults[i] < 0)
+      buffers.push_back(r);
+  return buffers;
+}
+
+void JitFunction::copyTiedResults(llvm::ArrayRef<BufferRef> inputs,
+                                  llvm::ArrayRef<BufferRef> results) const {
+  for (auto [i, r] : llvm::enumerate(results)) {
+    int64_t arg = i < tiedResults.size() ? tiedResults[i] : -1;
+    if (arg < 0 || r.data == inputs[arg].data)
+      continue;
+    size_t bytes = i < resultElementBytes.size() ? resultElementBytes[i] : 0;
+    for (int64_t d : r.shape)
+      bytes *= static_cast<size_t>(d);
+    std::memcpy(r.data, inputs[arg].data, bytes);
+  }
 }
 
 llvm::Error JitFunction::readConvention(mlir::Operation *step,

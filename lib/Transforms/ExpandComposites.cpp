@@ -36,7 +36,7 @@ static Value leadingWeightRows(OpBuilder &b, Location loc, Value w,
                                WeightLayout layout, int64_t r) {
   auto type = cast<RankedTensorType>(w.getType());
   SmallVector<int64_t> shape(type.getShape());
-  shape[layout == WeightLayout::kn ? 0 : 1] = r;
+  shape[weightInputDim(layout)] = r;
   DenseElementsAttr value;
   if (matchPattern(w, m_Constant(&value)) && type.hasStaticShape())
     if (DenseElementsAttr slice = leadingCorner(value, type.clone(shape)))
@@ -44,7 +44,7 @@ static Value leadingWeightRows(OpBuilder &b, Location loc, Value w,
   SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0));
   SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, w);
-  sizes[layout == WeightLayout::kn ? 0 : 1] = b.getIndexAttr(r);
+  sizes[weightInputDim(layout)] = b.getIndexAttr(r);
   return tensor::ExtractSliceOp::create(b, loc, w, offsets, sizes, strides);
 }
 

@@ -9,8 +9,6 @@
 #include "xf/InitXf.h"
 
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Support/LLVM.h"
 #include "mlir/Tools/mlir-lsp-server/MlirLspServerMain.h"
 
@@ -18,9 +16,7 @@
 
 int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  mlir::xf::registerAllXfDialects(registry);
+  mlir::xf::registerXfAndUpstreamDialects(registry);
   return mlir::failed(mlir::MlirLspServerMain(argc, argv, registry))
              ? EXIT_FAILURE
              : EXIT_SUCCESS;

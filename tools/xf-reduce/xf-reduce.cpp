@@ -9,8 +9,6 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Support/LLVM.h"
 #include "mlir/Tools/mlir-reduce/MlirReduceMain.h"
@@ -22,9 +20,7 @@ int main(int argc, char **argv) {
   mlir::registerAllPasses();
   mlir::xf::registerAllXfPasses();
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  mlir::xf::registerAllXfDialects(registry);
+  mlir::xf::registerXfAndUpstreamDialects(registry);
   mlir::MLIRContext context(registry);
   return mlir::failed(mlir::mlirReduceMain(argc, argv, context)) ? EXIT_FAILURE
                                                                  : EXIT_SUCCESS;

@@ -403,40 +403,25 @@ int xf::tools::runSession(const RunConfig &config) {
   // packing; then the step function's inputs (the packed weights in place
   // of the raw ones), and an output buffer per result that the function
   // does not write in place into an input (a KV cache).
-  std::vector<HostTensor> packed;
   auto ref = [](HostTensor &t) { return BufferRef{t.data(), t.shape()}; };
-  SmallVector<BufferRef> buffers;
-  if (const auto &packing = (*jit)->packing) {
-    SmallVector<BufferRef> packBuffers;
-    for (int64_t i : packing->inputs)
-      packBuffers.push_back(ref((*inputs)[i]));
-    for (auto [i, shape] : llvm::enumerate(packing->shapes)) {
-      packed.emplace_back(packing->dtypes[i],
-                          std::vector<int64_t>(shape.begin(), shape.end()));
-      if (failed(checkAllocated(packed.back(),
-                                "packed weight #" + llvm::Twine(i))))
-        return BadInput;
-      packBuffers.push_back(ref(packed.back()));
-    }
-    auto start = std::chrono::steady_clock::now();
-    (*jit)->pack(packBuffers);
+  SmallVector<BufferRef> inputRefs;
+  for (HostTensor &t : *inputs)
+    inputRefs.push_back(ref(t));
+  auto packStart = std::chrono::steady_clock::now();
+  llvm::Expected<std::vector<HostTensor>> packed =
+      (*jit)->packWeights(inputRefs);
+  if (!packed)
+    return fail(BadInput, llvm::toString(packed.takeError()));
+  if (!packed->empty())
     outs() << llvm::formatv(
         "xf-run: packed {0} weight(s) in {1:f3} ms, once, before the calls\n",
-        packed.size(),
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+        packed->size(),
+        std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                      packStart)
                 .count() *
             1e3);
-    for (int64_t i : packing->stepInputs)
-      buffers.push_back(ref((*inputs)[i]));
-    for (HostTensor &t : packed)
-      buffers.push_back(ref(t));
-  } else {
-    for (HostTensor &t : *inputs)
-      buffers.push_back(ref(t));
-  }
   std::vector<HostTensor> outputs;
-  ArrayRef<int64_t> tied = (*jit)->tiedResults;
-  auto tiedTo = [&](size_t i) { return i < tied.size() ? tied[i] : -1; };
+  SmallVector<BufferRef> outputRefs;
   for (auto [i, t] : llvm::enumerate(resultTypes)) {
     auto type = cast<RankedTensorType>(t);
     outputs.emplace_back(
@@ -444,18 +429,15 @@ int xf::tools::runSession(const RunConfig &config) {
         std::vector<int64_t>(type.getShape().begin(), type.getShape().end()));
     if (failed(checkAllocated(outputs.back(), "result #" + llvm::Twine(i))))
       return BadInput;
-    if (tiedTo(i) < 0)
-      buffers.push_back(ref(outputs.back()));
+    outputRefs.push_back(ref(outputs.back()));
   }
-  auto call = [&] {
-    (*jit)->call(buffers);
-    for (auto [i, out] : llvm::enumerate(outputs))
-      if (int64_t arg = tiedTo(i); arg >= 0)
-        std::memcpy(out.data(), (*inputs)[arg].data(), out.numBytes());
-  };
-  call();
-  for (auto [i, out] : llvm::enumerate(outputs))
-    if (int64_t arg = tiedTo(i); arg >= 0)
+  SmallVector<BufferRef> buffers =
+      (*jit)->stepBuffers(inputRefs, *packed, outputRefs);
+  (*jit)->call(buffers);
+  (*jit)->copyTiedResults(inputRefs, outputRefs);
+  ArrayRef<int64_t> tied = (*jit)->tiedResults;
+  for (auto [i, arg] : llvm::enumerate(tied))
+    if (arg >= 0)
       outs() << llvm::formatv("xf-run: result #{0} is written in place into "
                               "argument #{1}\n",
                               i, arg);

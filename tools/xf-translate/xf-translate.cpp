@@ -17,11 +17,8 @@
 #include "xf/Target/Aot.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllTranslations.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
@@ -119,25 +116,18 @@ static LogicalResult xfEmitHeader(Operation *op, llvm::raw_ostream &os) {
   return success();
 }
 
-static void registerForXf(DialectRegistry &registry) {
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  xf::registerAllXfDialects(registry);
-}
-
 int main(int argc, char **argv) {
   registerAllTranslations();
   TranslateFromMLIRRegistration xfToLLVM(
       "xf-to-llvmir", "Compile with xf-cpu-pipeline and translate to LLVM IR",
-      xfToLLVMIR, registerForXf);
+      xfToLLVMIR, xf::registerXfAndUpstreamDialects);
   TranslateFromMLIRRegistration xfObject(
       "xf-to-object",
       "Compile with xf-cpu-pipeline to an object file (C ABI, bare pointers)",
-      xfToObject, registerForXf);
+      xfToObject, xf::registerXfAndUpstreamDialects);
   TranslateFromMLIRRegistration xfHeader(
       "xf-emit-header",
       "The C header of the entry points that --xf-to-object compiles",
-      xfEmitHeader, registerForXf);
+      xfEmitHeader, xf::registerXfAndUpstreamDialects);
   return failed(mlirTranslateMain(argc, argv, "xf translation driver\n"));
 }

@@ -30,6 +30,16 @@ inline AttentionLayout layoutOf(AttentionLayoutAttr layout) {
   return layout ? layout.getLayout() : AttentionLayout();
 }
 
+/// The dimension of a linear weight that runs over its inputs (K) in
+/// `layout`: 0 for `kn` ([K, N]), 1 for `nk` ([N, K]). The one definition
+/// of the weight layouts; the outputs (N) run over the other one.
+inline unsigned weightInputDim(WeightLayout layout) {
+  return layout == WeightLayout::kn ? 0 : 1;
+}
+inline unsigned weightOutputDim(WeightLayout layout) {
+  return 1 - weightInputDim(layout);
+}
+
 /// Whether inferred and declared result types agree up to dynamic sizes.
 bool areCompatibleTensorTypes(TypeRange inferred, TypeRange declared);
 

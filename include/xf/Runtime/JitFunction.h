@@ -86,6 +86,22 @@ public:
   /// Runs the packing function: its inputs, then the packed weights.
   void pack(llvm::ArrayRef<BufferRef> buffers) const;
 
+  /// The convention in one place, for every caller (xf-run, the C API):
+  /// with packing, the panels packed from `inputs` (the source function's
+  /// inputs, in order), else none; fails when a panel cannot be allocated.
+  llvm::Expected<std::vector<HostTensor>>
+  packWeights(llvm::ArrayRef<BufferRef> inputs) const;
+  /// The buffers of a call: the step's inputs, the packed panels, then one
+  /// per result (`results`, one per source result) not written in place.
+  llvm::SmallVector<BufferRef>
+  stepBuffers(llvm::ArrayRef<BufferRef> inputs,
+              llvm::ArrayRef<HostTensor> packed,
+              llvm::ArrayRef<BufferRef> results) const;
+  /// After a call: the results written in place into an input copied out
+  /// of it into `results`.
+  void copyTiedResults(llvm::ArrayRef<BufferRef> inputs,
+                       llvm::ArrayRef<BufferRef> results) const;
+
   /// Seconds spent in the pass pipeline and in LLVM.
   double pipelineSeconds = 0, llvmSeconds = 0;
 
@@ -93,6 +109,8 @@ private:
   /// Reads the step function's attributes: packing, tied results.
   llvm::Error readConvention(mlir::Operation *step, std::string &packName);
 
+  /// Bytes per element of each source result (for copyTiedResults).
+  llvm::SmallVector<size_t> resultElementBytes;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   void (*entry)(void **) = nullptr;
   void (*packEntry)(void **) = nullptr;

@@ -85,7 +85,7 @@ struct QuantizedWeight {
 
 std::optional<QuantizedWeight> quantizedWeight(LinearOp op,
                                                PatternRewriter &rewriter) {
-  int64_t nDim = op.getWeightLayout() == WeightLayout::kn ? 1 : 0;
+  int64_t nDim = weightOutputDim(op.getWeightLayout());
   SmallVector<DequantizeOp> parts;
   Value w = op.getWeight();
   if (auto d = w.getDefiningOp<DequantizeOp>()) {

@@ -44,12 +44,12 @@ struct FormTopK : OpRewritePattern<TopKOp> {
 static Value neuronRows(PatternRewriter &rewriter, Location loc, Value w,
                         WeightLayout layout, bool rowsAreK) {
   auto type = cast<RankedTensorType>(w.getType());
-  bool kn = layout == WeightLayout::kn;
-  // kn [K, N]: rows of K are contiguous; nk [N, K]: rows of N are.
-  if (rowsAreK == kn)
+  unsigned rowsDim =
+      rowsAreK ? weightInputDim(layout) : weightOutputDim(layout);
+  // The leading dimension's rows are contiguous.
+  if (rowsDim == 0)
     return w;
-  int64_t f = type.getDimSize(rowsAreK ? (kn ? 0 : 1) : (kn ? 1 : 0));
-  int64_t width = type.getDimSize(rowsAreK ? (kn ? 1 : 0) : (kn ? 0 : 1));
+  int64_t f = type.getDimSize(rowsDim), width = type.getDimSize(0);
   // Panels of NR columns: one column wide gives [N, K, 1] (rows of N), the
   // whole N gives [1, K, N] (rows of K).
   int64_t nr = rowsAreK ? width : 1;

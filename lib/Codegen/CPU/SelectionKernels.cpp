@@ -332,9 +332,6 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   auto scalarAt = [&](Value mem, Value i) -> Value {
     return kb.widen(memref::LoadOp::create(b, loc, mem, ValueRange{i}));
   };
-  auto asIndex = [&](Value v) {
-    return arith::IndexCastOp::create(b, loc, b.getIndexType(), v).getResult();
-  };
   // h of the pairs p0 .. p0 + g - 1 of neuron nf (a vector of g, stored
   // at hidden[p0]). Each weight vector is loaded once for the g rows, and
   // the g dot products run as independent chains.
@@ -342,7 +339,7 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   auto rowsOf = [&](Value p0, int64_t g) {
     SmallVector<Value> r;
     for (int64_t i = 0; i < g; ++i)
-      r.push_back(asIndex(loadI32(rows, kb.add(p0, kb.index(i)))));
+      r.push_back(kb.loadIndex(rows, kb.add(p0, kb.index(i))));
     return r;
   };
   // The weight rows of the next neuron are fetched while this one
@@ -428,10 +425,10 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   constexpr int64_t group = 4;
   auto eachGroup = [&](Value nf, function_ref<void(Value, int64_t)> body) {
     Value prev = kb.max(kb.sub(nf, kb.index(1)), kb.index(0));
-    Value start = asIndex(arith::SelectOp::create(
-        b, loc, kb.cmp(arith::CmpIPredicate::eq, nf, kb.index(0)),
-        arith::ConstantIntOp::create(b, loc, i32, 0), loadI32(ends, prev)));
-    Value end = asIndex(loadI32(ends, nf));
+    Value start = arith::SelectOp::create(
+        b, loc, kb.cmp(arith::CmpIPredicate::eq, nf, kb.index(0)), kb.index(0),
+        kb.loadIndex(ends, prev));
+    Value end = kb.loadIndex(ends, nf);
     Value grouped =
         kb.add(start, kb.mul(arith::DivUIOp::create(b, loc, kb.sub(end, start),
                                                     kb.index(group)),

@@ -105,8 +105,7 @@ XF_CPU_KERNEL_EFFECTS(cpu::GatherMlpOp)
 /// The (K, N) of a weight in `layout`.
 static std::pair<int64_t, int64_t> weightSizes(ArrayRef<int64_t> w,
                                                WeightLayout layout) {
-  return layout == WeightLayout::kn ? std::make_pair(w[0], w[1])
-                                    : std::make_pair(w[1], w[0]);
+  return {w[weightInputDim(layout)], w[weightOutputDim(layout)]};
 }
 
 SmallVector<int64_t> PackWeightsOp::panelShape(int64_t panels, int64_t k,
