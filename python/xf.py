@@ -6,8 +6,9 @@ with ctypes. Debian ships no MLIR Python bindings; this needs only NumPy.
     program = xf.Program(open("examples/gpt2_block.mlir").read(), "gpt2_block")
     (y,) = program(x, *weights)
 
-The library is build/lib/libxf_c.so next to this file's checkout, or the path
-in XF_C_LIBRARY. Errors (a malformed module, an unknown function, arrays of
+The library is the path in XF_C_LIBRARY, else build/lib/libxf_c.so of this
+file's checkout, else lib/libxf_c.so of the prefix xf is installed in
+(share/xf/python/xf.py). Errors (a malformed module, an unknown function, arrays of
 the wrong shape or type) raise xf.Error with the compiler's message.
 """
 import ctypes
@@ -40,10 +41,17 @@ class _Info(ctypes.Structure):
                 ("dtype", ctypes.c_int)]
 
 
+def _library_path():
+    if os.environ.get("XF_C_LIBRARY"):
+        return os.environ["XF_C_LIBRARY"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    checkout = os.path.join(here, "..", "build", "lib", "libxf_c.so")
+    installed = os.path.join(here, "..", "..", "..", "lib", "libxf_c.so")
+    return checkout if os.path.exists(checkout) else installed
+
+
 def _library():
-    path = os.environ.get("XF_C_LIBRARY") or os.path.join(
-        os.path.dirname(os.path.abspath(__file__)), "..", "build", "lib",
-        "libxf_c.so")
+    path = _library_path()
     lib = ctypes.CDLL(path)
     lib.xfProgramCompile.restype = ctypes.c_void_p
     lib.xfProgramCompile.argtypes = [ctypes.c_char_p, ctypes.c_char_p,

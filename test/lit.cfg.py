@@ -24,6 +24,8 @@ config.substitutions.append(("%xf_src", config.xf_src_root))
 config.substitutions.append(("%xf_obj", config.xf_obj_root))
 config.substitutions.append(("%openmp_runtime", config.openmp_runtime))
 config.substitutions.append(("%cc", config.c_compiler))
+config.substitutions.append(("%cxx", config.cxx_compiler))
+config.substitutions.append(("%cmake", config.cmake))
 config.substitutions.append(("%examples", os.path.join(config.xf_src_root, "examples")))
 
 # Every pipeline variant of xf-run --check (see Inputs/check-pipelines.py).
