@@ -26,8 +26,14 @@ def XfCpu_Dialect : Dialect {
     ops and `xf-cpu-lower-kernels` expands into vector code after
     bufferization. Each op owns its schedule: cache and register tiling,
     vector width and thread decomposition are options of the lowering.
+
+    Its canonicalization patterns also fold the assembly of packed panels:
+    a chain of `tensor.insert_slice` of constants into a constant or a
+    `tensor.empty` (the merged projection of constant weights, packed part
+    by part) becomes one constant.
   }];
   let hasConstantMaterializer = 1;
+  let hasCanonicalizer = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::xf::XfDialect"];
 }
 

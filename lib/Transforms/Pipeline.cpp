@@ -12,6 +12,12 @@ using namespace mlir;
 using namespace mlir::xf;
 
 void xf::buildGraphPipeline(OpPassManager &pm, const GraphOptions &options) {
+  // First: every later pass then works on one copy of each kind of layer.
+  if (options.outlineLayers) {
+    XfOutlineLayersOptions outline;
+    outline.keepSparseConstants = options.sparsifyWeights;
+    pm.addPass(createXfOutlineLayers(outline));
+  }
   pm.addPass(createXfExpandBlocks());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());

@@ -62,7 +62,8 @@ struct XfSparsifyWeightsPass
 
   void inspect(LinearOp op) {
     DenseElementsAttr attr;
-    if (op.getSparsity() || !matchPattern(op.getWeight(), m_Constant(&attr)))
+    if (op.getSparsity() || !mayBecomeSparse(op.getWeight()) ||
+        !matchPattern(op.getWeight(), m_Constant(&attr)))
       return;
     std::optional<WeightMatrix> w =
         WeightMatrix::read(attr, op.getWeightLayout());
@@ -115,3 +116,11 @@ struct XfSparsifyWeightsPass
 };
 
 } // namespace
+
+bool xf::mayBecomeSparse(Value weight) {
+  DenseElementsAttr attr;
+  if (!matchPattern(weight, m_Constant(&attr)))
+    return false;
+  std::optional<WeightMatrix> w = WeightMatrix::read(attr, WeightLayout::kn);
+  return w && w->rows() && w->cols() && nonzeroFraction(*w, 1, 1) < 1.0;
+}

@@ -6,6 +6,7 @@
 #include "xf/Dialect/XfOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -16,6 +17,11 @@ namespace xf {
 
 #define GEN_PASS_DECL
 #include "xf/Transforms/Passes.h.inc"
+
+/// Whether xf-sparsify-weights may give a linear with this weight a sparse
+/// format: a constant that holds zeros. Passes that would hide a weight's
+/// values from it (xf-outline-layers) leave such weights in place.
+bool mayBecomeSparse(Value weight);
 
 /// Patterns that rewrite xf.block and xf.mlp into xf primitives.
 void populateExpandCompositePatterns(RewritePatternSet &patterns);

@@ -35,6 +35,47 @@ def XfExpandBlocks : Pass<"xf-expand-blocks"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def XfOutlineLayers : Pass<"xf-outline-layers", "::mlir::ModuleOp"> {
+  let summary = "Compile identical transformer layers once and call them";
+  let description = [{
+    A model is a chain of layers that differ only in their weights; compiled
+    as written, each `xf.block` is expanded, fused and code-generated again,
+    so compile time and code size grow with depth. This pass groups the
+    `xf.block` ops of a function that are identical up to their operands
+    (same attributes, operand and result types), and turns each group of at
+    least `min-repeats` into one private function, `@<function>_layer<N>`,
+    taking every operand (the weights included) as an argument; each block
+    becomes a `func.call`:
+
+    ```mlir
+    %h0 = xf.block %x heads 12 ... norm1(%g0, %b0) attn(%wq0, ...) ...
+    %h1 = xf.block %h0 heads 12 ... norm1(%g1, %b1) attn(%wq1, ...) ...
+    // becomes
+    %h0 = call @model_layer0(%x, %g0, %b0, %wq0, ...)
+    %h1 = call @model_layer0(%h0, %g1, %b1, %wq1, ...)
+    func.func private @model_layer0(%x: ..., %g: ..., ...) {
+      %y = xf.block %x heads 12 ... norm1(%g, %b) attn(%wq, ...) ...
+      return %y
+    }
+    ```
+
+    Work that depends on the weights alone (packing them into GEMM panels,
+    and the slices and concatenations of merged projections) returns to the
+    call sites later (`xf-cpu-pack-at-call-sites`), where constant weights
+    are still packed at compile time and argument weights once per load.
+    With `keep-sparse-constants`, a block with a constant weight that holds
+    zeros stays in place, so that `xf-sparsify-weights` can still see its
+    values.
+  }];
+  let options = [
+    Option<"minRepeats", "min-repeats", "int64_t", "2",
+           "Outline a kind of block only when it occurs this many times">,
+    Option<"keepSparseConstants", "keep-sparse-constants", "bool", "true",
+           "Leave blocks with a constant weight holding zeros in place">,
+  ];
+  let dependentDialects = ["::mlir::func::FuncDialect"];
+}
+
 def XfFuseEpilogue : Pass<"xf-fuse-epilogue"> {
   let summary = "Fold bias, activation and residual adds into xf.linear";
   let description = [{

@@ -19,6 +19,7 @@ namespace xf {
 /// Which graph-level fusions run, and how constant weights are inspected
 /// for sparsity (xf-sparsify-weights).
 struct GraphOptions {
+  bool outlineLayers = true;
   bool fuseAttention = true;
   bool mergeProjections = true;
   bool fuseEpilogue = true;
@@ -33,6 +34,11 @@ struct GraphOptions {
 template <typename Derived>
 struct GraphPipelineOptionsBase : public PassPipelineOptions<Derived> {
   using Base = PassPipelineOptions<Derived>;
+  typename Base::template Option<bool> outlineLayers{
+      *this, "outline-layers",
+      llvm::cl::desc("Compile identical xf.block layers once, as a function "
+                     "called per layer (xf-outline-layers)"),
+      llvm::cl::init(true)};
   typename Base::template Option<bool> fuseAttention{
       *this, "fuse-attention",
       llvm::cl::desc("Form xf.attention from unfused products "
@@ -63,6 +69,7 @@ struct GraphPipelineOptionsBase : public PassPipelineOptions<Derived> {
 
   GraphOptions graphOptions() const {
     GraphOptions g;
+    g.outlineLayers = outlineLayers;
     g.fuseAttention = fuseAttention;
     g.mergeProjections = mergeProjections;
     g.fuseEpilogue = fuseEpilogue;

@@ -76,6 +76,7 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
     pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addPass(createXfCpuGlobalsAsBytes());
 }
 
 static void buildPlainPipeline(OpPassManager &pm,
@@ -107,6 +108,8 @@ static void buildFastPipeline(OpPassManager &pm,
   form.bf16Panels = kernels.bf16Panels;
   form.int8Panels = kernels.int8Panels;
   pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));
+  // Outlined layers take packed weights: their callers pack them.
+  pm.addPass(createXfCpuPackAtCallSites());
   // Folds the packing of constant weights: done once, at compile time.
   pm.addPass(createCanonicalizerPass());
   if (options.packWeightsOnce)

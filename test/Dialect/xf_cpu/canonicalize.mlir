@@ -35,3 +35,65 @@ func.func @pack_argument(%w: tensor<2x3xf32>) -> tensor<2x2x2xf32> {
   %p = xf_cpu.pack_weights %w layout kn outs(%e : tensor<2x2x2xf32>) : tensor<2x3xf32> -> tensor<2x2x2xf32>
   return %p : tensor<2x2x2xf32>
 }
+
+// -----
+
+// Panels packed part by part from constant weights (a merged projection,
+// as xf-cpu-form-kernels writes it) fold into one constant.
+// CHECK-LABEL: func.func @assemble_constant_parts
+// CHECK: %[[C:.*]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 2.000000e+00], [3.000000e+00, 4.000000e+00]], {{\[\[}}5.000000e+00, 5.000000e+00], [5.000000e+00, 5.000000e+00]]]> : tensor<2x2x2xf32>
+// CHECK-NOT: tensor.insert_slice
+// CHECK: return %[[C]]
+func.func @assemble_constant_parts() -> tensor<2x2x2xf32> {
+  %wq = arith.constant dense<[[1.0, 2.0], [3.0, 4.0]]> : tensor<2x2xf32>
+  %wk = arith.constant dense<5.0> : tensor<2x2xf32>
+  %e = tensor.empty() : tensor<2x2x2xf32>
+  %s0 = tensor.extract_slice %e[0, 0, 0] [1, 2, 2] [1, 1, 1] : tensor<2x2x2xf32> to tensor<1x2x2xf32>
+  %p0 = xf_cpu.pack_weights %wq layout kn outs(%s0 : tensor<1x2x2xf32>) : tensor<2x2xf32> -> tensor<1x2x2xf32>
+  %i0 = tensor.insert_slice %p0 into %e[0, 0, 0] [1, 2, 2] [1, 1, 1] : tensor<1x2x2xf32> into tensor<2x2x2xf32>
+  %s1 = tensor.extract_slice %i0[1, 0, 0] [1, 2, 2] [1, 1, 1] : tensor<2x2x2xf32> to tensor<1x2x2xf32>
+  %p1 = xf_cpu.pack_weights %wk layout kn outs(%s1 : tensor<1x2x2xf32>) : tensor<2x2xf32> -> tensor<1x2x2xf32>
+  %i1 = tensor.insert_slice %p1 into %i0[1, 0, 0] [1, 2, 2] [1, 1, 1] : tensor<1x2x2xf32> into tensor<2x2x2xf32>
+  return %i1 : tensor<2x2x2xf32>
+}
+
+// -----
+
+// Into a constant base, a part at an offset in the middle; the elements it
+// does not cover keep the base's values.
+// CHECK-LABEL: func.func @into_constant
+// CHECK: %[[C:.*]] = arith.constant dense<{{\[\[}}7.000000e+00, 7.000000e+00, 7.000000e+00], [7.000000e+00, 1.000000e+00, 2.000000e+00]]> : tensor<2x3xf32>
+// CHECK: return %[[C]]
+func.func @into_constant(%x: tensor<1x2xf32>) -> (tensor<2x3xf32>, tensor<1x1x2xf32>) {
+  %base = arith.constant dense<7.0> : tensor<2x3xf32>
+  %a = arith.constant dense<[[1.0, 2.0]]> : tensor<1x2xf32>
+  %0 = tensor.insert_slice %a into %base[1, 1] [1, 2] [1, 1] : tensor<1x2xf32> into tensor<2x3xf32>
+  %e = tensor.empty() : tensor<1x1x2xf32>
+  %p = xf_cpu.pack_weights %x layout kn outs(%e : tensor<1x1x2xf32>) : tensor<1x2xf32> -> tensor<1x1x2xf32>
+  return %0, %p : tensor<2x3xf32>, tensor<1x1x2xf32>
+}
+
+// -----
+
+// A part computed at run time, or a strided insertion, keeps the chain.
+// CHECK-LABEL: func.func @run_time_part
+// CHECK: tensor.insert_slice
+// CHECK: tensor.insert_slice
+// CHECK: xf_cpu.pack_weights
+// CHECK-LABEL: func.func @strided
+// CHECK: tensor.insert_slice
+func.func @run_time_part(%x: tensor<1x2xf32>) -> (tensor<2x2xf32>, tensor<1x1x2xf32>) {
+  %a = arith.constant dense<1.0> : tensor<1x2xf32>
+  %e = tensor.empty() : tensor<2x2xf32>
+  %0 = tensor.insert_slice %a into %e[0, 0] [1, 2] [1, 1] : tensor<1x2xf32> into tensor<2x2xf32>
+  %1 = tensor.insert_slice %x into %0[1, 0] [1, 2] [1, 1] : tensor<1x2xf32> into tensor<2x2xf32>
+  %e2 = tensor.empty() : tensor<1x1x2xf32>
+  %p = xf_cpu.pack_weights %x layout kn outs(%e2 : tensor<1x1x2xf32>) : tensor<1x2xf32> -> tensor<1x1x2xf32>
+  return %1, %p : tensor<2x2xf32>, tensor<1x1x2xf32>
+}
+func.func @strided() -> tensor<4xf32> {
+  %a = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  %e = tensor.empty() : tensor<4xf32>
+  %0 = tensor.insert_slice %a into %e[0] [2] [2] : tensor<2xf32> into tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -58,6 +58,39 @@ def XfCpuFormKernels : Pass<"xf-cpu-form-kernels", "::mlir::func::FuncOp"> {
   ];
 }
 
+def XfCpuPackAtCallSites : Pass<"xf-cpu-pack-at-call-sites",
+                                 "::mlir::ModuleOp"> {
+  let summary = "Pack a private function's argument weights at its call sites";
+  let description = [{
+    On tensors, after `xf-cpu-form-kernels`: a private function whose
+    weights are arguments (a layer outlined by `xf-outline-layers`) would
+    pack them into GEMM panels on every call. For each private function
+    that only `func.call` uses, the packing that depends on its arguments
+    alone (`xf_cpu.pack_weights` and the slices and concatenations of
+    merged projections) moves to every call site, and the function takes
+    the panels instead of the raw weights it no longer reads:
+
+    ```mlir
+    func.func private @layer(%x: tensor<4x64xf32>, %w: tensor<64x64xf32>) -> ... {
+      %p = xf_cpu.pack_weights %w layout kn outs(...)
+      %y = xf_cpu.gemm %x, %p outs(...)
+    ...
+    %y = call @layer(%x, %w0)
+    // becomes
+    func.func private @layer(%x: tensor<4x64xf32>, %p: tensor<2x64x32xf32>) -> ...
+    ...
+    %p0 = xf_cpu.pack_weights %w0 layout kn outs(...)
+    %y = call @layer(%x, %p0)
+    ```
+
+    A caller's constant weights are then packed at compile time by the
+    canonicalizer, and its argument weights once per load by
+    `xf-cpu-outline-weight-packing`, as if the layer had not been
+    outlined. Callees are handled before their callers, so packing climbs
+    through nested private functions.
+  }];
+}
+
 def XfCpuOutlineWeightPacking : Pass<"xf-cpu-outline-weight-packing",
                                       "::mlir::ModuleOp"> {
   let summary = "Pack argument weights once, in a function of their own";
@@ -172,6 +205,36 @@ def XfCpuPrepareBufferization : Pass<"xf-cpu-prepare-bufferization",
       out-parameter buffer.
   }];
   let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+}
+
+def XfCpuGlobalsAsBytes : Pass<"xf-cpu-globals-as-bytes",
+                                "::mlir::ModuleOp"> {
+  let summary = "Give large constant globals a flat byte type";
+  let description = [{
+    On the LLVM dialect, last. The translation to LLVM IR builds one
+    constant per innermost row of a global's nested array type, and the
+    code generator emits them element by element: packed weights of shape
+    `[24, 768, 32]` become 18,432 constants and 589,824 emitted floats,
+    which took most of the compile time of models with constant weights.
+    Each `llvm.mlir.global` whose value is a non-splat dense constant of at
+    least `min-bytes` bytes gets the type `!llvm.array<N x i8>` and its
+    bytes as they are in memory (a resource that refers to the constant's
+    own buffer, not a copy), which translates to one constant and is
+    emitted as one block of bytes. Its users see an opaque pointer either
+    way.
+
+    ```mlir
+    llvm.mlir.global private constant @__constant_w(dense<...> : tensor<2x4x8xf32>)
+        {alignment = 64 : i64} : !llvm.array<2 x array<4 x array<8 x f32>>>
+    // becomes
+    llvm.mlir.global private constant @__constant_w(dense_resource<...> : tensor<256xi8>)
+        {alignment = 64 : i64} : !llvm.array<256 x i8>
+    ```
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", "4096",
+           "Flatten globals whose value holds at least this many bytes">,
+  ];
 }
 
 def XfCpuDropTiedResults : Pass<"xf-cpu-drop-tied-results", "::mlir::ModuleOp"> {
