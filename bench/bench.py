@@ -3,7 +3,9 @@
 Called by bench/run (which builds everything first) with Debian's python3:
   bench.py BUILD_DIR OUT_DIR [--quick] [--only SECTION,...]
 Sections: GEMMs, attention and the encoder block against oneDNN, OpenBLAS
-and PyTorch; peak memory; compile time; then (llm.py) LLaMA-style decode and
+and PyTorch; peak memory; compile time; (model.py) whole models of
+GPT-2 blocks, compile time, memory and run time with identical layers
+outlined and as written; then (llm.py) LLaMA-style decode and
 prefill against llama.cpp and the read-bandwidth bound, attention layouts,
 variable-length batches, and attention against ONNX Runtime; then
 (lowp.py) bf16 and int8 weights: GEMMs against oneDNN, decode against
@@ -27,6 +29,7 @@ from common import (HERE, OUT, PEERS, QUICK, TUNED, THREADS, XF_RUN, gflops,
                     write_mlir, xf)
 import llm
 import lowp
+import model
 import topk
 
 def fma_peak():
@@ -192,7 +195,8 @@ def compile_time():
               f"{label}", flush=True)
 
 
-SECTIONS = ["gemm", "attention", "memory", "encoder", "compile", "decode",
+SECTIONS = ["gemm", "attention", "memory", "encoder", "compile",
+            "whole-model", "decode",
             "prefill", "layouts", "varlen", "ort", "lowp-gemm", "lowp-decode",
             "sparse", "topk-ffn"]
 
@@ -225,6 +229,8 @@ def main():
         encoder()
     if "compile" in only:
         compile_time()
+    if "whole-model" in only:
+        model.whole_models()
     if "decode" in only:
         llm.decode(peers)
     if "prefill" in only:
