@@ -9,7 +9,9 @@
 
 #include "xf/Codegen/CPU/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 
@@ -88,6 +90,8 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
       return std::move(e);
 
   start = std::chrono::steady_clock::now();
+  if (llvm::Error e = result->takeConstants(module))
+    return std::move(e);
   mlir::DialectRegistry registry;
   mlir::registerAllToLLVMIRTranslations(registry);
   module.getContext()->appendDialectRegistry(registry);
@@ -114,6 +118,14 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   if (!engine)
     return engine.takeError();
   result->engine = std::move(*engine);
+  result->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    for (auto &[symbol, buffer] : result->constants)
+      symbols[interner(symbol)] = {
+          llvm::orc::ExecutorAddr::fromPtr(buffer.data()),
+          llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
   auto entry = result->engine->lookupPacked(name);
   if (!entry)
     return entry.takeError();
@@ -126,6 +138,43 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   }
   result->llvmSeconds = secondsSince(start);
   return result;
+}
+
+// The constants xf-cpu-globals-as-bytes flattened (packed weights: most of
+// a model's bytes) would be copied by LLVM into a constant, an object file
+// and its loaded section, and translated and emitted on the way. Each
+// becomes an external declaration instead, bound to one copy here.
+llvm::Error JitFunction::takeConstants(mlir::ModuleOp module) {
+  llvm::Error error = llvm::Error::success();
+  module.walk([&](mlir::LLVM::GlobalOp global) {
+    auto value = llvm::dyn_cast_or_null<mlir::DenseResourceElementsAttr>(
+        global.getValueOrNull());
+    mlir::AsmResourceBlob *blob =
+        value ? value.getRawHandle().getBlob() : nullptr;
+    if (!blob || !global.getConstant() || error)
+      return;
+    llvm::ArrayRef<char> bytes = blob->getData();
+    HostTensor buffer(DType::I8, {static_cast<int64_t>(bytes.size())});
+    if (!buffer.isAllocated()) {
+      error = llvm::createStringError(
+          "cannot allocate " + llvm::Twine(bytes.size()) +
+          " bytes for constant @" + global.getSymName());
+      return;
+    }
+    std::memcpy(buffer.data(), bytes.data(), bytes.size());
+    constants.emplace_back(global.getSymName().str(), std::move(buffer));
+    global.removeValueAttr();
+    global.setLinkage(mlir::LLVM::Linkage::External);
+    global.setDsoLocal(false);
+  });
+  return error;
+}
+
+size_t JitFunction::constantBytes() const {
+  size_t bytes = 0;
+  for (const auto &[symbol, buffer] : constants)
+    bytes += buffer.numBytes();
+  return bytes;
 }
 
 /// Calls a packed-interface entry, which takes a pointer to the storage of

@@ -10,6 +10,11 @@
 // RUN: xf-run %s -e two_kinds --check --constant-weights | FileCheck %s --check-prefix=CONST
 // RUN: xf-run %s -e llama_decode_two_layers --check --constant-weights | FileCheck %s --check-prefix=CONST
 // CONST: max_rel_err
+// The packed constant weights (a merged Q/K/V, the output and the two MLP
+// projections per layer) are bound to the code at load time, not compiled
+// into it.
+// RUN: xf-run %s -e gpt_three_layers --constant-weights | FileCheck %s --check-prefix=BOUND
+// BOUND: xf-run: 12 constant(s), 98304 bytes, bound outside the code
 // Each layer's caches are its own and updated in place through the calls.
 // RUN: xf-run %s -e llama_decode_two_layers | FileCheck %s --check-prefix=INPLACE
 // INPLACE: xf-run: result #1 is written in place into argument #12

@@ -398,6 +398,10 @@ int xf::tools::runSession(const RunConfig &config) {
                           (*jit)->pipelineSeconds + (*jit)->llvmSeconds,
                           (*jit)->pipelineSeconds, (*jit)->llvmSeconds,
                           options->vectorWidth == 16 ? "AVX-512" : "AVX2");
+  if ((*jit)->numConstants())
+    outs() << llvm::formatv("xf-run: {0} constant(s), {1} bytes, bound "
+                            "outside the code\n",
+                            (*jit)->numConstants(), (*jit)->constantBytes());
 
   // The weights' panels first, once, when the pipeline outlined their
   // packing; then the step function's inputs (the packed weights in place

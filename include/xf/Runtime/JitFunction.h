@@ -102,12 +102,23 @@ public:
   void copyTiedResults(llvm::ArrayRef<BufferRef> inputs,
                        llvm::ArrayRef<BufferRef> results) const;
 
+  /// The constants (packed weights) bound outside the code, and their bytes.
+  size_t numConstants() const { return constants.size(); }
+  size_t constantBytes() const;
+
   /// Seconds spent in the pass pipeline and in LLVM.
   double pipelineSeconds = 0, llvmSeconds = 0;
 
 private:
   /// Reads the step function's attributes: packing, tied results.
   llvm::Error readConvention(mlir::Operation *step, std::string &packName);
+  /// Takes the large constants (packed weights) out of `module` into
+  /// `constants`, leaving external declarations that the engine binds to
+  /// them; fails when a buffer cannot be allocated.
+  llvm::Error takeConstants(mlir::ModuleOp module);
+
+  /// The large constants, by symbol, in buffers of this function.
+  std::vector<std::pair<std::string, HostTensor>> constants;
 
   /// Bytes per element of each source result (for copyTiedResults).
   llvm::SmallVector<size_t> resultElementBytes;
