@@ -15,6 +15,8 @@ PACKAGES=(
   cmake ninja-build ccache
   # runtime: OpenMP for the threaded CPU code
   libomp-dev
+  # the ONNX importer: ONNX's protobuf classes
+  libonnx-dev libprotobuf-dev
   # tests and benchmarks: numpy, the PyTorch oracle, oneDNN as a GEMM peer
   python3 python3-numpy python3-torch libdnnl-dev libgtest-dev
   # OpenBLAS behind numpy and PyTorch (the reference BLAS is 30x slower)

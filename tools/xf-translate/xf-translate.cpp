@@ -15,6 +15,7 @@
 #include "xf/InitXf.h"
 #include "xf/Runtime/JitFunction.h"
 #include "xf/Target/Aot.h"
+#include "xf/Target/OnnxImport.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/InitAllTranslations.h"
@@ -22,6 +23,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "mlir/Tools/mlir-translate/MlirTranslateMain.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -129,5 +131,14 @@ int main(int argc, char **argv) {
       "xf-emit-header",
       "The C header of the entry points that --xf-to-object compiles",
       xfEmitHeader, xf::registerXfAndUpstreamDialects);
+  TranslateToMLIRRegistration onnx(
+      "import-onnx", "Import an ONNX model into the xf dialect",
+      [](llvm::SourceMgr &sources, MLIRContext *context) {
+        const llvm::MemoryBuffer *file =
+            sources.getMemoryBuffer(sources.getMainFileID());
+        return OwningOpRef<Operation *>(xf::importOnnx(
+            file->getBuffer(), file->getBufferIdentifier(), context));
+      },
+      xf::registerXfAndUpstreamDialects);
   return failed(mlirTranslateMain(argc, argv, "xf translation driver\n"));
 }

@@ -1,0 +1,249 @@
+//===- OnnxImport.cpp - ONNX models into the xf dialect -------------------===//
+//
+// The graph's inputs become the arguments of one function, its initializers
+// constants (from their raw buffers), its nodes xf ops in graph order. A few
+// subgraphs that exporters write for one function (GELU through erf, SiLU
+// through a sigmoid) are recognized by what they compute (OnnxPatterns.cpp).
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnnxImporter.h"
+
+#include "mlir/IR/Diagnostics.h"
+
+#include <climits>
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::onnx_import;
+
+//===----------------------------------------------------------------------===//
+// Tensors and types
+//===----------------------------------------------------------------------===//
+
+static Type elementType(MLIRContext *ctx, int32_t onnxType) {
+  switch (onnxType) {
+  case onnx::TensorProto::FLOAT:
+    return Float32Type::get(ctx);
+  case onnx::TensorProto::INT64:
+    return IntegerType::get(ctx, 64);
+  case onnx::TensorProto::INT32:
+    return IntegerType::get(ctx, 32);
+  default:
+    return {};
+  }
+}
+
+FailureOr<DenseElementsAttr> Importer::tensor(const onnx::TensorProto &t,
+                                              const Twine &what) {
+  Type element = elementType(ctx, t.data_type());
+  if (!element)
+    return fail(what + ": element type " +
+                onnx::TensorProto::DataType_Name(
+                    static_cast<onnx::TensorProto::DataType>(t.data_type())) +
+                " is not supported (float, int64, int32 are)");
+  if (t.data_location() == onnx::TensorProto::EXTERNAL)
+    return fail(what + ": external data is not supported");
+  SmallVector<int64_t> shape;
+  int64_t count = 1;
+  for (int64_t d : t.dims()) {
+    if (d < 0 || (d > 0 && count > (int64_t(1) << 40) / d))
+      return fail(what + ": invalid dimension " + Twine(d));
+    shape.push_back(d);
+    count *= d;
+  }
+  auto type = RankedTensorType::get(shape, element);
+  size_t width = element.getIntOrFloatBitWidth() / 8;
+  auto fromBytes = [&](const char *data,
+                       size_t bytes) -> FailureOr<DenseElementsAttr> {
+    if (bytes != count * width)
+      return fail(what + ": " + Twine(bytes) + " bytes of data, expected " +
+                  Twine(count * width));
+    return DenseElementsAttr::getFromRawBuffer(type,
+                                               ArrayRef<char>(data, bytes));
+  };
+  if (t.has_raw_data())
+    return fromBytes(t.raw_data().data(), t.raw_data().size());
+  if (element.isF32())
+    return fromBytes(reinterpret_cast<const char *>(t.float_data().data()),
+                     t.float_data_size() * sizeof(float));
+  if (element.isInteger(64))
+    return fromBytes(reinterpret_cast<const char *>(t.int64_data().data()),
+                     t.int64_data_size() * sizeof(int64_t));
+  return fromBytes(reinterpret_cast<const char *>(t.int32_data().data()),
+                   t.int32_data_size() * sizeof(int32_t));
+}
+
+FailureOr<DenseElementsAttr> Importer::tensorQuiet(const onnx::TensorProto &t) {
+  ScopedDiagnosticHandler quiet(ctx, [](Diagnostic &) { return success(); });
+  return tensor(t, "");
+}
+
+FailureOr<RankedTensorType>
+Importer::valueType(const onnx::ValueInfoProto &info) {
+  std::string what = "graph value '" + info.name() + "'";
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
+    return fail(what + ": no tensor type with a shape");
+  const onnx::TypeProto::Tensor &t = info.type().tensor_type();
+  Type element = elementType(ctx, t.elem_type());
+  if (!element)
+    return fail(what + ": element type " + Twine(t.elem_type()) +
+                " is not supported (float, int64, int32 are)");
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto::Dimension &d : t.shape().dim()) {
+    if (!d.has_dim_value() || d.dim_value() < 0)
+      return fail(what + ": dimension '" + d.dim_param() +
+                  "' is not static; export with static shapes");
+    shape.push_back(d.dim_value());
+  }
+  return RankedTensorType::get(shape, element);
+}
+
+//===----------------------------------------------------------------------===//
+// Values
+//===----------------------------------------------------------------------===//
+
+FailureOr<Value> Importer::input(const onnx::NodeProto &node, int i) {
+  if (i >= node.input_size() || node.input(i).empty())
+    return nodeError(node, "missing input #" + Twine(i));
+  const std::string &name = node.input(i);
+  if (Value v = values.lookup(name))
+    return v;
+  if (transposed.count(name))
+    return nodeError(node, "reads the transpose '" + name +
+                               "', which only a MatMul may read");
+  if (std::optional<DenseElementsAttr> c = constant(name)) {
+    Value v = arith::ConstantOp::create(builder, loc, *c);
+    values[name] = v;
+    return v;
+  }
+  return nodeError(node, "input '" + name + "' is not defined before it");
+}
+
+std::optional<DenseElementsAttr> Importer::constant(StringRef name) {
+  auto it = constants.find(name);
+  if (it == constants.end())
+    return std::nullopt;
+  return it->second;
+}
+
+std::optional<double> Importer::scalar(StringRef name) {
+  std::optional<DenseElementsAttr> c = constant(name);
+  if (!c || c->getNumElements() != 1 || !c->getElementType().isF32())
+    return std::nullopt;
+  return static_cast<double>(*c->getValues<float>().begin());
+}
+
+LogicalResult Importer::define(const onnx::NodeProto &node, Value v) {
+  if (node.output_size() < 1)
+    return nodeError(node, "no output");
+  values[node.output(0)] = v;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// The model
+//===----------------------------------------------------------------------===//
+
+LogicalResult Importer::fail(const Twine &message) {
+  emitError(loc) << message;
+  return failure();
+}
+
+LogicalResult Importer::nodeError(const onnx::NodeProto &node,
+                                  const Twine &reason) {
+  return fail("node '" + node.name() + "' (" + node.op_type() + "): " + reason);
+}
+
+OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
+                                    const OnnxImportOptions &options) {
+  const onnx::GraphProto &graph = model.graph();
+  for (const onnx::OperatorSetIdProto &set : model.opset_import())
+    if (set.domain().empty() || set.domain() == "ai.onnx")
+      opset = set.version();
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  for (const onnx::TensorProto &t : graph.initializer()) {
+    FailureOr<DenseElementsAttr> attr =
+        tensor(t, "initializer '" + t.name() + "'");
+    if (failed(attr))
+      return nullptr;
+    constants[t.name()] = *attr;
+  }
+  SmallVector<Type> argTypes, resultTypes;
+  SmallVector<std::string> argNames;
+  for (const onnx::ValueInfoProto &info : graph.input()) {
+    if (constants.count(info.name()))
+      continue; // an initializer listed as an input (older exporters)
+    FailureOr<RankedTensorType> type = valueType(info);
+    if (failed(type))
+      return nullptr;
+    argTypes.push_back(*type);
+    argNames.push_back(info.name());
+  }
+  for (const onnx::ValueInfoProto &info : graph.output()) {
+    FailureOr<RankedTensorType> type = valueType(info);
+    if (failed(type))
+      return nullptr;
+    resultTypes.push_back(*type);
+  }
+  builder.setInsertionPointToEnd(module->getBody());
+  auto func = func::FuncOp::create(builder, loc, options.functionName,
+                                   builder.getFunctionType(argTypes, {}));
+  Block *body = func.addEntryBlock();
+  for (auto [name, arg] : llvm::zip_equal(argNames, body->getArguments()))
+    values[name] = arg;
+  builder.setInsertionPointToEnd(body);
+
+  Patterns patterns = findPatterns(graph);
+  for (auto [index, node] : llvm::enumerate(graph.node())) {
+    if (patterns.inside.contains(index))
+      continue;
+    auto fused = patterns.roots.find(index);
+    LogicalResult result = fused != patterns.roots.end()
+                               ? importPattern(node, fused->second)
+                               : importNode(node);
+    if (failed(result))
+      return nullptr;
+  }
+
+  SmallVector<Value> results;
+  for (auto [info, type] : llvm::zip_equal(graph.output(), resultTypes)) {
+    Value v = values.lookup(info.name());
+    if (!v) {
+      (void)fail("graph output '" + info.name() +
+                 "' is not computed by any node");
+      return nullptr;
+    }
+    if (v.getType() != type) {
+      std::string got;
+      llvm::raw_string_ostream os(got);
+      os << v.getType() << ", the model declares " << type;
+      (void)fail("graph output '" + info.name() + "' is " + got);
+      return nullptr;
+    }
+    results.push_back(v);
+  }
+  func::ReturnOp::create(builder, loc, results);
+  func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
+  return module;
+}
+
+OwningOpRef<ModuleOp> xf::importOnnx(StringRef bytes, StringRef fileName,
+                                     MLIRContext *context,
+                                     const OnnxImportOptions &options) {
+  context->loadDialect<XfDialect, func::FuncDialect, arith::ArithDialect>();
+  Location loc = FileLineColLoc::get(context, fileName, 0, 0);
+  onnx::ModelProto model;
+  if (bytes.size() > INT_MAX ||
+      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    emitError(loc) << "not an ONNX model: the file does not parse as "
+                      "onnx.ModelProto (truncated or corrupt)";
+    return nullptr;
+  }
+  if (!model.has_graph()) {
+    emitError(loc) << "the ONNX model has no graph";
+    return nullptr;
+  }
+  Importer importer(context, loc);
+  return importer.run(model, options);
+}

@@ -1,0 +1,96 @@
+//===- OnnxImporter.h - the state of one ONNX import ------------*- C++ -*-===//
+
+#ifndef XF_LIB_TARGET_ONNX_ONNXIMPORTER_H
+#define XF_LIB_TARGET_ONNX_ONNXIMPORTER_H
+
+#include "xf/Dialect/XfOps.h"
+#include "xf/Target/OnnxImport.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+
+#include "onnx/onnx_pb.h"
+
+namespace mlir::xf::onnx_import {
+
+struct Uses;
+
+/// What a recognized subgraph computes.
+enum class PatternKind { GeluErf, Silu };
+
+/// A subgraph imported as one op: its root (last) node produces the value
+/// from `input`.
+struct Pattern {
+  PatternKind kind;
+  std::string input;
+};
+
+/// The recognized subgraphs of a graph, by the index of their root node,
+/// and the indices of the other nodes they contain.
+struct Patterns {
+  llvm::DenseMap<size_t, Pattern> roots;
+  llvm::DenseSet<size_t> inside;
+};
+
+class Importer {
+public:
+  Importer(MLIRContext *ctx, Location loc) : ctx(ctx), builder(ctx), loc(loc) {}
+
+  OwningOpRef<ModuleOp> run(const onnx::ModelProto &model,
+                            const OnnxImportOptions &options);
+
+private:
+  // OnnxImport.cpp: tensors, types, values, errors.
+  FailureOr<DenseElementsAttr> tensor(const onnx::TensorProto &t,
+                                      const Twine &what);
+  /// tensor() without an error: nullopt-like failure for what it refuses.
+  FailureOr<DenseElementsAttr> tensorQuiet(const onnx::TensorProto &t);
+  FailureOr<RankedTensorType> valueType(const onnx::ValueInfoProto &info);
+  /// Input `i` of `node`: a value defined before it, or a constant.
+  FailureOr<Value> input(const onnx::NodeProto &node, int i);
+  /// The value of an initializer or a Constant node's output.
+  std::optional<DenseElementsAttr> constant(StringRef name);
+  /// The value of a one-element f32 constant.
+  std::optional<double> scalar(StringRef name);
+  LogicalResult define(const onnx::NodeProto &node, Value v);
+  LogicalResult fail(const Twine &message);
+  LogicalResult nodeError(const onnx::NodeProto &node, const Twine &reason);
+
+  // OnnxNodes.cpp: one node at a time.
+  LogicalResult importNode(const onnx::NodeProto &node);
+  LogicalResult importConstant(const onnx::NodeProto &node);
+  LogicalResult importMatMul(const onnx::NodeProto &node);
+  LogicalResult importGemm(const onnx::NodeProto &node);
+  LogicalResult importBinary(const onnx::NodeProto &node);
+  LogicalResult importLayerNorm(const onnx::NodeProto &node);
+  LogicalResult importSoftmax(const onnx::NodeProto &node);
+  LogicalResult importUnary(const onnx::NodeProto &node);
+  LogicalResult importTranspose(const onnx::NodeProto &node);
+
+  // OnnxPatterns.cpp: subgraphs imported as one op.
+  Patterns findPatterns(const onnx::GraphProto &graph);
+  /// The value of a one-element f32 constant: an initializer or the output
+  /// of a Constant node (found before the nodes are imported).
+  std::optional<double> scalarValue(const Uses &uses, StringRef name);
+  LogicalResult importPattern(const onnx::NodeProto &root,
+                              const Pattern &pattern);
+
+  MLIRContext *ctx;
+  /// The model's version of the default ONNX operator set.
+  int64_t opset = 0;
+  OpBuilder builder;
+  Location loc;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<DenseElementsAttr> constants;
+  /// Values that are another value with its last two axes swapped: a
+  /// MatMul reads them as a transposed operand.
+  llvm::StringMap<Value> transposed;
+};
+
+} // namespace mlir::xf::onnx_import
+
+#endif // XF_LIB_TARGET_ONNX_ONNXIMPORTER_H

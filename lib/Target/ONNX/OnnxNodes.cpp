@@ -1,0 +1,315 @@
+//===- OnnxNodes.cpp - ONNX nodes as xf ops -------------------------------===//
+
+#include "OnnxImporter.h"
+
+#include "mlir/Dialect/Traits.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::onnx_import;
+
+namespace {
+
+const onnx::AttributeProto *attribute(const onnx::NodeProto &node,
+                                      StringRef name) {
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+
+int64_t intAttr(const onnx::NodeProto &node, StringRef name, int64_t value) {
+  const onnx::AttributeProto *a = attribute(node, name);
+  return a ? a->i() : value;
+}
+
+float floatAttr(const onnx::NodeProto &node, StringRef name, float value) {
+  const onnx::AttributeProto *a = attribute(node, name);
+  return a ? a->f() : value;
+}
+
+RankedTensorType rankedType(Value v) {
+  return dyn_cast<RankedTensorType>(v.getType());
+}
+
+std::string shapeString(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    s += (i ? ", " : "") + std::to_string(d);
+  return s + "]";
+}
+
+} // namespace
+
+/// Verifies the op just built for `node`; on failure erases it and reports
+/// the verifier's message as the node's error.
+static LogicalResult
+verifyFor(const onnx::NodeProto &node, Operation *op,
+          llvm::function_ref<LogicalResult(const Twine &)> nodeError) {
+  std::string message;
+  {
+    ScopedDiagnosticHandler capture(op->getContext(), [&](Diagnostic &d) {
+      if (message.empty())
+        message = d.str();
+      return success();
+    });
+    if (succeeded(verify(op)))
+      return success();
+  }
+  op->erase();
+  return nodeError(message);
+}
+
+LogicalResult Importer::importNode(const onnx::NodeProto &node) {
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return nodeError(node, "domain '" + node.domain() + "' is not supported");
+  using Handler = LogicalResult (Importer::*)(const onnx::NodeProto &);
+  Handler handler =
+      llvm::StringSwitch<Handler>(node.op_type())
+          .Case("Constant", &Importer::importConstant)
+          .Case("MatMul", &Importer::importMatMul)
+          .Case("Gemm", &Importer::importGemm)
+          .Cases({"Add", "Sub", "Mul", "Div"}, &Importer::importBinary)
+          .Case("LayerNormalization", &Importer::importLayerNorm)
+          .Case("Softmax", &Importer::importSoftmax)
+          .Cases({"Relu", "Gelu", "Identity"}, &Importer::importUnary)
+          .Case("Transpose", &Importer::importTranspose)
+          .Default(nullptr);
+  if (!handler)
+    return nodeError(node, "unsupported op");
+  return (this->*handler)(node);
+}
+
+LogicalResult Importer::importConstant(const onnx::NodeProto &node) {
+  if (node.output_size() != 1)
+    return nodeError(node, "expects one output");
+  if (const onnx::AttributeProto *value = attribute(node, "value")) {
+    FailureOr<DenseElementsAttr> attr =
+        tensor(value->t(), "node '" + node.name() + "' (Constant)");
+    if (failed(attr))
+      return failure();
+    constants[node.output(0)] = *attr;
+    return success();
+  }
+  if (const onnx::AttributeProto *value = attribute(node, "value_float")) {
+    constants[node.output(0)] = DenseElementsAttr::get(
+        RankedTensorType::get({}, builder.getF32Type()), value->f());
+    return success();
+  }
+  return nodeError(node, "only 'value' and 'value_float' constants are "
+                         "supported");
+}
+
+template <typename OpTy, typename... Args>
+static FailureOr<Value>
+build(OpBuilder &builder, Location loc, const onnx::NodeProto &node,
+      llvm::function_ref<LogicalResult(const Twine &)> nodeError,
+      Type resultType, Args &&...args) {
+  auto op = OpTy::create(builder, loc, resultType, std::forward<Args>(args)...);
+  if (failed(verifyFor(node, op, nodeError)))
+    return failure();
+  return op->getResult(0);
+}
+
+LogicalResult Importer::importTranspose(const onnx::NodeProto &node) {
+  FailureOr<Value> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  int64_t rank = rankedType(*x).getRank();
+  const onnx::AttributeProto *perm = attribute(node, "perm");
+  bool swapsLastTwo = rank >= 2 && perm && perm->ints_size() == rank;
+  for (int64_t i = 0; swapsLastTwo && i < rank; ++i)
+    swapsLastTwo = perm->ints(i) == (i < rank - 2 ? i : 2 * rank - 3 - i);
+  if (!swapsLastTwo)
+    return nodeError(node, "only a transpose of the last two axes (read by "
+                           "a MatMul) is supported");
+  transposed[node.output(0)] = *x;
+  return success();
+}
+
+LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
+  // An operand transposed in its last two axes is read as it is.
+  bool transA = false, transB = false;
+  auto operand = [&](int i, bool &trans) -> FailureOr<Value> {
+    if (i < node.input_size())
+      if (Value v = transposed.lookup(node.input(i))) {
+        trans = true;
+        return v;
+      }
+    return input(node, i);
+  };
+  FailureOr<Value> a = operand(0, transA), b = operand(1, transB);
+  if (failed(a) || failed(b))
+    return failure();
+  auto at = rankedType(*a), bt = rankedType(*b);
+  if (at.getRank() < 2 || bt.getRank() < 2)
+    return nodeError(node, "1-D operands are not supported");
+  auto error = [&](const Twine &m) { return nodeError(node, m); };
+  FailureOr<Value> result;
+  SmallVector<int64_t> shape(at.getShape());
+  if (!transA && !transB && bt.getRank() == 2 && constant(node.input(1))) {
+    // A product with a constant matrix is a linear layer.
+    shape.back() = bt.getDimSize(1);
+    result = build<LinearOp>(builder, loc, node, error, at.clone(shape), *a, *b,
+                             Value(), Value(),
+                             WeightLayoutAttr::get(ctx, WeightLayout::kn),
+                             ActivationAttr(), SparsityAttr());
+  } else {
+    SmallVector<int64_t> batch;
+    if (!OpTrait::util::getBroadcastedShape(at.getShape().drop_back(2),
+                                            bt.getShape().drop_back(2), batch))
+      return nodeError(node, "batch dimensions " + shapeString(at.getShape()) +
+                                 " and " + shapeString(bt.getShape()) +
+                                 " do not broadcast");
+    batch.append({at.getShape()[at.getRank() - (transA ? 1 : 2)],
+                  bt.getShape()[bt.getRank() - (transB ? 2 : 1)]});
+    UnitAttr unit = builder.getUnitAttr();
+    result =
+        build<MatmulOp>(builder, loc, node, error, at.clone(batch), *a, *b,
+                        transA ? unit : UnitAttr(), transB ? unit : UnitAttr());
+  }
+  return failed(result) ? failure() : define(node, *result);
+}
+
+LogicalResult Importer::importGemm(const onnx::NodeProto &node) {
+  if (intAttr(node, "transA", 0) != 0 || floatAttr(node, "alpha", 1) != 1 ||
+      floatAttr(node, "beta", 1) != 1)
+    return nodeError(node, "transA, alpha and beta other than 0, 1, 1 are not "
+                           "supported");
+  FailureOr<Value> a = input(node, 0), b = input(node, 1);
+  if (failed(a) || failed(b))
+    return failure();
+  auto at = rankedType(*a), bt = rankedType(*b);
+  if (at.getRank() != 2 || bt.getRank() != 2)
+    return nodeError(node, "expects 2-D A and B");
+  bool transB = intAttr(node, "transB", 0) != 0;
+  Value bias;
+  if (node.input_size() > 2 && !node.input(2).empty()) {
+    FailureOr<Value> c = input(node, 2);
+    if (failed(c))
+      return failure();
+    if (rankedType(*c).getRank() != 1)
+      return nodeError(node, "a bias C other than 1-D [N] is not supported");
+    bias = *c;
+  }
+  int64_t n = bt.getDimSize(transB ? 0 : 1);
+  auto error = [&](const Twine &m) { return nodeError(node, m); };
+  FailureOr<Value> result = build<LinearOp>(
+      builder, loc, node, error, at.clone({at.getDimSize(0), n}), *a, *b, bias,
+      Value(),
+      WeightLayoutAttr::get(ctx, transB ? WeightLayout::nk : WeightLayout::kn),
+      ActivationAttr(), SparsityAttr());
+  return failed(result) ? failure() : define(node, *result);
+}
+
+LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
+  FailureOr<Value> a = input(node, 0);
+  if (failed(a))
+    return failure();
+  StringRef op = node.op_type();
+  Value b;
+  if (op == "Sub" || op == "Div") {
+    // x - c and x / c with a constant c: x + (-c) and x * (1 / c).
+    std::optional<DenseElementsAttr> c = constant(node.input(1));
+    if (!c || !c->getElementType().isF32())
+      return nodeError(node, "only a constant f32 right operand is supported");
+    bool sub = op == "Sub";
+    DenseElementsAttr flipped =
+        c->mapValues(c->getElementType(), [&](const APFloat &v) {
+          float f = v.convertToFloat();
+          return APFloat(sub ? -f : 1.0f / f).bitcastToAPInt();
+        });
+    b = arith::ConstantOp::create(builder, loc, flipped);
+  } else {
+    FailureOr<Value> rhs = input(node, 1);
+    if (failed(rhs))
+      return failure();
+    b = *rhs;
+  }
+  auto at = rankedType(*a), bt = rankedType(b);
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(at.getShape(), bt.getShape(), shape))
+    return nodeError(node, "shapes " + shapeString(at.getShape()) + " and " +
+                               shapeString(bt.getShape()) +
+                               " do not broadcast");
+  auto error = [&](const Twine &m) { return nodeError(node, m); };
+  Type type = at.clone(shape);
+  FailureOr<Value> result =
+      op == "Add" || op == "Sub"
+          ? build<AddOp>(builder, loc, node, error, type, *a, b)
+          : build<MulOp>(builder, loc, node, error, type, *a, b);
+  return failed(result) ? failure() : define(node, *result);
+}
+
+LogicalResult Importer::importLayerNorm(const onnx::NodeProto &node) {
+  for (int i = 1; i < node.output_size(); ++i)
+    if (!node.output(i).empty())
+      return nodeError(node, "the Mean and InvStdDev outputs are not "
+                             "supported");
+  FailureOr<Value> x = input(node, 0), scale = input(node, 1);
+  if (failed(x) || failed(scale))
+    return failure();
+  int64_t rank = rankedType(*x).getRank(), axis = intAttr(node, "axis", -1);
+  if (axis != -1 && axis != rank - 1)
+    return nodeError(node, "normalization over more than the last axis is "
+                           "not supported");
+  Value bias;
+  if (node.input_size() > 2 && !node.input(2).empty()) {
+    FailureOr<Value> b = input(node, 2);
+    if (failed(b))
+      return failure();
+    bias = *b;
+  }
+  auto error = [&](const Twine &m) { return nodeError(node, m); };
+  FailureOr<Value> result = build<LayerNormOp>(
+      builder, loc, node, error, x->getType(), *x, *scale, bias,
+      builder.getF64FloatAttr(floatAttr(node, "epsilon", 1e-5f)));
+  return failed(result) ? failure() : define(node, *result);
+}
+
+LogicalResult Importer::importSoftmax(const onnx::NodeProto &node) {
+  FailureOr<Value> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  // Before opset 13 the axis (default 1) splits the input into a 2-D
+  // matrix whose rows are normalized: the same only for the last axis.
+  int64_t rank = rankedType(*x).getRank();
+  int64_t axis = intAttr(node, "axis", opset >= 13 ? -1 : 1);
+  if (axis < -rank || axis >= rank)
+    return nodeError(node, "axis " + Twine(axis) + " is out of range");
+  if (opset < 13 && (axis + rank) % rank != rank - 1)
+    return nodeError(node, "a softmax over several trailing axes (opset " +
+                               Twine(opset) + ") is not supported");
+  auto error = [&](const Twine &m) { return nodeError(node, m); };
+  FailureOr<Value> result = build<SoftmaxOp>(
+      builder, loc, node, error, x->getType(), *x,
+      builder.getI64IntegerAttr(axis < 0 ? axis + rank : axis));
+  return failed(result) ? failure() : define(node, *result);
+}
+
+LogicalResult Importer::importUnary(const onnx::NodeProto &node) {
+  FailureOr<Value> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  StringRef op = node.op_type();
+  if (op == "Identity")
+    return define(node, *x);
+  auto error = [&](const Twine &m) { return nodeError(node, m); };
+  FailureOr<Value> result;
+  if (op == "Relu") {
+    result = build<ReluOp>(builder, loc, node, error, x->getType(), *x);
+  } else {
+    const onnx::AttributeProto *approx = attribute(node, "approximate");
+    bool tanh = approx && approx->s() == "tanh";
+    if (approx && !tanh && approx->s() != "none")
+      return nodeError(node, "approximate '" + approx->s() + "' is unknown");
+    result = build<GeluOp>(
+        builder, loc, node, error, x->getType(), *x,
+        GeluApproximationAttr::get(ctx, tanh ? GeluApproximation::tanh
+                                             : GeluApproximation::none));
+  }
+  return failed(result) ? failure() : define(node, *result);
+}

@@ -1,0 +1,124 @@
+"""Exports small models with torch.onnx.export (Debian's python3-torch),
+imports each with `xf-translate --import-onnx`, checks that the module
+round-trips through `xf-opt`, runs it with `xf-run` on the inputs PyTorch
+saw, and compares the results with PyTorch's. Prints, per model, the xf ops
+it became and `max_rel_err_vs_torch=<e> ok` (or FAIL above 1e-4).
+
+Also writes models the importer must refuse, for import.test: one with an
+op it does not support (cumsum.onnx) and one with a dynamic batch size
+(dynamic.onnx).
+
+usage: import_torch.py BIN_DIR WORK_DIR
+"""
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+TOLERANCE = 1e-4
+BIN, WORK = sys.argv[1], sys.argv[2]
+os.makedirs(WORK, exist_ok=True)
+torch.manual_seed(0)
+
+
+class GeluMlp(nn.Module):
+    """Pre-norm MLP with exact GELU and a residual (GPT-style), 3-D input."""
+
+    def __init__(self, d=24, f=80):
+        super().__init__()
+        self.norm = nn.LayerNorm(d)
+        self.up = nn.Linear(d, f)
+        self.down = nn.Linear(f, d)
+        self.act = nn.GELU()
+
+    def forward(self, x):
+        return x + self.down(self.act(self.up(self.norm(x))))
+
+
+class SiluGated(nn.Module):
+    """A gated SiLU MLP on 2-D input (exported as Gemm), then ReLU."""
+
+    def __init__(self, d=20, f=36):
+        super().__init__()
+        self.gate = nn.Linear(d, f, bias=False)
+        self.up = nn.Linear(d, f)
+        self.down = nn.Linear(f, d)
+
+    def forward(self, x):
+        h = nn.functional.silu(self.gate(x)) * self.up(x)
+        return torch.relu(self.down(h))
+
+
+class Scores(nn.Module):
+    """Scaled products of two activations and a softmax (xf.matmul)."""
+
+    def __init__(self, d=16):
+        super().__init__()
+        self.q = nn.Linear(d, d)
+        self.k = nn.Linear(d, d)
+
+    def forward(self, x):
+        s = torch.matmul(self.q(x), self.k(x).transpose(-1, -2).contiguous())
+        return torch.softmax(s / 4.0 - 0.5, dim=-1)
+
+
+MODELS = {
+    "gelu_mlp": (GeluMlp(), (2, 7, 24)),
+    "silu_gated": (SiluGated(), (5, 20)),
+    "scores": (Scores(), (3, 6, 16)),
+}
+
+
+def run(cmd):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stdout}")
+    return proc.stdout
+
+
+for name, (model, shape) in MODELS.items():
+    model.eval()
+    x = torch.randn(*shape)
+    onnx_path = os.path.join(WORK, name + ".onnx")
+    torch.onnx.export(model, (x,), onnx_path, opset_version=17,
+                      input_names=["x"], output_names=["y"])
+    mlir_path = os.path.join(WORK, name + ".mlir")
+    run([os.path.join(BIN, "xf-translate"), "--import-onnx", onnx_path,
+         "-o", mlir_path])
+    text = open(mlir_path).read()
+    # The import round-trips: xf-opt prints it, and prints that the same.
+    printed_path = os.path.join(WORK, name + ".printed.mlir")
+    run([os.path.join(BIN, "xf-opt"), mlir_path, "-o", printed_path])
+    if run([os.path.join(BIN, "xf-opt"), printed_path]) != \
+            open(printed_path).read():
+        sys.exit(f"{name}: xf-opt does not print the import stably")
+    ops = sorted(set(re.findall(r"= (xf\.[a-z_]+)", text)))
+    x_path = os.path.join(WORK, name + "_x.npy")
+    np.save(x_path, x.numpy())
+    out_dir = os.path.join(WORK, name + "_out")
+    run([os.path.join(BIN, "xf-run"), mlir_path, "--input", x_path,
+         "--dump-output", out_dir])
+    got = np.load(os.path.join(out_dir, "output0.npy"))
+    with torch.no_grad():
+        want = model(x).numpy()
+    err = float(np.max(np.abs(got - want)) / (np.max(np.abs(want)) + 1e-30))
+    verdict = "ok" if err <= TOLERANCE else "FAIL"
+    print(f"{name}: {' '.join(ops)} max_rel_err_vs_torch={err:.2e} {verdict}")
+
+
+class CumSum(nn.Module):
+    def forward(self, x):
+        return torch.cumsum(x, dim=-1)
+
+
+torch.onnx.export(CumSum(), (torch.randn(2, 3),),
+                  os.path.join(WORK, "cumsum.onnx"), opset_version=17)
+torch.onnx.export(GeluMlp(), (torch.randn(2, 7, 24),),
+                  os.path.join(WORK, "dynamic.onnx"), opset_version=17,
+                  input_names=["x"], output_names=["y"],
+                  dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
