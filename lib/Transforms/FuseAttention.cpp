@@ -62,10 +62,13 @@ static bool isCausalMaskConstant(Value v) {
 namespace {
 
 /// The unscaled scores `q k^T` and their scale, when `v` computes
-/// `[c *] matmul(q, k, transpose_rhs)` with every intermediate used once.
+/// `[c *] matmul([c' *] q, k, transpose_rhs)` with every intermediate used
+/// once.
 struct Scores {
   MatmulOp qk;
   double scale = 1.0;
+  /// q, where the product's left operand is a scaled q.
+  Value queries;
 };
 
 std::optional<Scores> matchScores(Value v) {
@@ -90,6 +93,16 @@ std::optional<Scores> matchScores(Value v) {
   if (!qk || qk.getTransposeLhs() || !qk.getTransposeRhs())
     return std::nullopt;
   s.qk = qk;
+  // (c q) k^T = c (q k^T): a constant scale of the queries (as PyTorch
+  // exports it) is the scores' scale.
+  if (auto mul = soleProducer<MulOp>(qk.getLhs()))
+    for (int i = 0; i < 2; ++i)
+      if (std::optional<double> c = splatValue(mul->getOperand(1 - i));
+          c && mul.getType() == mul->getOperand(i).getType()) {
+        s.scale *= *c;
+        s.queries = mul->getOperand(i);
+        break;
+      }
   return s;
 }
 
@@ -118,7 +131,8 @@ struct FormAttention : OpRewritePattern<MatmulOp> {
     }
     if (!scores)
       return failure();
-    Value q = scores->qk.getLhs(), k = scores->qk.getRhs(), v = pv.getRhs();
+    Value q = scores->queries ? scores->queries : scores->qk.getLhs();
+    Value k = scores->qk.getRhs(), v = pv.getRhs();
     auto qType = cast<RankedTensorType>(q.getType());
     auto kType = cast<RankedTensorType>(k.getType());
     auto vType = cast<RankedTensorType>(v.getType());

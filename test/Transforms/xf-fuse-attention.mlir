@@ -156,3 +156,37 @@ func.func @written_attention(%q: tensor<1x9x32xf32>, %k: tensor<1x9x16xf32>) -> 
   %o = xf.attention %q, %k, %k heads 4 kv_heads 2 causal : (tensor<1x9x32xf32>, tensor<1x9x16xf32>, tensor<1x9x16xf32>) -> tensor<1x9x32xf32>
   return %o : tensor<1x9x32xf32>
 }
+
+// -----
+
+// Queries scaled before the product, as PyTorch exports attention: the
+// scale moves onto the scores, multiplied with theirs.
+// CHECK-LABEL: func.func @scaled_queries
+// CHECK-SAME: (%[[Q:.*]]: tensor<8x5x8xf32>, %[[K:.*]]: tensor<8x5x8xf32>, %[[V:.*]]: tensor<8x5x8xf32>)
+// CHECK-NOT: xf.mul
+// CHECK: %[[O:.*]] = xf.attention %[[Q]], %[[K]], %[[V]] heads 1 scale 2.500000e-01 :
+// CHECK-NEXT: return %[[O]]
+func.func @scaled_queries(%q: tensor<8x5x8xf32>, %k: tensor<8x5x8xf32>, %v: tensor<8x5x8xf32>) -> tensor<8x5x8xf32> {
+  %c = arith.constant dense<0.5> : tensor<f32>
+  %qs = xf.mul %q, %c : (tensor<8x5x8xf32>, tensor<f32>) -> tensor<8x5x8xf32>
+  %s = xf.matmul %qs, %k transpose_rhs : (tensor<8x5x8xf32>, tensor<8x5x8xf32>) -> tensor<8x5x5xf32>
+  %t = xf.mul %s, %c : (tensor<8x5x5xf32>, tensor<f32>) -> tensor<8x5x5xf32>
+  %p = xf.softmax %t : tensor<8x5x5xf32> -> tensor<8x5x5xf32>
+  %o = xf.matmul %p, %v : (tensor<8x5x5xf32>, tensor<8x5x8xf32>) -> tensor<8x5x8xf32>
+  return %o : tensor<8x5x8xf32>
+}
+
+// -----
+
+// Scaled queries that something else also reads stay as they are.
+// CHECK-LABEL: func.func @scaled_queries_used_twice
+// CHECK: %[[QS:.*]] = xf.mul
+// CHECK: xf.attention %[[QS]], %{{.*}}, %{{.*}} heads 1 scale 1.000000e+00 :
+func.func @scaled_queries_used_twice(%q: tensor<8x5x8xf32>, %k: tensor<8x5x8xf32>, %v: tensor<8x5x8xf32>) -> (tensor<8x5x8xf32>, tensor<8x5x8xf32>) {
+  %c = arith.constant dense<0.5> : tensor<f32>
+  %qs = xf.mul %q, %c : (tensor<8x5x8xf32>, tensor<f32>) -> tensor<8x5x8xf32>
+  %s = xf.matmul %qs, %k transpose_rhs : (tensor<8x5x8xf32>, tensor<8x5x8xf32>) -> tensor<8x5x5xf32>
+  %p = xf.softmax %s : tensor<8x5x5xf32> -> tensor<8x5x5xf32>
+  %o = xf.matmul %p, %v : (tensor<8x5x5xf32>, tensor<8x5x8xf32>) -> tensor<8x5x8xf32>
+  return %o, %qs : tensor<8x5x8xf32>, tensor<8x5x8xf32>
+}

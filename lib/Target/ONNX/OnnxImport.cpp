@@ -9,6 +9,8 @@
 
 #include "OnnxImporter.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 
 #include <climits>
@@ -109,15 +111,33 @@ FailureOr<Value> Importer::input(const onnx::NodeProto &node, int i) {
   const std::string &name = node.input(i);
   if (Value v = values.lookup(name))
     return v;
-  if (transposed.count(name))
-    return nodeError(node, "reads the transpose '" + name +
-                               "', which only a MatMul may read");
+  if (Value source = transposed.lookup(name)) {
+    int64_t rank = cast<RankedTensorType>(source.getType()).getRank();
+    SmallVector<int64_t> perm;
+    for (int64_t d = 0; d < rank; ++d)
+      perm.push_back(d < rank - 2 ? d : 2 * rank - 3 - d);
+    Value v = transposeValue(source, perm);
+    values[name] = v;
+    return v;
+  }
   if (std::optional<DenseElementsAttr> c = constant(name)) {
     Value v = arith::ConstantOp::create(builder, loc, *c);
     values[name] = v;
     return v;
   }
   return nodeError(node, "input '" + name + "' is not defined before it");
+}
+
+FailureOr<RankedTensorType> Importer::typeOf(const onnx::NodeProto &node,
+                                             int i) {
+  if (i >= node.input_size() || node.input(i).empty())
+    return nodeError(node, "missing input #" + Twine(i));
+  if (std::optional<DenseElementsAttr> c = constant(node.input(i)))
+    return cast<RankedTensorType>(c->getType());
+  FailureOr<Value> v = input(node, i);
+  if (failed(v))
+    return failure();
+  return cast<RankedTensorType>(v->getType());
 }
 
 std::optional<DenseElementsAttr> Importer::constant(StringRef name) {
@@ -231,7 +251,8 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
 OwningOpRef<ModuleOp> xf::importOnnx(StringRef bytes, StringRef fileName,
                                      MLIRContext *context,
                                      const OnnxImportOptions &options) {
-  context->loadDialect<XfDialect, func::FuncDialect, arith::ArithDialect>();
+  context->loadDialect<XfDialect, func::FuncDialect, arith::ArithDialect,
+                       tensor::TensorDialect, linalg::LinalgDialect>();
   Location loc = FileLineColLoc::get(context, fileName, 0, 0);
   onnx::ModelProto model;
   if (bytes.size() > INT_MAX ||

@@ -19,6 +19,25 @@ namespace mlir::xf::onnx_import {
 
 struct Uses;
 
+/// The attribute `name` of `node`, or null.
+inline const onnx::AttributeProto *attribute(const onnx::NodeProto &node,
+                                             llvm::StringRef name) {
+  for (const onnx::AttributeProto &a : node.attribute())
+    if (a.name() == name)
+      return &a;
+  return nullptr;
+}
+inline int64_t intAttr(const onnx::NodeProto &node, llvm::StringRef name,
+                       int64_t value) {
+  const onnx::AttributeProto *a = attribute(node, name);
+  return a ? a->i() : value;
+}
+inline float floatAttr(const onnx::NodeProto &node, llvm::StringRef name,
+                       float value) {
+  const onnx::AttributeProto *a = attribute(node, name);
+  return a ? a->f() : value;
+}
+
 /// What a recognized subgraph computes.
 enum class PatternKind { GeluErf, Silu };
 
@@ -70,6 +89,23 @@ private:
   LogicalResult importSoftmax(const onnx::NodeProto &node);
   LogicalResult importUnary(const onnx::NodeProto &node);
   LogicalResult importTranspose(const onnx::NodeProto &node);
+
+  // OnnxShapes.cpp: shape computations (folded) and data movement.
+  LogicalResult importShape(const onnx::NodeProto &node);
+  LogicalResult importGather(const onnx::NodeProto &node);
+  LogicalResult importUnsqueeze(const onnx::NodeProto &node);
+  LogicalResult importConcat(const onnx::NodeProto &node);
+  LogicalResult importReshape(const onnx::NodeProto &node);
+  LogicalResult importSlice(const onnx::NodeProto &node);
+  /// The values of an integer constant.
+  std::optional<SmallVector<int64_t>> intValues(StringRef name);
+  /// The type of input `i` of `node`, whatever defines it.
+  FailureOr<RankedTensorType> typeOf(const onnx::NodeProto &node, int i);
+  Value transposeValue(Value x, ArrayRef<int64_t> perm);
+  Value reshapeValue(Value x, ArrayRef<int64_t> shape);
+  /// Defines `node`'s output as its input 0 in `type`'s shape.
+  LogicalResult reshapeInput(const onnx::NodeProto &node,
+                             RankedTensorType type);
 
   // OnnxPatterns.cpp: subgraphs imported as one op.
   Patterns findPatterns(const onnx::GraphProto &graph);

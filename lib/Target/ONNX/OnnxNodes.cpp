@@ -13,24 +13,6 @@ using namespace mlir::xf::onnx_import;
 
 namespace {
 
-const onnx::AttributeProto *attribute(const onnx::NodeProto &node,
-                                      StringRef name) {
-  for (const onnx::AttributeProto &a : node.attribute())
-    if (a.name() == name)
-      return &a;
-  return nullptr;
-}
-
-int64_t intAttr(const onnx::NodeProto &node, StringRef name, int64_t value) {
-  const onnx::AttributeProto *a = attribute(node, name);
-  return a ? a->i() : value;
-}
-
-float floatAttr(const onnx::NodeProto &node, StringRef name, float value) {
-  const onnx::AttributeProto *a = attribute(node, name);
-  return a ? a->f() : value;
-}
-
 RankedTensorType rankedType(Value v) {
   return dyn_cast<RankedTensorType>(v.getType());
 }
@@ -77,6 +59,12 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
           .Case("Softmax", &Importer::importSoftmax)
           .Cases({"Relu", "Gelu", "Identity"}, &Importer::importUnary)
           .Case("Transpose", &Importer::importTranspose)
+          .Case("Shape", &Importer::importShape)
+          .Case("Gather", &Importer::importGather)
+          .Cases({"Unsqueeze", "Squeeze"}, &Importer::importUnsqueeze)
+          .Case("Concat", &Importer::importConcat)
+          .Case("Reshape", &Importer::importReshape)
+          .Case("Slice", &Importer::importSlice)
           .Default(nullptr);
   if (!handler)
     return nodeError(node, "unsupported op");
@@ -119,15 +107,30 @@ LogicalResult Importer::importTranspose(const onnx::NodeProto &node) {
   if (failed(x))
     return failure();
   int64_t rank = rankedType(*x).getRank();
-  const onnx::AttributeProto *perm = attribute(node, "perm");
-  bool swapsLastTwo = rank >= 2 && perm && perm->ints_size() == rank;
-  for (int64_t i = 0; swapsLastTwo && i < rank; ++i)
-    swapsLastTwo = perm->ints(i) == (i < rank - 2 ? i : 2 * rank - 3 - i);
-  if (!swapsLastTwo)
-    return nodeError(node, "only a transpose of the last two axes (read by "
-                           "a MatMul) is supported");
-  transposed[node.output(0)] = *x;
-  return success();
+  SmallVector<int64_t> perm;
+  if (const onnx::AttributeProto *p = attribute(node, "perm"))
+    perm.assign(p->ints().begin(), p->ints().end());
+  else
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  SmallVector<int64_t> sorted(perm);
+  llvm::sort(sorted);
+  for (int64_t i = 0; i < rank; ++i)
+    if (static_cast<int64_t>(sorted.size()) != rank || sorted[i] != i)
+      return nodeError(node, "perm is not a permutation of the axes");
+  // A permutation that ends by swapping two axes is another one followed
+  // by a swap of the last two axes, which stays a view that a MatMul reads
+  // as it is (keys as [..., S, D] for q k^T); other readers get the swap
+  // materialized (input()).
+  if (rank >= 2 && perm[rank - 2] > perm[rank - 1]) {
+    std::swap(perm[rank - 2], perm[rank - 1]);
+    bool identity = llvm::all_of(llvm::enumerate(perm), [](auto p) {
+      return static_cast<int64_t>(p.index()) == p.value();
+    });
+    transposed[node.output(0)] = identity ? *x : transposeValue(*x, perm);
+    return success();
+  }
+  return define(node, transposeValue(*x, perm));
 }
 
 LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
@@ -206,6 +209,36 @@ LogicalResult Importer::importGemm(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
+  // Integer arithmetic on constants: shape computations, folded.
+  std::optional<SmallVector<int64_t>> x = intValues(node.input(0));
+  std::optional<SmallVector<int64_t>> y =
+      node.input_size() > 1 ? intValues(node.input(1)) : std::nullopt;
+  if (x && y) {
+    if (x->size() != y->size() && x->size() != 1 && y->size() != 1)
+      return nodeError(node, "integer constants of sizes " + Twine(x->size()) +
+                                 " and " + Twine(y->size()) +
+                                 " do not broadcast");
+    StringRef op = node.op_type();
+    size_t n = std::max(x->size(), y->size());
+    SmallVector<int64_t> result;
+    for (size_t i = 0; i < n; ++i) {
+      int64_t l = (*x)[x->size() == 1 ? 0 : i],
+              r = (*y)[y->size() == 1 ? 0 : i];
+      if (op == "Div" && r == 0)
+        return nodeError(node, "integer division by zero");
+      result.push_back(op == "Add"   ? l + r
+                       : op == "Sub" ? l - r
+                       : op == "Mul" ? l * r
+                                     : l / r);
+    }
+    auto bigger = x->size() >= y->size() ? constant(node.input(0))
+                                         : constant(node.input(1));
+    constants[node.output(0)] = DenseElementsAttr::get(
+        RankedTensorType::get(bigger->getType().getShape(),
+                              builder.getI64Type()),
+        ArrayRef<int64_t>(result));
+    return success();
+  }
   FailureOr<Value> a = input(node, 0);
   if (failed(a))
     return failure();

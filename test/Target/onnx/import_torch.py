@@ -70,6 +70,15 @@ MODELS = {
     "gelu_mlp": (GeluMlp(), (2, 7, 24)),
     "silu_gated": (SiluGated(), (5, 20)),
     "scores": (Scores(), (3, 6, 16)),
+    # Sequence-first transposes, the fused in-projection sliced into q, k
+    # and v, head splits by reshapes computed from shapes, scaled queries.
+    "encoder": (nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0,
+                                           batch_first=True,
+                                           activation="gelu"), (2, 5, 32)),
+    "encoder_pre_norm": (nn.TransformerEncoderLayer(48, 6, 96, dropout=0.0,
+                                                    batch_first=True,
+                                                    norm_first=True),
+                         (3, 9, 48)),
 }
 
 
