@@ -66,6 +66,21 @@ class Scores(nn.Module):
         return torch.softmax(s / 4.0 - 0.5, dim=-1)
 
 
+class CausalBlock(nn.Module):
+    """A GPT-style block: pre-norm, GELU, a causal mask as a constant."""
+
+    def __init__(self, d=32, heads=4, seq=6):
+        super().__init__()
+        self.layer = nn.TransformerEncoderLayer(
+            d, heads, 4 * d, dropout=0.0, batch_first=True, norm_first=True,
+            activation="gelu")
+        self.register_buffer(
+            "mask", torch.triu(torch.full((seq, seq), float("-inf")), 1))
+
+    def forward(self, x):
+        return self.layer(x, src_mask=self.mask)
+
+
 MODELS = {
     "gelu_mlp": (GeluMlp(), (2, 7, 24)),
     "silu_gated": (SiluGated(), (5, 20)),
@@ -79,6 +94,12 @@ MODELS = {
                                                     batch_first=True,
                                                     norm_first=True),
                          (3, 9, 48)),
+    "causal_block": (CausalBlock(), (2, 6, 32)),
+    # A whole small model: three pre-norm layers.
+    "three_layers": (nn.TransformerEncoder(
+        nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True,
+                                   norm_first=True, activation="gelu"),
+        3, enable_nested_tensor=False), (2, 6, 32)),
 }
 
 
