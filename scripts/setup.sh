@@ -15,8 +15,9 @@ PACKAGES=(
   cmake ninja-build ccache
   # runtime: OpenMP for the threaded CPU code
   libomp-dev
-  # the ONNX importer: ONNX's protobuf classes
-  libonnx-dev libprotobuf-dev
+  # the ONNX importer: ONNX's protobuf classes (python3-onnx builds test
+  # models)
+  libonnx-dev libprotobuf-dev python3-onnx
   # tests and benchmarks: numpy, the PyTorch oracle, oneDNN as a GEMM peer
   python3 python3-numpy python3-torch libdnnl-dev libgtest-dev
   # OpenBLAS behind numpy and PyTorch (the reference BLAS is 30x slower)

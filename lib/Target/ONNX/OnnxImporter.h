@@ -80,6 +80,13 @@ private:
   LogicalResult nodeError(const onnx::NodeProto &node, const Twine &reason);
 
   // OnnxNodes.cpp: one node at a time.
+  /// Verifies `op`, built for `node`; on failure erases it and reports the
+  /// verifier's message as the node's error.
+  LogicalResult verifyBuilt(const onnx::NodeProto &node, Operation *op);
+  /// An op of `resultType` for `node`, verified.
+  template <typename OpTy, typename... Args>
+  FailureOr<Value> build(const onnx::NodeProto &node, Type resultType,
+                         Args &&...args);
   LogicalResult importNode(const onnx::NodeProto &node);
   LogicalResult importConstant(const onnx::NodeProto &node);
   LogicalResult importMatMul(const onnx::NodeProto &node);
@@ -89,6 +96,14 @@ private:
   LogicalResult importSoftmax(const onnx::NodeProto &node);
   LogicalResult importUnary(const onnx::NodeProto &node);
   LogicalResult importTranspose(const onnx::NodeProto &node);
+
+  // OnnxContrib.cpp: ONNX Runtime's com.microsoft ops.
+  LogicalResult importContrib(const onnx::NodeProto &node);
+  LogicalResult importBiasGelu(const onnx::NodeProto &node);
+  LogicalResult importSkipLayerNorm(const onnx::NodeProto &node);
+  LogicalResult importMultiHeadAttention(const onnx::NodeProto &node);
+  /// a + b, b broadcast along a's leading dimensions.
+  FailureOr<Value> addValues(const onnx::NodeProto &node, Value a, Value b);
 
   // OnnxShapes.cpp: shape computations (folded) and data movement.
   LogicalResult importShape(const onnx::NodeProto &node);

@@ -26,14 +26,11 @@ std::string shapeString(ArrayRef<int64_t> shape) {
 
 } // namespace
 
-/// Verifies the op just built for `node`; on failure erases it and reports
-/// the verifier's message as the node's error.
-static LogicalResult
-verifyFor(const onnx::NodeProto &node, Operation *op,
-          llvm::function_ref<LogicalResult(const Twine &)> nodeError) {
+LogicalResult Importer::verifyBuilt(const onnx::NodeProto &node,
+                                    Operation *op) {
   std::string message;
   {
-    ScopedDiagnosticHandler capture(op->getContext(), [&](Diagnostic &d) {
+    ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &d) {
       if (message.empty())
         message = d.str();
       return success();
@@ -42,10 +39,12 @@ verifyFor(const onnx::NodeProto &node, Operation *op,
       return success();
   }
   op->erase();
-  return nodeError(message);
+  return nodeError(node, message);
 }
 
 LogicalResult Importer::importNode(const onnx::NodeProto &node) {
+  if (node.domain() == "com.microsoft")
+    return importContrib(node);
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return nodeError(node, "domain '" + node.domain() + "' is not supported");
   using Handler = LogicalResult (Importer::*)(const onnx::NodeProto &);
@@ -92,12 +91,10 @@ LogicalResult Importer::importConstant(const onnx::NodeProto &node) {
 }
 
 template <typename OpTy, typename... Args>
-static FailureOr<Value>
-build(OpBuilder &builder, Location loc, const onnx::NodeProto &node,
-      llvm::function_ref<LogicalResult(const Twine &)> nodeError,
-      Type resultType, Args &&...args) {
+FailureOr<Value> Importer::build(const onnx::NodeProto &node, Type resultType,
+                                 Args &&...args) {
   auto op = OpTy::create(builder, loc, resultType, std::forward<Args>(args)...);
-  if (failed(verifyFor(node, op, nodeError)))
+  if (failed(verifyBuilt(node, op)))
     return failure();
   return op->getResult(0);
 }
@@ -150,14 +147,12 @@ LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
   auto at = rankedType(*a), bt = rankedType(*b);
   if (at.getRank() < 2 || bt.getRank() < 2)
     return nodeError(node, "1-D operands are not supported");
-  auto error = [&](const Twine &m) { return nodeError(node, m); };
   FailureOr<Value> result;
   SmallVector<int64_t> shape(at.getShape());
   if (!transA && !transB && bt.getRank() == 2 && constant(node.input(1))) {
     // A product with a constant matrix is a linear layer.
     shape.back() = bt.getDimSize(1);
-    result = build<LinearOp>(builder, loc, node, error, at.clone(shape), *a, *b,
-                             Value(), Value(),
+    result = build<LinearOp>(node, at.clone(shape), *a, *b, Value(), Value(),
                              WeightLayoutAttr::get(ctx, WeightLayout::kn),
                              ActivationAttr(), SparsityAttr());
   } else {
@@ -171,7 +166,7 @@ LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
                   bt.getShape()[bt.getRank() - (transB ? 2 : 1)]});
     UnitAttr unit = builder.getUnitAttr();
     result =
-        build<MatmulOp>(builder, loc, node, error, at.clone(batch), *a, *b,
+        build<MatmulOp>(node, at.clone(batch), *a, *b,
                         transA ? unit : UnitAttr(), transB ? unit : UnitAttr());
   }
   return failed(result) ? failure() : define(node, *result);
@@ -199,10 +194,8 @@ LogicalResult Importer::importGemm(const onnx::NodeProto &node) {
     bias = *c;
   }
   int64_t n = bt.getDimSize(transB ? 0 : 1);
-  auto error = [&](const Twine &m) { return nodeError(node, m); };
   FailureOr<Value> result = build<LinearOp>(
-      builder, loc, node, error, at.clone({at.getDimSize(0), n}), *a, *b, bias,
-      Value(),
+      node, at.clone({at.getDimSize(0), n}), *a, *b, bias, Value(),
       WeightLayoutAttr::get(ctx, transB ? WeightLayout::nk : WeightLayout::kn),
       ActivationAttr(), SparsityAttr());
   return failed(result) ? failure() : define(node, *result);
@@ -268,12 +261,10 @@ LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
     return nodeError(node, "shapes " + shapeString(at.getShape()) + " and " +
                                shapeString(bt.getShape()) +
                                " do not broadcast");
-  auto error = [&](const Twine &m) { return nodeError(node, m); };
   Type type = at.clone(shape);
-  FailureOr<Value> result =
-      op == "Add" || op == "Sub"
-          ? build<AddOp>(builder, loc, node, error, type, *a, b)
-          : build<MulOp>(builder, loc, node, error, type, *a, b);
+  FailureOr<Value> result = op == "Add" || op == "Sub"
+                                ? build<AddOp>(node, type, *a, b)
+                                : build<MulOp>(node, type, *a, b);
   return failed(result) ? failure() : define(node, *result);
 }
 
@@ -296,9 +287,8 @@ LogicalResult Importer::importLayerNorm(const onnx::NodeProto &node) {
       return failure();
     bias = *b;
   }
-  auto error = [&](const Twine &m) { return nodeError(node, m); };
   FailureOr<Value> result = build<LayerNormOp>(
-      builder, loc, node, error, x->getType(), *x, *scale, bias,
+      node, x->getType(), *x, *scale, bias,
       builder.getF64FloatAttr(floatAttr(node, "epsilon", 1e-5f)));
   return failed(result) ? failure() : define(node, *result);
 }
@@ -316,9 +306,8 @@ LogicalResult Importer::importSoftmax(const onnx::NodeProto &node) {
   if (opset < 13 && (axis + rank) % rank != rank - 1)
     return nodeError(node, "a softmax over several trailing axes (opset " +
                                Twine(opset) + ") is not supported");
-  auto error = [&](const Twine &m) { return nodeError(node, m); };
   FailureOr<Value> result = build<SoftmaxOp>(
-      builder, loc, node, error, x->getType(), *x,
+      node, x->getType(), *x,
       builder.getI64IntegerAttr(axis < 0 ? axis + rank : axis));
   return failed(result) ? failure() : define(node, *result);
 }
@@ -330,17 +319,16 @@ LogicalResult Importer::importUnary(const onnx::NodeProto &node) {
   StringRef op = node.op_type();
   if (op == "Identity")
     return define(node, *x);
-  auto error = [&](const Twine &m) { return nodeError(node, m); };
   FailureOr<Value> result;
   if (op == "Relu") {
-    result = build<ReluOp>(builder, loc, node, error, x->getType(), *x);
+    result = build<ReluOp>(node, x->getType(), *x);
   } else {
     const onnx::AttributeProto *approx = attribute(node, "approximate");
     bool tanh = approx && approx->s() == "tanh";
     if (approx && !tanh && approx->s() != "none")
       return nodeError(node, "approximate '" + approx->s() + "' is unknown");
     result = build<GeluOp>(
-        builder, loc, node, error, x->getType(), *x,
+        node, x->getType(), *x,
         GeluApproximationAttr::get(ctx, tanh ? GeluApproximation::tanh
                                              : GeluApproximation::none));
   }

@@ -1,0 +1,167 @@
+//===- OnnxContrib.cpp - ONNX Runtime's contrib ops -----------------------===//
+//
+// The com.microsoft ops that ONNX Runtime's graph optimizer writes into the
+// models users save: fused GELUs, LayerNorm with its residual, attention
+// with the heads packed in the last dimension. Each is an xf op or two.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnnxImporter.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::onnx_import;
+
+/// Whether input `i` of `node` is given.
+static bool hasInput(const onnx::NodeProto &node, int i) {
+  return i < node.input_size() && !node.input(i).empty();
+}
+
+LogicalResult Importer::importContrib(const onnx::NodeProto &node) {
+  using Handler = LogicalResult (Importer::*)(const onnx::NodeProto &);
+  Handler handler =
+      llvm::StringSwitch<Handler>(node.op_type())
+          .Cases({"FastGelu", "BiasGelu"}, &Importer::importBiasGelu)
+          .Case("SkipLayerNormalization", &Importer::importSkipLayerNorm)
+          .Case("MultiHeadAttention", &Importer::importMultiHeadAttention)
+          .Default(nullptr);
+  if (!handler)
+    return nodeError(node, "unsupported op of domain com.microsoft");
+  for (int i = 1; i < node.output_size(); ++i)
+    if (!node.output(i).empty() &&
+        !(node.op_type() == "SkipLayerNormalization" && i == 3))
+      return nodeError(node, "output #" + Twine(i) + " is not supported");
+  return (this->*handler)(node);
+}
+
+FailureOr<Value> Importer::addValues(const onnx::NodeProto &node, Value a,
+                                     Value b) {
+  auto at = cast<RankedTensorType>(a.getType());
+  auto bt = cast<RankedTensorType>(b.getType());
+  if (bt.getRank() > at.getRank() ||
+      at.getShape().take_back(bt.getRank()) != bt.getShape())
+    return nodeError(node, "cannot add a value of shape [" +
+                               Twine(bt.getRank()) + "-D] to its input");
+  return AddOp::create(builder, loc, at, a, b).getResult();
+}
+
+LogicalResult Importer::importBiasGelu(const onnx::NodeProto &node) {
+  FailureOr<Value> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  Value v = *x;
+  if (hasInput(node, 1)) {
+    FailureOr<Value> bias = input(node, 1);
+    if (failed(bias) || failed(bias = addValues(node, v, *bias)))
+      return failure();
+    v = *bias;
+  }
+  // FastGelu is the tanh approximation, BiasGelu the exact function.
+  GeluApproximation approx = node.op_type() == "FastGelu"
+                                 ? GeluApproximation::tanh
+                                 : GeluApproximation::none;
+  return define(node, GeluOp::create(builder, loc, v.getType(), v,
+                                     GeluApproximationAttr::get(ctx, approx))
+                          .getResult());
+}
+
+LogicalResult Importer::importSkipLayerNorm(const onnx::NodeProto &node) {
+  FailureOr<Value> x = input(node, 0), skip = input(node, 1),
+                   gamma = input(node, 2);
+  if (failed(x) || failed(skip) || failed(gamma))
+    return failure();
+  if (cast<RankedTensorType>(skip->getType()) !=
+      cast<RankedTensorType>(x->getType()))
+    return nodeError(node, "a skip of another shape than the input is not "
+                           "supported");
+  Value sum = AddOp::create(builder, loc, x->getType(), *x, *skip);
+  Value beta;
+  if (hasInput(node, 3)) {
+    FailureOr<Value> b = input(node, 3);
+    if (failed(b))
+      return failure();
+    beta = *b;
+  }
+  if (hasInput(node, 4)) {
+    FailureOr<Value> bias = input(node, 4);
+    if (failed(bias) || failed(bias = addValues(node, sum, *bias)))
+      return failure();
+    sum = *bias;
+  }
+  if (node.output_size() > 3 && !node.output(3).empty())
+    values[node.output(3)] = sum; // input + skip + bias
+  auto norm = LayerNormOp::create(
+      builder, loc, x->getType(), sum, *gamma, beta,
+      builder.getF64FloatAttr(floatAttr(node, "epsilon", 1e-12f)));
+  if (failed(verifyBuilt(node, norm)))
+    return failure();
+  return define(node, norm.getResult());
+}
+
+LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
+  for (int i = 3; i < node.input_size(); ++i)
+    if (!node.input(i).empty() && i != 3)
+      return nodeError(node, "input #" + Twine(i) +
+                                 " (masks, biases of the scores, past keys "
+                                 "and values) is not supported");
+  if (!hasInput(node, 1) || !hasInput(node, 2))
+    return nodeError(node, "packed query, key and value are not supported: "
+                           "give all three");
+  FailureOr<Value> q = input(node, 0), k = input(node, 1), v = input(node, 2);
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  auto qt = cast<RankedTensorType>(q->getType());
+  auto kt = cast<RankedTensorType>(k->getType());
+  auto vt = cast<RankedTensorType>(v->getType());
+  int64_t heads = intAttr(node, "num_heads", 0);
+  if (qt.getRank() != 3 || kt.getRank() != 3 || vt.getRank() != 3 ||
+      heads <= 0 || qt.getDimSize(2) % heads || vt.getDimSize(2) % heads)
+    return nodeError(node, "expects query, key and value [B, S, heads * D] "
+                           "with num_heads > 0 dividing their last "
+                           "dimension");
+  // The bias of q, k and v, concatenated: a constant, split here.
+  if (hasInput(node, 3)) {
+    std::optional<DenseElementsAttr> bias = constant(node.input(3));
+    int64_t dq = qt.getDimSize(2), dk = kt.getDimSize(2), dv = vt.getDimSize(2);
+    if (!bias || bias->getType().getRank() != 1 ||
+        bias->getNumElements() != dq + dk + dv ||
+        !bias->getElementType().isF32())
+      return nodeError(node, "the bias must be a constant [Dq + Dk + Dv]");
+    auto part = [&](int64_t offset, int64_t size) {
+      SmallVector<float> values(bias->getValues<float>().begin() + offset,
+                                bias->getValues<float>().begin() + offset +
+                                    size);
+      return arith::ConstantOp::create(
+          builder, loc,
+          DenseElementsAttr::get(
+              RankedTensorType::get({size}, builder.getF32Type()),
+              ArrayRef<float>(values)));
+    };
+    *q = AddOp::create(builder, loc, qt, *q, part(0, dq)).getResult();
+    *k = AddOp::create(builder, loc, kt, *k, part(dq, dk)).getResult();
+    *v = AddOp::create(builder, loc, vt, *v, part(dq + dk, dv)).getResult();
+  }
+  int64_t headDim = qt.getDimSize(2) / heads;
+  double scale = floatAttr(node, "scale", 0.0f);
+  if (scale == 0.0)
+    scale = 1.0 / std::sqrt(static_cast<double>(headDim));
+  AttentionLayoutAttr layout;
+  if (intAttr(node, "unidirectional", 0)) {
+    AttentionLayout causal;
+    causal.causal = true;
+    layout = AttentionLayoutAttr::get(ctx, causal);
+  }
+  SmallVector<int64_t> shape(qt.getShape());
+  shape.back() = vt.getDimSize(2);
+  auto attention = AttentionOp::create(
+      builder, loc, qt.clone(shape), *q, *k, *v, Value(), Value(), Value(),
+      Value(), builder.getI64IntegerAttr(heads), IntegerAttr(),
+      builder.getF64FloatAttr(scale), layout, nullptr);
+  if (failed(verifyBuilt(node, attention)))
+    return failure();
+  return define(node, attention.getResult());
+}

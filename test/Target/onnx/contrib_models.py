@@ -1,0 +1,148 @@
+"""Builds models of ONNX Runtime's contrib ops (domain com.microsoft) with
+onnx.helper (Debian's python3-onnx), imports each with
+`xf-translate --import-onnx`, runs it with `xf-run` on random inputs and
+compares every output with the op's definition computed here in NumPy
+(float64). Prints, per model, `max_rel_err=<e> ok` (or FAIL above 1e-4).
+
+usage: contrib_models.py BIN_DIR WORK_DIR
+"""
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+TOLERANCE = 1e-4
+BIN, WORK = sys.argv[1], sys.argv[2]
+os.makedirs(WORK, exist_ok=True)
+rng = np.random.default_rng(0)
+erf = np.vectorize(math.erf)
+
+
+def gelu(x):
+    return 0.5 * x * (1 + erf(x / math.sqrt(2)))
+
+
+def gelu_tanh(x):
+    return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) *
+                                  (x + 0.044715 * x ** 3)))
+
+
+def layer_norm(x, g, b, eps):
+    m = x.mean(-1, keepdims=True)
+    v = ((x - m) ** 2).mean(-1, keepdims=True)
+    return (x - m) / np.sqrt(v + eps) * g + b
+
+
+def attention(q, k, v, heads, causal):
+    b, s, d = q.shape
+    dh, dv = d // heads, v.shape[-1] // heads
+    qh = q.reshape(b, s, heads, dh).transpose(0, 2, 1, 3)
+    kh = k.reshape(b, -1, heads, dh).transpose(0, 2, 1, 3)
+    vh = v.reshape(b, -1, heads, dv).transpose(0, 2, 1, 3)
+    scores = qh @ kh.transpose(0, 1, 3, 2) / math.sqrt(dh)
+    if causal:
+        skv = kh.shape[2]
+        hidden = np.arange(skv)[None, :] > np.arange(s)[:, None] + (skv - s)
+        scores = np.where(hidden, -np.inf, scores)
+    p = np.exp(scores - scores.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    return (p @ vh).transpose(0, 2, 1, 3).reshape(b, s, heads * dv)
+
+
+def value(name, shape):
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+def constant(name, array):
+    return numpy_helper.from_array(array.astype(np.float32), name)
+
+
+def model(name, node, inputs, outputs, initializers):
+    graph = helper.make_graph([node], name,
+                              [value(n, a.shape) for n, a in inputs],
+                              [value(n, a.shape) for n, a in outputs],
+                              [constant(n, a) for n, a in initializers])
+    m = helper.make_model(graph, opset_imports=[
+        helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
+    return m
+
+
+def run(cmd):
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if proc.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stdout}")
+    return proc.stdout
+
+
+def check(name, node, inputs, outputs, initializers=()):
+    path = os.path.join(WORK, name + ".onnx")
+    with open(path, "wb") as f:
+        f.write(model(name, node, inputs, outputs,
+                      list(initializers)).SerializeToString())
+    mlir = os.path.join(WORK, name + ".mlir")
+    run([os.path.join(BIN, "xf-translate"), "--import-onnx", path, "-o", mlir])
+    args = []
+    for i, (_, a) in enumerate(inputs):
+        p = os.path.join(WORK, f"{name}_in{i}.npy")
+        np.save(p, a.astype(np.float32))
+        args += ["--input", p]
+    out = os.path.join(WORK, name + "_out")
+    run([os.path.join(BIN, "xf-run"), mlir, "--dump-output", out] + args)
+    err = 0.0
+    for i, (_, want) in enumerate(outputs):
+        got = np.load(os.path.join(out, f"output{i}.npy"))
+        err = max(err, float(np.max(np.abs(got - want)) /
+                             (np.max(np.abs(want)) + 1e-30)))
+    verdict = "ok" if err <= TOLERANCE else "FAIL"
+    print(f"{name}: max_rel_err={err:.2e} {verdict}")
+
+
+def randn(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+x, bias = randn(2, 5, 24), randn(24)
+check("fast_gelu",
+      helper.make_node("FastGelu", ["x", "bias"], ["y"],
+                       domain="com.microsoft"),
+      [("x", x)], [("y", gelu_tanh(x.astype(np.float64) + bias))],
+      [("bias", bias)])
+check("bias_gelu",
+      helper.make_node("BiasGelu", ["x", "bias"], ["y"],
+                       domain="com.microsoft"),
+      [("x", x)], [("y", gelu(x.astype(np.float64) + bias))],
+      [("bias", bias)])
+
+skip, gamma, beta = randn(2, 5, 24), randn(24), randn(24)
+total = x.astype(np.float64) + skip + bias
+check("skip_layer_norm",
+      helper.make_node("SkipLayerNormalization",
+                       ["x", "skip", "gamma", "beta", "bias"],
+                       ["y", "", "", "sum"], domain="com.microsoft",
+                       epsilon=1e-5),
+      [("x", x), ("skip", skip)],
+      [("y", layer_norm(total, gamma, beta, 1e-5)), ("sum", total)],
+      [("gamma", gamma), ("beta", beta), ("bias", bias)])
+
+for causal in (0, 1):
+    q, k, v = randn(2, 6, 32), randn(2, 6, 32), randn(2, 6, 16)
+    qkv_bias = randn(80)
+    qb, kb, vb = (q + qkv_bias[:32], k + qkv_bias[32:64], v + qkv_bias[64:])
+    check(f"multi_head_attention{'_causal' if causal else ''}",
+          helper.make_node("MultiHeadAttention", ["q", "k", "v", "qkv_bias"],
+                           ["y"], domain="com.microsoft", num_heads=4,
+                           unidirectional=causal),
+          [("q", q), ("k", k), ("v", v)],
+          [("y", attention(qb.astype(np.float64), kb, vb, 4, causal))],
+          [("qkv_bias", qkv_bias)])
+
+# Refused: an unsupported contrib op, with its name in the error.
+unsupported = model("rotary", helper.make_node(
+    "RotaryEmbedding", ["x", "x", "x", "x"], ["y"], name="rope",
+    domain="com.microsoft"), [("x", x)], [("y", x)], [])
+with open(os.path.join(WORK, "rotary.onnx"), "wb") as f:
+    f.write(unsupported.SerializeToString())
