@@ -131,13 +131,20 @@ int main(int argc, char **argv) {
       "xf-emit-header",
       "The C header of the entry points that --xf-to-object compiles",
       xfEmitHeader, xf::registerXfAndUpstreamDialects);
+  static llvm::cl::opt<bool> onnxWeightsAsArguments(
+      "onnx-weights-as-arguments",
+      llvm::cl::desc("--import-onnx: weights (float initializers of rank 2 "
+                     "or more) as arguments after the graph's inputs"),
+      llvm::cl::init(false));
   TranslateToMLIRRegistration onnx(
       "import-onnx", "Import an ONNX model into the xf dialect",
       [](llvm::SourceMgr &sources, MLIRContext *context) {
         const llvm::MemoryBuffer *file =
             sources.getMemoryBuffer(sources.getMainFileID());
+        xf::OnnxImportOptions options;
+        options.weightsAsArguments = onnxWeightsAsArguments;
         return OwningOpRef<Operation *>(xf::importOnnx(
-            file->getBuffer(), file->getBufferIdentifier(), context));
+            file->getBuffer(), file->getBufferIdentifier(), context, options));
       },
       xf::registerXfAndUpstreamDialects);
   return failed(mlirTranslateMain(argc, argv, "xf translation driver\n"));

@@ -3,7 +3,8 @@
 // Reads an ONNX model (a serialized onnx.ModelProto, parsed by the ONNX
 // library's protobuf classes) into a module with one function of xf ops.
 // Failures are reported as one error naming the file, and for a node its
-// name, op type and the reason; they never abort.
+// name, op type and the reason; they never abort. Every argument carries
+// its ONNX name in an `onnx.name` attribute.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +19,9 @@ namespace mlir::xf {
 struct OnnxImportOptions {
   /// The name of the function the graph becomes.
   std::string functionName = "main";
+  /// Weights (float initializers of rank 2 or more) as arguments after the
+  /// graph's inputs, in the model's order, instead of constants.
+  bool weightsAsArguments = false;
 };
 
 /// The module of the ONNX model `bytes`, read from `fileName`; null after

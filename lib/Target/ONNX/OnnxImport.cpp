@@ -200,6 +200,20 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
     argTypes.push_back(*type);
     argNames.push_back(info.name());
   }
+  // Weights as arguments: the float initializers of rank 2 or more, after
+  // the graph's inputs and in the model's order. Biases, norm weights and
+  // scalars stay constants (the patterns read the scalars' values).
+  if (options.weightsAsArguments)
+    for (const onnx::TensorProto &t : graph.initializer()) {
+      DenseElementsAttr attr = constants.lookup(t.name());
+      if (!attr || attr.getType().getRank() < 2 ||
+          !attr.getElementType().isF32() ||
+          llvm::is_contained(argNames, t.name()))
+        continue;
+      constants.erase(t.name());
+      argTypes.push_back(attr.getType());
+      argNames.push_back(t.name());
+    }
   for (const onnx::ValueInfoProto &info : graph.output()) {
     FailureOr<RankedTensorType> type = valueType(info);
     if (failed(type))
@@ -210,8 +224,10 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
   auto func = func::FuncOp::create(builder, loc, options.functionName,
                                    builder.getFunctionType(argTypes, {}));
   Block *body = func.addEntryBlock();
-  for (auto [name, arg] : llvm::zip_equal(argNames, body->getArguments()))
+  for (auto [i, name, arg] : llvm::enumerate(argNames, body->getArguments())) {
     values[name] = arg;
+    func.setArgAttr(i, "onnx.name", builder.getStringAttr(name));
+  }
   builder.setInsertionPointToEnd(body);
 
   Patterns patterns = findPatterns(graph);
