@@ -108,7 +108,11 @@ Importer::valueType(const onnx::ValueInfoProto &info) {
 FailureOr<Value> Importer::input(const onnx::NodeProto &node, int i) {
   if (i >= node.input_size() || node.input(i).empty())
     return nodeError(node, "missing input #" + Twine(i));
-  const std::string &name = node.input(i);
+  return named(node, node.input(i));
+}
+
+FailureOr<Value> Importer::named(const onnx::NodeProto &node,
+                                 const std::string &name) {
   if (Value v = values.lookup(name))
     return v;
   if (Value source = transposed.lookup(name)) {

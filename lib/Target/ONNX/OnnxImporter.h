@@ -39,13 +39,16 @@ inline float floatAttr(const onnx::NodeProto &node, llvm::StringRef name,
 }
 
 /// What a recognized subgraph computes.
-enum class PatternKind { GeluErf, Silu };
+enum class PatternKind { GeluErf, Silu, RmsNorm };
 
 /// A subgraph imported as one op: its root (last) node produces the value
-/// from `input`.
+/// from `input` (and, for RMSNorm, `weight`, empty for none, and
+/// `epsilon`).
 struct Pattern {
   PatternKind kind;
   std::string input;
+  std::string weight = {};
+  double epsilon = 0;
 };
 
 /// The recognized subgraphs of a graph, by the index of their root node,
@@ -71,6 +74,8 @@ private:
   FailureOr<RankedTensorType> valueType(const onnx::ValueInfoProto &info);
   /// Input `i` of `node`: a value defined before it, or a constant.
   FailureOr<Value> input(const onnx::NodeProto &node, int i);
+  /// The value `name` that `node` reads.
+  FailureOr<Value> named(const onnx::NodeProto &node, const std::string &name);
   /// The value of an initializer or a Constant node's output.
   std::optional<DenseElementsAttr> constant(StringRef name);
   /// The value of a one-element f32 constant.
@@ -96,6 +101,7 @@ private:
   LogicalResult importSoftmax(const onnx::NodeProto &node);
   LogicalResult importUnary(const onnx::NodeProto &node);
   LogicalResult importTranspose(const onnx::NodeProto &node);
+  LogicalResult importNeg(const onnx::NodeProto &node);
 
   // OnnxContrib.cpp: ONNX Runtime's com.microsoft ops.
   LogicalResult importContrib(const onnx::NodeProto &node);
@@ -112,6 +118,10 @@ private:
   LogicalResult importConcat(const onnx::NodeProto &node);
   LogicalResult importReshape(const onnx::NodeProto &node);
   LogicalResult importSlice(const onnx::NodeProto &node);
+  LogicalResult importSplit(const onnx::NodeProto &node);
+  LogicalResult importConstantOfShape(const onnx::NodeProto &node);
+  LogicalResult importIntegerSelect(const onnx::NodeProto &node);
+  LogicalResult importExpand(const onnx::NodeProto &node);
   /// The values of an integer constant.
   std::optional<SmallVector<int64_t>> intValues(StringRef name);
   /// The type of input `i` of `node`, whatever defines it.
@@ -129,6 +139,7 @@ private:
   std::optional<double> scalarValue(const Uses &uses, StringRef name);
   LogicalResult importPattern(const onnx::NodeProto &root,
                               const Pattern &pattern);
+  void findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns);
 
   MLIRContext *ctx;
   /// The model's version of the default ONNX operator set.

@@ -64,6 +64,11 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
           .Case("Concat", &Importer::importConcat)
           .Case("Reshape", &Importer::importReshape)
           .Case("Slice", &Importer::importSlice)
+          .Case("Split", &Importer::importSplit)
+          .Case("ConstantOfShape", &Importer::importConstantOfShape)
+          .Cases({"Equal", "Where"}, &Importer::importIntegerSelect)
+          .Case("Expand", &Importer::importExpand)
+          .Case("Neg", &Importer::importNeg)
           .Default(nullptr);
   if (!handler)
     return nodeError(node, "unsupported op");
@@ -309,6 +314,18 @@ LogicalResult Importer::importSoftmax(const onnx::NodeProto &node) {
   FailureOr<Value> result = build<SoftmaxOp>(
       node, x->getType(), *x,
       builder.getI64IntegerAttr(axis < 0 ? axis + rank : axis));
+  return failed(result) ? failure() : define(node, *result);
+}
+
+LogicalResult Importer::importNeg(const onnx::NodeProto &node) {
+  FailureOr<Value> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  Value minusOne = arith::ConstantOp::create(
+      builder, loc,
+      DenseElementsAttr::get(RankedTensorType::get({}, builder.getF32Type()),
+                             -1.0f));
+  FailureOr<Value> result = build<MulOp>(node, x->getType(), *x, minusOne);
   return failed(result) ? failure() : define(node, *result);
 }
 

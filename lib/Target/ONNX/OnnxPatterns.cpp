@@ -1,7 +1,8 @@
 //===- OnnxPatterns.cpp - subgraphs that compute one xf op ----------------===//
 //
 // Exporters write some functions as several nodes: PyTorch's exact GELU is
-// x * 0.5 * (1 + erf(x / sqrt(2))), its SiLU x * sigmoid(x). They are found
+// x * 0.5 * (1 + erf(x / sqrt(2))), its SiLU x * sigmoid(x), an RMSNorm
+// x * (1 / sqrt(mean(x^2) + eps)) * w. They are found
 // by what they compute (the constants' values, not the exporter's node
 // names or order of operands) and imported as one op. Every intermediate
 // value must have the pattern as its only user.
@@ -97,6 +98,10 @@ Patterns Importer::findPatterns(const onnx::GraphProto &graph) {
     return near(scalarValue(uses, name), value);
   };
   for (auto [i, node] : llvm::enumerate(graph.node())) {
+    if (node.op_type() == "Pow") {
+      findRmsNorm(uses, i, patterns);
+      continue;
+    }
     // x * sigmoid(x)
     if (node.op_type() == "Sigmoid" && node.input_size() == 1) {
       size_t m;
@@ -154,12 +159,94 @@ Patterns Importer::findPatterns(const onnx::GraphProto &graph) {
   return patterns;
 }
 
+void Importer::findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns) {
+  const onnx::NodeProto &square = uses.graph.node(pow);
+  auto isScalar = [&](StringRef name, double value) {
+    return near(scalarValue(uses, name), value);
+  };
+  if (square.input_size() != 2 || !isScalar(square.input(1), 2.0))
+    return;
+  std::string x = square.input(0);
+  size_t m, a, r, s, n1, n2;
+  const onnx::NodeProto *mean = uses.onlyUser(square.output(0), m);
+  if (!mean || mean->op_type() != "ReduceMean" ||
+      intAttr(*mean, "keepdims", 1) != 1)
+    return;
+  // Over the last axis only (an attribute up to opset 17, an input after).
+  std::optional<SmallVector<int64_t>> axes =
+      mean->input_size() > 1 ? intValues(mean->input(1)) : std::nullopt;
+  if (const onnx::AttributeProto *attr = attribute(*mean, "axes"))
+    axes.emplace(attr->ints().begin(), attr->ints().end());
+  std::optional<RankedTensorType> type;
+  if (Value v = values.lookup(x))
+    type = cast<RankedTensorType>(v.getType());
+  int64_t last = type ? type->getRank() - 1 : -1;
+  if (!axes || axes->size() != 1 ||
+      ((*axes)[0] != -1 && (!type || (*axes)[0] != last)))
+    return;
+  const onnx::NodeProto *add = uses.onlyUser(mean->output(0), a);
+  if (!add || add->op_type() != "Add")
+    return;
+  std::optional<double> epsilon =
+      scalarValue(uses, otherOperand(*add, mean->output(0)));
+  const onnx::NodeProto *root = uses.onlyUser(add->output(0), s);
+  if (!epsilon || *epsilon < 0 || !root || root->op_type() != "Sqrt")
+    return;
+  const onnx::NodeProto *inverse = uses.onlyUser(root->output(0), r);
+  if (!inverse ||
+      !(inverse->op_type() == "Reciprocal" ||
+        (inverse->op_type() == "Div" && inverse->input(1) == root->output(0) &&
+         isScalar(inverse->input(0), 1.0))))
+    return;
+  const onnx::NodeProto *scaled = uses.onlyUser(inverse->output(0), n1);
+  if (!scaled || scaled->op_type() != "Mul" ||
+      otherOperand(*scaled, inverse->output(0)) != x)
+    return;
+  Pattern pattern{PatternKind::RmsNorm, x, "", *epsilon};
+  size_t rootIndex = n1;
+  llvm::SmallVector<size_t> inside = {pow, m, a, s, r};
+  // An optional weight: a constant [D] the normalized rows are scaled by.
+  const onnx::NodeProto *weighted = uses.onlyUser(scaled->output(0), n2);
+  if (weighted && weighted->op_type() == "Mul") {
+    std::string w = otherOperand(*weighted, scaled->output(0));
+    std::optional<DenseElementsAttr> c = constant(w);
+    if (c && c->getType().getRank() == 1) {
+      pattern.weight = w;
+      inside.push_back(n1);
+      rootIndex = n2;
+    }
+  }
+  patterns.roots[rootIndex] = pattern;
+  patterns.inside.insert(inside.begin(), inside.end());
+}
+
 LogicalResult Importer::importPattern(const onnx::NodeProto &root,
                                       const Pattern &pattern) {
   Value x = values.lookup(pattern.input);
   if (!x)
     return nodeError(root,
                      "input '" + pattern.input + "' is not defined before it");
+  if (pattern.kind == PatternKind::RmsNorm) {
+    auto type = cast<RankedTensorType>(x.getType());
+    Value weight;
+    if (pattern.weight.empty()) {
+      weight = arith::ConstantOp::create(
+          builder, loc,
+          DenseElementsAttr::get(RankedTensorType::get({type.getShape().back()},
+                                                       type.getElementType()),
+                                 1.0f));
+    } else {
+      FailureOr<Value> w = named(root, pattern.weight);
+      if (failed(w))
+        return failure();
+      weight = *w;
+    }
+    auto norm = RmsNormOp::create(builder, loc, type, x, weight,
+                                  builder.getF64FloatAttr(pattern.epsilon));
+    if (failed(verifyBuilt(root, norm)))
+      return failure();
+    return define(root, norm.getResult());
+  }
   Operation *op =
       pattern.kind == PatternKind::Silu
           ? SiluOp::create(builder, loc, x.getType(), x).getOperation()

@@ -12,7 +12,10 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Traits.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <numeric>
 
 using namespace mlir;
 using namespace mlir::xf;
@@ -158,17 +161,192 @@ LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importConcat(const onnx::NodeProto &node) {
+  // 1-D integer constants: a shape, folded.
   SmallVector<int64_t> result;
+  bool shapes = true;
   for (const std::string &in : node.input()) {
     std::optional<SmallVector<int64_t>> v = intValues(in);
-    if (!v || constant(in)->getType().getRank() != 1)
-      return nodeError(node, "only concatenations of 1-D integer constants "
-                             "(shape computations) are supported");
-    result.append(*v);
+    shapes = shapes && v && constant(in)->getType().getRank() == 1;
+    if (shapes)
+      result.append(*v);
   }
-  constants[node.output(0)] =
-      i64Constant(ctx, {static_cast<int64_t>(result.size())}, result);
+  if (shapes) {
+    constants[node.output(0)] =
+        i64Constant(ctx, {static_cast<int64_t>(result.size())}, result);
+    return success();
+  }
+  // Values: tensor.concat.
+  SmallVector<Value> parts;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> v = input(node, i);
+    if (failed(v))
+      return failure();
+    parts.push_back(*v);
+  }
+  int64_t rank = cast<RankedTensorType>(parts[0].getType()).getRank();
+  int64_t axis = intAttr(node, "axis", 0);
+  if (axis < -rank || axis >= rank)
+    return nodeError(node, "axis " + Twine(axis) + " is out of range");
+  auto concat = tensor::ConcatOp::create(builder, loc,
+                                         axis < 0 ? axis + rank : axis, parts);
+  if (failed(verifyBuilt(node, concat)))
+    return failure();
+  return define(node, concat.getResult());
+}
+
+LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
+  FailureOr<RankedTensorType> type = typeOf(node, 0);
+  if (failed(type))
+    return failure();
+  int64_t rank = type->getRank(), axis = intAttr(node, "axis", 0);
+  if (axis < -rank || axis >= rank)
+    return nodeError(node, "axis " + Twine(axis) + " is out of range");
+  axis = axis < 0 ? axis + rank : axis;
+  int64_t dim = type->getDimSize(axis), parts = node.output_size();
+  SmallVector<int64_t> sizes;
+  if (node.input_size() > 1 && !node.input(1).empty()) {
+    std::optional<SmallVector<int64_t>> given = intValues(node.input(1));
+    if (!given)
+      return nodeError(node, "expects constant split sizes");
+    sizes = *given;
+  } else if (const onnx::AttributeProto *a = attribute(node, "split")) {
+    sizes.assign(a->ints().begin(), a->ints().end());
+  } else {
+    // Equal parts, the last one smaller.
+    int64_t each = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes.push_back(std::min(each, dim - i * each));
+  }
+  if (static_cast<int64_t>(sizes.size()) != parts ||
+      llvm::any_of(sizes, [](int64_t v) { return v < 0; }) ||
+      std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != dim)
+    return nodeError(node,
+                     "split sizes do not add up to dimension " + Twine(dim));
+  std::optional<DenseElementsAttr> folded = constant(node.input(0));
+  Value x;
+  if (!folded) {
+    FailureOr<Value> v = input(node, 0);
+    if (failed(v))
+      return failure();
+    x = *v;
+  }
+  int64_t offset = 0;
+  for (auto [i, size] : llvm::enumerate(sizes)) {
+    SmallVector<int64_t> offsets(rank, 0), shape(type->getShape()),
+        strides(rank, 1);
+    offsets[axis] = offset;
+    shape[axis] = size;
+    if (folded) {
+      std::optional<SmallVector<int64_t>> values = intValues(node.input(0));
+      if (!values || rank != 1)
+        return nodeError(node, "only splits of values and of 1-D integer "
+                               "constants are supported");
+      constants[node.output(i)] = i64Constant(
+          ctx, {size}, ArrayRef<int64_t>(*values).slice(offset, size));
+    } else {
+      auto folded = [&](ArrayRef<int64_t> v) {
+        return getAsIndexOpFoldResult(ctx, v);
+      };
+      values[node.output(i)] = tensor::ExtractSliceOp::create(
+          builder, loc, x, folded(offsets), folded(shape), folded(strides));
+    }
+    offset += size;
+  }
   return success();
+}
+
+LogicalResult Importer::importConstantOfShape(const onnx::NodeProto &node) {
+  std::optional<SmallVector<int64_t>> shape = intValues(node.input(0));
+  if (!shape)
+    return nodeError(node, "expects a constant shape");
+  DenseElementsAttr fill = DenseElementsAttr::get(
+      RankedTensorType::get({1}, builder.getF32Type()), 0.0f);
+  if (const onnx::AttributeProto *a = attribute(node, "value")) {
+    FailureOr<DenseElementsAttr> v =
+        tensor(a->t(), "node '" + node.name() + "' (ConstantOfShape)");
+    if (failed(v))
+      return failure();
+    fill = *v;
+  }
+  auto type = RankedTensorType::get(*shape, fill.getElementType());
+  constants[node.output(0)] =
+      DenseElementsAttr::get(type, *fill.value_begin<Attribute>());
+  return success();
+}
+
+LogicalResult Importer::importIntegerSelect(const onnx::NodeProto &node) {
+  // Equal and Where on 1-D integer constants: shape computations.
+  bool where = node.op_type() == "Where";
+  SmallVector<SmallVector<int64_t>> in;
+  for (int i = 0; i < node.input_size(); ++i) {
+    std::optional<DenseElementsAttr> c = constant(node.input(i));
+    if (!c || c->getType().getRank() > 1 || !c->getElementType().isIntOrIndex())
+      return nodeError(node, "only " + node.op_type() +
+                                 " on 1-D integer constants (shape "
+                                 "computations) is supported");
+    in.emplace_back();
+    for (const APInt &v : c->getValues<APInt>())
+      in.back().push_back(c->getElementType().isInteger(1) ? v.getZExtValue()
+                                                           : v.getSExtValue());
+  }
+  size_t n = 1;
+  for (auto &v : in) {
+    if (v.size() != 1 && n != 1 && v.size() != n)
+      return nodeError(node, "operands do not broadcast");
+    n = std::max(n, v.size());
+  }
+  auto at = [&](int i, size_t j) { return in[i][in[i].size() == 1 ? 0 : j]; };
+  SmallVector<int64_t> result;
+  for (size_t j = 0; j < n; ++j)
+    result.push_back(where ? (at(0, j) ? at(1, j) : at(2, j))
+                           : at(0, j) == at(1, j));
+  if (where) {
+    constants[node.output(0)] =
+        i64Constant(ctx, {static_cast<int64_t>(n)}, result);
+  } else {
+    SmallVector<bool> bits(result.begin(), result.end());
+    constants[node.output(0)] = DenseElementsAttr::get(
+        RankedTensorType::get({static_cast<int64_t>(n)}, builder.getI1Type()),
+        ArrayRef<bool>(bits));
+  }
+  return success();
+}
+
+LogicalResult Importer::importExpand(const onnx::NodeProto &node) {
+  std::optional<SmallVector<int64_t>> target = intValues(node.input(1));
+  FailureOr<RankedTensorType> type = typeOf(node, 0);
+  if (!target || failed(type))
+    return target ? failure() : nodeError(node, "expects a constant shape");
+  SmallVector<int64_t> shape;
+  if (!OpTrait::util::getBroadcastedShape(type->getShape(), *target, shape))
+    return nodeError(node, "the shape does not broadcast the input");
+  if (std::optional<DenseElementsAttr> c = constant(node.input(0))) {
+    if (!c->isSplat())
+      return nodeError(node, "only splat constants expand");
+    constants[node.output(0)] = DenseElementsAttr::get(
+        type->clone(shape), *c->value_begin<Attribute>());
+    return success();
+  }
+  FailureOr<Value> x = input(node, 0);
+  if (failed(x))
+    return failure();
+  // Drop the input's dimensions that broadcast (size 1 to more, or
+  // missing), then broadcast them back in.
+  int64_t lead = shape.size() - type->getRank();
+  SmallVector<int64_t> kept, broadcastDims;
+  for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
+    int64_t from = d - lead;
+    if (from >= 0 && type->getDimSize(from) == shape[d])
+      kept.push_back(shape[d]);
+    else
+      broadcastDims.push_back(d);
+  }
+  Value source = reshapeValue(*x, kept);
+  Value init =
+      tensor::EmptyOp::create(builder, loc, shape, type->getElementType());
+  return define(node, linalg::BroadcastOp::create(builder, loc, source, init,
+                                                  broadcastDims)
+                          ->getResult(0));
 }
 
 LogicalResult Importer::importReshape(const onnx::NodeProto &node) {

@@ -81,6 +81,63 @@ class CausalBlock(nn.Module):
         return self.layer(x, src_mask=self.mask)
 
 
+class RmsNorm(nn.Module):
+    def __init__(self, d, eps=1e-6):
+        super().__init__()
+        self.weight = nn.Parameter(torch.rand(d) + 0.5)
+        self.eps = eps
+
+    def forward(self, x):
+        rms = torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps)
+        return x * rms * self.weight
+
+
+def rotate_half(x):
+    half = x.shape[-1] // 2
+    return torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+
+
+class LlamaBlock(nn.Module):
+    """RMSNorm, RoPE (rotate-half, cos/sin tables), GQA by repeating the
+    key/value heads, a causal mask, SwiGLU: as LLaMA's reference code."""
+
+    def __init__(self, d=32, heads=4, kv_heads=2, ffn=48, seq=6):
+        super().__init__()
+        self.heads, self.kv_heads, self.dh = heads, kv_heads, d // heads
+        self.norm1, self.norm2 = RmsNorm(d), RmsNorm(d)
+        self.wq = nn.Linear(d, d, bias=False)
+        self.wk = nn.Linear(d, kv_heads * self.dh, bias=False)
+        self.wv = nn.Linear(d, kv_heads * self.dh, bias=False)
+        self.wo = nn.Linear(d, d, bias=False)
+        self.gate = nn.Linear(d, ffn, bias=False)
+        self.up = nn.Linear(d, ffn, bias=False)
+        self.down = nn.Linear(ffn, d, bias=False)
+        inv = 1.0 / (10000 ** (torch.arange(0, self.dh, 2).float() / self.dh))
+        angles = torch.outer(torch.arange(seq).float(), inv)
+        angles = torch.cat((angles, angles), dim=-1)
+        self.register_buffer("cos", angles.cos())
+        self.register_buffer("sin", angles.sin())
+        self.register_buffer(
+            "mask", torch.triu(torch.full((seq, seq), float("-inf")), 1))
+
+    def forward(self, x):
+        b, s, d = x.shape
+        h = self.norm1(x)
+        q = self.wq(h).view(b, s, self.heads, self.dh).transpose(1, 2)
+        k = self.wk(h).view(b, s, self.kv_heads, self.dh).transpose(1, 2)
+        v = self.wv(h).view(b, s, self.kv_heads, self.dh).transpose(1, 2)
+        q = q * self.cos + rotate_half(q) * self.sin
+        k = k * self.cos + rotate_half(k) * self.sin
+        group = self.heads // self.kv_heads
+        k = k.repeat_interleave(group, dim=1)
+        v = v.repeat_interleave(group, dim=1)
+        scores = q @ k.transpose(-1, -2) / self.dh ** 0.5 + self.mask
+        a = torch.softmax(scores, dim=-1) @ v
+        x = x + self.wo(a.transpose(1, 2).reshape(b, s, d))
+        h = self.norm2(x)
+        return x + self.down(nn.functional.silu(self.gate(h)) * self.up(h))
+
+
 MODELS = {
     "gelu_mlp": (GeluMlp(), (2, 7, 24)),
     "silu_gated": (SiluGated(), (5, 20)),
@@ -95,6 +152,7 @@ MODELS = {
                                                     norm_first=True),
                          (3, 9, 48)),
     "causal_block": (CausalBlock(), (2, 6, 32)),
+    "llama_block": (LlamaBlock(), (2, 6, 32)),
     # A whole small model: three pre-norm layers.
     "three_layers": (nn.TransformerEncoder(
         nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True,
