@@ -4,6 +4,8 @@
 
 #include "xf/Support/HalfFloat.h"
 
+#include "mlir/IR/DialectResourceBlobManager.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -58,15 +60,42 @@ DenseElementsAttr WeightMatrix::toAttr(ShapedType type) const {
   return floatConstant(type, values);
 }
 
+std::vector<char> mlir::xf::floatBytes(ShapedType type,
+                                       ArrayRef<float> values) {
+  Type elt = type.getElementType();
+  if (elt.isF32()) {
+    const char *data = reinterpret_cast<const char *>(values.data());
+    return std::vector<char>(data, data + values.size() * sizeof(float));
+  }
+  std::vector<char> bytes(values.size() * sizeof(uint16_t));
+  for (size_t i = 0; i < values.size(); ++i) {
+    uint16_t v = elt.isF16() ? toF16(values[i]) : toBF16(values[i]);
+    std::memcpy(bytes.data() + i * sizeof(v), &v, sizeof(v));
+  }
+  return bytes;
+}
+
 DenseElementsAttr mlir::xf::floatConstant(ShapedType type,
                                           ArrayRef<float> values) {
-  Type elt = type.getElementType();
-  if (elt.isF32())
-    return rawConstant(type, values);
-  std::vector<uint16_t> narrow(values.size());
-  for (size_t i = 0; i < values.size(); ++i)
-    narrow[i] = elt.isF16() ? toF16(values[i]) : toBF16(values[i]);
-  return rawConstant(type, ArrayRef<uint16_t>(narrow));
+  return rawConstant(type, ArrayRef<char>(floatBytes(type, values)));
+}
+
+ElementsAttr mlir::xf::packedConstant(ShapedType type, ArrayRef<char> bytes) {
+  if (static_cast<int64_t>(bytes.size()) < kLargeConstantBytes)
+    return rawConstant(type, bytes);
+  return DenseResourceElementsAttr::get(
+      type, "xf_packed",
+      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64));
+}
+
+std::optional<ArrayRef<char>> mlir::xf::constantBytes(Attribute attr) {
+  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(attr))
+    if (!dense.isSplat())
+      return dense.getRawData();
+  if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(attr))
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+  return std::nullopt;
 }
 
 DenseElementsAttr mlir::xf::leadingCorner(DenseElementsAttr attr,

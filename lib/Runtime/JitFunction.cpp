@@ -120,9 +120,9 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   result->engine = std::move(*engine);
   result->engine->registerSymbols([&](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    for (auto &[symbol, buffer] : result->constants)
-      symbols[interner(symbol)] = {
-          llvm::orc::ExecutorAddr::fromPtr(buffer.data()),
+    for (const BoundConstant &c : result->constants)
+      symbols[interner(c.symbol)] = {
+          llvm::orc::ExecutorAddr::fromPtr(c.address),
           llvm::JITSymbolFlags::Exported};
     return symbols;
   });
@@ -143,7 +143,9 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
 // The constants xf-cpu-globals-as-bytes flattened (packed weights: most of
 // a model's bytes) would be copied by LLVM into a constant, an object file
 // and its loaded section, and translated and emitted on the way. Each
-// becomes an external declaration instead, bound to one copy here.
+// becomes an external declaration instead, bound to the bytes the compiler
+// already holds (or to one copy, where they are not aligned as the code
+// assumes).
 llvm::Error JitFunction::takeConstants(mlir::ModuleOp module) {
   llvm::Error error = llvm::Error::success();
   module.walk([&](mlir::LLVM::GlobalOp global) {
@@ -154,15 +156,21 @@ llvm::Error JitFunction::takeConstants(mlir::ModuleOp module) {
     if (!blob || !global.getConstant() || error)
       return;
     llvm::ArrayRef<char> bytes = blob->getData();
-    HostTensor buffer(DType::I8, {static_cast<int64_t>(bytes.size())});
-    if (!buffer.isAllocated()) {
-      error = llvm::createStringError(
-          "cannot allocate " + llvm::Twine(bytes.size()) +
-          " bytes for constant @" + global.getSymName());
-      return;
+    BoundConstant bound{global.getSymName().str(), bytes.data(), bytes.size(),
+                        HostTensor()};
+    uint64_t alignment = global.getAlignment().value_or(1);
+    if (reinterpret_cast<uintptr_t>(bytes.data()) % alignment != 0) {
+      bound.copy = HostTensor(DType::I8, {static_cast<int64_t>(bytes.size())});
+      if (!bound.copy.isAllocated()) {
+        error = llvm::createStringError(
+            "cannot allocate " + llvm::Twine(bytes.size()) +
+            " bytes for constant @" + global.getSymName());
+        return;
+      }
+      std::memcpy(bound.copy.data(), bytes.data(), bytes.size());
+      bound.address = bound.copy.data();
     }
-    std::memcpy(buffer.data(), bytes.data(), bytes.size());
-    constants.emplace_back(global.getSymName().str(), std::move(buffer));
+    constants.push_back(std::move(bound));
     global.removeValueAttr();
     global.setLinkage(mlir::LLVM::Linkage::External);
     global.setDsoLocal(false);
@@ -172,8 +180,8 @@ llvm::Error JitFunction::takeConstants(mlir::ModuleOp module) {
 
 size_t JitFunction::constantBytes() const {
   size_t bytes = 0;
-  for (const auto &[symbol, buffer] : constants)
-    bytes += buffer.numBytes();
+  for (const BoundConstant &c : constants)
+    bytes += c.bytes;
   return bytes;
 }
 

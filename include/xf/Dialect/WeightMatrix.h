@@ -61,6 +61,24 @@ DenseElementsAttr rawConstant(ShapedType type, ArrayRef<T> values) {
                            values.size() * sizeof(T)));
 }
 
+/// Constants the compiler creates (packed weights) of at least this many
+/// bytes are resource blobs (packedConstant), and constant globals of at
+/// least this size reach LLVM as flat bytes (xf-cpu-globals-as-bytes).
+constexpr int64_t kLargeConstantBytes = 4096;
+
+/// A constant of `type` holding `bytes` as they are in memory. From
+/// kLargeConstantBytes up, a resource blob aligned to 64 bytes: not
+/// uniqued, and bound to JIT-compiled code without a copy; below, a
+/// DenseElementsAttr (readable in printed IR).
+ElementsAttr packedConstant(ShapedType type, ArrayRef<char> bytes);
+
+/// The bytes in memory of a non-splat dense constant or a resource
+/// constant; nullopt for anything else.
+std::optional<ArrayRef<char>> constantBytes(Attribute attr);
+
+/// `values` in `type`'s element type (f32, bf16 or f16, rounded), as bytes.
+std::vector<char> floatBytes(ShapedType type, ArrayRef<float> values);
+
 /// The leading corner of a rank-2 constant, of `type`'s (smaller) shape,
 /// copied from its raw buffer; null for elements that are not whole bytes.
 DenseElementsAttr leadingCorner(DenseElementsAttr attr, ShapedType type);

@@ -114,11 +114,20 @@ private:
   llvm::Error readConvention(mlir::Operation *step, std::string &packName);
   /// Takes the large constants (packed weights) out of `module` into
   /// `constants`, leaving external declarations that the engine binds to
-  /// them; fails when a buffer cannot be allocated.
+  /// them; fails when a copy cannot be allocated.
   llvm::Error takeConstants(mlir::ModuleOp module);
 
-  /// The large constants, by symbol, in buffers of this function.
-  std::vector<std::pair<std::string, HostTensor>> constants;
+  /// A large constant bound to the code: its bytes where the compiler
+  /// keeps them (a resource blob of the module's context, which outlives
+  /// this function), or a copy of them where their address does not have
+  /// the alignment the code assumes.
+  struct BoundConstant {
+    std::string symbol;
+    const void *address = nullptr;
+    size_t bytes = 0;
+    HostTensor copy;
+  };
+  std::vector<BoundConstant> constants;
 
   /// Bytes per element of each source result (for copyTiedResults).
   llvm::SmallVector<size_t> resultElementBytes;

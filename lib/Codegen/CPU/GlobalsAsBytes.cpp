@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "xf/Codegen/CPU/Passes.h"
+#include "xf/Dialect/WeightMatrix.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -28,22 +29,26 @@ struct XfCpuGlobalsAsBytesPass
     MLIRContext *ctx = &getContext();
     Type i8 = IntegerType::get(ctx, 8);
     getOperation().walk([&](LLVM::GlobalOp global) {
-      auto value = dyn_cast_or_null<DenseElementsAttr>(global.getValueOrNull());
-      if (!value || value.isSplat() ||
-          value.getElementType().getIntOrFloatBitWidth() % 8 != 0)
+      Attribute value = global.getValueOrNull();
+      auto elements = dyn_cast_or_null<ElementsAttr>(value);
+      std::optional<ArrayRef<char>> bytes = constantBytes(value);
+      if (!elements || !bytes || !elements.getElementType().isIntOrFloat() ||
+          elements.getElementType().getIntOrFloatBitWidth() % 8 != 0 ||
+          static_cast<int64_t>(bytes->size()) < minBytes)
         return;
-      ArrayRef<char> bytes = value.getRawData();
-      if (static_cast<int64_t>(bytes.size()) < minBytes)
-        return;
-      // The constant's storage lives as long as the context: the resource
-      // refers to it without copying.
       auto type =
-          RankedTensorType::get({static_cast<int64_t>(bytes.size())}, i8);
-      auto flat = DenseResourceElementsAttr::get(
-          type, global.getSymName(),
-          UnmanagedAsmResourceBlob::allocateInferAlign(bytes));
+          RankedTensorType::get({static_cast<int64_t>(bytes->size())}, i8);
+      // A resource keeps its blob; a dense constant's storage lives as long
+      // as the context, and a resource refers to it without copying.
+      auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+      auto flat =
+          resource
+              ? DenseResourceElementsAttr::get(type, resource.getRawHandle())
+              : DenseResourceElementsAttr::get(
+                    type, global.getSymName(),
+                    UnmanagedAsmResourceBlob::allocateInferAlign(*bytes));
       global.setValueAttr(flat);
-      global.setGlobalType(LLVM::LLVMArrayType::get(i8, bytes.size()));
+      global.setGlobalType(LLVM::LLVMArrayType::get(i8, bytes->size()));
     });
   }
 };

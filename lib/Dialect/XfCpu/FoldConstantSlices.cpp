@@ -21,6 +21,26 @@ using namespace mlir::xf::cpu;
 
 namespace {
 
+/// The bytes of a constant: every element, or the one of a splat.
+struct ConstantBytes {
+  ArrayRef<char> data;
+  bool splat = false;
+  ShapedType type;
+};
+
+std::optional<ConstantBytes> bytesOf(Value v) {
+  ElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)))
+    return std::nullopt;
+  auto dense = dyn_cast<DenseElementsAttr>(attr);
+  if (dense && dense.isSplat())
+    return ConstantBytes{dense.getRawData(), true, dense.getType()};
+  std::optional<ArrayRef<char>> bytes = constantBytes(attr);
+  if (!bytes)
+    return std::nullopt;
+  return ConstantBytes{*bytes, false, cast<ShapedType>(attr.getType())};
+}
+
 /// A chain `insert_slice %c_n into (... insert_slice %c_1 into %base)` of
 /// constants with static offsets and unit strides, `%base` a constant or a
 /// `tensor.empty` (whose unspecified elements become zeros), folded at its
@@ -40,40 +60,38 @@ struct FoldConstantInsertSlices : OpRewritePattern<tensor::InsertSliceOp> {
         }))
       return failure();
     // The insertions, last first, down to the base.
-    SmallVector<std::pair<tensor::InsertSliceOp, DenseElementsAttr>> chain;
+    SmallVector<std::pair<tensor::InsertSliceOp, ConstantBytes>> chain;
     Value base = last.getResult();
     while (auto insert = base.getDefiningOp<tensor::InsertSliceOp>()) {
-      DenseElementsAttr source;
-      if (!matchPattern(insert.getSource(), m_Constant(&source)) ||
-          !insert.hasUnitStride() ||
+      std::optional<ConstantBytes> source = bytesOf(insert.getSource());
+      if (!source || !insert.hasUnitStride() ||
           ShapedType::isDynamicShape(insert.getStaticOffsets()) ||
           insert.getSourceType().getRank() != type.getRank() ||
           (insert != last && !insert->hasOneUse()))
         return failure();
-      chain.push_back({insert, source});
+      chain.push_back({insert, *source});
       base = insert.getDest();
     }
-    DenseElementsAttr baseValue;
-    if (!base.getDefiningOp<tensor::EmptyOp>() &&
-        !matchPattern(base, m_Constant(&baseValue)))
+    std::optional<ConstantBytes> baseValue = bytesOf(base);
+    if (!base.getDefiningOp<tensor::EmptyOp>() && !baseValue)
       return failure();
 
     size_t width = type.getElementTypeBitWidth() / 8;
     std::vector<char> bytes(type.getNumElements() * width, 0);
     if (baseValue)
-      fill(bytes, baseValue, width);
+      fill(bytes, *baseValue, width);
     for (auto &[insert, source] : llvm::reverse(chain))
       copyInto(bytes, type.getShape(), insert.getStaticOffsets(), source,
                width);
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        last, type, rawConstant(type, ArrayRef<char>(bytes)));
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(last, type,
+                                                   packedConstant(type, bytes));
     return success();
   }
 
-  static void fill(std::vector<char> &bytes, DenseElementsAttr value,
+  static void fill(std::vector<char> &bytes, const ConstantBytes &value,
                    size_t width) {
-    ArrayRef<char> raw = value.getRawData();
-    if (!value.isSplat()) {
+    ArrayRef<char> raw = value.data;
+    if (!value.splat) {
       std::memcpy(bytes.data(), raw.data(), bytes.size());
       return;
     }
@@ -84,21 +102,21 @@ struct FoldConstantInsertSlices : OpRewritePattern<tensor::InsertSliceOp> {
   /// Writes `source` at `offsets` of a row-major tensor of `shape`, one
   /// innermost row at a time.
   static void copyInto(std::vector<char> &bytes, ArrayRef<int64_t> shape,
-                       ArrayRef<int64_t> offsets, DenseElementsAttr source,
+                       ArrayRef<int64_t> offsets, const ConstantBytes &source,
                        size_t width) {
-    ArrayRef<int64_t> sizes = source.getType().getShape();
+    ArrayRef<int64_t> sizes = source.type.getShape();
     int64_t rank = shape.size(), rowLength = sizes.back();
-    if (source.getNumElements() == 0)
+    if (source.type.getNumElements() == 0)
       return;
-    ArrayRef<char> raw = source.getRawData();
+    ArrayRef<char> raw = source.data;
     SmallVector<int64_t> index(rank, 0);
-    for (int64_t row = 0, rows = source.getNumElements() / rowLength;
+    for (int64_t row = 0, rows = source.type.getNumElements() / rowLength;
          row < rows; ++row) {
       int64_t at = 0;
       for (int64_t d = 0; d < rank; ++d)
         at = at * shape[d] + offsets[d] + index[d];
       for (int64_t j = 0; j < rowLength; ++j) {
-        size_t from = source.isSplat() ? 0 : (row * rowLength + j) * width;
+        size_t from = source.splat ? 0 : (row * rowLength + j) * width;
         std::memcpy(bytes.data() + (at + j) * width, raw.data() + from, width);
       }
       // The next row: advance the outer indices, innermost first.

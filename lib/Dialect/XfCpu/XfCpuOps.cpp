@@ -183,7 +183,9 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
           bytes[at(p, r, j)] =
               uint8_t(weight.getRawData()[weight.isSplat() ? 0 : i]) ^ 0x80;
         }
-    results.push_back(rawConstant(type, ArrayRef<uint8_t>(bytes)));
+    results.push_back(packedConstant(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
+                             bytes.size())));
     return success();
   }
   std::optional<WeightMatrix> w = WeightMatrix::read(weight, getWeightLayout());
@@ -194,7 +196,7 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
     for (int64_t r = 0; r < k; ++r)
       for (int64_t j = 0; j < nr && p * nr + j < n; ++j)
         values[at(p, r, j)] = w->at(r, p * nr + j);
-  results.push_back(floatConstant(type, values));
+  results.push_back(packedConstant(type, floatBytes(type, values)));
   return success();
 }
 

@@ -97,3 +97,20 @@ func.func @strided() -> tensor<4xf32> {
   %0 = tensor.insert_slice %a into %e[0] [2] [2] : tensor<2xf32> into tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// Packed constants of 4 KiB and more are resource blobs: aligned to 64
+// bytes (the 0x40 before the first element, 2.0), not uniqued, and bound
+// to JIT code without a copy. Smaller ones stay dense.
+// CHECK-LABEL: func.func @pack_large_constant
+// CHECK: %[[P:.*]] = arith.constant dense_resource<xf_packed{{.*}}> : tensor<1x32x32xf32>
+// CHECK-NOT: xf_cpu.pack_weights
+// CHECK: return %[[P]]
+// CHECK: xf_packed{{.*}}: "0x4000000000000040
+func.func @pack_large_constant() -> tensor<1x32x32xf32> {
+  %w = arith.constant dense<2.0> : tensor<32x32xf32>
+  %e = tensor.empty() : tensor<1x32x32xf32>
+  %p = xf_cpu.pack_weights %w layout kn outs(%e : tensor<1x32x32xf32>) : tensor<32x32xf32> -> tensor<1x32x32xf32>
+  return %p : tensor<1x32x32xf32>
+}

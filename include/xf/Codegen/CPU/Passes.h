@@ -3,6 +3,7 @@
 #ifndef XF_CODEGEN_PASSES_H
 #define XF_CODEGEN_PASSES_H
 
+#include "xf/Dialect/WeightMatrix.h"
 #include "xf/Dialect/XfCpuOps.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"

@@ -216,11 +216,13 @@ def XfCpuGlobalsAsBytes : Pass<"xf-cpu-globals-as-bytes",
     code generator emits them element by element: packed weights of shape
     `[24, 768, 32]` become 18,432 constants and 589,824 emitted floats,
     which took most of the compile time of models with constant weights.
-    Each `llvm.mlir.global` whose value is a non-splat dense constant of at
-    least `min-bytes` bytes gets the type `!llvm.array<N x i8>` and its
-    bytes as they are in memory (a resource that refers to the constant's
-    own buffer, not a copy), which translates to one constant and is
-    emitted as one block of bytes. Its users see an opaque pointer either
+    Each `llvm.mlir.global` whose value is a non-splat dense constant or a
+    resource (packed weights are, see `packedConstant` in
+    `include/xf/Dialect/WeightMatrix.h`) of at least `min-bytes` bytes
+    (default 4096) gets the type `!llvm.array<N x i8>` and its bytes as they
+    are in memory (the same resource, or one that refers to the dense
+    constant's own buffer: no copy), which translates to one constant and
+    is emitted as one block of bytes. Its users see an opaque pointer either
     way.
 
     ```mlir
@@ -232,7 +234,7 @@ def XfCpuGlobalsAsBytes : Pass<"xf-cpu-globals-as-bytes",
     ```
   }];
   let options = [
-    Option<"minBytes", "min-bytes", "int64_t", "4096",
+    Option<"minBytes", "min-bytes", "int64_t", "::mlir::xf::kLargeConstantBytes",
            "Flatten globals whose value holds at least this many bytes">,
   ];
 }
