@@ -18,7 +18,7 @@ using namespace mlir::xf::onnx_import;
 
 /// Whether input `i` of `node` is given.
 static bool hasInput(const onnx::NodeProto &node, int i) {
-  return i < node.input_size() && !node.input(i).empty();
+  return i < node.input_size() && !inputName(node, i).empty();
 }
 
 LogicalResult Importer::importContrib(const onnx::NodeProto &node) {
@@ -32,7 +32,7 @@ LogicalResult Importer::importContrib(const onnx::NodeProto &node) {
   if (!handler)
     return nodeError(node, "unsupported op of domain com.microsoft");
   for (int i = 1; i < node.output_size(); ++i)
-    if (!node.output(i).empty() &&
+    if (!outputName(node, i).empty() &&
         !(node.op_type() == "SkipLayerNormalization" && i == 3))
       return nodeError(node, "output #" + Twine(i) + " is not supported");
   return (this->*handler)(node);
@@ -92,8 +92,8 @@ LogicalResult Importer::importSkipLayerNorm(const onnx::NodeProto &node) {
       return failure();
     sum = *bias;
   }
-  if (node.output_size() > 3 && !node.output(3).empty())
-    values[node.output(3)] = sum; // input + skip + bias
+  if (node.output_size() > 3 && !outputName(node, 3).empty())
+    values[outputName(node, 3)] = sum; // input + skip + bias
   auto norm = LayerNormOp::create(
       builder, loc, x->getType(), sum, *gamma, beta,
       builder.getF64FloatAttr(floatAttr(node, "epsilon", 1e-12f)));
@@ -104,7 +104,7 @@ LogicalResult Importer::importSkipLayerNorm(const onnx::NodeProto &node) {
 
 LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
   for (int i = 3; i < node.input_size(); ++i)
-    if (!node.input(i).empty() && i != 3)
+    if (!inputName(node, i).empty() && i != 3)
       return nodeError(node, "input #" + Twine(i) +
                                  " (masks, biases of the scores, past keys "
                                  "and values) is not supported");
@@ -125,7 +125,7 @@ LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
                            "dimension");
   // The bias of q, k and v, concatenated: a constant, split here.
   if (hasInput(node, 3)) {
-    std::optional<DenseElementsAttr> bias = constant(node.input(3));
+    std::optional<DenseElementsAttr> bias = constant(inputName(node, 3));
     int64_t dq = qt.getDimSize(2), dk = kt.getDimSize(2), dv = vt.getDimSize(2);
     if (!bias || bias->getType().getRank() != 1 ||
         bias->getNumElements() != dq + dk + dv ||

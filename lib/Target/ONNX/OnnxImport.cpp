@@ -106,9 +106,9 @@ Importer::valueType(const onnx::ValueInfoProto &info) {
 //===----------------------------------------------------------------------===//
 
 FailureOr<Value> Importer::input(const onnx::NodeProto &node, int i) {
-  if (i >= node.input_size() || node.input(i).empty())
+  if (i >= node.input_size() || inputName(node, i).empty())
     return nodeError(node, "missing input #" + Twine(i));
-  return named(node, node.input(i));
+  return named(node, inputName(node, i));
 }
 
 FailureOr<Value> Importer::named(const onnx::NodeProto &node,
@@ -134,9 +134,9 @@ FailureOr<Value> Importer::named(const onnx::NodeProto &node,
 
 FailureOr<RankedTensorType> Importer::typeOf(const onnx::NodeProto &node,
                                              int i) {
-  if (i >= node.input_size() || node.input(i).empty())
+  if (i >= node.input_size() || inputName(node, i).empty())
     return nodeError(node, "missing input #" + Twine(i));
-  if (std::optional<DenseElementsAttr> c = constant(node.input(i)))
+  if (std::optional<DenseElementsAttr> c = constant(inputName(node, i)))
     return cast<RankedTensorType>(c->getType());
   FailureOr<Value> v = input(node, i);
   if (failed(v))
@@ -161,7 +161,7 @@ std::optional<double> Importer::scalar(StringRef name) {
 LogicalResult Importer::define(const onnx::NodeProto &node, Value v) {
   if (node.output_size() < 1)
     return nodeError(node, "no output");
-  values[node.output(0)] = v;
+  values[outputName(node, 0)] = v;
   return success();
 }
 
@@ -176,7 +176,10 @@ LogicalResult Importer::fail(const Twine &message) {
 
 LogicalResult Importer::nodeError(const onnx::NodeProto &node,
                                   const Twine &reason) {
-  return fail("node '" + node.name() + "' (" + node.op_type() + "): " + reason);
+  // Exporters may leave nodes unnamed: their position names them then.
+  std::string name = node.name().empty() ? "#" + std::to_string(nodeIndex)
+                                         : "'" + node.name() + "'";
+  return fail("node " + name + " (" + node.op_type() + "): " + reason);
 }
 
 OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
@@ -236,6 +239,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
 
   Patterns patterns = findPatterns(graph);
   for (auto [index, node] : llvm::enumerate(graph.node())) {
+    nodeIndex = index;
     if (patterns.inside.contains(index))
       continue;
     auto fused = patterns.roots.find(index);

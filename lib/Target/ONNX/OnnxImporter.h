@@ -19,6 +19,17 @@ namespace mlir::xf::onnx_import {
 
 struct Uses;
 
+/// The name of input / output `i` of `node`, empty where there is none
+/// (an optional input left out, or a malformed node).
+inline const std::string &inputName(const onnx::NodeProto &node, int i) {
+  static const std::string none;
+  return i < node.input_size() ? node.input(i) : none;
+}
+inline const std::string &outputName(const onnx::NodeProto &node, int i) {
+  static const std::string none;
+  return i < node.output_size() ? node.output(i) : none;
+}
+
 /// The attribute `name` of `node`, or null.
 inline const onnx::AttributeProto *attribute(const onnx::NodeProto &node,
                                              llvm::StringRef name) {
@@ -128,6 +139,10 @@ private:
   FailureOr<RankedTensorType> typeOf(const onnx::NodeProto &node, int i);
   Value transposeValue(Value x, ArrayRef<int64_t> perm);
   Value reshapeValue(Value x, ArrayRef<int64_t> shape);
+  /// Fails with `node`'s error unless `shape` is a shape a tensor can have
+  /// (no negative dimension, at most 2^40 elements).
+  LogicalResult checkShape(const onnx::NodeProto &node,
+                           ArrayRef<int64_t> shape);
   /// Defines `node`'s output as its input 0 in `type`'s shape.
   LogicalResult reshapeInput(const onnx::NodeProto &node,
                              RankedTensorType type);
@@ -144,6 +159,8 @@ private:
   MLIRContext *ctx;
   /// The model's version of the default ONNX operator set.
   int64_t opset = 0;
+  /// The position in the graph of the node being imported.
+  size_t nodeIndex = 0;
   OpBuilder builder;
   Location loc;
   llvm::StringMap<Value> values;

@@ -83,11 +83,11 @@ LogicalResult Importer::importConstant(const onnx::NodeProto &node) {
         tensor(value->t(), "node '" + node.name() + "' (Constant)");
     if (failed(attr))
       return failure();
-    constants[node.output(0)] = *attr;
+    constants[outputName(node, 0)] = *attr;
     return success();
   }
   if (const onnx::AttributeProto *value = attribute(node, "value_float")) {
-    constants[node.output(0)] = DenseElementsAttr::get(
+    constants[outputName(node, 0)] = DenseElementsAttr::get(
         RankedTensorType::get({}, builder.getF32Type()), value->f());
     return success();
   }
@@ -129,7 +129,7 @@ LogicalResult Importer::importTranspose(const onnx::NodeProto &node) {
     bool identity = llvm::all_of(llvm::enumerate(perm), [](auto p) {
       return static_cast<int64_t>(p.index()) == p.value();
     });
-    transposed[node.output(0)] = identity ? *x : transposeValue(*x, perm);
+    transposed[outputName(node, 0)] = identity ? *x : transposeValue(*x, perm);
     return success();
   }
   return define(node, transposeValue(*x, perm));
@@ -140,7 +140,7 @@ LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
   bool transA = false, transB = false;
   auto operand = [&](int i, bool &trans) -> FailureOr<Value> {
     if (i < node.input_size())
-      if (Value v = transposed.lookup(node.input(i))) {
+      if (Value v = transposed.lookup(inputName(node, i))) {
         trans = true;
         return v;
       }
@@ -154,7 +154,7 @@ LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
     return nodeError(node, "1-D operands are not supported");
   FailureOr<Value> result;
   SmallVector<int64_t> shape(at.getShape());
-  if (!transA && !transB && bt.getRank() == 2 && constant(node.input(1))) {
+  if (!transA && !transB && bt.getRank() == 2 && constant(inputName(node, 1))) {
     // A product with a constant matrix is a linear layer.
     shape.back() = bt.getDimSize(1);
     result = build<LinearOp>(node, at.clone(shape), *a, *b, Value(), Value(),
@@ -190,7 +190,7 @@ LogicalResult Importer::importGemm(const onnx::NodeProto &node) {
     return nodeError(node, "expects 2-D A and B");
   bool transB = intAttr(node, "transB", 0) != 0;
   Value bias;
-  if (node.input_size() > 2 && !node.input(2).empty()) {
+  if (node.input_size() > 2 && !inputName(node, 2).empty()) {
     FailureOr<Value> c = input(node, 2);
     if (failed(c))
       return failure();
@@ -208,9 +208,9 @@ LogicalResult Importer::importGemm(const onnx::NodeProto &node) {
 
 LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
   // Integer arithmetic on constants: shape computations, folded.
-  std::optional<SmallVector<int64_t>> x = intValues(node.input(0));
+  std::optional<SmallVector<int64_t>> x = intValues(inputName(node, 0));
   std::optional<SmallVector<int64_t>> y =
-      node.input_size() > 1 ? intValues(node.input(1)) : std::nullopt;
+      node.input_size() > 1 ? intValues(inputName(node, 1)) : std::nullopt;
   if (x && y) {
     if (x->size() != y->size() && x->size() != 1 && y->size() != 1)
       return nodeError(node, "integer constants of sizes " + Twine(x->size()) +
@@ -229,9 +229,9 @@ LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
                        : op == "Mul" ? l * r
                                      : l / r);
     }
-    auto bigger = x->size() >= y->size() ? constant(node.input(0))
-                                         : constant(node.input(1));
-    constants[node.output(0)] = DenseElementsAttr::get(
+    auto bigger = x->size() >= y->size() ? constant(inputName(node, 0))
+                                         : constant(inputName(node, 1));
+    constants[outputName(node, 0)] = DenseElementsAttr::get(
         RankedTensorType::get(bigger->getType().getShape(),
                               builder.getI64Type()),
         ArrayRef<int64_t>(result));
@@ -244,7 +244,7 @@ LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
   Value b;
   if (op == "Sub" || op == "Div") {
     // x - c and x / c with a constant c: x + (-c) and x * (1 / c).
-    std::optional<DenseElementsAttr> c = constant(node.input(1));
+    std::optional<DenseElementsAttr> c = constant(inputName(node, 1));
     if (!c || !c->getElementType().isF32())
       return nodeError(node, "only a constant f32 right operand is supported");
     bool sub = op == "Sub";
@@ -275,7 +275,7 @@ LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
 
 LogicalResult Importer::importLayerNorm(const onnx::NodeProto &node) {
   for (int i = 1; i < node.output_size(); ++i)
-    if (!node.output(i).empty())
+    if (!outputName(node, i).empty())
       return nodeError(node, "the Mean and InvStdDev outputs are not "
                              "supported");
   FailureOr<Value> x = input(node, 0), scale = input(node, 1);
@@ -286,7 +286,7 @@ LogicalResult Importer::importLayerNorm(const onnx::NodeProto &node) {
     return nodeError(node, "normalization over more than the last axis is "
                            "not supported");
   Value bias;
-  if (node.input_size() > 2 && !node.input(2).empty()) {
+  if (node.input_size() > 2 && !inputName(node, 2).empty()) {
     FailureOr<Value> b = input(node, 2);
     if (failed(b))
       return failure();

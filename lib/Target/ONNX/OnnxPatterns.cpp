@@ -84,10 +84,10 @@ std::optional<double> Importer::scalarValue(const Uses &uses, StringRef name) {
 static std::string otherOperand(const onnx::NodeProto &node, StringRef known) {
   if (node.input_size() != 2)
     return {};
-  if (node.input(0) == known)
-    return node.input(1);
-  if (node.input(1) == known)
-    return node.input(0);
+  if (inputName(node, 0) == known)
+    return inputName(node, 1);
+  if (inputName(node, 1) == known)
+    return inputName(node, 0);
   return {};
 }
 
@@ -105,10 +105,10 @@ Patterns Importer::findPatterns(const onnx::GraphProto &graph) {
     // x * sigmoid(x)
     if (node.op_type() == "Sigmoid" && node.input_size() == 1) {
       size_t m;
-      const onnx::NodeProto *mul = uses.onlyUser(node.output(0), m);
+      const onnx::NodeProto *mul = uses.onlyUser(outputName(node, 0), m);
       if (mul && mul->op_type() == "Mul" &&
-          otherOperand(*mul, node.output(0)) == node.input(0)) {
-        patterns.roots[m] = {PatternKind::Silu, node.input(0)};
+          otherOperand(*mul, outputName(node, 0)) == inputName(node, 0)) {
+        patterns.roots[m] = {PatternKind::Silu, inputName(node, 0)};
         patterns.inside.insert(i);
       }
       continue;
@@ -117,24 +117,25 @@ Patterns Importer::findPatterns(const onnx::GraphProto &graph) {
     if (node.op_type() != "Erf" || node.input_size() != 1)
       continue;
     size_t d, a, m1, m2, only;
-    const onnx::NodeProto *scale = uses.definer(node.input(0), d);
-    if (!scale || !uses.onlyUser(node.input(0), only))
+    const onnx::NodeProto *scale = uses.definer(inputName(node, 0), d);
+    if (!scale || !uses.onlyUser(inputName(node, 0), only))
       continue;
     std::string x;
-    if (scale->op_type() == "Div" && isScalar(scale->input(1), std::sqrt(2.0)))
-      x = scale->input(0);
+    if (scale->op_type() == "Div" &&
+        isScalar(inputName(*scale, 1), std::sqrt(2.0)))
+      x = inputName(*scale, 0);
     else if (scale->op_type() == "Mul")
       for (int k = 0; k < 2 && x.empty(); ++k)
-        if (isScalar(scale->input(k), std::sqrt(0.5)))
-          x = scale->input(1 - k);
-    const onnx::NodeProto *add = uses.onlyUser(node.output(0), a);
+        if (isScalar(inputName(*scale, k), std::sqrt(0.5)))
+          x = inputName(*scale, 1 - k);
+    const onnx::NodeProto *add = uses.onlyUser(outputName(node, 0), a);
     if (x.empty() || !add || add->op_type() != "Add" ||
-        !isScalar(otherOperand(*add, node.output(0)), 1.0))
+        !isScalar(otherOperand(*add, outputName(node, 0)), 1.0))
       continue;
-    const onnx::NodeProto *first = uses.onlyUser(add->output(0), m1);
+    const onnx::NodeProto *first = uses.onlyUser(outputName(*add, 0), m1);
     if (!first || first->op_type() != "Mul")
       continue;
-    std::string factor = otherOperand(*first, add->output(0));
+    std::string factor = otherOperand(*first, outputName(*add, 0));
     llvm::SmallVector<size_t> inside = {d, i, a};
     size_t root = m1, h;
     const onnx::NodeProto *half = uses.definer(factor, h);
@@ -143,10 +144,10 @@ Patterns Importer::findPatterns(const onnx::GraphProto &graph) {
         isScalar(otherOperand(*half, x), 0.5)) {
       inside.push_back(h); // (1 + erf) * (x * 0.5)
     } else {
-      const onnx::NodeProto *second = uses.onlyUser(first->output(0), m2);
+      const onnx::NodeProto *second = uses.onlyUser(outputName(*first, 0), m2);
       if (!second || second->op_type() != "Mul")
         continue;
-      std::string last = otherOperand(*second, first->output(0));
+      std::string last = otherOperand(*second, outputName(*first, 0));
       if (!((factor == x && isScalar(last, 0.5)) ||
             (isScalar(factor, 0.5) && last == x)))
         continue;
@@ -164,17 +165,17 @@ void Importer::findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns) {
   auto isScalar = [&](StringRef name, double value) {
     return near(scalarValue(uses, name), value);
   };
-  if (square.input_size() != 2 || !isScalar(square.input(1), 2.0))
+  if (square.input_size() != 2 || !isScalar(inputName(square, 1), 2.0))
     return;
-  std::string x = square.input(0);
+  std::string x = inputName(square, 0);
   size_t m, a, r, s, n1, n2;
-  const onnx::NodeProto *mean = uses.onlyUser(square.output(0), m);
+  const onnx::NodeProto *mean = uses.onlyUser(outputName(square, 0), m);
   if (!mean || mean->op_type() != "ReduceMean" ||
       intAttr(*mean, "keepdims", 1) != 1)
     return;
   // Over the last axis only (an attribute up to opset 17, an input after).
   std::optional<SmallVector<int64_t>> axes =
-      mean->input_size() > 1 ? intValues(mean->input(1)) : std::nullopt;
+      mean->input_size() > 1 ? intValues(inputName(*mean, 1)) : std::nullopt;
   if (const onnx::AttributeProto *attr = attribute(*mean, "axes"))
     axes.emplace(attr->ints().begin(), attr->ints().end());
   std::optional<RankedTensorType> type;
@@ -184,31 +185,31 @@ void Importer::findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns) {
   if (!axes || axes->size() != 1 ||
       ((*axes)[0] != -1 && (!type || (*axes)[0] != last)))
     return;
-  const onnx::NodeProto *add = uses.onlyUser(mean->output(0), a);
+  const onnx::NodeProto *add = uses.onlyUser(outputName(*mean, 0), a);
   if (!add || add->op_type() != "Add")
     return;
   std::optional<double> epsilon =
-      scalarValue(uses, otherOperand(*add, mean->output(0)));
-  const onnx::NodeProto *root = uses.onlyUser(add->output(0), s);
+      scalarValue(uses, otherOperand(*add, outputName(*mean, 0)));
+  const onnx::NodeProto *root = uses.onlyUser(outputName(*add, 0), s);
   if (!epsilon || *epsilon < 0 || !root || root->op_type() != "Sqrt")
     return;
-  const onnx::NodeProto *inverse = uses.onlyUser(root->output(0), r);
-  if (!inverse ||
-      !(inverse->op_type() == "Reciprocal" ||
-        (inverse->op_type() == "Div" && inverse->input(1) == root->output(0) &&
-         isScalar(inverse->input(0), 1.0))))
+  const onnx::NodeProto *inverse = uses.onlyUser(outputName(*root, 0), r);
+  if (!inverse || !(inverse->op_type() == "Reciprocal" ||
+                    (inverse->op_type() == "Div" &&
+                     inputName(*inverse, 1) == outputName(*root, 0) &&
+                     isScalar(inputName(*inverse, 0), 1.0))))
     return;
-  const onnx::NodeProto *scaled = uses.onlyUser(inverse->output(0), n1);
+  const onnx::NodeProto *scaled = uses.onlyUser(outputName(*inverse, 0), n1);
   if (!scaled || scaled->op_type() != "Mul" ||
-      otherOperand(*scaled, inverse->output(0)) != x)
+      otherOperand(*scaled, outputName(*inverse, 0)) != x)
     return;
   Pattern pattern{PatternKind::RmsNorm, x, "", *epsilon};
   size_t rootIndex = n1;
   llvm::SmallVector<size_t> inside = {pow, m, a, s, r};
   // An optional weight: a constant [D] the normalized rows are scaled by.
-  const onnx::NodeProto *weighted = uses.onlyUser(scaled->output(0), n2);
+  const onnx::NodeProto *weighted = uses.onlyUser(outputName(*scaled, 0), n2);
   if (weighted && weighted->op_type() == "Mul") {
-    std::string w = otherOperand(*weighted, scaled->output(0));
+    std::string w = otherOperand(*weighted, outputName(*scaled, 0));
     std::optional<DenseElementsAttr> c = constant(w);
     if (c && c->getType().getRank() == 1) {
       pattern.weight = w;

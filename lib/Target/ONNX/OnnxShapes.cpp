@@ -73,10 +73,21 @@ Value Importer::reshapeValue(Value x, ArrayRef<int64_t> shape) {
                                        ArrayRef<ReassociationIndices>{all});
 }
 
+LogicalResult Importer::checkShape(const onnx::NodeProto &node,
+                                   ArrayRef<int64_t> shape) {
+  int64_t count = 1;
+  for (int64_t d : shape) {
+    if (d < 0 || (d > 0 && count > (int64_t(1) << 40) / d))
+      return nodeError(node, "invalid shape dimension " + Twine(d));
+    count *= std::max<int64_t>(d, 1);
+  }
+  return success();
+}
+
 LogicalResult Importer::reshapeInput(const onnx::NodeProto &node,
                                      RankedTensorType type) {
-  if (std::optional<DenseElementsAttr> c = constant(node.input(0))) {
-    constants[node.output(0)] = c->reshape(type);
+  if (std::optional<DenseElementsAttr> c = constant(inputName(node, 0))) {
+    constants[outputName(node, 0)] = c->reshape(type);
     return success();
   }
   FailureOr<Value> x = input(node, 0);
@@ -99,18 +110,19 @@ LogicalResult Importer::importShape(const onnx::NodeProto &node) {
   int64_t start = bound("start", 0), end = bound("end", rank);
   SmallVector<int64_t> dims(shape.begin() + start,
                             shape.begin() + std::max(start, end));
-  constants[node.output(0)] =
+  constants[outputName(node, 0)] =
       i64Constant(ctx, {static_cast<int64_t>(dims.size())}, dims);
   return success();
 }
 
 LogicalResult Importer::importGather(const onnx::NodeProto &node) {
-  std::optional<SmallVector<int64_t>> data = intValues(node.input(0));
+  std::optional<SmallVector<int64_t>> data = intValues(inputName(node, 0));
   std::optional<SmallVector<int64_t>> indices =
-      node.input_size() > 1 ? intValues(node.input(1)) : std::nullopt;
+      node.input_size() > 1 ? intValues(inputName(node, 1)) : std::nullopt;
   std::optional<DenseElementsAttr> indexAttr =
-      node.input_size() > 1 ? constant(node.input(1)) : std::nullopt;
-  if (!data || !indices || constant(node.input(0))->getType().getRank() != 1)
+      node.input_size() > 1 ? constant(inputName(node, 1)) : std::nullopt;
+  if (!data || !indices ||
+      constant(inputName(node, 0))->getType().getRank() != 1)
     return nodeError(node, "only gathers from 1-D integer constants (shape "
                            "computations) are supported");
   SmallVector<int64_t> result;
@@ -120,14 +132,14 @@ LogicalResult Importer::importGather(const onnx::NodeProto &node) {
       return nodeError(node, "index " + Twine(i) + " is out of range");
     result.push_back((*data)[i < 0 ? i + n : i]);
   }
-  constants[node.output(0)] =
+  constants[outputName(node, 0)] =
       i64Constant(ctx, indexAttr->getType().getShape(), result);
   return success();
 }
 
 LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
   std::optional<SmallVector<int64_t>> axes =
-      node.input_size() > 1 ? intValues(node.input(1)) : std::nullopt;
+      node.input_size() > 1 ? intValues(inputName(node, 1)) : std::nullopt;
   if (!axes) {
     const onnx::AttributeProto *a = attribute(node, "axes");
     if (!a)
@@ -171,7 +183,7 @@ LogicalResult Importer::importConcat(const onnx::NodeProto &node) {
       result.append(*v);
   }
   if (shapes) {
-    constants[node.output(0)] =
+    constants[outputName(node, 0)] =
         i64Constant(ctx, {static_cast<int64_t>(result.size())}, result);
     return success();
   }
@@ -183,12 +195,28 @@ LogicalResult Importer::importConcat(const onnx::NodeProto &node) {
       return failure();
     parts.push_back(*v);
   }
-  int64_t rank = cast<RankedTensorType>(parts[0].getType()).getRank();
-  int64_t axis = intAttr(node, "axis", 0);
+  if (parts.empty())
+    return nodeError(node, "expects at least one input");
+  auto first = cast<RankedTensorType>(parts[0].getType());
+  int64_t rank = first.getRank(), axis = intAttr(node, "axis", 0);
   if (axis < -rank || axis >= rank)
     return nodeError(node, "axis " + Twine(axis) + " is out of range");
-  auto concat = tensor::ConcatOp::create(builder, loc,
-                                         axis < 0 ? axis + rank : axis, parts);
+  axis = axis < 0 ? axis + rank : axis;
+  // The result's type, checked here: tensor.concat's builder assumes it.
+  SmallVector<int64_t> shape(first.getShape());
+  shape[axis] = 0;
+  for (Value part : parts) {
+    auto type = cast<RankedTensorType>(part.getType());
+    if (type.getRank() != rank ||
+        type.getElementType() != first.getElementType())
+      return nodeError(node, "inputs of different ranks or element types");
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis && type.getDimSize(d) != first.getDimSize(d))
+        return nodeError(node, "inputs differ in dimension " + Twine(d));
+    shape[axis] += type.getDimSize(axis);
+  }
+  auto concat =
+      tensor::ConcatOp::create(builder, loc, first.clone(shape), axis, parts);
   if (failed(verifyBuilt(node, concat)))
     return failure();
   return define(node, concat.getResult());
@@ -204,8 +232,8 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
   axis = axis < 0 ? axis + rank : axis;
   int64_t dim = type->getDimSize(axis), parts = node.output_size();
   SmallVector<int64_t> sizes;
-  if (node.input_size() > 1 && !node.input(1).empty()) {
-    std::optional<SmallVector<int64_t>> given = intValues(node.input(1));
+  if (node.input_size() > 1 && !inputName(node, 1).empty()) {
+    std::optional<SmallVector<int64_t>> given = intValues(inputName(node, 1));
     if (!given)
       return nodeError(node, "expects constant split sizes");
     sizes = *given;
@@ -222,7 +250,7 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
       std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != dim)
     return nodeError(node,
                      "split sizes do not add up to dimension " + Twine(dim));
-  std::optional<DenseElementsAttr> folded = constant(node.input(0));
+  std::optional<DenseElementsAttr> folded = constant(inputName(node, 0));
   Value x;
   if (!folded) {
     FailureOr<Value> v = input(node, 0);
@@ -237,17 +265,18 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
     offsets[axis] = offset;
     shape[axis] = size;
     if (folded) {
-      std::optional<SmallVector<int64_t>> values = intValues(node.input(0));
+      std::optional<SmallVector<int64_t>> values =
+          intValues(inputName(node, 0));
       if (!values || rank != 1)
         return nodeError(node, "only splits of values and of 1-D integer "
                                "constants are supported");
-      constants[node.output(i)] = i64Constant(
+      constants[outputName(node, i)] = i64Constant(
           ctx, {size}, ArrayRef<int64_t>(*values).slice(offset, size));
     } else {
       auto folded = [&](ArrayRef<int64_t> v) {
         return getAsIndexOpFoldResult(ctx, v);
       };
-      values[node.output(i)] = tensor::ExtractSliceOp::create(
+      values[outputName(node, i)] = tensor::ExtractSliceOp::create(
           builder, loc, x, folded(offsets), folded(shape), folded(strides));
     }
     offset += size;
@@ -256,9 +285,11 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importConstantOfShape(const onnx::NodeProto &node) {
-  std::optional<SmallVector<int64_t>> shape = intValues(node.input(0));
+  std::optional<SmallVector<int64_t>> shape = intValues(inputName(node, 0));
   if (!shape)
     return nodeError(node, "expects a constant shape");
+  if (failed(checkShape(node, *shape)))
+    return failure();
   DenseElementsAttr fill = DenseElementsAttr::get(
       RankedTensorType::get({1}, builder.getF32Type()), 0.0f);
   if (const onnx::AttributeProto *a = attribute(node, "value")) {
@@ -269,7 +300,7 @@ LogicalResult Importer::importConstantOfShape(const onnx::NodeProto &node) {
     fill = *v;
   }
   auto type = RankedTensorType::get(*shape, fill.getElementType());
-  constants[node.output(0)] =
+  constants[outputName(node, 0)] =
       DenseElementsAttr::get(type, *fill.value_begin<Attribute>());
   return success();
 }
@@ -277,9 +308,11 @@ LogicalResult Importer::importConstantOfShape(const onnx::NodeProto &node) {
 LogicalResult Importer::importIntegerSelect(const onnx::NodeProto &node) {
   // Equal and Where on 1-D integer constants: shape computations.
   bool where = node.op_type() == "Where";
+  if (node.input_size() != (where ? 3 : 2))
+    return nodeError(node, "expects " + Twine(where ? 3 : 2) + " inputs");
   SmallVector<SmallVector<int64_t>> in;
   for (int i = 0; i < node.input_size(); ++i) {
-    std::optional<DenseElementsAttr> c = constant(node.input(i));
+    std::optional<DenseElementsAttr> c = constant(inputName(node, i));
     if (!c || c->getType().getRank() > 1 || !c->getElementType().isIntOrIndex())
       return nodeError(node, "only " + node.op_type() +
                                  " on 1-D integer constants (shape "
@@ -291,6 +324,8 @@ LogicalResult Importer::importIntegerSelect(const onnx::NodeProto &node) {
   }
   size_t n = 1;
   for (auto &v : in) {
+    if (v.empty())
+      return nodeError(node, "an operand has no elements");
     if (v.size() != 1 && n != 1 && v.size() != n)
       return nodeError(node, "operands do not broadcast");
     n = std::max(n, v.size());
@@ -301,11 +336,11 @@ LogicalResult Importer::importIntegerSelect(const onnx::NodeProto &node) {
     result.push_back(where ? (at(0, j) ? at(1, j) : at(2, j))
                            : at(0, j) == at(1, j));
   if (where) {
-    constants[node.output(0)] =
+    constants[outputName(node, 0)] =
         i64Constant(ctx, {static_cast<int64_t>(n)}, result);
   } else {
     SmallVector<bool> bits(result.begin(), result.end());
-    constants[node.output(0)] = DenseElementsAttr::get(
+    constants[outputName(node, 0)] = DenseElementsAttr::get(
         RankedTensorType::get({static_cast<int64_t>(n)}, builder.getI1Type()),
         ArrayRef<bool>(bits));
   }
@@ -313,17 +348,19 @@ LogicalResult Importer::importIntegerSelect(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importExpand(const onnx::NodeProto &node) {
-  std::optional<SmallVector<int64_t>> target = intValues(node.input(1));
+  std::optional<SmallVector<int64_t>> target = intValues(inputName(node, 1));
   FailureOr<RankedTensorType> type = typeOf(node, 0);
   if (!target || failed(type))
     return target ? failure() : nodeError(node, "expects a constant shape");
+  if (failed(checkShape(node, *target)))
+    return failure();
   SmallVector<int64_t> shape;
   if (!OpTrait::util::getBroadcastedShape(type->getShape(), *target, shape))
     return nodeError(node, "the shape does not broadcast the input");
-  if (std::optional<DenseElementsAttr> c = constant(node.input(0))) {
+  if (std::optional<DenseElementsAttr> c = constant(inputName(node, 0))) {
     if (!c->isSplat())
       return nodeError(node, "only splat constants expand");
-    constants[node.output(0)] = DenseElementsAttr::get(
+    constants[outputName(node, 0)] = DenseElementsAttr::get(
         type->clone(shape), *c->value_begin<Attribute>());
     return success();
   }
@@ -351,7 +388,7 @@ LogicalResult Importer::importExpand(const onnx::NodeProto &node) {
 
 LogicalResult Importer::importReshape(const onnx::NodeProto &node) {
   std::optional<SmallVector<int64_t>> target =
-      node.input_size() > 1 ? intValues(node.input(1)) : std::nullopt;
+      node.input_size() > 1 ? intValues(inputName(node, 1)) : std::nullopt;
   if (!target)
     return nodeError(node, "expects a constant shape");
   FailureOr<RankedTensorType> typeOrFailure = typeOf(node, 0);
@@ -396,15 +433,15 @@ LogicalResult Importer::importSlice(const onnx::NodeProto &node) {
   auto type = cast<RankedTensorType>(x->getType());
   int64_t rank = type.getRank();
   auto ints = [&](int i) -> std::optional<SmallVector<int64_t>> {
-    if (i >= node.input_size() || node.input(i).empty())
+    if (i >= node.input_size() || inputName(node, i).empty())
       return std::nullopt;
-    return intValues(node.input(i));
+    return intValues(inputName(node, i));
   };
   std::optional<SmallVector<int64_t>> starts = ints(1), ends = ints(2),
                                       axes = ints(3), steps = ints(4);
   if (!starts || !ends || starts->size() != ends->size() ||
-      (node.input_size() > 3 && !node.input(3).empty() && !axes) ||
-      (node.input_size() > 4 && !node.input(4).empty() && !steps))
+      (node.input_size() > 3 && !inputName(node, 3).empty() && !axes) ||
+      (node.input_size() > 4 && !inputName(node, 4).empty() && !steps))
     return nodeError(node, "expects constant starts, ends, axes and steps");
   SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()),
       strides(rank, 1);

@@ -1,0 +1,49 @@
+"""Writes small malformed ONNX models, one per kind of crash that mutating
+models found in the importer (missing inputs, an unnamed node, shapes that
+cannot be, operands that do not fit), for malformed.test.
+
+usage: malformed_models.py WORK_DIR
+"""
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper, numpy_helper
+
+WORK = sys.argv[1]
+os.makedirs(WORK, exist_ok=True)
+F32 = TensorProto.FLOAT
+
+
+def save(name, nodes, initializers=(), x_shape=(2, 3)):
+    x = helper.make_tensor_value_info("x", F32, list(x_shape))
+    y = helper.make_tensor_value_info("y", F32, list(x_shape))
+    graph = helper.make_graph(nodes, name, [x], [y], [
+        numpy_helper.from_array(np.asarray(a), n) for n, a in initializers])
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid("", 17)])
+    with open(os.path.join(WORK, name + ".onnx"), "wb") as f:
+        f.write(model.SerializeToString())
+
+
+# Nodes that lack inputs the op needs.
+save("no_inputs", [helper.make_node("ConstantOfShape", [], ["y"], name="cos")])
+save("div_one_input", [helper.make_node("Div", ["x"], ["y"], name="div")])
+save("expand_one_input", [helper.make_node("Expand", ["x"], ["y"])])
+save("where_two_inputs", [
+    helper.make_node("Equal", ["s", "s"], ["c"]),
+    helper.make_node("Where", ["c", "s"], ["y"])],
+    [("s", np.array([1, 2], np.int64))])
+# Shapes that no tensor has.
+save("negative_shape", [helper.make_node(
+    "ConstantOfShape", ["shape"], ["y"], name="neg")],
+    [("shape", np.array([2, -3], np.int64))])
+# Operands that do not fit: a concatenation of ranks 2 and 3, a LayerNorm
+# bias of integers.
+save("concat_ranks", [
+    helper.make_node("Unsqueeze", ["x", "axes"], ["u"]),
+    helper.make_node("Concat", ["x", "u"], ["y"], name="cat", axis=0)],
+    [("axes", np.array([0], np.int64))])
+save("norm_int_bias", [helper.make_node(
+    "LayerNormalization", ["x", "g", "b"], ["y"], name="ln")],
+    [("g", np.ones(3, np.float32)), ("b", np.zeros(3, np.int64))])
