@@ -50,16 +50,17 @@ inline float floatAttr(const onnx::NodeProto &node, llvm::StringRef name,
 }
 
 /// What a recognized subgraph computes.
-enum class PatternKind { GeluErf, Silu, RmsNorm };
+enum class PatternKind { GeluErf, Silu, RmsNorm, Rope };
 
 /// A subgraph imported as one op: its root (last) node produces the value
-/// from `input` (and, for RMSNorm, `weight`, empty for none, and
-/// `epsilon`).
+/// from `input`; for RMSNorm with `weight` (empty for none) and `epsilon`,
+/// for RoPE with `theta`, `headDim`, `positions` and the sliced `axis`.
 struct Pattern {
   PatternKind kind;
   std::string input;
   std::string weight = {};
-  double epsilon = 0;
+  double epsilon = 0, theta = 0;
+  int64_t headDim = 0, positions = 0, axis = -1;
 };
 
 /// The recognized subgraphs of a graph, by the index of their root node,
@@ -155,6 +156,10 @@ private:
   LogicalResult importPattern(const onnx::NodeProto &root,
                               const Pattern &pattern);
   void findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns);
+  // OnnxRope.cpp: x * cos + rotate_half(x) * sin.
+  void findRope(const Uses &uses, size_t add, Patterns &patterns);
+  LogicalResult importRope(const onnx::NodeProto &root, const Pattern &pattern,
+                           Value x);
 
   MLIRContext *ctx;
   /// The model's version of the default ONNX operator set.

@@ -10,47 +10,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "OnnxImporter.h"
+#include "OnnxUses.h"
 
 #include <cmath>
 
 using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::onnx_import;
-
-/// The graph's def-use structure by value name.
-struct mlir::xf::onnx_import::Uses {
-  explicit Uses(const onnx::GraphProto &graph) : graph(graph) {
-    for (auto [i, node] : llvm::enumerate(graph.node())) {
-      for (const std::string &out : node.output())
-        producer[out] = i;
-      for (const std::string &in : node.input())
-        users[in].push_back(i);
-    }
-    for (const onnx::ValueInfoProto &out : graph.output())
-      users[out.name()].push_back(SIZE_MAX); // read by the caller
-  }
-
-  /// The node that reads `value` and nothing else does.
-  const onnx::NodeProto *onlyUser(StringRef value, size_t &index) const {
-    auto it = users.find(value);
-    if (it == users.end() || it->second.size() != 1 ||
-        it->second[0] == SIZE_MAX)
-      return nullptr;
-    index = it->second[0];
-    return &graph.node(index);
-  }
-  const onnx::NodeProto *definer(StringRef value, size_t &index) const {
-    auto it = producer.find(value);
-    if (it == producer.end())
-      return nullptr;
-    index = it->second;
-    return &graph.node(index);
-  }
-
-  const onnx::GraphProto &graph;
-  llvm::StringMap<size_t> producer;
-  llvm::StringMap<SmallVector<size_t>> users;
-};
 
 namespace {
 
@@ -100,6 +66,10 @@ Patterns Importer::findPatterns(const onnx::GraphProto &graph) {
   for (auto [i, node] : llvm::enumerate(graph.node())) {
     if (node.op_type() == "Pow") {
       findRmsNorm(uses, i, patterns);
+      continue;
+    }
+    if (node.op_type() == "Add") {
+      findRope(uses, i, patterns);
       continue;
     }
     // x * sigmoid(x)
@@ -227,6 +197,8 @@ LogicalResult Importer::importPattern(const onnx::NodeProto &root,
   if (!x)
     return nodeError(root,
                      "input '" + pattern.input + "' is not defined before it");
+  if (pattern.kind == PatternKind::Rope)
+    return importRope(root, pattern, x);
   if (pattern.kind == PatternKind::RmsNorm) {
     auto type = cast<RankedTensorType>(x.getType());
     Value weight;

@@ -138,6 +138,16 @@ class LlamaBlock(nn.Module):
         return x + self.down(nn.functional.silu(self.gate(h)) * self.up(h))
 
 
+class LlamaOtherTables(LlamaBlock):
+    """The same block with cos/sin tables that no theta gives: the rotation
+    is imported as the arithmetic it is, not as xf.rope."""
+
+    def __init__(self):
+        super().__init__()
+        self.cos.uniform_(-1, 1)
+        self.sin.uniform_(-1, 1)
+
+
 MODELS = {
     "gelu_mlp": (GeluMlp(), (2, 7, 24)),
     "silu_gated": (SiluGated(), (5, 20)),
@@ -153,6 +163,7 @@ MODELS = {
                          (3, 9, 48)),
     "causal_block": (CausalBlock(), (2, 6, 32)),
     "llama_block": (LlamaBlock(), (2, 6, 32)),
+    "llama_other_tables": (LlamaOtherTables(), (2, 6, 32)),
     # A whole small model: three pre-norm layers.
     "three_layers": (nn.TransformerEncoder(
         nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True,

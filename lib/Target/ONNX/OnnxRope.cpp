@@ -1,0 +1,182 @@
+//===- OnnxRope.cpp - rotary embeddings as exporters write them -----------===//
+//
+// LLaMA's reference code (and PyTorch's export of it) applies RoPE as
+//   x * cos + cat(-x[..., D/2:], x[..., :D/2]) * sin
+// with cos and sin tables of [S, D] precomputed for positions 0 .. S-1.
+// When the tables hold exactly cos / sin(t * theta^(-2i / D)) for one theta,
+// that is xf.rope on x, heads of D features, positions 0 .. S-1.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OnnxImporter.h"
+#include "OnnxUses.h"
+
+#include <cmath>
+#include <cstring>
+
+using namespace mlir;
+using namespace mlir::xf;
+using namespace mlir::xf::onnx_import;
+
+/// The integers of an initializer or of a Constant node's value.
+static std::optional<SmallVector<int64_t>>
+integers(const Uses &uses, const llvm::StringMap<DenseElementsAttr> &constants,
+         StringRef name) {
+  DenseElementsAttr attr = constants.lookup(name);
+  size_t index;
+  if (!attr)
+    if (const onnx::NodeProto *node = uses.definer(name, index);
+        node && node->op_type() == "Constant")
+      for (const onnx::AttributeProto &a : node->attribute())
+        if (a.name() == "value" &&
+            a.t().data_type() == onnx::TensorProto::INT64) {
+          SmallVector<int64_t> values;
+          if (a.t().has_raw_data()) {
+            const std::string &raw = a.t().raw_data();
+            values.resize(raw.size() / sizeof(int64_t));
+            std::memcpy(values.data(), raw.data(),
+                        values.size() * sizeof(int64_t));
+          } else {
+            values.assign(a.t().int64_data().begin(), a.t().int64_data().end());
+          }
+          return values;
+        }
+  if (!attr || !attr.getElementType().isInteger(64))
+    return std::nullopt;
+  return SmallVector<int64_t>(attr.getValues<int64_t>());
+}
+
+/// theta when `cos` and `sin` are the tables of positions 0 .. S-1 for
+/// features of D = their last dimension, in halves: entry (t, i) is the
+/// angle t * theta^(-2 (i mod D/2) / D).
+static std::optional<double> ropeTheta(DenseElementsAttr cos,
+                                       DenseElementsAttr sin) {
+  ArrayRef<int64_t> shape = cos.getType().getShape();
+  if (cos.getType() != sin.getType() || !cos.getElementType().isF32() ||
+      shape.size() < 2 ||
+      llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; }))
+    return std::nullopt;
+  int64_t s = shape[shape.size() - 2], d = shape.back();
+  if (s < 2 || d < 4 || d % 2)
+    return std::nullopt;
+  SmallVector<float> c(cos.getValues<float>()), n(sin.getValues<float>());
+  // Pair 1 at position 1 turns by theta^(-2 / D).
+  double step = std::atan2(n[d + 1], c[d + 1]);
+  if (!(step > 0))
+    return std::nullopt;
+  auto matches = [&](double theta) {
+    for (int64_t t = 0; t < s; ++t)
+      for (int64_t i = 0; i < d; ++i) {
+        double angle = t * std::pow(theta, -2.0 * (i % (d / 2)) / d);
+        if (std::abs(c[t * d + i] - std::cos(angle)) > 1e-5 ||
+            std::abs(n[t * d + i] - std::sin(angle)) > 1e-5)
+          return false;
+      }
+    return true;
+  };
+  // The tables are f32: theta comes back within rounding of the integer
+  // models use (10000, 500000), which is kept when it fits as well.
+  double theta = std::pow(step, -d / 2.0);
+  if (matches(std::round(theta)))
+    return std::round(theta);
+  if (matches(theta))
+    return theta;
+  return std::nullopt;
+}
+
+void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
+  const onnx::NodeProto &add = uses.graph.node(addIndex);
+  if (add.op_type() != "Add" || add.input_size() != 2)
+    return;
+  for (int first = 0; first < 2; ++first) {
+    size_t m1, m2, cat, neg, s1, s2, only;
+    const onnx::NodeProto *byCos = uses.definer(inputName(add, first), m1);
+    const onnx::NodeProto *bySin = uses.definer(inputName(add, 1 - first), m2);
+    if (!byCos || !bySin || byCos->op_type() != "Mul" ||
+        bySin->op_type() != "Mul" || byCos->input_size() != 2 ||
+        bySin->input_size() != 2 ||
+        !uses.onlyUser(outputName(*byCos, 0), only) ||
+        !uses.onlyUser(outputName(*bySin, 0), only))
+      continue;
+    for (int c = 0; c < 2; ++c)
+      for (int s = 0; s < 2; ++s) {
+        std::string x = inputName(*byCos, 1 - c);
+        DenseElementsAttr cos = constants.lookup(inputName(*byCos, c));
+        DenseElementsAttr sin = constants.lookup(inputName(*bySin, s));
+        const onnx::NodeProto *concat =
+            uses.definer(inputName(*bySin, 1 - s), cat);
+        if (!cos || !sin || !concat || concat->op_type() != "Concat" ||
+            concat->input_size() != 2 ||
+            !uses.onlyUser(outputName(*concat, 0), only))
+          continue;
+        std::optional<double> theta = ropeTheta(cos, sin);
+        const onnx::NodeProto *negate =
+            uses.definer(inputName(*concat, 0), neg);
+        const onnx::NodeProto *low = uses.definer(inputName(*concat, 1), s2);
+        const onnx::NodeProto *high =
+            negate && negate->op_type() == "Neg"
+                ? uses.definer(inputName(*negate, 0), s1)
+                : nullptr;
+        if (!theta || !low || !high || low->op_type() != "Slice" ||
+            high->op_type() != "Slice" || inputName(*low, 0) != x ||
+            inputName(*high, 0) != x)
+          continue;
+        // high = x[..., D/2 :], low = x[..., : D/2] on the last axis, as
+        // the concatenation.
+        int64_t d = cos.getType().getShape().back();
+        auto sliceIs = [&](const onnx::NodeProto &slice, int64_t start,
+                           int64_t end, int64_t &axis) {
+          auto starts = integers(uses, constants, inputName(slice, 1));
+          auto ends = integers(uses, constants, inputName(slice, 2));
+          auto axes = integers(uses, constants, inputName(slice, 3));
+          auto steps =
+              inputName(slice, 4).empty()
+                  ? std::optional<SmallVector<int64_t>>(SmallVector<int64_t>{1})
+                  : integers(uses, constants, inputName(slice, 4));
+          if (!starts || !ends || !axes || !steps || starts->size() != 1 ||
+              ends->size() != 1 || axes->size() != 1 || steps->size() != 1 ||
+              (*steps)[0] != 1 || (*starts)[0] != start ||
+              (end == d ? (*ends)[0] < d : (*ends)[0] != end))
+            return false;
+          axis = (*axes)[0];
+          return true;
+        };
+        int64_t highAxis, lowAxis, catAxis = intAttr(*concat, "axis", 0);
+        if (!sliceIs(*high, d / 2, d, highAxis) ||
+            !sliceIs(*low, 0, d / 2, lowAxis) || highAxis != lowAxis ||
+            (catAxis != highAxis && catAxis != -1 && highAxis != -1))
+          continue;
+        Pattern pattern{PatternKind::Rope, x};
+        pattern.theta = *theta;
+        pattern.headDim = d;
+        pattern.positions =
+            cos.getType().getShape()[cos.getType().getRank() - 2];
+        pattern.axis = catAxis == -1 ? highAxis : catAxis;
+        patterns.roots[addIndex] = pattern;
+        for (size_t i : {m1, m2, cat, neg, s1, s2})
+          patterns.inside.insert(i);
+        return;
+      }
+  }
+}
+
+LogicalResult Importer::importRope(const onnx::NodeProto &root,
+                                   const Pattern &pattern, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  if (rank < 2 || (pattern.axis != -1 && pattern.axis != rank - 1) ||
+      type.getShape().back() != pattern.headDim ||
+      type.getShape()[rank - 2] != pattern.positions)
+    return nodeError(root, "a rotary embedding over other than the last "
+                           "axis, or with tables of another shape than "
+                           "[positions, features], is not supported");
+  // [..., S, D]: one head of D features per row; positions 0 .. S-1.
+  auto rope =
+      RopeOp::create(builder, loc, type, x, Value(), Value(),
+                     builder.getI64IntegerAttr(pattern.headDim), IntegerAttr(),
+                     builder.getF64FloatAttr(pattern.theta),
+                     RopeStyleAttr::get(ctx, RopeStyle::half));
+  if (failed(verifyBuilt(root, rope)))
+    return failure();
+  return define(root, rope.getResult());
+}
