@@ -4,7 +4,10 @@
 
 #include "xf/Support/HalfFloat.h"
 
+#include "mlir/IR/BuiltinDialect.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/xxhash.h"
 
 #include <algorithm>
 #include <cstring>
@@ -83,9 +86,23 @@ DenseElementsAttr mlir::xf::floatConstant(ShapedType type,
 ElementsAttr mlir::xf::packedConstant(ShapedType type, ArrayRef<char> bytes) {
   if (static_cast<int64_t>(bytes.size()) < kLargeConstantBytes)
     return rawConstant(type, bytes);
+  // Blobs named by a hash of their bytes: one weight packed in several
+  // places (layers that share it) is one blob, as an attribute would be.
+  auto &manager =
+      DenseResourceElementsHandle::getManagerInterface(type.getContext());
+  std::string key =
+      "xf_packed_" +
+      llvm::utohexstr(llvm::xxh3_64bits(
+          llvm::arrayRefFromStringRef(StringRef(bytes.data(), bytes.size()))));
+  if (DialectResourceBlobManager::BlobEntry *entry =
+          manager.getBlobManager().lookup(key))
+    if (entry->getBlob() && entry->getBlob()->getData() == bytes)
+      return DenseResourceElementsAttr::get(
+          type,
+          DenseResourceElementsHandle(
+              entry, type.getContext()->getLoadedDialect<BuiltinDialect>()));
   return DenseResourceElementsAttr::get(
-      type, "xf_packed",
-      HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64));
+      type, key, HeapAsmResourceBlob::allocateAndCopyWithAlign(bytes, 64));
 }
 
 std::optional<ArrayRef<char>> mlir::xf::constantBytes(Attribute attr) {

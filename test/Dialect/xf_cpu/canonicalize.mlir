@@ -114,3 +114,20 @@ func.func @pack_large_constant() -> tensor<1x32x32xf32> {
   %p = xf_cpu.pack_weights %w layout kn outs(%e : tensor<1x32x32xf32>) : tensor<32x32xf32> -> tensor<1x32x32xf32>
   return %p : tensor<1x32x32xf32>
 }
+
+// -----
+
+// One weight packed in two places (layers that share it) gives one blob,
+// named by a hash of its bytes, and so one constant.
+// CHECK-LABEL: func.func @pack_shared_constant
+// CHECK: %[[P:.*]] = arith.constant dense_resource<xf_packed_{{[0-9A-F]+}}> : tensor<1x32x32xf32>
+// CHECK-NOT: arith.constant
+// CHECK: return %[[P]], %[[P]]
+func.func @pack_shared_constant() -> (tensor<1x32x32xf32>, tensor<1x32x32xf32>) {
+  %w = arith.constant dense<3.0> : tensor<32x32xf32>
+  %e0 = tensor.empty() : tensor<1x32x32xf32>
+  %p0 = xf_cpu.pack_weights %w layout kn outs(%e0 : tensor<1x32x32xf32>) : tensor<32x32xf32> -> tensor<1x32x32xf32>
+  %e1 = tensor.empty() : tensor<1x32x32xf32>
+  %p1 = xf_cpu.pack_weights %w layout kn outs(%e1 : tensor<1x32x32xf32>) : tensor<32x32xf32> -> tensor<1x32x32xf32>
+  return %p0, %p1 : tensor<1x32x32xf32>, tensor<1x32x32xf32>
+}
