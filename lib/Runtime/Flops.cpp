@@ -4,6 +4,7 @@
 
 #include "xf/Dialect/XfOps.h"
 
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -62,7 +63,12 @@ static double attentionFlops(ArrayRef<int64_t> q, int64_t skv,
   return 2.0 * (dh + dv) * pairs * heads * numElements(q.drop_back(2));
 }
 
-double mlir::xf::runtime::countFlops(func::FuncOp func) {
+/// The FLOPs of `func`, following calls; `active` holds the functions being
+/// counted, so that a recursive call counts nothing instead of looping.
+static double countFlopsOf(func::FuncOp func,
+                           llvm::SmallPtrSetImpl<Operation *> &active) {
+  if (!active.insert(func).second)
+    return 0.0;
   double flops = 0;
   func.walk([&](Operation *op) {
     flops +=
@@ -113,7 +119,22 @@ double mlir::xf::runtime::countFlops(func::FuncOp func) {
                                     o.getNumKvHeads().value_or(o.getNumHeads()),
                                     o.getLayoutAttr());
             })
+            .Case([&](func::CallOp call) {
+              // A called function (an outlined or imported layer) counts
+              // once per call.
+              auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                  call, call.getCalleeAttr());
+              return callee && !callee.isExternal()
+                         ? countFlopsOf(callee, active)
+                         : 0.0;
+            })
             .Default([](Operation *) { return 0.0; });
   });
+  active.erase(func);
   return flops;
+}
+
+double mlir::xf::runtime::countFlops(func::FuncOp func) {
+  llvm::SmallPtrSet<Operation *, 4> active;
+  return countFlopsOf(func, active);
 }

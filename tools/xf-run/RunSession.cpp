@@ -62,7 +62,8 @@ LogicalResult checkAllocated(const HostTensor &t, const llvm::Twine &what) {
   return failure();
 }
 
-/// The function to run: `name`, or the module's only function.
+/// The function to run: `name`, or the module's only function, or its only
+/// public one.
 FailureOr<func::FuncOp> findFunction(ModuleOp module, StringRef name,
                                      StringRef file) {
   SmallVector<func::FuncOp> funcs;
@@ -82,6 +83,14 @@ FailureOr<func::FuncOp> findFunction(ModuleOp module, StringRef name,
   }
   if (funcs.size() == 1)
     return funcs.front();
+  // Private functions (outlined layers, imported ONNX functions) are
+  // called, not entry points.
+  SmallVector<func::FuncOp> entries;
+  for (func::FuncOp f : funcs)
+    if (f.isPublic())
+      entries.push_back(f);
+  if (entries.size() == 1)
+    return entries.front();
   fail(BadInput, file + " has " + llvm::Twine(funcs.size()) +
                      " functions; pick one with -e" +
                      (names.empty() ? "" : " (" + names + ")"));

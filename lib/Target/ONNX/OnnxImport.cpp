@@ -189,6 +189,9 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
     if (set.domain().empty() || set.domain() == "ai.onnx")
       opset = set.version();
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  this->module = *module;
+  for (const onnx::FunctionProto &f : model.functions())
+    functions[{f.domain(), f.name()}] = &f;
   for (const onnx::TensorProto &t : graph.initializer()) {
     FailureOr<DenseElementsAttr> attr =
         tensor(t, "initializer '" + t.name() + "'");
@@ -237,18 +240,11 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
   }
   builder.setInsertionPointToEnd(body);
 
-  Patterns patterns = findPatterns(graph);
-  for (auto [index, node] : llvm::enumerate(graph.node())) {
-    nodeIndex = index;
-    if (patterns.inside.contains(index))
-      continue;
-    auto fused = patterns.roots.find(index);
-    LogicalResult result = fused != patterns.roots.end()
-                               ? importPattern(node, fused->second)
-                               : importNode(node);
-    if (failed(result))
-      return nullptr;
-  }
+  SmallVector<std::string> outputs;
+  for (const onnx::ValueInfoProto &info : graph.output())
+    outputs.push_back(info.name());
+  if (failed(importNodes(graph.node(), outputs)))
+    return nullptr;
 
   SmallVector<Value> results;
   for (auto [info, type] : llvm::zip_equal(graph.output(), resultTypes)) {
@@ -270,6 +266,22 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
   func::ReturnOp::create(builder, loc, results);
   func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
   return module;
+}
+
+LogicalResult Importer::importNodes(const Nodes &nodes,
+                                    ArrayRef<std::string> outputs) {
+  Patterns patterns = findPatterns(nodes, outputs);
+  for (auto [index, node] : llvm::enumerate(nodes)) {
+    nodeIndex = index;
+    if (patterns.inside.contains(index))
+      continue;
+    auto fused = patterns.roots.find(index);
+    if (failed(fused != patterns.roots.end()
+                   ? importPattern(node, fused->second)
+                   : importNode(node)))
+      return failure();
+  }
+  return success();
 }
 
 OwningOpRef<ModuleOp> xf::importOnnx(StringRef bytes, StringRef fileName,

@@ -13,11 +13,14 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
+
 #include "onnx/onnx_pb.h"
 
 namespace mlir::xf::onnx_import {
 
 struct Uses;
+using Nodes = google::protobuf::RepeatedPtrField<onnx::NodeProto>;
 
 /// The name of input / output `i` of `node`, empty where there is none
 /// (an optional input left out, or a malformed node).
@@ -96,6 +99,15 @@ private:
   LogicalResult fail(const Twine &message);
   LogicalResult nodeError(const onnx::NodeProto &node, const Twine &reason);
 
+  /// Imports `nodes` in order at the builder's insertion point.
+  LogicalResult importNodes(const Nodes &nodes, ArrayRef<std::string> outputs);
+
+  // OnnxFunctions.cpp: model-local functions (a layer exported with
+  // export_modules_as_functions) as private functions, one per signature,
+  // called per use.
+  LogicalResult importCall(const onnx::NodeProto &node,
+                           const onnx::FunctionProto &function);
+
   // OnnxNodes.cpp: one node at a time.
   /// Verifies `op`, built for `node`; on failure erases it and reports the
   /// verifier's message as the node's error.
@@ -149,7 +161,7 @@ private:
                              RankedTensorType type);
 
   // OnnxPatterns.cpp: subgraphs imported as one op.
-  Patterns findPatterns(const onnx::GraphProto &graph);
+  Patterns findPatterns(const Nodes &nodes, ArrayRef<std::string> outputs);
   /// The value of a one-element f32 constant: an initializer or the output
   /// of a Constant node (found before the nodes are imported).
   std::optional<double> scalarValue(const Uses &uses, StringRef name);
@@ -162,6 +174,12 @@ private:
                            Value x);
 
   MLIRContext *ctx;
+  /// The module being built, and the model's local functions by domain and
+  /// name, and their imports by signature.
+  ModuleOp module;
+  std::map<std::pair<std::string, std::string>, const onnx::FunctionProto *>
+      functions;
+  llvm::StringMap<func::FuncOp> imported;
   /// The model's version of the default ONNX operator set.
   int64_t opset = 0;
   /// The position in the graph of the node being imported.

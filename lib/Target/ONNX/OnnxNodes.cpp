@@ -43,6 +43,9 @@ LogicalResult Importer::verifyBuilt(const onnx::NodeProto &node,
 }
 
 LogicalResult Importer::importNode(const onnx::NodeProto &node) {
+  auto function = functions.find({node.domain(), node.op_type()});
+  if (function != functions.end())
+    return importCall(node, *function->second);
   if (node.domain() == "com.microsoft")
     return importContrib(node);
   if (!node.domain().empty() && node.domain() != "ai.onnx")

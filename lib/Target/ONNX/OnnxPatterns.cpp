@@ -57,13 +57,14 @@ static std::string otherOperand(const onnx::NodeProto &node, StringRef known) {
   return {};
 }
 
-Patterns Importer::findPatterns(const onnx::GraphProto &graph) {
-  Uses uses(graph);
+Patterns Importer::findPatterns(const Nodes &nodes,
+                                ArrayRef<std::string> outputs) {
+  Uses uses(nodes, outputs);
   Patterns patterns;
   auto isScalar = [&](StringRef name, double value) {
     return near(scalarValue(uses, name), value);
   };
-  for (auto [i, node] : llvm::enumerate(graph.node())) {
+  for (auto [i, node] : llvm::enumerate(nodes)) {
     if (node.op_type() == "Pow") {
       findRmsNorm(uses, i, patterns);
       continue;
@@ -131,7 +132,7 @@ Patterns Importer::findPatterns(const onnx::GraphProto &graph) {
 }
 
 void Importer::findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns) {
-  const onnx::NodeProto &square = uses.graph.node(pow);
+  const onnx::NodeProto &square = uses.node(pow);
   auto isScalar = [&](StringRef name, double value) {
     return near(scalarValue(uses, name), value);
   };

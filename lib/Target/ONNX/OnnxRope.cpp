@@ -85,7 +85,7 @@ static std::optional<double> ropeTheta(DenseElementsAttr cos,
 }
 
 void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
-  const onnx::NodeProto &add = uses.graph.node(addIndex);
+  const onnx::NodeProto &add = uses.node(addIndex);
   if (add.op_type() != "Add" || add.input_size() != 2)
     return;
   for (int first = 0; first < 2; ++first) {

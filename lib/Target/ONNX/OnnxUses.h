@@ -7,18 +7,21 @@
 
 namespace mlir::xf::onnx_import {
 
-/// The graph's def-use structure by value name.
+/// The def-use structure, by value name, of a graph's or a function's
+/// nodes.
 struct Uses {
-  explicit Uses(const onnx::GraphProto &graph) : graph(graph) {
-    for (auto [i, node] : llvm::enumerate(graph.node())) {
+  Uses(const Nodes &nodes, ArrayRef<std::string> outputs) : nodes(nodes) {
+    for (auto [i, node] : llvm::enumerate(nodes)) {
       for (const std::string &out : node.output())
         producer[out] = i;
       for (const std::string &in : node.input())
         users[in].push_back(i);
     }
-    for (const onnx::ValueInfoProto &out : graph.output())
-      users[out.name()].push_back(SIZE_MAX); // read by the caller
+    for (const std::string &out : outputs)
+      users[out].push_back(SIZE_MAX); // read by the caller
   }
+
+  const onnx::NodeProto &node(size_t index) const { return nodes[index]; }
 
   /// The node that reads `value` and nothing else does.
   const onnx::NodeProto *onlyUser(StringRef value, size_t &index) const {
@@ -27,17 +30,17 @@ struct Uses {
         it->second[0] == SIZE_MAX)
       return nullptr;
     index = it->second[0];
-    return &graph.node(index);
+    return &nodes[index];
   }
   const onnx::NodeProto *definer(StringRef value, size_t &index) const {
     auto it = producer.find(value);
     if (it == producer.end())
       return nullptr;
     index = it->second;
-    return &graph.node(index);
+    return &nodes[index];
   }
 
-  const onnx::GraphProto &graph;
+  const Nodes &nodes;
   llvm::StringMap<size_t> producer;
   llvm::StringMap<SmallVector<size_t>> users;
 };

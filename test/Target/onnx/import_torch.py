@@ -148,6 +148,24 @@ class LlamaOtherTables(LlamaBlock):
         self.sin.uniform_(-1, 1)
 
 
+class Layers(nn.Module):
+    """Three pre-norm layers, exported with each layer as a call of one
+    ONNX local function (export_modules_as_functions)."""
+
+    def __init__(self):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.TransformerEncoderLayer(
+            32, 4, 64, dropout=0.0, batch_first=True, norm_first=True,
+            activation="gelu") for _ in range(3)])
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+AS_FUNCTIONS = {"layer_functions": {nn.TransformerEncoderLayer}}
+
 MODELS = {
     "gelu_mlp": (GeluMlp(), (2, 7, 24)),
     "silu_gated": (SiluGated(), (5, 20)),
@@ -169,6 +187,7 @@ MODELS = {
         nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True,
                                    norm_first=True, activation="gelu"),
         3, enable_nested_tensor=False), (2, 6, 32)),
+    "layer_functions": (Layers(), (2, 6, 32)),
 }
 
 
@@ -185,7 +204,9 @@ for name, (model, shape) in MODELS.items():
     x = torch.randn(*shape)
     onnx_path = os.path.join(WORK, name + ".onnx")
     torch.onnx.export(model, (x,), onnx_path, opset_version=17,
-                      input_names=["x"], output_names=["y"])
+                      input_names=["x"], output_names=["y"],
+                      export_modules_as_functions=AS_FUNCTIONS.get(name,
+                                                                   False))
     mlir_path = os.path.join(WORK, name + ".mlir")
     run([os.path.join(BIN, "xf-translate"), "--import-onnx", onnx_path,
          "-o", mlir_path])
