@@ -8,6 +8,7 @@
 #include "xf/Runtime/FunctionInputs.h"
 #include "xf/Runtime/JitFunction.h"
 #include "xf/Runtime/Npy.h"
+#include "xf/Target/OnnxImport.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -318,7 +319,14 @@ int xf::tools::runSession(const RunConfig &config) {
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
   sourceMgr->AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // An ONNX model is imported in-process (no text of its weights on the
+  // way); anything else is MLIR.
+  const llvm::MemoryBuffer *file =
+      sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
+  OwningOpRef<ModuleOp> module =
+      StringRef(config.file).ends_with(".onnx")
+          ? importOnnx(file->getBuffer(), config.file, &context)
+          : parseSourceFile<ModuleOp>(sourceMgr, &context);
   if (!module)
     return BadInput;
 
