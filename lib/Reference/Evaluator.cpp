@@ -11,7 +11,9 @@
 #include "xf/Dialect/XfOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/SymbolTable.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -79,9 +81,16 @@ private:
   template <typename OpTy> std::optional<MlpTopK> topKOf(OpTy op);
 
   llvm::DenseMap<Value, RefValue> values;
+  /// Nesting of calls: a recursive module stops instead of overflowing.
+  int depth = 0;
 };
 
 } // namespace
+
+static std::vector<int64_t> shapeOf(Type type) {
+  ArrayRef<int64_t> shape = cast<RankedTensorType>(type).getShape();
+  return std::vector<int64_t>(shape.begin(), shape.end());
+}
 
 static RefValue toRef(const mlir::xf::runtime::HostTensor &t) {
   int64_t n = t.numElements();
@@ -303,6 +312,75 @@ LogicalResult Evaluator::evaluate(Operation *op) {
           .Case([&](arith::ConstantOp o) { return constant(o); })
           .Case([&](tensor::CastOp o) -> FailureOr<RefValue> {
             return values.at(o.getSource());
+          })
+          // What imported graphs do between the xf ops: data movement.
+          .Case([&](tensor::EmptyOp o) -> FailureOr<RefValue> {
+            return RefValue(Tensor(shapeOf(o.getType())));
+          })
+          .Case([&](linalg::TransposeOp o) -> FailureOr<RefValue> {
+            return RefValue(
+                transpose(f(o.getInput()),
+                          std::vector<int64_t>(o.getPermutation().begin(),
+                                               o.getPermutation().end())));
+          })
+          .Case([&](linalg::BroadcastOp o) -> FailureOr<RefValue> {
+            return RefValue(
+                broadcast(f(o.getInput()), shapeOf(o.getInit().getType()),
+                          std::vector<int64_t>(o.getDimensions().begin(),
+                                               o.getDimensions().end())));
+          })
+          .Case<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
+              [&](auto o) -> FailureOr<RefValue> {
+                return RefValue(reshape(f(o.getSrc()), shapeOf(o.getType())));
+              })
+          .Case([&](tensor::ExtractSliceOp o) -> FailureOr<RefValue> {
+            if (!o.hasUnitStride() &&
+                ShapedType::isDynamicShape(o.getStaticStrides()))
+              return o.emitError("reference evaluator: dynamic strides");
+            auto vec = [](ArrayRef<int64_t> v) {
+              return std::vector<int64_t>(v.begin(), v.end());
+            };
+            if (ShapedType::isDynamicShape(o.getStaticOffsets()) ||
+                ShapedType::isDynamicShape(o.getStaticSizes()) ||
+                o.getSourceType().getRank() != o.getType().getRank())
+              return o.emitError("reference evaluator: only static slices "
+                                 "of the source's rank are supported");
+            return RefValue(slice(f(o.getSource()), vec(o.getStaticOffsets()),
+                                  vec(o.getStaticSizes()),
+                                  vec(o.getStaticStrides())));
+          })
+          .Case([&](tensor::ConcatOp o) -> FailureOr<RefValue> {
+            std::vector<const Tensor *> parts;
+            for (Value v : o.getInputs())
+              parts.push_back(&f(v));
+            return RefValue(concat(parts, o.getDim()));
+          })
+          .Case([&](func::CallOp o) -> FailureOr<RefValue> {
+            // A called function (an imported layer): its results, from the
+            // operands' values.
+            auto callee = SymbolTable::lookupNearestSymbolFrom<func::FuncOp>(
+                o, o.getCalleeAttr());
+            if (!callee || callee.isExternal() || depth > 64)
+              return o.emitError("reference evaluator: cannot evaluate a "
+                                 "call of @")
+                     << o.getCallee();
+            Evaluator inner;
+            inner.depth = depth + 1;
+            Block &body = callee.getBody().front();
+            for (auto [arg, operand] :
+                 llvm::zip(body.getArguments(), o.getOperands()))
+              inner.values.try_emplace(arg, values.at(operand));
+            for (Operation &nested : body.without_terminator())
+              if (failed(inner.evaluate(&nested)))
+                return failure();
+            Operation *ret = body.getTerminator();
+            for (auto [r, v] : llvm::enumerate(ret->getOperands()))
+              if (r > 0)
+                values.try_emplace(o->getResult(r), inner.values.at(v));
+            if (ret->getNumOperands() == 0)
+              return o.emitError("reference evaluator: a call without "
+                                 "results");
+            return inner.values.at(ret->getOperand(0));
           })
           .Default([&](Operation *o) -> FailureOr<RefValue> {
             return o->emitError("reference evaluator: cannot evaluate '")

@@ -77,6 +77,20 @@ Tensor rope(const Tensor &x, const IndexTensor *positions,
 Tensor embedding(const Tensor &table, const IndexTensor &ids);
 /// NumPy-broadcast elementwise sum and product.
 Tensor add(const Tensor &a, const Tensor &b);
+
+/// Data movement (lib/Reference/DataMovement.cpp): `x` with its dimensions
+/// permuted (result dimension d is x's dimension perm[d]); the same data in
+/// another shape; the elements at `offsets + index * strides` for every
+/// index of `sizes`; `parts` one after the other along `axis`; `x` repeated
+/// along the result dimensions `added` of `shape`.
+Tensor transpose(const Tensor &x, const std::vector<int64_t> &perm);
+Tensor reshape(const Tensor &x, const std::vector<int64_t> &shape);
+Tensor slice(const Tensor &x, const std::vector<int64_t> &offsets,
+             const std::vector<int64_t> &sizes,
+             const std::vector<int64_t> &strides);
+Tensor concat(const std::vector<const Tensor *> &parts, int64_t axis);
+Tensor broadcast(const Tensor &x, const std::vector<int64_t> &shape,
+                 const std::vector<int64_t> &added);
 Tensor mul(const Tensor &a, const Tensor &b);
 
 struct AttentionParams {
