@@ -592,3 +592,48 @@ TEST(ReferenceKernels, BlockWithZeroOutputsIsIdentityOrNorms) {
 }
 
 } // namespace
+
+//===----------------------------------------------------------------------===//
+// Data movement (what imported graphs do between the xf ops)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+// x[i][j][k] = 100 i + 10 j + k, shape [2, 3, 2].
+Tensor counting() {
+  return makeTensor({2, 3, 2},
+                    {0, 1, 10, 11, 20, 21, 100, 101, 110, 111, 120, 121});
+}
+
+TEST(ReferenceKernels, TransposePermutesDimensions) {
+  // Result dimension d is x's dimension perm[d]: r[k][i][j] = x[i][j][k].
+  expectTensor(transpose(counting(), {2, 0, 1}), {2, 2, 3},
+               {0, 10, 20, 100, 110, 120, 1, 11, 21, 101, 111, 121});
+}
+
+TEST(ReferenceKernels, ReshapeKeepsRowMajorData) {
+  Tensor r = reshape(counting(), {3, 4});
+  expectTensor(r, {3, 4}, counting().data);
+}
+
+TEST(ReferenceKernels, SliceWithOffsetsAndStrides) {
+  // x[1, 0::2, 1]: rows 0 and 2 of the second matrix, second column.
+  expectTensor(slice(counting(), {1, 0, 1}, {1, 2, 1}, {1, 2, 1}), {1, 2, 1},
+               {101, 121});
+}
+
+TEST(ReferenceKernels, ConcatAlongAnAxis) {
+  Tensor a = makeTensor({2, 1}, {1, 2});
+  Tensor b = makeTensor({2, 2}, {3, 4, 5, 6});
+  expectTensor(concat({&a, &b}, 1), {2, 3}, {1, 3, 4, 2, 5, 6});
+  expectTensor(concat({&b, &b}, 0), {4, 2}, {3, 4, 5, 6, 3, 4, 5, 6});
+}
+
+TEST(ReferenceKernels, BroadcastAddsDimensions) {
+  // [2] to [3, 2] (dimension 0 added), and to [2, 3] (dimension 1 added).
+  Tensor x = makeTensor({2}, {7, 8});
+  expectTensor(broadcast(x, {3, 2}, {0}), {3, 2}, {7, 8, 7, 8, 7, 8});
+  expectTensor(broadcast(x, {2, 3}, {1}), {2, 3}, {7, 7, 7, 8, 8, 8});
+}
+
+} // namespace
