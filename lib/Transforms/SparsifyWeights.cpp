@@ -7,6 +7,8 @@
 
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cstring>
+
 namespace mlir::xf {
 #define GEN_PASS_DEF_XFSPARSIFYWEIGHTS
 #include "xf/Transforms/Passes.h.inc"
@@ -118,9 +120,23 @@ struct XfSparsifyWeightsPass
 } // namespace
 
 bool xf::mayBecomeSparse(Value weight) {
+  // A scan of the raw bits for a zero (either sign), without widening the
+  // weight: xf-outline-layers asks this of every constant of a model.
   DenseElementsAttr attr;
-  if (!matchPattern(weight, m_Constant(&attr)))
+  if (!matchPattern(weight, m_Constant(&attr)) ||
+      attr.getType().getRank() != 2 || attr.getNumElements() == 0)
     return false;
-  std::optional<WeightMatrix> w = WeightMatrix::read(attr, WeightLayout::kn);
-  return w && w->rows() && w->cols() && nonzeroFraction(*w, 1, 1) < 1.0;
+  auto type = dyn_cast<FloatType>(attr.getElementType());
+  if (!type || (type.getWidth() != 16 && type.getWidth() != 32))
+    return false;
+  ArrayRef<char> raw = attr.getRawData();
+  size_t width = type.getWidth() / 8;
+  uint32_t magnitude = width == 4 ? 0x7fffffffu : 0x7fffu;
+  for (size_t at = 0; at + width <= raw.size(); at += width) {
+    uint32_t bits = 0;
+    std::memcpy(&bits, raw.data() + at, width);
+    if ((bits & magnitude) == 0)
+      return true;
+  }
+  return false;
 }

@@ -196,7 +196,13 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
     for (int64_t r = 0; r < k; ++r)
       for (int64_t j = 0; j < nr && p * nr + j < n; ++j)
         values[at(p, r, j)] = w->at(r, p * nr + j);
-  results.push_back(packedConstant(type, floatBytes(type, values)));
+  // f32 panels are the values' own bytes; bf16 ones are rounded first.
+  if (to.isF32())
+    results.push_back(packedConstant(
+        type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
+                             values.size() * sizeof(float))));
+  else
+    results.push_back(packedConstant(type, floatBytes(type, values)));
   return success();
 }
 

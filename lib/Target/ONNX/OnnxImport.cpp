@@ -151,13 +151,6 @@ std::optional<DenseElementsAttr> Importer::constant(StringRef name) {
   return it->second;
 }
 
-std::optional<double> Importer::scalar(StringRef name) {
-  std::optional<DenseElementsAttr> c = constant(name);
-  if (!c || c->getNumElements() != 1 || !c->getElementType().isF32())
-    return std::nullopt;
-  return static_cast<double>(*c->getValues<float>().begin());
-}
-
 LogicalResult Importer::define(const onnx::NodeProto &node, Value v) {
   if (node.output_size() < 1)
     return nodeError(node, "no output");

@@ -93,8 +93,6 @@ private:
   FailureOr<Value> named(const onnx::NodeProto &node, const std::string &name);
   /// The value of an initializer or a Constant node's output.
   std::optional<DenseElementsAttr> constant(StringRef name);
-  /// The value of a one-element f32 constant.
-  std::optional<double> scalar(StringRef name);
   LogicalResult define(const onnx::NodeProto &node, Value v);
   LogicalResult fail(const Twine &message);
   LogicalResult nodeError(const onnx::NodeProto &node, const Twine &reason);
@@ -152,6 +150,8 @@ private:
   FailureOr<RankedTensorType> typeOf(const onnx::NodeProto &node, int i);
   Value transposeValue(Value x, ArrayRef<int64_t> perm);
   Value reshapeValue(Value x, ArrayRef<int64_t> shape);
+  Value sliceValue(Value x, ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
+                   ArrayRef<int64_t> strides);
   /// Fails with `node`'s error unless `shape` is a shape a tensor can have
   /// (no negative dimension, at most 2^40 elements).
   LogicalResult checkShape(const onnx::NodeProto &node,
@@ -162,9 +162,14 @@ private:
 
   // OnnxPatterns.cpp: subgraphs imported as one op.
   Patterns findPatterns(const Nodes &nodes, ArrayRef<std::string> outputs);
-  /// The value of a one-element f32 constant: an initializer or the output
-  /// of a Constant node (found before the nodes are imported).
+  /// The value of an initializer or of a Constant node's output, found
+  /// before the nodes are imported (patterns are found first); and that
+  /// value as one f32 or as int64s.
+  std::optional<DenseElementsAttr> constantBefore(const Uses &uses,
+                                                  StringRef name);
   std::optional<double> scalarValue(const Uses &uses, StringRef name);
+  std::optional<SmallVector<int64_t>> integersBefore(const Uses &uses,
+                                                     StringRef name);
   LogicalResult importPattern(const onnx::NodeProto &root,
                               const Pattern &pattern);
   void findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns);

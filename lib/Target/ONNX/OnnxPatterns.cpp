@@ -26,23 +26,38 @@ bool near(std::optional<double> v, double target) {
 
 } // namespace
 
-std::optional<double> Importer::scalarValue(const Uses &uses, StringRef name) {
-  if (std::optional<double> v = scalar(name))
-    return v;
+std::optional<DenseElementsAttr> Importer::constantBefore(const Uses &uses,
+                                                          StringRef name) {
+  if (std::optional<DenseElementsAttr> c = constant(name))
+    return c;
   size_t index;
   const onnx::NodeProto *node = uses.definer(name, index);
   if (!node || node->op_type() != "Constant")
     return std::nullopt;
   for (const onnx::AttributeProto &a : node->attribute()) {
     if (a.name() == "value_float")
-      return a.f();
-    if (a.name() == "value" && a.t().data_type() == onnx::TensorProto::FLOAT) {
-      FailureOr<DenseElementsAttr> t = tensorQuiet(a.t());
-      if (succeeded(t) && t->getNumElements() == 1)
-        return static_cast<double>(*t->getValues<float>().begin());
-    }
+      return DenseElementsAttr::get(
+          RankedTensorType::get({}, builder.getF32Type()), a.f());
+    if (a.name() == "value")
+      if (FailureOr<DenseElementsAttr> t = tensorQuiet(a.t()); succeeded(t))
+        return *t;
   }
   return std::nullopt;
+}
+
+std::optional<double> Importer::scalarValue(const Uses &uses, StringRef name) {
+  std::optional<DenseElementsAttr> c = constantBefore(uses, name);
+  if (!c || c->getNumElements() != 1 || !c->getElementType().isF32())
+    return std::nullopt;
+  return static_cast<double>(*c->getValues<float>().begin());
+}
+
+std::optional<SmallVector<int64_t>> Importer::integersBefore(const Uses &uses,
+                                                             StringRef name) {
+  std::optional<DenseElementsAttr> c = constantBefore(uses, name);
+  if (!c || !c->getElementType().isInteger(64))
+    return std::nullopt;
+  return SmallVector<int64_t>(c->getValues<int64_t>());
 }
 
 /// The operand of a two-input node other than the one named `known`, or
@@ -146,7 +161,8 @@ void Importer::findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns) {
     return;
   // Over the last axis only (an attribute up to opset 17, an input after).
   std::optional<SmallVector<int64_t>> axes =
-      mean->input_size() > 1 ? intValues(inputName(*mean, 1)) : std::nullopt;
+      mean->input_size() > 1 ? integersBefore(uses, inputName(*mean, 1))
+                             : std::nullopt;
   if (const onnx::AttributeProto *attr = attribute(*mean, "axes"))
     axes.emplace(attr->ints().begin(), attr->ints().end());
   std::optional<RankedTensorType> type;

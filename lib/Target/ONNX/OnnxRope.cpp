@@ -12,39 +12,10 @@
 #include "OnnxUses.h"
 
 #include <cmath>
-#include <cstring>
 
 using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::onnx_import;
-
-/// The integers of an initializer or of a Constant node's value.
-static std::optional<SmallVector<int64_t>>
-integers(const Uses &uses, const llvm::StringMap<DenseElementsAttr> &constants,
-         StringRef name) {
-  DenseElementsAttr attr = constants.lookup(name);
-  size_t index;
-  if (!attr)
-    if (const onnx::NodeProto *node = uses.definer(name, index);
-        node && node->op_type() == "Constant")
-      for (const onnx::AttributeProto &a : node->attribute())
-        if (a.name() == "value" &&
-            a.t().data_type() == onnx::TensorProto::INT64) {
-          SmallVector<int64_t> values;
-          if (a.t().has_raw_data()) {
-            const std::string &raw = a.t().raw_data();
-            values.resize(raw.size() / sizeof(int64_t));
-            std::memcpy(values.data(), raw.data(),
-                        values.size() * sizeof(int64_t));
-          } else {
-            values.assign(a.t().int64_data().begin(), a.t().int64_data().end());
-          }
-          return values;
-        }
-  if (!attr || !attr.getElementType().isInteger(64))
-    return std::nullopt;
-  return SmallVector<int64_t>(attr.getValues<int64_t>());
-}
 
 /// theta when `cos` and `sin` are the tables of positions 0 .. S-1 for
 /// features of D = their last dimension, in halves: entry (t, i) is the
@@ -126,13 +97,13 @@ void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
         int64_t d = cos.getType().getShape().back();
         auto sliceIs = [&](const onnx::NodeProto &slice, int64_t start,
                            int64_t end, int64_t &axis) {
-          auto starts = integers(uses, constants, inputName(slice, 1));
-          auto ends = integers(uses, constants, inputName(slice, 2));
-          auto axes = integers(uses, constants, inputName(slice, 3));
+          auto starts = integersBefore(uses, inputName(slice, 1));
+          auto ends = integersBefore(uses, inputName(slice, 2));
+          auto axes = integersBefore(uses, inputName(slice, 3));
           auto steps =
               inputName(slice, 4).empty()
                   ? std::optional<SmallVector<int64_t>>(SmallVector<int64_t>{1})
-                  : integers(uses, constants, inputName(slice, 4));
+                  : integersBefore(uses, inputName(slice, 4));
           if (!starts || !ends || !axes || !steps || starts->size() != 1 ||
               ends->size() != 1 || axes->size() != 1 || steps->size() != 1 ||
               (*steps)[0] != 1 || (*starts)[0] != start ||

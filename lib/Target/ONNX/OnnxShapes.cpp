@@ -51,6 +51,13 @@ Value Importer::transposeValue(Value x, ArrayRef<int64_t> perm) {
   return linalg::TransposeOp::create(builder, loc, x, init, perm)->getResult(0);
 }
 
+Value Importer::sliceValue(Value x, ArrayRef<int64_t> offsets,
+                           ArrayRef<int64_t> sizes, ArrayRef<int64_t> strides) {
+  return tensor::ExtractSliceOp::create(
+      builder, loc, x, getAsIndexOpFoldResult(ctx, offsets),
+      getAsIndexOpFoldResult(ctx, sizes), getAsIndexOpFoldResult(ctx, strides));
+}
+
 Value Importer::reshapeValue(Value x, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(x.getType());
   if (type.getShape() == shape)
@@ -250,9 +257,16 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
       std::accumulate(sizes.begin(), sizes.end(), int64_t(0)) != dim)
     return nodeError(node,
                      "split sizes do not add up to dimension " + Twine(dim));
-  std::optional<DenseElementsAttr> folded = constant(inputName(node, 0));
+  // A 1-D integer constant (a shape) splits into constants; a value into
+  // slices.
+  std::optional<SmallVector<int64_t>> ints;
   Value x;
-  if (!folded) {
+  if (constant(inputName(node, 0))) {
+    ints = intValues(inputName(node, 0));
+    if (!ints || rank != 1)
+      return nodeError(node, "only splits of values and of 1-D integer "
+                             "constants are supported");
+  } else {
     FailureOr<Value> v = input(node, 0);
     if (failed(v))
       return failure();
@@ -260,24 +274,15 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
   }
   int64_t offset = 0;
   for (auto [i, size] : llvm::enumerate(sizes)) {
-    SmallVector<int64_t> offsets(rank, 0), shape(type->getShape()),
-        strides(rank, 1);
-    offsets[axis] = offset;
-    shape[axis] = size;
-    if (folded) {
-      std::optional<SmallVector<int64_t>> values =
-          intValues(inputName(node, 0));
-      if (!values || rank != 1)
-        return nodeError(node, "only splits of values and of 1-D integer "
-                               "constants are supported");
+    if (ints) {
       constants[outputName(node, i)] = i64Constant(
-          ctx, {size}, ArrayRef<int64_t>(*values).slice(offset, size));
+          ctx, {size}, ArrayRef<int64_t>(*ints).slice(offset, size));
     } else {
-      auto folded = [&](ArrayRef<int64_t> v) {
-        return getAsIndexOpFoldResult(ctx, v);
-      };
-      values[outputName(node, i)] = tensor::ExtractSliceOp::create(
-          builder, loc, x, folded(offsets), folded(shape), folded(strides));
+      SmallVector<int64_t> offsets(rank, 0), shape(type->getShape()),
+          strides(rank, 1);
+      offsets[axis] = offset;
+      shape[axis] = size;
+      values[outputName(node, i)] = sliceValue(x, offsets, shape, strides);
     }
     offset += size;
   }
@@ -461,10 +466,5 @@ LogicalResult Importer::importSlice(const onnx::NodeProto &node) {
     sizes[axis] = end > start ? (end - start + step - 1) / step : 0;
     strides[axis] = step;
   }
-  auto folded = [&](ArrayRef<int64_t> v) {
-    return getAsIndexOpFoldResult(ctx, v);
-  };
-  return define(
-      node, tensor::ExtractSliceOp::create(builder, loc, *x, folded(offsets),
-                                           folded(sizes), folded(strides)));
+  return define(node, sliceValue(*x, offsets, sizes, strides));
 }

@@ -8,11 +8,12 @@ usage: contrib_models.py BIN_DIR WORK_DIR
 """
 import math
 import os
-import subprocess
 import sys
 
 import numpy as np
 from onnx import TensorProto, helper, numpy_helper
+
+from onnx_testing import run
 
 TOLERANCE = 1e-4
 BIN, WORK = sys.argv[1], sys.argv[2]
@@ -68,14 +69,6 @@ def model(name, node, inputs, outputs, initializers):
     m = helper.make_model(graph, opset_imports=[
         helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
     return m
-
-
-def run(cmd):
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True)
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stdout}")
-    return proc.stdout
 
 
 def check(name, node, inputs, outputs, initializers=()):

@@ -12,12 +12,13 @@ usage: import_torch.py BIN_DIR WORK_DIR
 """
 import os
 import re
-import subprocess
 import sys
 
 import numpy as np
 import torch
 import torch.nn as nn
+
+from onnx_testing import run
 
 TOLERANCE = 1e-4
 BIN, WORK = sys.argv[1], sys.argv[2]
@@ -189,14 +190,6 @@ MODELS = {
         3, enable_nested_tensor=False), (2, 6, 32)),
     "layer_functions": (Layers(), (2, 6, 32)),
 }
-
-
-def run(cmd):
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                          text=True)
-    if proc.returncode != 0:
-        sys.exit(f"{' '.join(cmd)} failed:\n{proc.stdout}")
-    return proc.stdout
 
 
 for name, (model, shape) in MODELS.items():
