@@ -136,6 +136,8 @@ private:
   // OnnxShapes.cpp: shape computations (folded) and data movement.
   LogicalResult importShape(const onnx::NodeProto &node);
   LogicalResult importGather(const onnx::NodeProto &node);
+  /// Gather from a float value: rows of a table, or constant indices.
+  LogicalResult importGatherValues(const onnx::NodeProto &node);
   LogicalResult importUnsqueeze(const onnx::NodeProto &node);
   LogicalResult importConcat(const onnx::NodeProto &node);
   LogicalResult importReshape(const onnx::NodeProto &node);

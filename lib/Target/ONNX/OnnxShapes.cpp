@@ -123,25 +123,99 @@ LogicalResult Importer::importShape(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importGather(const onnx::NodeProto &node) {
-  std::optional<SmallVector<int64_t>> data = intValues(inputName(node, 0));
-  std::optional<SmallVector<int64_t>> indices =
-      node.input_size() > 1 ? intValues(inputName(node, 1)) : std::nullopt;
-  std::optional<DenseElementsAttr> indexAttr =
-      node.input_size() > 1 ? constant(inputName(node, 1)) : std::nullopt;
-  if (!data || !indices ||
-      constant(inputName(node, 0))->getType().getRank() != 1)
-    return nodeError(node, "only gathers from 1-D integer constants (shape "
-                           "computations) are supported");
-  SmallVector<int64_t> result;
-  for (int64_t i : *indices) {
-    int64_t n = data->size();
-    if (i < -n || i >= n)
-      return nodeError(node, "index " + Twine(i) + " is out of range");
-    result.push_back((*data)[i < 0 ? i + n : i]);
+  // From a 1-D integer constant: a shape computation, folded.
+  std::optional<DenseElementsAttr> source = constant(inputName(node, 0));
+  if (source && source->getElementType().isInteger()) {
+    std::optional<SmallVector<int64_t>> data = intValues(inputName(node, 0));
+    std::optional<SmallVector<int64_t>> indices =
+        node.input_size() > 1 ? intValues(inputName(node, 1)) : std::nullopt;
+    if (!indices || source->getType().getRank() != 1)
+      return nodeError(node, "gathers from integer constants take a 1-D "
+                             "constant and constant indices");
+    SmallVector<int64_t> result;
+    for (int64_t i : *indices) {
+      int64_t n = data->size();
+      if (i < -n || i >= n)
+        return nodeError(node, "index " + Twine(i) + " is out of range");
+      result.push_back((*data)[i < 0 ? i + n : i]);
+    }
+    constants[outputName(node, 0)] = i64Constant(
+        ctx, constant(inputName(node, 1))->getType().getShape(), result);
+    return success();
   }
-  constants[outputName(node, 0)] =
-      i64Constant(ctx, indexAttr->getType().getShape(), result);
-  return success();
+  return importGatherValues(node);
+}
+
+LogicalResult Importer::importGatherValues(const onnx::NodeProto &node) {
+  FailureOr<Value> data = input(node, 0);
+  FailureOr<RankedTensorType> indexType = typeOf(node, 1);
+  if (failed(data) || failed(indexType))
+    return failure();
+  auto type = cast<RankedTensorType>(data->getType());
+  int64_t rank = type.getRank(), axis = intAttr(node, "axis", 0);
+  if (axis < -rank || axis >= rank)
+    return nodeError(node, "axis " + Twine(axis) + " is out of range");
+  axis = axis < 0 ? axis + rank : axis;
+  if (!indexType->getElementType().isInteger())
+    return nodeError(node, "indices must be integers");
+  int64_t n = type.getDimSize(axis);
+  // Constant indices: checked, negative ones counted from the end.
+  std::optional<SmallVector<int64_t>> indices = intValues(inputName(node, 1));
+  if (indices)
+    for (int64_t &i : *indices) {
+      if (i < -n || i >= n)
+        return nodeError(node, "index " + Twine(i) + " is out of range");
+      i = i < 0 ? i + n : i;
+    }
+  ArrayRef<int64_t> indexShape = indexType->getShape();
+  SmallVector<int64_t> shape(type.getShape().take_front(axis));
+  llvm::append_range(shape, indexShape);
+  llvm::append_range(shape, type.getShape().drop_front(axis + 1));
+  if (failed(checkShape(node, shape)))
+    return failure();
+
+  // Rows of a table (token and position embeddings): xf.embedding, which
+  // takes ids in [0, rows); xf-run refuses others in its inputs.
+  if (rank == 2 && axis == 0) {
+    Value ids;
+    if (indices)
+      ids = arith::ConstantOp::create(builder, loc,
+                                      i64Constant(ctx, indexShape, *indices));
+    else if (FailureOr<Value> v = input(node, 1); succeeded(v))
+      ids = *v;
+    else
+      return failure();
+    auto op = EmbeddingOp::create(builder, loc, type.clone(shape), *data, ids);
+    if (failed(verifyBuilt(node, op)))
+      return failure();
+    return define(node, op.getResult());
+  }
+
+  // Constant indices along any axis (a token picked out of a sequence, one
+  // of stacked projections): slices, concatenated.
+  constexpr int64_t kMaxSlices = 64;
+  if (!indices || indices->empty() || indices->size() > kMaxSlices ||
+      shape.empty())
+    return nodeError(node, "gathers run-time indices only from the rows of a "
+                           "2-D table (embeddings); elsewhere 1 to " +
+                               Twine(kMaxSlices) +
+                               " constant indices and a result of rank >= 1");
+  SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()),
+      strides(rank, 1);
+  sizes[axis] = 1;
+  SmallVector<Value> parts;
+  for (int64_t i : *indices) {
+    offsets[axis] = i;
+    parts.push_back(sliceValue(*data, offsets, sizes, strides));
+  }
+  Value gathered = parts.front();
+  if (parts.size() > 1) {
+    SmallVector<int64_t> joined(sizes);
+    joined[axis] = parts.size();
+    gathered = tensor::ConcatOp::create(builder, loc, type.clone(joined), axis,
+                                        parts);
+  }
+  return define(node, reshapeValue(gathered, shape));
 }
 
 LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {

@@ -165,6 +165,30 @@ class Layers(nn.Module):
         return x
 
 
+class TinyGpt(nn.Module):
+    """A whole small GPT: token and position embeddings (Gathers of table
+    rows, the positions a constant), two causal pre-norm layers, and the
+    logits of the last token (a Gather of one sequence position) through
+    the token table (tied weights)."""
+
+    def __init__(self, vocab=50, d=32, heads=4, seq=7):
+        super().__init__()
+        self.wte = nn.Embedding(vocab, d)
+        self.wpe = nn.Embedding(seq, d)
+        self.layers = nn.ModuleList([nn.TransformerEncoderLayer(
+            d, heads, 64, dropout=0.0, batch_first=True, norm_first=True,
+            activation="gelu") for _ in range(2)])
+        self.norm = nn.LayerNorm(d)
+        self.register_buffer(
+            "mask", torch.triu(torch.full((seq, seq), float("-inf")), 1))
+
+    def forward(self, ids):
+        h = self.wte(ids) + self.wpe(torch.arange(ids.shape[1]))
+        for layer in self.layers:
+            h = layer(h, src_mask=self.mask)
+        return self.norm(h[:, -1]) @ self.wte.weight.t()
+
+
 AS_FUNCTIONS = {"layer_functions": {nn.TransformerEncoderLayer}}
 
 MODELS = {
@@ -189,12 +213,14 @@ MODELS = {
                                    norm_first=True, activation="gelu"),
         3, enable_nested_tensor=False), (2, 6, 32)),
     "layer_functions": (Layers(), (2, 6, 32)),
+    "tiny_gpt": (TinyGpt(), torch.randint(0, 50, (2, 7))),
 }
 
 
 for name, (model, shape) in MODELS.items():
     model.eval()
-    x = torch.randn(*shape)
+    # A shape draws a float input; token ids come as they are.
+    x = shape if isinstance(shape, torch.Tensor) else torch.randn(*shape)
     onnx_path = os.path.join(WORK, name + ".onnx")
     torch.onnx.export(model, (x,), onnx_path, opset_version=17,
                       input_names=["x"], output_names=["y"],

@@ -15,10 +15,10 @@ os.makedirs(WORK, exist_ok=True)
 F32 = TensorProto.FLOAT
 
 
-def save(name, nodes, initializers=(), x_shape=(2, 3)):
+def save(name, nodes, initializers=(), x_shape=(2, 3), inputs=()):
     x = helper.make_tensor_value_info("x", F32, list(x_shape))
     y = helper.make_tensor_value_info("y", F32, list(x_shape))
-    graph = helper.make_graph(nodes, name, [x], [y], [
+    graph = helper.make_graph(nodes, name, [x, *inputs], [y], [
         numpy_helper.from_array(np.asarray(a), n) for n, a in initializers])
     model = helper.make_model(graph,
                               opset_imports=[helper.make_opsetid("", 17)])
@@ -47,3 +47,11 @@ save("concat_ranks", [
 save("norm_int_bias", [helper.make_node(
     "LayerNormalization", ["x", "g", "b"], ["y"], name="ln")],
     [("g", np.ones(3, np.float32)), ("b", np.zeros(3, np.int64))])
+# Gathers: an index outside the data, run-time indices into a value that is
+# not a 2-D table.
+save("gather_index", [helper.make_node(
+    "Gather", ["x", "i"], ["y"], name="pick", axis=1)],
+    [("i", np.array([0, 3], np.int64))])
+save("gather_runtime", [helper.make_node(
+    "Gather", ["x", "ids"], ["y"], name="rows", axis=1)],
+    inputs=[helper.make_tensor_value_info("ids", TensorProto.INT64, [2])])
