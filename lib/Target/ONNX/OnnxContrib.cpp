@@ -28,12 +28,16 @@ LogicalResult Importer::importContrib(const onnx::NodeProto &node) {
           .Cases({"FastGelu", "BiasGelu"}, &Importer::importBiasGelu)
           .Case("SkipLayerNormalization", &Importer::importSkipLayerNorm)
           .Case("MultiHeadAttention", &Importer::importMultiHeadAttention)
+          .Case("GroupQueryAttention", &Importer::importGroupQueryAttention)
           .Default(nullptr);
   if (!handler)
     return nodeError(node, "unsupported op of domain com.microsoft");
+  // SkipLayerNormalization's sum and GroupQueryAttention's present keys and
+  // values are defined by their importers.
   for (int i = 1; i < node.output_size(); ++i)
     if (!outputName(node, i).empty() &&
-        !(node.op_type() == "SkipLayerNormalization" && i == 3))
+        !(node.op_type() == "SkipLayerNormalization" && i == 3) &&
+        node.op_type() != "GroupQueryAttention")
       return nodeError(node, "output #" + Twine(i) + " is not supported");
   return (this->*handler)(node);
 }

@@ -73,6 +73,14 @@ struct Patterns {
   llvm::DenseSet<size_t> inside;
 };
 
+/// theta when `cos` and `sin` are rotary tables of positions 0 .. S-1 for
+/// `rotaryDim` rotated features: entry (t, i) of the [.., S, D] tables is the
+/// angle t * theta^(-2 (i mod rotaryDim/2) / rotaryDim). D is rotaryDim for
+/// tables of both halves (PyTorch's), rotaryDim / 2 for one (ONNX Runtime's
+/// caches).
+std::optional<double> ropeTheta(DenseElementsAttr cos, DenseElementsAttr sin,
+                                int64_t rotaryDim);
+
 class Importer {
 public:
   Importer(MLIRContext *ctx, Location loc) : ctx(ctx), builder(ctx), loc(loc) {}
@@ -130,6 +138,7 @@ private:
   LogicalResult importBiasGelu(const onnx::NodeProto &node);
   LogicalResult importSkipLayerNorm(const onnx::NodeProto &node);
   LogicalResult importMultiHeadAttention(const onnx::NodeProto &node);
+  LogicalResult importGroupQueryAttention(const onnx::NodeProto &node);
   /// a + b, b broadcast along a's leading dimensions.
   FailureOr<Value> addValues(const onnx::NodeProto &node, Value a, Value b);
 

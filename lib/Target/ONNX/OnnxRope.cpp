@@ -17,28 +17,26 @@ using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::onnx_import;
 
-/// theta when `cos` and `sin` are the tables of positions 0 .. S-1 for
-/// features of D = their last dimension, in halves: entry (t, i) is the
-/// angle t * theta^(-2 (i mod D/2) / D).
-static std::optional<double> ropeTheta(DenseElementsAttr cos,
-                                       DenseElementsAttr sin) {
+std::optional<double> mlir::xf::onnx_import::ropeTheta(DenseElementsAttr cos,
+                                                       DenseElementsAttr sin,
+                                                       int64_t rotaryDim) {
   ArrayRef<int64_t> shape = cos.getType().getShape();
   if (cos.getType() != sin.getType() || !cos.getElementType().isF32() ||
       shape.size() < 2 ||
       llvm::any_of(shape.drop_back(2), [](int64_t d) { return d != 1; }))
     return std::nullopt;
-  int64_t s = shape[shape.size() - 2], d = shape.back();
-  if (s < 2 || d < 4 || d % 2)
+  int64_t s = shape[shape.size() - 2], d = shape.back(), half = rotaryDim / 2;
+  if (s < 2 || rotaryDim < 4 || rotaryDim % 2 || d < 2 || d % half)
     return std::nullopt;
   SmallVector<float> c(cos.getValues<float>()), n(sin.getValues<float>());
-  // Pair 1 at position 1 turns by theta^(-2 / D).
+  // Pair 1 at position 1 turns by theta^(-2 / rotaryDim).
   double step = std::atan2(n[d + 1], c[d + 1]);
   if (!(step > 0))
     return std::nullopt;
   auto matches = [&](double theta) {
     for (int64_t t = 0; t < s; ++t)
       for (int64_t i = 0; i < d; ++i) {
-        double angle = t * std::pow(theta, -2.0 * (i % (d / 2)) / d);
+        double angle = t * std::pow(theta, -2.0 * (i % half) / rotaryDim);
         if (std::abs(c[t * d + i] - std::cos(angle)) > 1e-5 ||
             std::abs(n[t * d + i] - std::sin(angle)) > 1e-5)
           return false;
@@ -47,7 +45,7 @@ static std::optional<double> ropeTheta(DenseElementsAttr cos,
   };
   // The tables are f32: theta comes back within rounding of the integer
   // models use (10000, 500000), which is kept when it fits as well.
-  double theta = std::pow(step, -d / 2.0);
+  double theta = std::pow(step, -rotaryDim / 2.0);
   if (matches(std::round(theta)))
     return std::round(theta);
   if (matches(theta))
@@ -80,7 +78,8 @@ void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
             concat->input_size() != 2 ||
             !uses.onlyUser(outputName(*concat, 0), only))
           continue;
-        std::optional<double> theta = ropeTheta(cos, sin);
+        std::optional<double> theta =
+            ropeTheta(cos, sin, cos.getType().getShape().back());
         const onnx::NodeProto *negate =
             uses.definer(inputName(*concat, 0), neg);
         const onnx::NodeProto *low = uses.definer(inputName(*concat, 1), s2);

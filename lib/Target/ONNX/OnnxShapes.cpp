@@ -212,8 +212,8 @@ LogicalResult Importer::importGatherValues(const onnx::NodeProto &node) {
   if (parts.size() > 1) {
     SmallVector<int64_t> joined(sizes);
     joined[axis] = parts.size();
-    gathered = tensor::ConcatOp::create(builder, loc, type.clone(joined), axis,
-                                        parts);
+    gathered =
+        tensor::ConcatOp::create(builder, loc, type.clone(joined), axis, parts);
   }
   return define(node, reshapeValue(gathered, shape));
 }

@@ -53,18 +53,24 @@ def attention(q, k, v, heads, causal):
     return (p @ vh).transpose(0, 2, 1, 3).reshape(b, s, heads * dv)
 
 
-def value(name, shape):
-    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+def value(name, array):
+    kind = TensorProto.INT32 if array.dtype == np.int32 else TensorProto.FLOAT
+    return helper.make_tensor_value_info(name, kind, array.shape)
+
+
+def f32(array):
+    """Floats as f32; integers (lengths) as they are."""
+    return array.astype(np.float32) if array.dtype.kind == "f" else array
 
 
 def constant(name, array):
-    return numpy_helper.from_array(array.astype(np.float32), name)
+    return numpy_helper.from_array(f32(array), name)
 
 
 def model(name, node, inputs, outputs, initializers):
     graph = helper.make_graph([node], name,
-                              [value(n, a.shape) for n, a in inputs],
-                              [value(n, a.shape) for n, a in outputs],
+                              [value(n, a) for n, a in inputs],
+                              [value(n, a) for n, a in outputs],
                               [constant(n, a) for n, a in initializers])
     m = helper.make_model(graph, opset_imports=[
         helper.make_opsetid("", 17), helper.make_opsetid("com.microsoft", 1)])
@@ -81,7 +87,7 @@ def check(name, node, inputs, outputs, initializers=()):
     args = []
     for i, (_, a) in enumerate(inputs):
         p = os.path.join(WORK, f"{name}_in{i}.npy")
-        np.save(p, a.astype(np.float32))
+        np.save(p, f32(a))
         args += ["--input", p]
     out = os.path.join(WORK, name + "_out")
     run([os.path.join(BIN, "xf-run"), mlir, "--dump-output", out] + args)
@@ -132,6 +138,105 @@ for causal in (0, 1):
           [("q", q), ("k", k), ("v", v)],
           [("y", attention(qb.astype(np.float64), kb, vb, 4, causal))],
           [("qkv_bias", qkv_bias)])
+
+
+
+def rotate(x, cos, sin, head_dim, interleaved):
+    """x [B, S, heads * head_dim] with the first 2 * cos.shape[1] features of
+    each head rotated at positions 0 .. S-1."""
+    b, s, f = x.shape
+    half = cos.shape[1]
+    c, n = cos[:s, None, :], sin[:s, None, :]
+    h = x.reshape(b, s, f // head_dim, head_dim).copy()
+    if interleaved:
+        x1, x2 = h[..., 0:2 * half:2].copy(), h[..., 1:2 * half:2].copy()
+        h[..., 0:2 * half:2] = x1 * c - x2 * n
+        h[..., 1:2 * half:2] = x2 * c + x1 * n
+    else:
+        x1, x2 = h[..., :half].copy(), h[..., half:2 * half].copy()
+        h[..., :half] = x1 * c - x2 * n
+        h[..., half:2 * half] = x2 * c + x1 * n
+    return h.reshape(b, s, f)
+
+
+def grouped_attention(q, k, v, heads, kv_heads, window):
+    """Causal attention, query head h reading key/value head
+    h // (heads / kv_heads); with a window w >= 0, query i sees keys
+    i - w .. i."""
+    b, s, d = q.shape
+    dh = d // heads
+    qh = q.reshape(b, s, heads, dh).transpose(0, 2, 1, 3)
+    group = heads // kv_heads
+    kh = np.repeat(k.reshape(b, s, kv_heads, dh).transpose(0, 2, 1, 3),
+                   group, axis=1)
+    vh = np.repeat(v.reshape(b, s, kv_heads, dh).transpose(0, 2, 1, 3),
+                   group, axis=1)
+    scores = qh @ kh.transpose(0, 1, 3, 2) / math.sqrt(dh)
+    i, j = np.arange(s)[:, None], np.arange(s)[None, :]
+    hidden = (j > i) | ((j < i - window) if window >= 0 else False)
+    scores = np.where(hidden, -np.inf, scores)
+    p = np.exp(scores - scores.max(-1, keepdims=True))
+    p /= p.sum(-1, keepdims=True)
+    return (p @ vh).transpose(0, 2, 1, 3).reshape(b, s, d)
+
+
+def heads_first(x, kv_heads):
+    b, s, f = x.shape
+    return x.reshape(b, s, kv_heads, f // kv_heads).transpose(0, 2, 1, 3)
+
+
+def rotary_caches(positions, half, theta=10000.0):
+    angles = np.arange(positions)[:, None] * theta ** (
+        -np.arange(half)[None, :] / half)
+    return np.cos(angles), np.sin(angles)
+
+
+# GroupQueryAttention, a first prompt: 4 query heads over 2 key/value heads,
+# seqlens_k as an input (a prompt's attention does not read it), the
+# present keys and values heads first.
+q, k, v = randn(2, 6, 32), randn(2, 6, 16), randn(2, 6, 16)
+lens = np.array([5, 5], np.int32)
+check("group_query_attention",
+      helper.make_node("GroupQueryAttention",
+                       ["q", "k", "v", "", "", "seqlens_k", "total"],
+                       ["y", "present_key", "present_value"],
+                       domain="com.microsoft", num_heads=4, kv_num_heads=2),
+      [("q", q), ("k", k), ("v", v), ("seqlens_k", lens)],
+      [("y", grouped_attention(q.astype(np.float64), k, v, 4, 2, -1)),
+       ("present_key", heads_first(k, 2)),
+       ("present_value", heads_first(v, 2))],
+      [("total", np.array(6, np.int32))])
+# Packed q, k and v; rotary embedding from cos/sin caches of more positions
+# than the prompt (rotate-half over the whole head, and interleaved pairs
+# over half of it); a sliding window of 2 keys before each query.
+for interleaved, half in ((0, 4), (1, 2)):
+    qkv = randn(2, 7, (4 + 2 * 2) * 8)
+    cos, sin = rotary_caches(16, half)
+    q = rotate(qkv[..., :32].astype(np.float64), cos, sin, 8, interleaved)
+    k = rotate(qkv[..., 32:48].astype(np.float64), cos, sin, 8, interleaved)
+    check(f"group_query_attention_rotary{'_interleaved' if interleaved else ''}",
+          helper.make_node("GroupQueryAttention",
+                           ["qkv", "", "", "", "", "seqlens_k", "total", "cos",
+                            "sin"], ["y", "present_key"],
+                           domain="com.microsoft", num_heads=4, kv_num_heads=2,
+                           do_rotary=1, rotary_interleaved=interleaved,
+                           local_window_size=2),
+          [("qkv", qkv)],
+          [("y", grouped_attention(q, k, qkv[..., 48:], 4, 2, 2)),
+           ("present_key", heads_first(k, 2))],
+          [("seqlens_k", np.array([6, 6], np.int32)),
+           ("total", np.array(7, np.int32)), ("cos", cos), ("sin", sin)])
+
+# Refused: a KV cache of past keys and values.
+q, past = randn(2, 1, 32), randn(2, 2, 5, 8)
+cache = model("gqa_cache", helper.make_node(
+    "GroupQueryAttention", ["q", "k", "v", "past", "past", "lens", "total"],
+    ["y"], name="gqa", domain="com.microsoft", num_heads=4, kv_num_heads=2),
+    [("q", q), ("k", randn(2, 1, 16)), ("v", randn(2, 1, 16)),
+     ("past", past)], [("y", q)],
+    [("lens", np.array([5, 5], np.int32)), ("total", np.array(6, np.int32))])
+with open(os.path.join(WORK, "gqa_cache.onnx"), "wb") as f:
+    f.write(cache.SerializeToString())
 
 # Refused: an unsupported contrib op, with its name in the error.
 unsupported = model("rotary", helper.make_node(
