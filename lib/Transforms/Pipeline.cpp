@@ -23,8 +23,10 @@ void xf::buildGraphPipeline(OpPassManager &pm, const GraphOptions &options) {
   pm.addPass(createCSEPass());
   // Attention is formed before the epilogue fusion could turn its 2-D
   // products into linears.
-  if (options.fuseAttention)
+  if (options.fuseAttention) {
     pm.addPass(createXfFuseAttention());
+    pm.addPass(createXfPackAttentionHeads());
+  }
   if (options.mergeProjections)
     pm.addPass(createXfMergeProjections());
   if (options.fuseEpilogue)

@@ -154,6 +154,37 @@ def XfFuseAttention : Pass<"xf-fuse-attention"> {
   ];
 }
 
+def XfPackAttentionHeads : Pass<"xf-pack-attention-heads"> {
+  let summary = "Give attention with heads as a batch dimension packed heads";
+  let description = [{
+    Imported graphs split heads into a batch dimension before attention,
+    `[..., S, H * D] -> [..., S, H, D] -> [..., H, S, D]` (a reshape and a
+    transpose, a copy), attend with `heads 1`, and merge them back after it.
+    This pass rewrites an `xf.attention` with `heads 1` and operands of rank
+    4 or more into one with the heads packed in the last dimension, as
+    projections produce them: `[..., H, S, D]` is read as `heads H` of
+    `[..., S, H * D]` (a transpose and a reshape, which the canonicalizer
+    composes with the ones around the op, so the copies go away).
+
+    Key and value heads that repeat the heads of a smaller tensor, each `g`
+    times (`repeat_interleave`, or Hugging Face's `expand` + `reshape`:
+    broadcasts, slices and concatenations along the heads), become
+    `kv_heads H / g` on that tensor: grouped-query attention reads each
+    key/value head once instead of copying it `g` times.
+
+    A rotary embedding applied after the heads split (positions along the
+    sequence dimension) is moved before it, where it reads the packed heads
+    with the same `head_dim`, so that the split and the transpose that packs
+    the heads again meet and cancel.
+
+    Only attention without a mask or run-time operands is rewritten.
+  }];
+  let dependentDialects = [
+    "::mlir::xf::XfDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect"
+  ];
+}
+
 def XfSparsifyWeights : Pass<"xf-sparsify-weights"> {
   let summary = "Mark linears whose constant weights are worth a sparse kernel";
   let description = [{
