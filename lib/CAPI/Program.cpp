@@ -3,6 +3,7 @@
 #include "xf-c/Program.h"
 
 #include "xf/InitXf.h"
+#include "xf/Runtime/FunctionInputs.h"
 #include "xf/Runtime/HostTensor.h"
 #include "xf/Runtime/JitFunction.h"
 
@@ -28,6 +29,9 @@ struct XfProgram {
   MLIRContext context;
   std::unique_ptr<JitFunction> jit;
   std::vector<Signature> inputs, results;
+  /// What each input is for (token ids, cache lengths, offsets...): the
+  /// values a call must not pass are checked against it.
+  std::vector<ArgInfo> roles;
   /// The packed weights, once packed (see JitFunction::Packing).
   std::vector<HostTensor> packed;
   bool packedValid = false;
@@ -112,6 +116,8 @@ XfProgram *xfProgramCompile(const char *mlirText, const char *entry,
              "xfProgramCompile: @" + std::string(entry) + ": " + problem);
     return nullptr;
   }
+  for (BlockArgument arg : func.getArguments())
+    program->roles.push_back(classifyArgument(arg));
   xf::CpuPipelineOptions pipeline;
   if (options && *options && failed(pipeline.parseFromString(options))) {
     setError(error, "xfProgramCompile: invalid pipeline options '" +
@@ -201,6 +207,17 @@ int xfProgramCall(XfProgram *program, const XfBuffer *inputs, int64_t numInputs,
   std::string problem = check(inputs, numInputs, program->inputs, "input");
   if (problem.empty())
     problem = check(results, numResults, program->results, "result");
+  // Values the compiled code would clamp or read past a buffer with.
+  for (int64_t i = 0; problem.empty() && i < numInputs; ++i) {
+    const XfBuffer &b = inputs[i];
+    int64_t n = 1;
+    for (int64_t d = 0; d < b.rank; ++d)
+      n *= b.shape[d];
+    std::string bad =
+        checkInput(program->roles[i], static_cast<DType>(b.dtype), b.data, n);
+    if (!bad.empty())
+      problem = llvm::formatv("input #{0}: {1}", i, bad);
+  }
   if (!problem.empty()) {
     setError(error, "xfProgramCall: " + problem);
     return 1;

@@ -160,11 +160,34 @@ bool mlir::xf::runtime::isParameter(ArgRole role) {
 
 std::string mlir::xf::runtime::checkInput(const ArgInfo &info,
                                           const HostTensor &t) {
+  return checkInput(info, t.dtype(), t.data(), t.numElements());
+}
+
+/// Element `k` of an integer buffer.
+static int64_t intAt(DType dtype, const void *data, int64_t k) {
+  switch (dtype) {
+  case DType::I32:
+    return static_cast<const int32_t *>(data)[k];
+  case DType::I8:
+    return static_cast<const int8_t *>(data)[k];
+  default:
+    return static_cast<const int64_t *>(data)[k];
+  }
+}
+
+std::string mlir::xf::runtime::checkInput(const ArgInfo &info, DType dtype,
+                                          const void *data, int64_t n) {
+  if (!isInteger(dtype) || !data)
+    return "";
+  struct {
+    DType dtype;
+    const void *data;
+    int64_t getInt(int64_t k) const { return intAt(dtype, data, k); }
+  } t{dtype, data};
   bool known = !ShapedType::isDynamic(info.limit);
   auto fmt = [](const char *f, auto... args) {
     return llvm::formatv(f, args...).str();
   };
-  int64_t n = t.numElements();
   switch (info.role) {
   case ArgRole::TokenIds:
     for (int64_t k = 0; k < n; ++k)

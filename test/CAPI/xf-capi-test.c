@@ -115,6 +115,61 @@ int main(void) {
     xfFreeString(error);
   }
   xfProgramDestroy(program);
+
+  // Values the code must not get: a cache length past the capacity, token
+  // ids outside the table, offsets that decrease.
+  const char *step =
+      "func.func @step(%q: tensor<1x1x8xf32>, %k: tensor<1x4x8xf32>, "
+      "%v: tensor<1x4x8xf32>, %len: tensor<1xi32>, %ids: tensor<3xi64>, "
+      "%t: tensor<50x8xf32>, %off: tensor<3xi32>, %p: tensor<5x8xf32>) "
+      "-> (tensor<1x1x8xf32>, tensor<3x8xf32>, tensor<5x8xf32>) {\n"
+      "  %o = xf.attention %q, %k, %v kv_len %len heads 1 causal : "
+      "(tensor<1x1x8xf32>, tensor<1x4x8xf32>, tensor<1x4x8xf32>, "
+      "tensor<1xi32>) -> tensor<1x1x8xf32>\n"
+      "  %e = xf.embedding %t, %ids : (tensor<50x8xf32>, tensor<3xi64>) -> "
+      "tensor<3x8xf32>\n"
+      "  %s = xf.attention %p, %p, %p seq_offsets %off heads 1 : "
+      "(tensor<5x8xf32>, tensor<5x8xf32>, tensor<5x8xf32>, tensor<3xi32>) "
+      "-> tensor<5x8xf32>\n"
+      "  return %o, %e, %s : tensor<1x1x8xf32>, tensor<3x8xf32>, "
+      "tensor<5x8xf32>\n}\n";
+  program = xfProgramCompile(step, "step", "threads=1", &error);
+  if (!program) {
+    printf("%s\n", error);
+    return 1;
+  }
+  static float q[8], kc[32], vc[32], o[8], table[400], e[24], p[40], s[40];
+  int32_t len[] = {4}, off[] = {0, 3, 5};
+  int64_t ids[] = {0, 7, 49};
+  int64_t qs[] = {1, 1, 8}, cs[] = {1, 4, 8}, one[] = {1}, three[] = {3},
+          ts[] = {50, 8}, es[] = {3, 8}, ps[] = {5, 8};
+  XfBuffer stepIn[] = {{q, 3, qs, XF_F32},      {kc, 3, cs, XF_F32},
+                       {vc, 3, cs, XF_F32},     {len, 1, one, XF_I32},
+                       {ids, 1, three, XF_I64}, {table, 2, ts, XF_F32},
+                       {off, 1, three, XF_I32}, {p, 2, ps, XF_F32}};
+  XfBuffer stepOut[] = {
+      {o, 3, qs, XF_F32}, {e, 2, es, XF_F32}, {s, 2, ps, XF_F32}};
+  printf("valid values: %s\n",
+         xfProgramCall(program, stepIn, 8, stepOut, 3, &error) ? error : "ran");
+  len[0] = 5;
+  if (xfProgramCall(program, stepIn, 8, stepOut, 3, &error)) {
+    printf("%s\n", error);
+    xfFreeString(error);
+  }
+  len[0] = 4;
+  ids[2] = 50;
+  if (xfProgramCall(program, stepIn, 8, stepOut, 3, &error)) {
+    printf("%s\n", error);
+    xfFreeString(error);
+  }
+  ids[2] = 49;
+  off[1] = 6;
+  if (xfProgramCall(program, stepIn, 8, stepOut, 3, &error)) {
+    printf("%s\n", error);
+    xfFreeString(error);
+  }
+  xfProgramDestroy(program);
+
   if (!xfProgramCompile(block, "missing", NULL, &error)) {
     printf("%s\n", error);
     xfFreeString(error);

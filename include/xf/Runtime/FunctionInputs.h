@@ -55,6 +55,10 @@ ArgInfo classifyArgument(mlir::BlockArgument arg);
 /// argument of role `info` (token ids outside the table, valid lengths past
 /// the cache, offsets that decrease or leave the tokens), else "".
 std::string checkInput(const ArgInfo &info, const HostTensor &t);
+/// The same for `n` elements of `dtype` at `data`, a caller's buffer read in
+/// place (non-integer buffers hold no ids, lengths or offsets: "").
+std::string checkInput(const ArgInfo &info, DType dtype, const void *data,
+                       int64_t n);
 
 /// Seeded random values of the given static type for an argument.
 HostTensor randomInput(mlir::RankedTensorType type, const ArgInfo &info,
