@@ -37,4 +37,5 @@ config.substitutions.append(
 tool_dirs = [os.path.join(config.xf_obj_root, "bin"), config.llvm_tools_dir]
 llvm_config.add_tool_substitutions(
     ["xf-opt", "xf-translate", "xf-run", "xf-lsp-server", "xf-reduce",
-     "xf-capi-test"], tool_dirs)
+     "xf-capi-test", "xf-parser-fuzzer", "xf-pipeline-fuzzer",
+     "xf-onnx-fuzzer", "xf-npy-fuzzer", "xf-program-fuzzer"], tool_dirs)

@@ -98,7 +98,11 @@ llvm::Expected<HostTensor> mlir::xf::runtime::readNpy(StringRef path) {
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return npyError(path, buffer.getError().message());
-  StringRef bytes = (*buffer)->getBuffer();
+  return parseNpy((*buffer)->getBuffer(), path);
+}
+
+llvm::Expected<HostTensor> mlir::xf::runtime::parseNpy(StringRef bytes,
+                                                       StringRef path) {
   if (bytes.size() < kMagicSize + 4 ||
       std::memcmp(bytes.data(), kMagic, kMagicSize) != 0)
     return npyError(path, "not a .npy file (bad magic)");
@@ -155,7 +159,8 @@ llvm::Expected<HostTensor> mlir::xf::runtime::readNpy(StringRef path) {
                         ") needs more than the " + llvm::Twine(data.size()) +
                         " bytes present");
   HostTensor tensor(*dtype, *shape);
-  std::memcpy(tensor.data(), data.data(), tensor.numBytes());
+  if (tensor.numBytes())
+    std::memcpy(tensor.data(), data.data(), tensor.numBytes());
   return tensor;
 }
 

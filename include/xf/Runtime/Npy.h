@@ -16,6 +16,9 @@
 namespace mlir::xf::runtime {
 
 llvm::Expected<HostTensor> readNpy(llvm::StringRef path);
+/// The array in the bytes of a .npy file; errors name `path`.
+llvm::Expected<HostTensor> parseNpy(llvm::StringRef bytes,
+                                    llvm::StringRef path);
 llvm::Error writeNpy(llvm::StringRef path, const HostTensor &tensor);
 
 } // namespace mlir::xf::runtime

@@ -162,7 +162,8 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
     return failure();
 
   // present_key / present_value: [B, kv_num_heads, S, D].
-  for (auto [i, x] : llvm::enumerate(ArrayRef<Value>{k, v}))
+  Value keysAndValues[] = {k, v};
+  for (auto [i, x] : llvm::enumerate(keysAndValues))
     if (const std::string &name = outputName(node, i + 1); !name.empty())
       values[name] = transposeValue(reshapeValue(x, {b, s, kvHeads, headDim}),
                                     {0, 2, 1, 3});

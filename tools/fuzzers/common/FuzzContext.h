@@ -1,0 +1,39 @@
+//===- FuzzContext.h - what the fuzz targets share --------------*- C++ -*-===//
+
+#ifndef XF_TOOLS_FUZZERS_FUZZCONTEXT_H
+#define XF_TOOLS_FUZZERS_FUZZCONTEXT_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <memory>
+
+namespace xf_fuzz {
+
+/// Which dialects a context knows.
+enum class Dialects {
+  /// The xf dialects and the upstream ones xf's inputs are written in
+  /// (builtin, func, arith, tensor): what fuzzing text reaches. Other
+  /// upstream parsers crash on some malformed text (linalg.transpose on a
+  /// broken permutation, test/fuzz/upstream/), which is Debian's libMLIR's
+  /// to fix, not xf's.
+  Input,
+  /// Everything xf's tools register: what the pipeline needs.
+  All,
+};
+
+/// A fresh context per input (uniqued attributes and types would otherwise
+/// pile up over millions of inputs) with no threads, and diagnostics
+/// swallowed: errors are expected; crashes and memory errors are what a
+/// fuzzer looks for.
+std::unique_ptr<mlir::MLIRContext> makeContext(Dialects dialects);
+
+/// The module in `text` (which must end in a NUL: MLIR's lexer reads it),
+/// parsed in `context` and verified; null otherwise.
+mlir::OwningOpRef<mlir::ModuleOp> parseVerified(const std::string &text,
+                                                mlir::MLIRContext *context);
+
+} // namespace xf_fuzz
+
+#endif // XF_TOOLS_FUZZERS_FUZZCONTEXT_H
