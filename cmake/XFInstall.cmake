@@ -10,13 +10,27 @@ set(XF_INSTALL_PACKAGE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/xf)
 # MLIRTargets (LLVMDistributionSupport.cmake names sets after the project of
 # the helper); it is installed below as XFTargets.cmake. Their headers are
 # found under the installed include/.
+# A sanitized build (scripts/asan-build.sh) installs instrumented libraries:
+# what links them links the sanitizer runtimes (and the coverage callbacks).
+set(xf_sanitizer_link_options)
+if(LLVM_USE_SANITIZER MATCHES "Address")
+  list(APPEND xf_sanitizer_link_options -fsanitize=address)
+endif()
+if(LLVM_USE_SANITIZER MATCHES "Undefined")
+  list(APPEND xf_sanitizer_link_options -fsanitize=undefined)
+endif()
+if(LLVM_USE_SANITIZE_COVERAGE)
+  list(APPEND xf_sanitizer_link_options -fsanitize=fuzzer-no-link)
+endif()
 get_property(xf_libraries GLOBAL PROPERTY MLIR_EXPORTS)
-foreach(lib IN LISTS xf_libraries)
+foreach(lib IN LISTS xf_libraries ITEMS xf_c)
   target_include_directories(${lib} INTERFACE
     $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+  if(xf_sanitizer_link_options)
+    target_link_options(${lib} INTERFACE
+      $<INSTALL_INTERFACE:${xf_sanitizer_link_options}>)
+  endif()
 endforeach()
-target_include_directories(xf_c INTERFACE
-  $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 
 install(TARGETS xf_c xf-opt xf-translate xf-run xf-lsp-server xf-reduce
   EXPORT MLIRTargets

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Builds xf (scripts/setup.sh) and runs the whole lit suite: dialect, pass and
-# end-to-end numerics tests, including the PyTorch oracle. Ends with the line
-# "N passed, N failed" and exits non-zero when a test fails.
+# end-to-end numerics tests, including the PyTorch oracle. Then the same
+# suite on the ASan + UBSan build (scripts/sanitize.sh) and each fuzz target
+# for XF_FUZZ_SECONDS (default 30) seconds (scripts/fuzz.sh); XF_SANITIZE=0
+# skips both. Ends with the line "N passed, N failed" (lit's counts, both
+# builds together) and exits non-zero when a test fails or a fuzzer
+# crashes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${XF_BUILD_DIR:-build}
@@ -14,6 +18,19 @@ status=0
 count() { sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$log" | head -n1; }
 passed=$(count Passed)
 failed=$(count Failed)
-echo "${passed:-0} passed, ${failed:-0} failed"
+passed=${passed:-0}
+failed=${failed:-0}
+echo "${passed} passed, ${failed} failed (build/)"
+
+if [ "${XF_SANITIZE:-1}" != 0 ]; then
+  scripts/sanitize.sh 2>&1 | tee "$log" || status=1
+  line=$(grep '^sanitized: ' "$log" | tail -n1 || true)
+  more_passed=$(echo "$line" | sed -n 's/^sanitized: \([0-9]*\) passed.*/\1/p')
+  more_failed=$(echo "$line" | sed -n 's/.*passed, \([0-9]*\) failed.*/\1/p')
+  passed=$((passed + ${more_passed:-0}))
+  failed=$((failed + ${more_failed:-0}))
+  scripts/fuzz.sh "${XF_FUZZ_SECONDS:-30}" || status=1
+fi
 rm -f "$log"
+echo "${passed} passed, ${failed} failed"
 exit "$status"

@@ -2,6 +2,7 @@
 # lit configuration of the xf test suite.
 
 import os
+import subprocess
 import sys
 
 import lit.formats
@@ -27,6 +28,19 @@ config.substitutions.append(("%cc", config.c_compiler))
 config.substitutions.append(("%cxx", config.cxx_compiler))
 config.substitutions.append(("%cmake", config.cmake))
 config.substitutions.append(("%examples", os.path.join(config.xf_src_root, "examples")))
+
+# Python loading libxf_c.so. In a sanitized build (scripts/asan-build.sh)
+# the library leaves the ASan runtime to its host, so Python gets the shared
+# runtime preloaded; CPython's own allocations at exit are not xf's leaks.
+python_capi = '"%s"' % sys.executable
+if config.xf_sanitizer:
+    runtime_dir = subprocess.check_output(
+        [config.c_compiler, "-print-runtime-dir"], text=True).strip()
+    python_capi = ("env LD_PRELOAD=%s/libclang_rt.asan-x86_64.so "
+                   "ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 %s"
+                   % (runtime_dir, python_capi))
+# Before %python, which is a prefix of it.
+config.substitutions.insert(0, ("%python-capi", python_capi))
 
 # Every pipeline variant of xf-run --check (see Inputs/check-pipelines.py).
 config.substitutions.append(

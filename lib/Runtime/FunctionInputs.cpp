@@ -6,10 +6,12 @@
 
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 using namespace mlir;
@@ -175,49 +177,49 @@ static int64_t intAt(DType dtype, const void *data, int64_t k) {
   }
 }
 
-std::string mlir::xf::runtime::checkInput(const ArgInfo &info, DType dtype,
-                                          const void *data, int64_t n) {
-  if (!isInteger(dtype) || !data)
-    return "";
-  struct {
-    DType dtype;
-    const void *data;
-    int64_t getInt(int64_t k) const { return intAt(dtype, data, k); }
-  } t{dtype, data};
+std::optional<ValueRule> mlir::xf::runtime::valueRule(const ArgInfo &info) {
   bool known = !ShapedType::isDynamic(info.limit);
-  auto fmt = [](const char *f, auto... args) {
-    return llvm::formatv(f, args...).str();
-  };
+  int64_t limit = known ? info.limit : std::numeric_limits<int64_t>::max();
   switch (info.role) {
   case ArgRole::TokenIds:
-    for (int64_t k = 0; k < n; ++k)
-      if (int64_t id = t.getInt(k); known && (id < 0 || id >= info.limit))
-        return fmt("token id {0} at flat index {1} is outside the table "
-                   "[0, {2})",
-                   id, k, info.limit);
-    return "";
+    if (!known)
+      return std::nullopt;
+    return ValueRule{0, limit - 1, limit, false,
+                     "token id %lld at flat index %lld is outside the table "
+                     "[0, %lld)"};
   case ArgRole::KvLen:
-    for (int64_t k = 0; k < n; ++k)
-      if (int64_t len = t.getInt(k); len < 0 || (known && len > info.limit))
-        return fmt("kv_len {0} at flat index {1} is outside [0, {2}] (the "
-                   "cache capacity)",
-                   len, k, info.limit);
-    return "";
+    return ValueRule{0, limit, limit, false,
+                     "kv_len %lld at flat index %lld is outside [0, %lld] "
+                     "(the cache capacity)"};
   case ArgRole::SeqOffsets:
-    for (int64_t k = 0; k < n; ++k) {
-      int64_t o = t.getInt(k);
-      if (o < 0 || (known && o > info.limit))
-        return fmt("seq_offsets {0} at flat index {1} is outside [0, {2}] "
-                   "(the packed tokens)",
-                   o, k, info.limit);
-      if (k && o < t.getInt(k - 1))
-        return fmt("seq_offsets decrease at flat index {0} ({1} after {2})", k,
-                   o, t.getInt(k - 1));
-    }
-    return "";
+    return ValueRule{0, limit, limit, true,
+                     "seq_offsets %lld at flat index %lld is outside [0, "
+                     "%lld] (the packed tokens)"};
   default:
-    return "";
+    return std::nullopt;
   }
+}
+
+std::string mlir::xf::runtime::checkInput(const ArgInfo &info, DType dtype,
+                                          const void *data, int64_t n) {
+  std::optional<ValueRule> rule = valueRule(info);
+  if (!rule || !isInteger(dtype) || !data)
+    return "";
+  auto format = [](const char *f, int64_t a, int64_t b, int64_t c) {
+    std::string text;
+    llvm::raw_string_ostream(text)
+        << llvm::format(f, static_cast<long long>(a), static_cast<long long>(b),
+                        static_cast<long long>(c));
+    return text;
+  };
+  for (int64_t k = 0; k < n; ++k) {
+    int64_t v = intAt(dtype, data, k);
+    if (v < rule->low || v > rule->high)
+      return format(rule->message, v, k, rule->shownLimit);
+    if (rule->ordered && k && v < intAt(dtype, data, k - 1))
+      return format(kOrderMessage, k, v, intAt(dtype, data, k - 1));
+  }
+  return "";
 }
 
 ArgInfo mlir::xf::runtime::classifyArgument(BlockArgument arg) {

@@ -45,6 +45,8 @@ xf::readEntrySignatures(ModuleOp module) {
     if (failed(collect(func.getArgumentTypes(), entry.inputs, "input")) ||
         failed(collect(func.getResultTypes(), entry.results, "result")))
       return failure();
+    for (BlockArgument arg : func.getArguments())
+      entry.roles.push_back(runtime::classifyArgument(arg));
     entries.push_back(std::move(entry));
   }
   return entries;
@@ -143,6 +145,55 @@ static std::string describe(RankedTensorType type) {
   return text;
 }
 
+/// Declares `<entry>_check_inputs`, which applies the value rules of the
+/// entry's integer inputs (runtime::valueRule) in C: the entry takes bare
+/// pointers and cannot refuse a token id outside its table or a cache length
+/// past the capacity, which it would read out of bounds with.
+static void emitInputChecks(const EntrySignature &entry,
+                            llvm::raw_ostream &os) {
+  SmallVector<std::pair<int64_t, runtime::ValueRule>> checked;
+  for (auto [i, type] : llvm::enumerate(entry.inputs))
+    if (type.getElementType().isInteger())
+      if (std::optional<runtime::ValueRule> rule =
+              runtime::valueRule(entry.roles[i]))
+        checked.push_back({static_cast<int64_t>(i), *rule});
+  if (checked.empty())
+    return;
+  os << "/* Checks the values of @" << entry.name
+     << "'s integer inputs before a call (the entry does not): 0 when they\n"
+        "   are valid, else the number of the first bad input plus one, with "
+        "a\n   message in error (error_size bytes). */\n"
+     << "static inline int " << entry.name << "_check_inputs(";
+  for (auto [i, rule] : checked)
+    os << "const " << cType(entry.inputs[i].getElementType()) << " *in" << i
+       << ", ";
+  os << "char *error, size_t error_size) {\n";
+  for (auto [i, rule] : checked) {
+    // The message, the return of the input's number and the closing brace,
+    // at `indent`.
+    auto fail = [&, i = i](StringRef indent, StringRef format, StringRef args) {
+      os << indent << "  snprintf(error, error_size, \"input #" << i << ": "
+         << format << "\"" << args << ");\n"
+         << indent << "  return " << i + 1 << ";\n"
+         << indent << "}\n";
+    };
+    os << "  if (!in" << i << ") {\n";
+    fail("  ", "null data", "");
+    os << "  for (long long k = 0; k < " << entry.inputs[i].getNumElements()
+       << "; ++k) {\n    long long v = in" << i << "[k];\n"
+       << "    if (v < " << rule.low << "LL || v > " << rule.high << "LL) {\n";
+    fail("    ", rule.message,
+         (", v, k, " + llvm::Twine(rule.shownLimit) + "LL").str());
+    if (rule.ordered) {
+      os << "    if (k && v < in" << i << "[k - 1]) {\n";
+      fail("    ", runtime::kOrderMessage,
+           (", k, v, (long long)in" + llvm::Twine(i) + "[k - 1]").str());
+    }
+    os << "  }\n";
+  }
+  os << "  return 0;\n}\n";
+}
+
 void xf::emitHeader(ArrayRef<EntrySignature> entries, ModuleOp lowered,
                     llvm::raw_ostream &os) {
   // A guard of the entries' names: headers of different objects can be
@@ -156,7 +207,8 @@ void xf::emitHeader(ArrayRef<EntrySignature> entries, ModuleOp lowered,
         "the\n   object from --xf-to-object. Buffers are dense and "
         "row-major; the\n   caller owns them. */\n"
      << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-     << "#include <stdint.h>\n\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n";
+     << "#include <stddef.h>\n#include <stdint.h>\n#include <stdio.h>\n\n"
+     << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n";
   PackingAttrNames names = getPackingAttrNames();
   for (const EntrySignature &entry : entries) {
     auto step = lowered.lookupSymbol<LLVM::LLVMFuncOp>(entry.name);
@@ -229,6 +281,7 @@ void xf::emitHeader(ArrayRef<EntrySignature> entries, ModuleOp lowered,
       if (i >= tied.size() || tied[i] < 0)
         os << sep << cType(t.getElementType()) << " *out" << i;
     os << ");\n";
+    emitInputChecks(entry, os);
   }
   os << "\n#ifdef __cplusplus\n}\n#endif\n\n#endif /* " << guard << " */\n";
 }

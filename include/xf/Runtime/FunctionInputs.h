@@ -51,6 +51,23 @@ struct ArgInfo {
 /// Reads the role of `arg` from its first use by an xf op.
 ArgInfo classifyArgument(mlir::BlockArgument arg);
 
+/// What the values of an integer argument must satisfy to be safe to pass:
+/// each in [low, high], and non-decreasing where `ordered`. `message` is
+/// the printf format of the error for a value out of range (the value, its
+/// flat index, `shownLimit`), kOrderMessage the one for a decrease (the
+/// flat index, the value, the one before). One definition for checkInput
+/// and for the checks AOT headers declare (lib/Target/Aot.cpp).
+struct ValueRule {
+  int64_t low, high, shownLimit;
+  bool ordered;
+  const char *message;
+};
+inline constexpr const char *kOrderMessage =
+    "seq_offsets decrease at flat index %lld (%lld after %lld)";
+
+/// The rule for arguments of `info`'s role, if their values matter.
+std::optional<ValueRule> valueRule(const ArgInfo &info);
+
 /// An error message when `t` holds values the function must not get for an
 /// argument of role `info` (token ids outside the table, valid lengths past
 /// the cache, offsets that decrease or leave the tokens), else "".

@@ -11,6 +11,7 @@
 #define XF_TARGET_AOT_H
 
 #include "xf/Codegen/CPU/Pipelines.h"
+#include "xf/Runtime/FunctionInputs.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/IR/Module.h"
@@ -25,6 +26,9 @@ namespace mlir::xf {
 struct EntrySignature {
   std::string name;
   SmallVector<RankedTensorType> inputs, results;
+  /// What each input is for (runtime::classifyArgument): the header checks
+  /// the values of integer inputs by it.
+  SmallVector<runtime::ArgInfo> roles;
 };
 
 /// The public functions with a body of `module`, with static shapes; fails
