@@ -10,6 +10,7 @@ exits non-zero when any run fails.
 
 usage: check-pipelines.py XF_RUN FILE [xf-run arguments...]
 """
+import os
 import subprocess
 import sys
 
@@ -23,6 +24,12 @@ VARIANTS = {
     "small-tiles": "attention-block-q=32 attention-block-kv=32 "
                    "gemm-tile-rows=3 panel-width=16",
 }
+
+# XF_CHECK_VARIANTS=a,b runs only those (random_blocks.py's shrinking
+# reruns only the variants that failed).
+if os.environ.get("XF_CHECK_VARIANTS"):
+    wanted = os.environ["XF_CHECK_VARIANTS"].split(",")
+    VARIANTS = {k: v for k, v in VARIANTS.items() if k in wanted}
 
 xf_run, args = sys.argv[1], sys.argv[2:]
 failed = []
