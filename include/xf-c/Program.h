@@ -3,8 +3,11 @@
 |* A small stable API for hosts that do not use MLIR: compile one function   *|
 |* of an MLIR text for this CPU, then call it on caller-owned dense          *|
 |* row-major buffers. Every call checks each buffer against the function's   *|
-|* signature (count, rank, sizes, element type, null data) and returns an    *|
-|* error naming the argument instead of reading or writing out of bounds.    *|
+|* signature (count, rank, sizes, element type, null or misaligned data) and *|
+|* the values of integer inputs (token ids within their table, cache lengths *|
+|* within the capacity, sequence offsets non-decreasing within the tokens),  *|
+|* and returns an error naming the argument instead of reading or writing    *|
+|* out of bounds.                                                            *|
 \*===----------------------------------------------------------------------===*/
 
 #ifndef XF_C_PROGRAM_H

@@ -194,6 +194,13 @@ static std::string check(const XfBuffer *buffers, int64_t count,
     }
     if (!b.data)
       return llvm::formatv("{0} #{1}: null data", what, i);
+    // Compiled code reads whole elements: a pointer between two is not a
+    // buffer of this type.
+    size_t size = dtypeSize(static_cast<DType>(b.dtype));
+    if (reinterpret_cast<uintptr_t>(b.data) % size)
+      return llvm::formatv("{0} #{1}: data at {2} is not aligned to its {3}-"
+                           "byte elements",
+                           what, i, b.data, size);
   }
   return "";
 }

@@ -109,6 +109,12 @@ int main(void) {
     xfFreeString(error);
   }
   in[0].shape = xs;
+  in[0].data = (char *)x + 2;
+  if (xfProgramCall(program, in, 3, out, 1, &error)) {
+    printf("%s\n", error);
+    xfFreeString(error);
+  }
+  in[0].data = x;
   in[1].data = NULL;
   if (xfProgramCall(program, in, 3, out, 1, &error)) {
     printf("%s\n", error);

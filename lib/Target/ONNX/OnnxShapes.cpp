@@ -62,22 +62,28 @@ Value Importer::reshapeValue(Value x, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(x.getType());
   if (type.getShape() == shape)
     return x;
-  // Row-major data in any static shape: through one dimension.
+  // Row-major data in any static shape: through one dimension. A scalar
+  // (rank 0) becomes [1] and back with no reassociation groups at all.
+  auto group = [](int64_t rank) {
+    SmallVector<ReassociationIndices> groups;
+    if (rank > 0)
+      groups.push_back(llvm::to_vector(llvm::seq<int64_t>(0, rank)));
+    return groups;
+  };
+  auto flatType = type.clone({type.getNumElements()});
   Value flat = x;
-  if (type.getRank() != 1) {
-    ReassociationIndices all;
-    for (int64_t d = 0; d < type.getRank(); ++d)
-      all.push_back(d);
-    flat = tensor::CollapseShapeOp::create(builder, loc, x,
-                                           ArrayRef<ReassociationIndices>{all});
-  }
+  if (type.getRank() == 0)
+    flat = tensor::ExpandShapeOp::create(builder, loc, flatType, x, group(0));
+  else if (type.getRank() != 1)
+    flat = tensor::CollapseShapeOp::create(builder, loc, flatType, x,
+                                           group(type.getRank()));
+  if (shape.empty())
+    return tensor::CollapseShapeOp::create(builder, loc, type.clone(shape),
+                                           flat, group(0));
   if (shape.size() == 1)
     return flat;
-  ReassociationIndices all;
-  for (size_t d = 0; d < shape.size(); ++d)
-    all.push_back(d);
   return tensor::ExpandShapeOp::create(builder, loc, type.clone(shape), flat,
-                                       ArrayRef<ReassociationIndices>{all});
+                                       group(shape.size()));
 }
 
 LogicalResult Importer::checkShape(const onnx::NodeProto &node,
@@ -219,19 +225,27 @@ LogicalResult Importer::importGatherValues(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
-  std::optional<SmallVector<int64_t>> axes =
-      node.input_size() > 1 ? intValues(inputName(node, 1)) : std::nullopt;
-  if (!axes) {
-    const onnx::AttributeProto *a = attribute(node, "axes");
-    if (!a)
-      return nodeError(node, "expects constant axes");
-    axes.emplace(a->ints().begin(), a->ints().end());
-  }
   FailureOr<RankedTensorType> typeOrFailure = typeOf(node, 0);
   if (failed(typeOrFailure))
     return failure();
   RankedTensorType type = *typeOrFailure;
   bool squeeze = node.op_type() == "Squeeze";
+  // Axes: a constant input (opset 13), an attribute (before), or for
+  // Squeeze neither: every axis of size 1.
+  bool axesInput = node.input_size() > 1 && !inputName(node, 1).empty();
+  std::optional<SmallVector<int64_t>> axes =
+      axesInput ? intValues(inputName(node, 1)) : std::nullopt;
+  const onnx::AttributeProto *a = attribute(node, "axes");
+  if (!axes && !axesInput && a)
+    axes.emplace(a->ints().begin(), a->ints().end());
+  if (!axes && !axesInput && !a && squeeze) {
+    axes.emplace();
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (type.getDimSize(d) == 1)
+        axes->push_back(d);
+  }
+  if (!axes)
+    return nodeError(node, "expects constant axes");
   int64_t rank = type.getRank() + (squeeze ? 0 : axes->size());
   llvm::SmallDenseSet<int64_t> at;
   for (int64_t a : *axes) {

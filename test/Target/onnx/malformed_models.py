@@ -15,9 +15,10 @@ os.makedirs(WORK, exist_ok=True)
 F32 = TensorProto.FLOAT
 
 
-def save(name, nodes, initializers=(), x_shape=(2, 3), inputs=()):
+def save(name, nodes, initializers=(), x_shape=(2, 3), inputs=(),
+         y_shape=None):
     x = helper.make_tensor_value_info("x", F32, list(x_shape))
-    y = helper.make_tensor_value_info("y", F32, list(x_shape))
+    y = helper.make_tensor_value_info("y", F32, list(y_shape or x_shape))
     graph = helper.make_graph(nodes, name, [x, *inputs], [y], [
         numpy_helper.from_array(np.asarray(a), n) for n, a in initializers])
     model = helper.make_model(graph,
@@ -55,3 +56,9 @@ save("gather_index", [helper.make_node(
 save("gather_runtime", [helper.make_node(
     "Gather", ["x", "ids"], ["y"], name="rows", axis=1)],
     inputs=[helper.make_tensor_value_info("ids", TensorProto.INT64, [2])])
+# Not malformed: a value squeezed to a scalar and unsqueezed again (the
+# reshapes through rank 0 crashed the importer, found by xf-onnx-fuzzer).
+save("through_scalar", [
+    helper.make_node("Squeeze", ["x"], ["s"]),
+    helper.make_node("Unsqueeze", ["s", "axes"], ["y"])],
+    [("axes", np.array([0, 1], np.int64))], x_shape=(1,), y_shape=(1, 1))

@@ -44,3 +44,14 @@ OwningOpRef<ModuleOp> xf_fuzz::parseVerified(const std::string &text,
     return nullptr;
   return module;
 }
+
+MLIRContext *xf_fuzz::contextForInput(Dialects dialects) {
+  static std::unique_ptr<MLIRContext> contexts[2];
+  static int uses[2];
+  int k = dialects == Dialects::Input ? 0 : 1;
+  if (!contexts[k] || ++uses[k] == kInputsPerContext) {
+    contexts[k] = makeContext(dialects);
+    uses[k] = 0;
+  }
+  return contexts[k].get();
+}

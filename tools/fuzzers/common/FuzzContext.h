@@ -23,11 +23,16 @@ enum class Dialects {
   All,
 };
 
-/// A fresh context per input (uniqued attributes and types would otherwise
-/// pile up over millions of inputs) with no threads, and diagnostics
-/// swallowed: errors are expected; crashes and memory errors are what a
-/// fuzzer looks for.
+/// A fresh context with no threads, and diagnostics swallowed: errors are
+/// expected; crashes and memory errors are what a fuzzer looks for.
 std::unique_ptr<mlir::MLIRContext> makeContext(Dialects dialects);
+
+/// A context for one input, shared by kInputsPerContext inputs in a row
+/// and then replaced: creating one (loading its dialects) costs more than
+/// most inputs, and one kept forever would pile up the attributes and types
+/// that millions of inputs unique.
+inline constexpr int kInputsPerContext = 256;
+mlir::MLIRContext *contextForInput(Dialects dialects);
 
 /// The module in `text` (which must end in a NUL: MLIR's lexer reads it),
 /// parsed in `context` and verified; null otherwise.

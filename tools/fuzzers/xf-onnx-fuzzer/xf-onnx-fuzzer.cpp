@@ -19,12 +19,11 @@ extern "C" int LLVMFuzzerInitialize(int *, char ***) { return 0; }
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   llvm::StringRef bytes(reinterpret_cast<const char *>(data), size);
   for (bool weightsAsArguments : {false, true}) {
-    std::unique_ptr<MLIRContext> context =
-        xf_fuzz::makeContext(xf_fuzz::Dialects::Input);
+    MLIRContext *context = xf_fuzz::contextForInput(xf_fuzz::Dialects::Input);
     xf::OnnxImportOptions options;
     options.weightsAsArguments = weightsAsArguments;
     OwningOpRef<ModuleOp> module =
-        xf::importOnnx(bytes, "fuzz.onnx", context.get(), options);
+        xf::importOnnx(bytes, "fuzz.onnx", context, options);
     // What the importer returns must verify: it reports, never emits
     // malformed IR.
     if (module && failed(verify(*module)))

@@ -15,17 +15,16 @@ using namespace mlir;
 extern "C" int LLVMFuzzerInitialize(int *, char ***) { return 0; }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  std::unique_ptr<MLIRContext> context =
-      xf_fuzz::makeContext(xf_fuzz::Dialects::Input);
+  MLIRContext *context = xf_fuzz::contextForInput(xf_fuzz::Dialects::Input);
   std::string text(reinterpret_cast<const char *>(data), size);
-  OwningOpRef<ModuleOp> module = xf_fuzz::parseVerified(text, context.get());
+  OwningOpRef<ModuleOp> module = xf_fuzz::parseVerified(text, context);
   if (!module)
     return 0;
   // What verified prints as text that parses and verifies again.
   std::string printed;
   llvm::raw_string_ostream os(printed);
   module->print(os);
-  if (!xf_fuzz::parseVerified(printed, context.get()))
+  if (!xf_fuzz::parseVerified(printed, context))
     __builtin_trap();
   return 0;
 }
