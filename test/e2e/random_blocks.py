@@ -5,7 +5,8 @@ to 1, head counts and sizes that are not multiples of the vector width, GQA,
 LayerNorm or RMSNorm before or after, every activation, dense or gated MLPs,
 every attention layout component (causal, windows, dilation, strides, sinks,
 global positions, block maps) and additive masks, rotary embeddings, any
-subset of biases, both weight layouts, f32, bf16 or f16 weights), as a
+subset of biases, both weight layouts, f32, bf16, f16 or int8 weights (scales per channel or per group
+of K rows)), as a
 prefill, as a decode step against KV caches with random valid lengths, or on
 packed sequences of random lengths; writes each as an .mlir file and
 compares every pipeline variant with the reference evaluator
@@ -81,7 +82,9 @@ def draw(rng):
     c["d"] = rng.choice([8, 24, 33, 48])
     c["f"] = rng.choice([8, 30, 64])
     c["kn"] = rng.random() < 0.5
-    c["weights"] = rng.choice(["f32", "f32", "f32", "bf16", "f16"])
+    c["weights"] = rng.choice(["f32", "f32", "f32", "bf16", "f16", "i8"])
+    # int8 weights: scales per output channel, or per group of K rows.
+    c["group"] = rng.choice([None, 4, 8, 16]) if c["weights"] == "i8" else None
     c["norm"] = rng.choice(["layer_norm", "rms_norm"])
     c["gated"] = rng.random() < 0.5
     biases = set()
@@ -143,13 +146,30 @@ def render(c, name):
     batch, s, d, f = c["batch"], c["s"], c["d"], c["f"]
     heads, kv, dh = c["heads"], c["kv"], c["dh"]
     args, operands = [], {}
+    # int8 weights: xf.dequantize of an i8 argument and its scales, before
+    # the block, which takes the f32 results.
+    dequantized, lines = {}, []
 
     def arg(key, shape):
         args.append((key, shape))
         operands[key] = f"%{key}"
 
     def weight(key, k, n):
-        arg(key, [k, n] if c["kn"] else [n, k])
+        shape = [k, n] if c["kn"] else [n, k]
+        if c["weights"] != "i8":
+            arg(key, shape)
+            return
+        g = c["group"]
+        scales = [n] if g is None else [n, -(-k // g)]
+        arg("q" + key, shape)
+        arg("s" + key, scales)
+        operands[key] = f"%{key}"
+        dequantized[key] = shape
+        lines.append(
+            f"  %{key} = xf.dequantize %q{key} scales %s{key} "
+            f"axis {1 if c['kn'] else 0}" + (f" group {g}" if g else "") +
+            f" : ({tensor(shape, 'i8')}, {tensor(scales)}) -> "
+            f"{tensor(shape)}\n")
 
     arg("x", batch + [s, d])
     arg("g1", [d])
@@ -228,12 +248,17 @@ def render(c, name):
              "g2", "b2", "wu", "wg", "wd", "bu", "bg", "bd", "m", "pos", "kc",
              "vc", "len", "cu"]
     shapes = dict(args)
+    shapes.update(dequantized)
     weights = {"wq", "wk", "wv", "wo", "wu", "wg", "wd"}
 
     def ty(k):
         if k in ints:
             return tensor(shapes[k], "i32")
-        return tensor(shapes[k], c["weights"] if k in weights else "f32")
+        if k[1:] in dequantized and k[0] == "q":
+            return tensor(shapes[k], "i8")
+        if k in weights and k not in dequantized:
+            return tensor(shapes[k], c["weights"])
+        return tensor(shapes[k])
 
     types = ", ".join(ty(k) for k in order if k in shapes)
     outs = [tensor(batch + [s, d])]
@@ -242,7 +267,7 @@ def render(c, name):
     out = ", ".join(outs)
     sig = ", ".join(f"%{k}: {ty(k)}" for k, _ in args)
     results = ", ".join(f"%y#{i}" for i in range(len(outs)))
-    return (f"func.func @{name}({sig}) -> ({out}) {{\n"
+    return (f"func.func @{name}({sig}) -> ({out}) {{\n" + "".join(lines) +
             f"  %y:{len(outs)} = {body}\n      : ({types}) -> ({out})\n"
             f"  return {results} : {out}\n}}\n")
 
@@ -310,8 +335,10 @@ def simpler(c):
         yield with_(scale=None)
     if c["gated"]:
         yield with_(gated=False, biases=c["biases"] - {"bg"})
+    if c["group"]:
+        yield with_(group=None)
     if c["weights"] != "f32":
-        yield with_(weights="f32")
+        yield with_(weights="f32", group=None)
     if not c["kn"]:
         yield with_(kn=True)
     for key, plain in (("act", "relu"), ("norm_at", "pre")):
