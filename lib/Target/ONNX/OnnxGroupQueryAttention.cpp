@@ -118,10 +118,11 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
   if (intAttr(node, "do_rotary", 0)) {
     std::optional<DenseElementsAttr> cos = constant(inputName(node, kCos));
     std::optional<DenseElementsAttr> sin = constant(inputName(node, kSin));
-    int64_t rotaryDim = cos ? 2 * cos->getType().getShape().back() : 0;
-    std::optional<double> theta = cos && sin && cos->getType().getRank() == 2 &&
-                                          cos->getType().getDimSize(0) >= s &&
-                                          rotaryDim <= headDim
+    // [positions >= S, rotary dim / 2] tables.
+    bool tables = cos && sin && cos->getType().getRank() == 2 &&
+                  cos->getType().getDimSize(0) >= s;
+    int64_t rotaryDim = tables ? 2 * cos->getType().getDimSize(1) : 0;
+    std::optional<double> theta = tables && rotaryDim <= headDim
                                       ? ropeTheta(*cos, *sin, rotaryDim)
                                       : std::nullopt;
     if (!theta)

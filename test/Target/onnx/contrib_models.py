@@ -237,6 +237,18 @@ cache = model("gqa_cache", helper.make_node(
     [("lens", np.array([5, 5], np.int32)), ("total", np.array(6, np.int32))])
 with open(os.path.join(WORK, "gqa_cache.onnx"), "wb") as f:
     f.write(cache.SerializeToString())
+# Refused: rotary caches that are not [positions, rotary dim / 2] tables (a
+# scalar; indexing its shape crashed the importer, found by xf-onnx-fuzzer).
+q = randn(2, 3, 32)
+scalar = model("gqa_scalar_cos", helper.make_node(
+    "GroupQueryAttention", ["q", "k", "v", "", "", "lens", "total", "cos",
+                            "cos"], ["y"], name="gqa", domain="com.microsoft",
+    num_heads=4, kv_num_heads=2, do_rotary=1),
+    [("q", q), ("k", randn(2, 3, 16)), ("v", randn(2, 3, 16))], [("y", q)],
+    [("lens", np.array([2, 2], np.int32)), ("total", np.array(3, np.int32)),
+     ("cos", np.array(1.0))])
+with open(os.path.join(WORK, "gqa_scalar_cos.onnx"), "wb") as f:
+    f.write(scalar.SerializeToString())
 
 # Refused: an unsupported contrib op, with its name in the error.
 unsupported = model("rotary", helper.make_node(
