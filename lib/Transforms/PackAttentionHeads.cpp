@@ -79,8 +79,8 @@ HeadMap headMap(Value v, int64_t axis) {
   if (auto collapse = v.getDefiningOp<tensor::CollapseShapeOp>()) {
     auto broadcast = collapse.getSrc().getDefiningOp<linalg::BroadcastOp>();
     int64_t rank = tensorType(v).getRank();
-    if (!broadcast ||
-        broadcast.getDimensions() != ArrayRef<int64_t>{axis + 1} ||
+    if (!broadcast || broadcast.getDimensions().size() != 1 ||
+        broadcast.getDimensions()[0] != axis + 1 ||
         collapse.getReassociationIndices() != pairAt(rank + 1, axis))
       return identity;
     HeadMap inner = headMap(broadcast.getInput(), axis);
