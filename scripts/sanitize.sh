@@ -16,12 +16,4 @@ BUILD_DIR=${XF_ASAN_BUILD_DIR:-build-asan}
 scripts/asan-build.sh xf-test-depends
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-log=$(mktemp)
-status=0
-/usr/lib/llvm-22/bin/lit -sv "$BUILD_DIR/test" "$BUILD_DIR/test/Unit" 2>&1 | tee "$log" || status=$?
-count() { sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$log" | head -n1; }
-passed=$(count Passed)
-failed=$(count Failed)
-echo "sanitized: ${passed:-0} passed, ${failed:-0} failed"
-rm -f "$log"
-exit "$status"
+exec scripts/lit-suite.sh "$BUILD_DIR" sanitized

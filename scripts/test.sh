@@ -14,21 +14,23 @@ scripts/setup.sh
 ninja -C "$BUILD_DIR" -j2 xf-test-depends
 log=$(mktemp)
 status=0
-/usr/lib/llvm-22/bin/lit -sv "$BUILD_DIR/test" "$BUILD_DIR/test/Unit" 2>&1 | tee "$log" || status=$?
-count() { sed -n "s/^ *$1: *\([0-9]*\).*/\1/p" "$log" | head -n1; }
-passed=$(count Passed)
-failed=$(count Failed)
-passed=${passed:-0}
-failed=${failed:-0}
-echo "${passed} passed, ${failed} failed (build/)"
-
-if [ "${XF_SANITIZE:-1}" != 0 ]; then
-  scripts/sanitize.sh 2>&1 | tee "$log" || status=1
-  line=$(grep '^sanitized: ' "$log" | tail -n1 || true)
-  more_passed=$(echo "$line" | sed -n 's/^sanitized: \([0-9]*\) passed.*/\1/p')
+# Each suite ends with "<label>: N passed, N failed"; the totals add them up.
+passed=0
+failed=0
+add_counts() {
+  local line more_passed more_failed
+  line=$(grep "^$1: [0-9]* passed" "$log" | tail -n1 || true)
+  more_passed=$(echo "$line" | sed -n 's/.*: \([0-9]*\) passed.*/\1/p')
   more_failed=$(echo "$line" | sed -n 's/.*passed, \([0-9]*\) failed.*/\1/p')
   passed=$((passed + ${more_passed:-0}))
   failed=$((failed + ${more_failed:-0}))
+}
+scripts/lit-suite.sh "$BUILD_DIR" "$BUILD_DIR" 2>&1 | tee "$log" || status=1
+add_counts "$BUILD_DIR"
+
+if [ "${XF_SANITIZE:-1}" != 0 ]; then
+  scripts/sanitize.sh 2>&1 | tee "$log" || status=1
+  add_counts sanitized
   scripts/fuzz.sh "${XF_FUZZ_SECONDS:-30}" || status=1
 fi
 rm -f "$log"

@@ -217,11 +217,9 @@ int xfProgramCall(XfProgram *program, const XfBuffer *inputs, int64_t numInputs,
   // Values the compiled code would clamp or read past a buffer with.
   for (int64_t i = 0; problem.empty() && i < numInputs; ++i) {
     const XfBuffer &b = inputs[i];
-    int64_t n = 1;
-    for (int64_t d = 0; d < b.rank; ++d)
-      n *= b.shape[d];
-    std::string bad =
-        checkInput(program->roles[i], static_cast<DType>(b.dtype), b.data, n);
+    std::string bad = checkInput(
+        program->roles[i], static_cast<DType>(b.dtype), b.data,
+        ShapedType::getNumElements(ArrayRef<int64_t>(b.shape, b.rank)));
     if (!bad.empty())
       problem = llvm::formatv("input #{0}: {1}", i, bad);
   }

@@ -1,4 +1,6 @@
-// RUN: xf-opt %s --split-input-file --xf-pack-attention-heads | FileCheck %s
+// The canonicalizer, which the graph pipeline runs next, composes the
+// transposes and reshapes the pass leaves next to each other.
+// RUN: xf-opt %s --split-input-file --xf-pack-attention-heads --canonicalize | FileCheck %s
 
 // Heads split by a reshape and a transpose, attended with heads 1, merged
 // back: the packed attention leaves no transpose.

@@ -16,11 +16,6 @@ using namespace mlir;
 using namespace mlir::xf;
 using namespace mlir::xf::onnx_import;
 
-/// Whether input `i` of `node` is given.
-static bool hasInput(const onnx::NodeProto &node, int i) {
-  return i < node.input_size() && !inputName(node, i).empty();
-}
-
 LogicalResult Importer::importContrib(const onnx::NodeProto &node) {
   using Handler = LogicalResult (Importer::*)(const onnx::NodeProto &);
   Handler handler =

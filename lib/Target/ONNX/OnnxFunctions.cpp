@@ -26,13 +26,10 @@ LogicalResult Importer::importCall(const onnx::NodeProto &node,
     return nodeError(node, "the call does not match the function's " +
                                Twine(function.input_size()) + " inputs and " +
                                Twine(function.output_size()) + " outputs");
-  SmallVector<Value> operands;
-  for (int i = 0; i < node.input_size(); ++i) {
-    FailureOr<Value> v = input(node, i);
-    if (failed(v))
-      return failure();
-    operands.push_back(*v);
-  }
+  FailureOr<SmallVector<Value>> operandsOrFailure = inputs(node);
+  if (failed(operandsOrFailure))
+    return failure();
+  SmallVector<Value> &operands = *operandsOrFailure;
   // One import per signature: shapes inside depend on the operands'.
   std::string key = function.domain() + "." + function.name();
   for (Value v : operands) {

@@ -22,10 +22,6 @@ using namespace mlir::xf::onnx_import;
 
 namespace {
 
-bool given(const onnx::NodeProto &node, int i) {
-  return i < node.input_size() && !inputName(node, i).empty();
-}
-
 // The inputs of GroupQueryAttention.
 enum Input {
   kQuery,
@@ -44,7 +40,7 @@ enum Input {
 
 LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
   for (int i = kFirstUnsupported; i < node.input_size(); ++i)
-    if (given(node, i))
+    if (hasInput(node, i))
       return nodeError(node, "input #" + Twine(i) +
                                  " (position ids, an attention bias, head "
                                  "sinks) is not supported");
@@ -67,7 +63,7 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
   // Separate q, k, v, or the three packed in the query's features.
   Value q = *query, k, v;
   int64_t headDim;
-  if (!given(node, kKey) && !given(node, kValue)) {
+  if (!hasInput(node, kKey) && !hasInput(node, kValue)) {
     if (f % (heads + 2 * kvHeads))
       return nodeError(node, "a packed query's features must be (num_heads + "
                              "2 kv_num_heads) * head size");
@@ -97,7 +93,7 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
 
   // Past keys and values: none or empty ones (a first prompt).
   for (int i : {kPastKey, kPastValue})
-    if (given(node, i)) {
+    if (hasInput(node, i)) {
       FailureOr<RankedTensorType> t = typeOf(node, i);
       if (failed(t))
         return failure();
@@ -106,7 +102,7 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
                                "supported: only a first prompt, with none "
                                "or empty ones");
     }
-  if (given(node, kTotal))
+  if (hasInput(node, kTotal))
     if (std::optional<SmallVector<int64_t>> total =
             intValues(inputName(node, kTotal));
         total && (total->size() != 1 || (*total)[0] != s))

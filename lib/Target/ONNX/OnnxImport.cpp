@@ -111,6 +111,17 @@ FailureOr<Value> Importer::input(const onnx::NodeProto &node, int i) {
   return named(node, inputName(node, i));
 }
 
+FailureOr<SmallVector<Value>> Importer::inputs(const onnx::NodeProto &node) {
+  SmallVector<Value> result;
+  for (int i = 0; i < node.input_size(); ++i) {
+    FailureOr<Value> v = input(node, i);
+    if (failed(v))
+      return failure();
+    result.push_back(*v);
+  }
+  return result;
+}
+
 FailureOr<Value> Importer::named(const onnx::NodeProto &node,
                                  const std::string &name) {
   if (Value v = values.lookup(name))

@@ -33,6 +33,12 @@ inline const std::string &outputName(const onnx::NodeProto &node, int i) {
   return i < node.output_size() ? node.output(i) : none;
 }
 
+/// Whether input `i` of `node` is given (optional inputs may be left out or
+/// named "").
+inline bool hasInput(const onnx::NodeProto &node, int i) {
+  return !inputName(node, i).empty();
+}
+
 /// The attribute `name` of `node`, or null.
 inline const onnx::AttributeProto *attribute(const onnx::NodeProto &node,
                                              llvm::StringRef name) {
@@ -97,6 +103,8 @@ private:
   FailureOr<RankedTensorType> valueType(const onnx::ValueInfoProto &info);
   /// Input `i` of `node`: a value defined before it, or a constant.
   FailureOr<Value> input(const onnx::NodeProto &node, int i);
+  /// Every input of `node`, in order.
+  FailureOr<SmallVector<Value>> inputs(const onnx::NodeProto &node);
   /// The value `name` that `node` reads.
   FailureOr<Value> named(const onnx::NodeProto &node, const std::string &name);
   /// The value of an initializer or a Constant node's output.

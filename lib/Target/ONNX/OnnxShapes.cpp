@@ -232,7 +232,7 @@ LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
   bool squeeze = node.op_type() == "Squeeze";
   // Axes: a constant input (opset 13), an attribute (before), or for
   // Squeeze neither: every axis of size 1.
-  bool axesInput = node.input_size() > 1 && !inputName(node, 1).empty();
+  bool axesInput = hasInput(node, 1);
   std::optional<SmallVector<int64_t>> axes =
       axesInput ? intValues(inputName(node, 1)) : std::nullopt;
   const onnx::AttributeProto *a = attribute(node, "axes");
@@ -283,13 +283,10 @@ LogicalResult Importer::importConcat(const onnx::NodeProto &node) {
     return success();
   }
   // Values: tensor.concat.
-  SmallVector<Value> parts;
-  for (int i = 0; i < node.input_size(); ++i) {
-    FailureOr<Value> v = input(node, i);
-    if (failed(v))
-      return failure();
-    parts.push_back(*v);
-  }
+  FailureOr<SmallVector<Value>> partsOrFailure = inputs(node);
+  if (failed(partsOrFailure))
+    return failure();
+  SmallVector<Value> &parts = *partsOrFailure;
   if (parts.empty())
     return nodeError(node, "expects at least one input");
   auto first = cast<RankedTensorType>(parts[0].getType());
