@@ -51,6 +51,27 @@ TEST(WeightMatrix, BlocksCutByTheEdges) {
   EXPECT_EQ(w->nonzeroBlocks(16, 32), 1);
 }
 
+TEST(WeightMatrix, TwoOfFourAlongKWithAShortLastGroup) {
+  MLIRContext ctx;
+  // [K = 6, N = 2]: column 0 keeps rows 0, 3 and 4, 5 (the short group);
+  // column 1 rows 1, 2 and none.
+  SmallVector<float> values = {1, 0, 0, 2, 0, 3, 4, 0, 5, 0, 6, 0};
+  auto w =
+      WeightMatrix::read(f32Constant(ctx, {6, 2}, values), WeightLayout::kn);
+  ASSERT_TRUE(w);
+  EXPECT_TRUE(w->isTwoOfFour());
+  // A third nonzero in the first group of column 1; -0 counts as zero.
+  values[2 * 3 + 1] = 7;
+  values[0] = -0.0f;
+  EXPECT_FALSE(
+      WeightMatrix::read(f32Constant(ctx, {6, 2}, values), WeightLayout::kn)
+          ->isTwoOfFour());
+  values[2 * 3 + 1] = -0.0f;
+  EXPECT_TRUE(
+      WeightMatrix::read(f32Constant(ctx, {6, 2}, values), WeightLayout::kn)
+          ->isTwoOfFour());
+}
+
 TEST(WeightMatrix, Bf16AndSplatsAndWriteBack) {
   MLIRContext ctx;
   Builder b(&ctx);

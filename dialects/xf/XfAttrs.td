@@ -83,16 +83,33 @@ def Xf_SparsityAttr : AttrDef<Xf_Dialect, "Sparsity"> {
     stores only the nonzero blocks and multiplies only those. `blocks [1,
     1]` is unstructured sparsity: each nonzero on its own.
 
+    `2:4` is the semi-structured pattern: every group of 4 consecutive
+    elements along K (from row 0; the last group may be shorter) has at
+    most 2 nonzeros. A target stores the 2 kept values of each group and
+    their positions in it. A weight that breaks the pattern is still
+    computed exactly: the target stores it dense (with a warning).
+
     ```mlir
     %y = xf.linear %x, %w layout nk sparsity <blocks [16, 32]> : ...
+    %z = xf.linear %x, %w sparsity <2:4> : ...
     ```
   }];
-  let parameters = (ins ArrayRefParameter<"int64_t">:$blocks);
-  let assemblyFormat = "`<` `blocks` ` ` `[` $blocks `]` `>`";
+  let parameters = (ins ArrayRefParameter<"int64_t">:$blocks,
+                        "bool":$twoOfFour);
+  let builders = [
+    AttrBuilder<(ins "::llvm::ArrayRef<int64_t>":$blocks), [{
+      return $_get($_ctxt, blocks, false);
+    }]>
+  ];
+  let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
     int64_t getBlockRows() const { return getBlocks()[0]; }
     int64_t getBlockCols() const { return getBlocks()[1]; }
+    /// The 2:4 hint.
+    static SparsityAttr getTwoOfFour(::mlir::MLIRContext *ctx) {
+      return get(ctx, {}, true);
+    }
   }];
 }
 

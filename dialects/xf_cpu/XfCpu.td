@@ -118,6 +118,15 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     (`rows : [nnzb]`, i32, below ceildiv(K, Bk)), zero past K and N. The
     product visits only those blocks.
 
+    With `two_of_four(selectors)` the weight is 2:4 sparse (at most 2
+    nonzeros in each group of 4 rows of K, `#xf.sparsity<2:4>`): the panels
+    are `[NB, ceildiv(K, 4), 2 NR]` f32, per group the first kept value of
+    each of the panel's columns then the second, and `selectors : [NB,
+    ceildiv(K, 4), NR]` i8 give their rows in the group: bits 0-1 the
+    first's, bits 2-3 the second's (a zero value where a group keeps fewer;
+    zero past K and N). The product permutes each input row's group of 4
+    into the columns' order, two multiply-adds per group instead of four.
+
     ```mlir
     %y = xf_cpu.gemm %x, %p bias %b act gelu outs(%e : tensor<512x3072xf32>)
         : tensor<512x768xf32>, tensor<96x768x32xf32>, tensor<3072xf32>
@@ -125,12 +134,16 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     %z = xf_cpu.gemm %x, %v blocks(%offsets, %rows : tensor<97xi32>, tensor<461xi32>)
         outs(%e : tensor<512x3072xf32>) : tensor<512x768xf32>, tensor<461x16x32xf32>
         -> tensor<512x3072xf32>
+    %s = xf_cpu.gemm %x, %v two_of_four(%sel : tensor<96x192x32xi8>)
+        outs(%e : tensor<512x3072xf32>) : tensor<512x768xf32>, tensor<96x192x64xf32>
+        -> tensor<512x3072xf32>
     ```
   }];
   let arguments = (ins AnyShaped:$input, AnyShaped:$packed_weight,
                    Optional<AnyShaped>:$weight_scales,
                    Optional<AnyShaped>:$block_offsets,
                    Optional<AnyShaped>:$block_rows,
+                   Optional<AnyShaped>:$selectors,
                    Optional<AnyShaped>:$bias, Optional<AnyShaped>:$residual,
                    AnyShaped:$init,
                    OptionalAttr<Xf_ActivationAttr>:$activation,
@@ -141,6 +154,7 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     (`group` $group_size^)?
     (`blocks` `(` $block_offsets^ `,` $block_rows `:` type($block_offsets) `,`
       type($block_rows) `)`)?
+    (`two_of_four` `(` $selectors^ `:` type($selectors) `)`)?
     (`bias` $bias^)? (`act` $activation^)?
     (`residual` $residual^)? `outs` `(` $init `:` type($init) `)` attr-dict
     `:` type($input) `,` type($packed_weight) (`,` type($bias)^)?
@@ -156,6 +170,8 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
     /// Checks the block list of a block-sparse weight.
     ::llvm::LogicalResult verifyBlocks(int64_t n);
     bool isBlockSparse() { return getBlockOffsets() || getBlockRows(); }
+    /// Checks the panels and selectors of a 2:4 weight.
+    ::llvm::LogicalResult verifyTwoOfFour();
   }];
 }
 

@@ -59,6 +59,18 @@ int64_t WeightMatrix::nonzeroBlocks(int64_t blockRows,
   return count;
 }
 
+bool WeightMatrix::isTwoOfFour() const {
+  for (int64_t c = 0; c < n; ++c)
+    for (int64_t r0 = 0; r0 < k; r0 += 4) {
+      int nonzeros = 0;
+      for (int64_t r = r0; r < std::min(r0 + 4, k); ++r)
+        nonzeros += at(r, c) != 0.0f;
+      if (nonzeros > 2)
+        return false;
+    }
+  return true;
+}
+
 DenseElementsAttr WeightMatrix::toAttr(ShapedType type) const {
   return floatConstant(type, values);
 }

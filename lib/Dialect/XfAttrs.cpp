@@ -203,10 +203,53 @@ void AttentionLayoutAttr::print(AsmPrinter &printer) const {
 }
 
 LogicalResult SparsityAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                   ArrayRef<int64_t> blocks) {
+                                   ArrayRef<int64_t> blocks, bool twoOfFour) {
+  if (twoOfFour)
+    return blocks.empty() ? success()
+                          : emitError() << "#xf.sparsity 2:4 takes no blocks";
   if (blocks.size() != 2 || blocks[0] < 1 || blocks[1] < 1)
     return emitError() << "#xf.sparsity expects blocks [Bk, Bn] of positive "
                           "sizes, got ["
                        << blocks << "]";
   return success();
+}
+
+/// `<blocks [Bk, Bn]>` or `<2:4>`.
+Attribute SparsityAttr::parse(AsmParser &parser, Type) {
+  if (parser.parseLess())
+    return {};
+  SMLoc loc = parser.getCurrentLocation();
+  int64_t kept = 0, group = 0;
+  OptionalParseResult pattern = parser.parseOptionalInteger(kept);
+  if (pattern.has_value()) {
+    if (failed(*pattern) || parser.parseColon() || parser.parseInteger(group) ||
+        parser.parseGreater())
+      return {};
+    if (kept != 2 || group != 4) {
+      parser.emitError(loc) << "#xf.sparsity supports the 2:4 pattern, got "
+                            << kept << ":" << group;
+      return {};
+    }
+    return getChecked([&] { return parser.emitError(loc); },
+                      parser.getContext(), ArrayRef<int64_t>(), true);
+  }
+  SmallVector<int64_t> blocks;
+  if (parser.parseKeyword("blocks") ||
+      parser.parseCommaSeparatedList(
+          AsmParser::Delimiter::Square,
+          [&] { return parser.parseInteger(blocks.emplace_back()); }) ||
+      parser.parseGreater())
+    return {};
+  return getChecked([&] { return parser.emitError(loc); }, parser.getContext(),
+                    ArrayRef<int64_t>(blocks), false);
+}
+
+void SparsityAttr::print(AsmPrinter &printer) const {
+  if (getTwoOfFour()) {
+    printer << "<2:4>";
+    return;
+  }
+  printer << "<blocks [";
+  llvm::interleaveComma(getBlocks(), printer);
+  printer << "]>";
 }

@@ -28,25 +28,25 @@ constexpr double kBlockOverheadRows = 2.0;
 /// result; measured (bench/run --only sparse) at 90% zeros to about 3x
 /// faster than dense, and no faster at 70%.
 constexpr double kElementCost = 3.3;
+/// The time of a 2:4 product relative to the dense one (bench/run --only
+/// sparse, 768 x 3072): in prefill it pays half the multiply-adds but
+/// permutes every input group (0.85 at 512 rows); a decode step (one row)
+/// reads 9/16 of the dense bytes (0.5).
+constexpr double kTwoOfFourPrefillCost = 0.85;
+constexpr double kTwoOfFourDecodeCost = 0.5;
+
+/// Whether `op` multiplies a single row (a decode step), as far as its
+/// static shape says.
+bool isSingleRow(LinearOp op) {
+  auto type = cast<RankedTensorType>(op.getInput().getType());
+  ArrayRef<int64_t> rows = type.getShape().drop_back();
+  return llvm::all_of(rows, [](int64_t d) { return d == 1; });
+}
 
 double nonzeroFraction(const WeightMatrix &w, int64_t rows, int64_t cols) {
   int64_t blocks =
       ((w.rows() + rows - 1) / rows) * ((w.cols() + cols - 1) / cols);
   return blocks ? double(w.nonzeroBlocks(rows, cols)) / blocks : 0.0;
-}
-
-/// Whether every group of 4 consecutive elements along K has at most 2
-/// nonzeros.
-bool isTwoOfFour(const WeightMatrix &w) {
-  for (int64_t c = 0; c < w.cols(); ++c)
-    for (int64_t r0 = 0; r0 < w.rows(); r0 += 4) {
-      int nonzeros = 0;
-      for (int64_t r = r0; r < std::min(r0 + 4, w.rows()); ++r)
-        nonzeros += w.at(r, c) != 0.0f;
-      if (nonzeros > 2)
-        return false;
-    }
-  return true;
 }
 
 struct XfSparsifyWeightsPass
@@ -93,27 +93,41 @@ struct XfSparsifyWeightsPass
       bestFraction = density;
       bestCost = density * kElementCost;
     }
-    bool sparse = bestRows && bestCost <= threshold;
+    bool twoOfFour = w->isTwoOfFour();
+    double twoOfFourCost =
+        isSingleRow(op) ? kTwoOfFourDecodeCost : kTwoOfFourPrefillCost;
+    bool pickTwoOfFour = twoOfFour && twoOfFourCost < bestCost;
+    if (pickTwoOfFour)
+      bestCost = twoOfFourCost;
+    bool found = bestRows || pickTwoOfFour;
+    bool sparse = found && bestCost <= threshold;
+    const char *verdict = !sparse         ? "stays dense"
+                          : pickTwoOfFour ? "2:4 sparse"
+                          : bestCols == 1 ? "unstructured sparse"
+                                          : "block-sparse";
+    std::string format =
+        pickTwoOfFour ? std::string("2:4")
+                      : llvm::formatv("blocks [{0}, {1}]: {2:f1}% nonzero",
+                                      bestRows, bestCols, 100 * bestFraction)
+                            .str();
     std::string choice =
-        bestRows
-            ? llvm::formatv("blocks [{0}, {1}]: {2:f1}% nonzero, cost "
-                            "{3:f3} of dense {4} {5:f2}: {6}",
-                            bestRows, bestCols, 100 * bestFraction, bestCost,
-                            sparse ? "<=" : ">", threshold.getValue(),
-                            !sparse         ? "stays dense"
-                            : bestCols == 1 ? "unstructured sparse"
-                                            : "block-sparse")
-                  .str()
-            : "no block shape is cheaper than dense: stays dense";
+        found ? llvm::formatv("{0}, cost {1:f3} of dense {2} {3:f2}: {4}",
+                              format, bestCost, sparse ? "<=" : ">",
+                              threshold.getValue(), verdict)
+                    .str()
+              : "no sparse format is cheaper than dense: stays dense";
     op.emitRemark() << llvm::formatv(
         "xf-sparsify-weights: weight [{0} x {1}], {2:f1}% zeros, 2:4 {3}; "
         "nonzero blocks: 1x16 {4:f1}%, 4x1 {5:f1}%, 16x16 {6:f1}%; {7}",
-        w->rows(), w->cols(), 100 * zeros, isTwoOfFour(*w) ? "yes" : "no",
+        w->rows(), w->cols(), 100 * zeros, twoOfFour ? "yes" : "no",
         100 * nonzeroFraction(*w, 1, 16), 100 * nonzeroFraction(*w, 4, 1),
         100 * nonzeroFraction(*w, 16, 16), choice);
-    if (sparse)
-      op.setSparsityAttr(
-          SparsityAttr::get(op.getContext(), {bestRows, bestCols}));
+    if (!sparse)
+      return;
+    op.setSparsityAttr(
+        pickTwoOfFour
+            ? SparsityAttr::getTwoOfFour(op.getContext())
+            : SparsityAttr::get(op.getContext(), {bestRows, bestCols}));
   }
 };
 

@@ -8,7 +8,8 @@ the ROWS x COLS matrix as stored:
   dense                  every element nonzero
   blocks:R:C:KEEP        blocks of R x C, each kept with probability KEEP
   unstructured:KEEP      each element kept with probability KEEP
-  2:4                    2 of every 4 consecutive elements of a column kept
+  2:4[:thin][:rows]      2 of every 4 consecutive elements of a column kept;
+                         thin: 0, 1 or 2 of them; rows: along each row
   zero-rows:EVERY        every EVERY-th row kept, the others zero
   zero                   all zero
   grid:Q                 multiples of 1/Q in [-1, 1] (zeros too): products
@@ -39,11 +40,17 @@ def main():
         keep = float(args[0])
         m = [[v if rng.random() < keep else 0.0 for v in row] for row in m]
     elif kind == "2":  # 2:4
-        for c in range(cols):
-            for r0 in range(0, rows, 4):
-                group = list(range(r0, min(rows, r0 + 4)))
-                for r in rng.sample(group, max(0, len(group) - 2)):
+        along_rows = "rows" in args[1:]
+        if along_rows:
+            m = [list(col) for col in zip(*m)]
+        for c in range(len(m[0])):
+            for r0 in range(0, len(m), 4):
+                group = list(range(r0, min(len(m), r0 + 4)))
+                kept = rng.randint(0, 2) if "thin" in args[1:] else 2
+                for r in rng.sample(group, max(0, len(group) - kept)):
                     m[r][c] = 0.0
+        if along_rows:
+            m = [list(row) for row in zip(*m)]
     elif kind == "zero-rows":
         every = int(args[0])
         m = [row if r % every == 0 else [0.0] * cols for r, row in enumerate(m)]

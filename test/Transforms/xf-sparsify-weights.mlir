@@ -1,7 +1,17 @@
 // RUN: xf-opt %s --split-input-file "--xf-sparsify-weights=block-cols=4" --verify-diagnostics | FileCheck %s
 // RUN: not xf-opt %s "--xf-sparsify-weights=threshold=2" 2>&1 | FileCheck %s --check-prefix=BAD
 
+// RUN: xf-opt %s --split-input-file "--xf-sparsify-weights=block-cols=4 threshold=0.9" 2>/dev/null | FileCheck %s --check-prefix=LOOSE
+// RUN: xf-opt %s --split-input-file "--xf-sparsify-weights=block-cols=4 threshold=0.9" 2>&1 >/dev/null | FileCheck %s --check-prefix=LOOSE-REMARK
+
 // BAD: error: xf-sparsify-weights: threshold must be in [0, 1] and block-cols positive
+
+// A threshold above 2:4's prefill cost takes it there too.
+// LOOSE-REMARK: weight [8 x 4], 50.0% zeros, 2:4 yes; {{.*}}; 2:4, cost 0.850 of dense <= 0.90: 2:4 sparse
+// LOOSE-LABEL: func.func @two_of_four(
+// LOOSE: xf.linear %{{.*}}, %{{.*}} sparsity <2:4>
+// LOOSE-LABEL: func.func @two_of_four_dynamic(
+// LOOSE: xf.linear %{{.*}}, %{{.*}} sparsity <2:4>
 
 // One 8 x 4 block of the [K, N] view is nonzero (the weight is [N, K]):
 // blocks of 8 rows of K are the cheapest, 1 of 8 blocks.
@@ -16,13 +26,14 @@ func.func @one_block(%x: tensor<2x32xf32>) -> tensor<2x8xf32> {
 
 // -----
 
-// Half zeros, but every block has a nonzero: it stays dense.
+// Half zeros, but every block has a nonzero; 2:4 along K, which in prefill
+// (two rows) costs more than the threshold: it stays dense.
 // CHECK-LABEL: func.func @checkerboard
 // CHECK-NOT: sparsity
 // CHECK: return
 func.func @checkerboard(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
   %w = arith.constant dense<[[1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0], [1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0]]> : tensor<8x8xf32>
-  // expected-remark@+1 {{xf-sparsify-weights: weight [8 x 8], 50.0% zeros, 2:4 yes; nonzero blocks: 1x16 100.0%, 4x1 100.0%, 16x16 100.0%; no block shape is cheaper than dense: stays dense}}
+  // expected-remark@+1 {{xf-sparsify-weights: weight [8 x 8], 50.0% zeros, 2:4 yes; nonzero blocks: 1x16 100.0%, 4x1 100.0%, 16x16 100.0%; 2:4, cost 0.850 of dense > 0.80: stays dense}}
   %y = xf.linear %x, %w : (tensor<2x8xf32>, tensor<8x8xf32>) -> tensor<2x8xf32>
   return %y : tensor<2x8xf32>
 }
@@ -30,15 +41,42 @@ func.func @checkerboard(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
 // -----
 
 // 2:4 along K is detected and reported; blocks of whole columns are all
-// nonzero, so the weight stays dense.
+// nonzero, and 2:4 in prefill costs more than the threshold: dense.
 // CHECK-LABEL: func.func @two_of_four
 // CHECK-NOT: sparsity
 // CHECK: return
 func.func @two_of_four(%x: tensor<2x8xf32>) -> tensor<2x4xf32> {
   %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<8x4xf32>
-  // expected-remark@+1 {{weight [8 x 4], 50.0% zeros, 2:4 yes;}}
+  // expected-remark@+1 {{weight [8 x 4], 50.0% zeros, 2:4 yes; nonzero blocks: 1x16 50.0%, 4x1 100.0%, 16x16 100.0%; 2:4, cost 0.850 of dense > 0.80: stays dense}}
   %y = xf.linear %x, %w : (tensor<2x8xf32>, tensor<8x4xf32>) -> tensor<2x4xf32>
   return %y : tensor<2x4xf32>
+}
+
+// -----
+
+// The same weight in a decode step (one row of [1, 1, K]): 2:4 reads 9/16
+// of the dense bytes, and is chosen.
+// CHECK-LABEL: func.func @two_of_four_decode
+// CHECK: xf.linear %{{.*}}, %{{.*}} sparsity <2:4>
+func.func @two_of_four_decode(%x: tensor<1x1x8xf32>) -> tensor<1x1x4xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<8x4xf32>
+  // expected-remark@+1 {{weight [8 x 4], 50.0% zeros, 2:4 yes; nonzero blocks: 1x16 50.0%, 4x1 100.0%, 16x16 100.0%; 2:4, cost 0.500 of dense <= 0.80: 2:4 sparse}}
+  %y = xf.linear %x, %w : (tensor<1x1x8xf32>, tensor<8x4xf32>) -> tensor<1x1x4xf32>
+  return %y : tensor<1x1x4xf32>
+}
+
+// -----
+
+// Rows unknown until run time count as prefill; 2 of each group of 4 rows
+// kept at different places per column, with a short last group (K = 6).
+// CHECK-LABEL: func.func @two_of_four_dynamic
+// CHECK-NOT: sparsity
+// CHECK: return
+func.func @two_of_four_dynamic(%x: tensor<?x6xf32>) -> tensor<?x2xf32> {
+  %w = arith.constant dense<[[1.0, 0.0], [0.0, 2.0], [3.0, 0.0], [0.0, 4.0], [0.0, 5.0], [6.0, 7.0]]> : tensor<6x2xf32>
+  // expected-remark@+1 {{weight [6 x 2], 41.7% zeros, 2:4 yes; nonzero blocks: 1x16 100.0%, 4x1 100.0%, 16x16 100.0%; 2:4, cost 0.850 of dense > 0.80: stays dense}}
+  %y = xf.linear %x, %w : (tensor<?x6xf32>, tensor<6x2xf32>) -> tensor<?x2xf32>
+  return %y : tensor<?x2xf32>
 }
 
 // -----

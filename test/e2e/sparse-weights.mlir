@@ -45,6 +45,28 @@
 // RUN: %check-pipelines %s -e decode_nk --constant-weights --input %t/x1.npy --input %t/w_nk_un.npy | FileCheck %s
 // An unstructured hint on an all-zero weight: one explicit zero is stored.
 // RUN: %check-pipelines %s -e zero_unstructured --constant-weights --input %t/x3.npy --input %t/w_zero.npy --input %t/b40.npy | FileCheck %s
+//
+// 2:4 weights. Prefill with the hint written (xf-sparsify-weights keeps 2:4
+// for decode at the default threshold): K = 42 ends in a short group; 70
+// columns leave a ragged panel; with the epilogue.
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x7k42.npy 7x42 dense 14
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w24.npy 42x70 2:4 15
+// RUN: %check-pipelines %s -e two_of_four --constant-weights --input %t/x7k42.npy --input %t/w24.npy --input %t/b70.npy --input %t/r7.npy | FileCheck %s
+// Groups keeping 0, 1 or 2 values (empty columns among them).
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w24thin.npy 42x70 2:4:thin 16
+// RUN: %check-pipelines %s -e two_of_four --constant-weights --input %t/x7k42.npy --input %t/w24thin.npy --input %t/b70.npy --input %t/r7.npy | FileCheck %s
+// A decode step chooses 2:4 itself, on an [N, K] weight.
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x1k42.npy 1x42 dense 17
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w24nk.npy 70x42 2:4:rows 18
+// RUN: %check-pipelines %s -e decode_two_of_four --constant-weights --input %t/x1k42.npy --input %t/w24nk.npy | FileCheck %s
+// RUN: xf-run %s -e decode_two_of_four --constant-weights --input %t/x1k42.npy --input %t/w24nk.npy 2>&1 | FileCheck %s --check-prefix=TWOFOUR
+// TWOFOUR: remark: xf-sparsify-weights: weight [42 x 70], {{.*}} 2:4 yes; {{.*}}; 2:4, cost 0.500 of dense <= 0.80: 2:4 sparse
+// A 2:4 hint on a weight that breaks it: dense, exact, and a warning.
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_un42.npy 42x70 unstructured:0.8 19
+// RUN: %check-pipelines %s -e two_of_four --constant-weights --input %t/x7k42.npy --input %t/w_un42.npy --input %t/b70.npy --input %t/r7.npy | FileCheck %s
+// RUN: xf-run %s -e two_of_four --constant-weights --check --input %t/x7k42.npy --input %t/w_un42.npy --input %t/b70.npy --input %t/r7.npy 2>&1 | FileCheck %s --check-prefix=BROKEN
+// BROKEN: warning: the weight has groups of 4 rows of K with more than 2 nonzeros
+// BROKEN: max_rel_err={{.*}} ok
 // CHECK: 6 variants ok
 
 func.func @blocks_epilogue(%x: tensor<7x40xf32>, %w: tensor<40x70xf32>, %b: tensor<70xf32>,
@@ -73,4 +95,16 @@ func.func @zero_unstructured(%x: tensor<3x24xf32>, %w: tensor<24x40xf32>, %b: te
   %y = xf.linear %x, %w bias %b act gelu sparsity <blocks [1, 1]>
       : (tensor<3x24xf32>, tensor<24x40xf32>, tensor<40xf32>) -> tensor<3x40xf32>
   return %y : tensor<3x40xf32>
+}
+
+func.func @two_of_four(%x: tensor<7x42xf32>, %w: tensor<42x70xf32>, %b: tensor<70xf32>,
+                       %r: tensor<7x70xf32>) -> tensor<7x70xf32> {
+  %y = xf.linear %x, %w bias %b act gelu residual %r sparsity <2:4>
+      : (tensor<7x42xf32>, tensor<42x70xf32>, tensor<70xf32>, tensor<7x70xf32>) -> tensor<7x70xf32>
+  return %y : tensor<7x70xf32>
+}
+
+func.func @decode_two_of_four(%x: tensor<1x42xf32>, %w: tensor<70x42xf32>) -> tensor<1x70xf32> {
+  %y = xf.linear %x, %w layout nk : (tensor<1x42xf32>, tensor<70x42xf32>) -> tensor<1x70xf32>
+  return %y : tensor<1x70xf32>
 }

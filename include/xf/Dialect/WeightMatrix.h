@@ -37,6 +37,9 @@ public:
   /// Whether block (br, bc) of that size has a nonzero element.
   bool blockIsNonzero(int64_t br, int64_t bc, int64_t blockRows,
                       int64_t blockCols) const;
+  /// Whether every group of 4 consecutive rows of a column (from row 0; the
+  /// last group may be shorter) has at most 2 nonzeros: the 2:4 pattern.
+  bool isTwoOfFour() const;
 
   /// The values in `type`'s element type and the original layout, as a new
   /// constant (from a raw buffer: no per-element attribute).

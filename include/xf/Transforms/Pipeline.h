@@ -57,14 +57,15 @@ struct GraphPipelineOptionsBase : public PassPipelineOptions<Derived> {
       llvm::cl::init(true)};
   typename Base::template Option<bool> sparsifyWeights{
       *this, "sparsify-weights",
-      llvm::cl::desc("Constant weights whose zero blocks are worth skipping "
-                     "get a block-sparse kernel (xf-sparsify-weights)"),
+      llvm::cl::desc("Constant weights whose zeros are worth skipping get a "
+                     "block-sparse, unstructured or 2:4 kernel "
+                     "(xf-sparsify-weights)"),
       llvm::cl::init(true)};
   typename Base::template Option<double> sparsityThreshold{
       *this, "sparsity-threshold",
-      llvm::cl::desc("Largest estimated cost of a block-sparse product, "
+      llvm::cl::desc("Largest estimated cost of a sparse product, "
                      "relative to the dense one, at which a weight goes "
-                     "block-sparse (xf-sparsify-weights' threshold)"),
+                     "sparse (xf-sparsify-weights' threshold)"),
       llvm::cl::init(0.8)};
 
   GraphOptions graphOptions() const {

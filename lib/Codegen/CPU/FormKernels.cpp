@@ -125,11 +125,51 @@ std::optional<QuantizedWeight> quantizedWeight(LinearOp op,
 /// buffer in f32: as xf_cpu.gemm's `blocks` (per panel of `panelWidth`
 /// columns, its nonzero blocks of the hint's rows of K) where the hint's
 /// blocks are at least a vector wide, else by column as
-/// xf_cpu.sparse_gemm's `columns` (each column's nonzeros).
+/// xf_cpu.sparse_gemm's `columns` (each column's nonzeros); a 2:4 hint as
+/// xf_cpu.gemm's `two_of_four` panels and selectors.
 struct SparseWeight {
   bool byColumn = false;
-  Value values, offsets, indices;
+  Value values, offsets, indices, selectors;
 };
+
+template <typename T>
+static Value rawConstantOp(PatternRewriter &rewriter, Location loc,
+                           ArrayRef<int64_t> shape, Type elt,
+                           ArrayRef<T> values) {
+  return arith::ConstantOp::create(
+             rewriter, loc,
+             rawConstant(RankedTensorType::get(shape, elt), values))
+      .getResult();
+}
+
+/// The 2:4 panels and selectors of `w` (see xf_cpu.gemm).
+static SparseWeight twoOfFourWeight(const WeightMatrix &w, int64_t panelWidth,
+                                    Location loc, PatternRewriter &rewriter) {
+  int64_t k = w.rows(), n = w.cols(), nr = panelWidth;
+  int64_t panels = (n + nr - 1) / nr, groups = (k + 3) / 4;
+  std::vector<float> values(panels * groups * 2 * nr, 0.0f);
+  std::vector<int8_t> selectors(panels * groups * nr, 0);
+  for (int64_t col = 0; col < n; ++col) {
+    int64_t p = col / nr, j = col % nr;
+    for (int64_t g = 0; g < groups; ++g) {
+      int64_t at = (p * groups + g) * nr + j, kept = 0;
+      for (int64_t r = 4 * g; r < std::min(4 * g + 4, k) && kept < 2; ++r) {
+        if (w.at(r, col) == 0.0f)
+          continue;
+        values[2 * (p * groups + g) * nr + kept * nr + j] = w.at(r, col);
+        selectors[at] |= static_cast<int8_t>((r - 4 * g) << (2 * kept));
+        ++kept;
+      }
+    }
+  }
+  SparseWeight sparse;
+  sparse.values = rawConstantOp(rewriter, loc, {panels, groups, 2 * nr},
+                                rewriter.getF32Type(), ArrayRef<float>(values));
+  sparse.selectors =
+      rawConstantOp(rewriter, loc, {panels, groups, nr}, rewriter.getI8Type(),
+                    ArrayRef<int8_t>(selectors));
+  return sparse;
+}
 
 std::optional<SparseWeight> sparseWeight(LinearOp op, int64_t panelWidth,
                                          int64_t vectorWidth,
@@ -142,6 +182,14 @@ std::optional<SparseWeight> sparseWeight(LinearOp op, int64_t panelWidth,
       WeightMatrix::read(attr, op.getWeightLayout());
   if (!w)
     return std::nullopt;
+  Location loc = op.getLoc();
+  if (sparsity.getTwoOfFour()) {
+    if (w->isTwoOfFour())
+      return twoOfFourWeight(*w, panelWidth, loc, rewriter);
+    op.emitWarning("the weight has groups of 4 rows of K with more than 2 "
+                   "nonzeros: stored dense despite its 2:4 hint");
+    return std::nullopt;
+  }
   SparseWeight sparse;
   sparse.byColumn = sparsity.getBlockCols() < vectorWidth;
   int64_t bk = sparse.byColumn ? 1 : sparsity.getBlockRows();
@@ -167,23 +215,17 @@ std::optional<SparseWeight> sparseWeight(LinearOp op, int64_t panelWidth,
     }
   }
   offsets.push_back(indices.size());
-  Location loc = op.getLoc();
-  auto constant = [&](ArrayRef<int64_t> shape, Type elt, auto values) {
-    return arith::ConstantOp::create(
-               rewriter, loc,
-               rawConstant(RankedTensorType::get(shape, elt), values))
-        .getResult();
-  };
-
   Type i32 = rewriter.getI32Type();
   int64_t stored = indices.size();
   SmallVector<int64_t> shape = {stored};
   if (!sparse.byColumn)
     shape.append({bk, panelWidth});
-  sparse.values =
-      constant(shape, rewriter.getF32Type(), ArrayRef<float>(values));
-  sparse.offsets = constant({groups + 1}, i32, ArrayRef<int32_t>(offsets));
-  sparse.indices = constant({stored}, i32, ArrayRef<int32_t>(indices));
+  sparse.values = rawConstantOp(rewriter, loc, shape, rewriter.getF32Type(),
+                                ArrayRef<float>(values));
+  sparse.offsets = rawConstantOp(rewriter, loc, {groups + 1}, i32,
+                                 ArrayRef<int32_t>(offsets));
+  sparse.indices =
+      rawConstantOp(rewriter, loc, {stored}, i32, ArrayRef<int32_t>(indices));
   return sparse;
 }
 
@@ -218,12 +260,13 @@ struct FormGemm : OpRewritePattern<LinearOp> {
     // scales, of bf16 pairs, or of f32.
     std::optional<SparseWeight> sparse =
         sparseWeight(op, panelWidth, options.vectorWidth, rewriter);
-    Value packed, offsets, rows, scales;
+    Value packed, offsets, rows, scales, selectors;
     IntegerAttr group;
     if (sparse) {
       packed = sparse->values;
       offsets = sparse->offsets;
       rows = sparse->indices;
+      selectors = sparse->selectors;
     } else {
       Value weight = op.getWeight();
       // Scores that select (xf.top_k) are products of exact f32
@@ -261,8 +304,8 @@ struct FormGemm : OpRewritePattern<LinearOp> {
                   .getResult()
                   .front()
             : cpu::GemmOp::create(rewriter, loc, results, input, packed, scales,
-                                  offsets, rows, op.getBias(), residual, init,
-                                  op.getActivationAttr(), group)
+                                  offsets, rows, selectors, op.getBias(),
+                                  residual, init, op.getActivationAttr(), group)
                   .getResult()
                   .front();
     rewriter.replaceOp(

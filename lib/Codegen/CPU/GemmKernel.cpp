@@ -46,6 +46,8 @@ struct GemmLowering {
   /// With a block-sparse weight: the panels' block ranges and the blocks'
   /// rows of K (in blocks of `blockRows`).
   Value blockOffsets, blockRows;
+  /// With a 2:4 weight: the kept values' rows in their group of 4.
+  Value selectors;
 
   /// aQuads, aScale and aSums from the input: x = aScale * xq with xq =
   /// round(x / aScale) in [-127, 127] and aScale = max |x| / 127 per row;
@@ -371,6 +373,82 @@ struct GemmLowering {
     return next;
   }
 
+  /// The products of group `g` of 4 rows of K of a 2:4 panel: per input
+  /// row, its 4 inputs in every 128-bit lane, permuted within the lane
+  /// (vpermilps, which reads bits 0-1 of each selector lane) into the
+  /// columns' first and second kept rows, times the kept values. `tail`:
+  /// the group may run past K, whose inputs are then read masked.
+  SmallVector<Value> groupProducts(Value panel, Value m0, int64_t rows, Value g,
+                                   ValueRange acc, bool tail) {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    int64_t vw = kb.vectorWidth;
+    Type f32 = b.getF32Type();
+    auto i32Vec = VectorType::get({vw}, b.getI32Type());
+    auto four = VectorType::get({4}, f32);
+    StringAttr permute =
+        b.getStringAttr(vw == 16 ? "llvm.x86.avx512.vpermilvar.ps.512"
+                                 : "llvm.x86.avx.vpermilvar.ps.256");
+    Value two = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(2)));
+    SmallVector<Value> first, second, firstRow, secondRow;
+    for (int64_t j = 0; j < vectors; ++j) {
+      first.push_back(kb.load(packed, ValueRange{panel, g, kb.index(j * vw)}));
+      second.push_back(
+          kb.load(packed, ValueRange{panel, g, kb.index(nr + j * vw)}));
+      Value bytes = vector::LoadOp::create(
+          b, loc, VectorType::get({vw}, b.getI8Type()), selectors,
+          ValueRange{panel, g, kb.index(j * vw)});
+      firstRow.push_back(arith::ExtUIOp::create(b, loc, i32Vec, bytes));
+      secondRow.push_back(arith::ShRUIOp::create(b, loc, firstRow.back(), two));
+    }
+    SmallVector<int64_t> lanes;
+    for (int64_t l = 0; l < vw; ++l)
+      lanes.push_back(l % 4);
+    Value k0 = kb.mul(g, kb.index(4));
+    Value zeros = arith::ConstantOp::create(b, loc, b.getZeroAttr(four));
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < rows; ++i) {
+      SmallVector<Value, 2> at = {kb.add(m0, kb.index(i)), k0};
+      Value x = tail ? vector::MaskedLoadOp::create(
+                           b, loc, four, a, at,
+                           vector::CreateMaskOp::create(
+                               b, loc, VectorType::get({4}, b.getI1Type()),
+                               ValueRange{kb.sub(k, k0)}),
+                           zeros)
+                           .getResult()
+                     : vector::LoadOp::create(b, loc, four, a, at).getResult();
+      Value xs = vector::ShuffleOp::create(b, loc, x, x, lanes);
+      for (int64_t j = 0; j < vectors; ++j) {
+        auto pick = [&](Value rowsInGroup) {
+          return LLVM::CallIntrinsicOp::create(b, loc, kb.vec(), permute,
+                                               ValueRange{xs, rowsInGroup})
+              .getResult(0);
+        };
+        Value sum = kb.fma(pick(firstRow[j]), first[j], acc[i * vectors + j]);
+        next.push_back(kb.fma(pick(secondRow[j]), second[j], sum));
+      }
+    }
+    return next;
+  }
+
+  /// As tile(), on 2:4 panels: two multiply-adds per group of 4 rows of K.
+  void tileTwoOfFour(Value panel, Value m0, int64_t rows) {
+    Value whole = arith::DivUIOp::create(kb.b, kb.loc, k, kb.index(4));
+    SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
+    auto groups = [&](Value from, Value to, ValueRange init, bool tail) {
+      return kb
+          .loop(from, to, kb.index(1), init,
+                [&](Value g, ValueRange acc) {
+                  return groupProducts(panel, m0, rows, g, acc, tail);
+                })
+          .getResults();
+    };
+    ValueRange inside = groups(kb.index(0), whole, zeros, /*tail=*/false);
+    epilogue(panel, m0, rows,
+             groups(whole, kb.dim(packed, 1), inside, /*tail=*/true));
+  }
+
   /// As tile(), on the stored blocks of a block-sparse panel only.
   void tileBlocks(Value panel, Value m0, int64_t rows) {
     OpBuilder &b = kb.b;
@@ -458,7 +536,9 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   auto packedType = cast<MemRefType>(op.getPackedWeight().getType());
   int64_t vw = options.vectorWidth;
   int64_t nr = packedType.getDimSize(2);
-  if (!ShapedType::isDynamic(nr))
+  if (Value selectors = op.getSelectors())
+    nr = cast<MemRefType>(selectors.getType()).getDimSize(2);
+  else if (!ShapedType::isDynamic(nr))
     nr /= PackWeightsOp::rowsPerPackedRow(packedType.getElementType());
   if (ShapedType::isDynamic(nr) || nr % vw != 0)
     return op.emitOpError("needs a static panel width that is a multiple "
@@ -487,10 +567,15 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   int64_t perRow = g.vectors;
   if (packedType.getElementType().isSignlessInteger(8) && op.getGroupSize())
     perRow *= 2;
-  int64_t mr =
-      options.gemmTileRows > 0
-          ? options.gemmTileRows
-          : std::clamp<int64_t>((registers - g.vectors - 1) / perRow, 1, 8);
+  // 2:4 panels hold two vectors of values and two of rows per vector, and
+  // the permuted inputs need two more.
+  int64_t operands = g.vectors + 1;
+  g.selectors = op.getSelectors();
+  if (g.selectors)
+    operands = 4 * g.vectors + 3;
+  int64_t mr = options.gemmTileRows > 0
+                   ? options.gemmTileRows
+                   : std::clamp<int64_t>((registers - operands) / perRow, 1, 8);
 
   // Work items: every panel, and the rows split into chunks when there are
   // too few panels to keep the threads busy.
@@ -532,6 +617,8 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     auto tile = [&](Value m0, int64_t rows) {
       if (g.blockOffsets)
         g.tileBlocks(panel, m0, rows);
+      else if (g.selectors)
+        g.tileTwoOfFour(panel, m0, rows);
       else if (g.aQuads)
         g.tileQuads(panel, m0, rows);
       else if (g.aPairs)

@@ -238,7 +238,11 @@ LogicalResult GemmOp::verify() {
     return emitOpError("expects input [M, K], packed weight [NB, K, NR] and "
                        "init [M, N]");
   if (isBlockSparse())
-    return verifyBlocks(c[1]);
+    return getSelectors()
+               ? emitOpError("takes blocks or 2:4 selectors, not both")
+               : verifyBlocks(c[1]);
+  if (getSelectors())
+    return verifyTwoOfFour();
   int64_t rows = PackWeightsOp::rowsPerPackedRow(panelType);
   if (!ShapedType::isDynamic(p[2]) && p[2] % rows != 0)
     return emitOpError("expects panels of ")
@@ -282,6 +286,33 @@ LogicalResult GemmOp::verifyBlocks(int64_t n) {
            << shapeOf(rows)[0] << " for " << p[0] << " blocks";
   if (checks::dimsConflict(shapeOf(getInput())[0], shapeOf(getInit())[0]))
     return emitOpError("expects input and init to agree on M");
+  return verifyEpilogue(*this, getBias(), getResidual(), getInit());
+}
+
+LogicalResult GemmOp::verifyTwoOfFour() {
+  Value selectors = getSelectors();
+  ArrayRef<int64_t> a = shapeOf(getInput()), p = shapeOf(getPackedWeight()),
+                    s = shapeOf(selectors), c = shapeOf(getInit());
+  if (!getElementTypeOrSelf(getPackedWeight().getType()).isF32() ||
+      getWeightScales() || getGroupSize())
+    return emitOpError("takes 2:4 selectors only with f32 panels");
+  if (s.size() != 3 ||
+      !getElementTypeOrSelf(selectors.getType()).isSignlessInteger(8))
+    return emitOpError("expects 2:4 selectors [NB, ceildiv(K, 4), NR] of i8");
+  int64_t groups =
+      ShapedType::isDynamic(a[1]) ? ShapedType::kDynamic : (a[1] + 3) / 4;
+  int64_t doubled = ShapedType::isDynamic(s[2]) ? s[2] : 2 * s[2];
+  if (checks::dimsConflict(p[0], s[0]) || checks::dimsConflict(p[1], s[1]) ||
+      checks::dimsConflict(p[2], doubled) ||
+      checks::dimsConflict(groups, p[1]) || checks::dimsConflict(a[0], c[0]))
+    return emitOpError("expects input [M, K], 2:4 panels [NB, ceildiv(K, 4), "
+                       "2 NR], selectors [NB, ceildiv(K, 4), NR] and init "
+                       "[M, N], got ")
+           << checks::formatShape(a) << ", " << checks::formatShape(p) << ", "
+           << checks::formatShape(s) << " and " << checks::formatShape(c);
+  if (!ShapedType::isDynamic(c[1]) && !ShapedType::isDynamic(s[2]) &&
+      !ShapedType::isDynamic(p[0]) && p[0] != (c[1] + s[2] - 1) / s[2])
+    return emitOpError("expects ceil(N / NR) weight panels for N = ") << c[1];
   return verifyEpilogue(*this, getBias(), getResidual(), getInit());
 }
 

@@ -4,6 +4,7 @@
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=bf16-panels=true" | FileCheck %s --check-prefix=BF16
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=int8-panels=true" | FileCheck %s --check-prefix=INT8
 // RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=panel-width=16" | FileCheck %s --check-prefix=SPARSE
+// RUN: xf-opt %s --split-input-file "--xf-cpu-form-kernels=panel-width=16" 2>&1 >/dev/null | FileCheck %s --check-prefix=WARN
 
 // A linear with its whole epilogue: rows collapsed, weight packed into
 // ceil(48 / 32) = 2 panels, the GEMM, rows expanded back.
@@ -332,4 +333,37 @@ func.func @exact_scores(%x: tensor<4x16xf32>, %w: tensor<16x32xbf16>) -> (tensor
   %i = xf.top_k %s k 3 : (tensor<4x32xf32>) -> tensor<4x3xi64>
   %t = xf.linear %x, %w : (tensor<4x16xf32>, tensor<16x32xbf16>) -> tensor<4x32xf32>
   return %i, %t : tensor<4x3xi64>, tensor<4x32xf32>
+}
+
+// -----
+
+// A 2:4 hint: per panel of 16 columns and group of 4 rows of K, the first
+// then the second kept value of each column, and their rows in the group
+// (first | second << 2): column 0 keeps rows 0 and 2 (8), column 1 rows 1
+// and 3 (13); in the short last group (rows 4-5) one value each, at row 5
+// (1) and row 4 (0). Columns past N are zero.
+// SPARSE-LABEL: func.func @two_of_four
+// SPARSE: %[[V:.*]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 2.000000e+00, 0.000000e+00{{.*}}3.000000e+00, 4.000000e+00, 0.000000e+00{{.*}}], [6.000000e+00, 5.000000e+00, 0.000000e+00{{.*}}> : tensor<1x2x32xf32>
+// SPARSE: %[[S:.*]] = arith.constant dense<{{\[\[\[}}8, 13, 0{{.*}}], [1, 0, 0{{.*}}> : tensor<1x2x16xi8>
+// SPARSE: xf_cpu.gemm %{{.*}}, %[[V]] two_of_four(%[[S]] : tensor<1x2x16xi8>) outs
+// SPARSE-NOT: xf_cpu.pack_weights
+// SPARSE: return
+func.func @two_of_four(%x: tensor<3x6xf32>) -> tensor<3x2xf32> {
+  %w = arith.constant dense<[[1.0, 0.0], [0.0, 2.0], [3.0, 0.0], [0.0, 4.0], [0.0, 5.0], [6.0, 0.0]]> : tensor<6x2xf32>
+  %y = xf.linear %x, %w sparsity <2:4> : (tensor<3x6xf32>, tensor<6x2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+// A 2:4 hint on a weight with 3 nonzeros in a group: dense panels (packed
+// by folding), with a warning, so that the product stays exact.
+// WARN: warning: the weight has groups of 4 rows of K with more than 2 nonzeros: stored dense despite its 2:4 hint
+// SPARSE-LABEL: func.func @not_two_of_four
+// SPARSE: %[[P:.*]] = arith.constant dense<{{.*}}> : tensor<1x4x16xf32>
+// SPARSE: xf_cpu.gemm %{{.*}}, %[[P]] outs
+func.func @not_two_of_four(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
+  %w = arith.constant dense<[[1.0], [2.0], [3.0], [0.0]]> : tensor<4x1xf32>
+  %y = xf.linear %x, %w sparsity <2:4> : (tensor<3x4xf32>, tensor<4x1xf32>) -> tensor<3x1xf32>
+  return %y : tensor<3x1xf32>
 }

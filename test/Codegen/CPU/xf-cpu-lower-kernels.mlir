@@ -188,6 +188,33 @@ func.func @gemm_blocks(%a: memref<5x40xf32>, %v: memref<3x16x32xf32>, %o: memref
 
 // -----
 
+// A 2:4 GEMM (K = 42: ten whole groups of 4 rows and a short one): per
+// group the panel's first and second kept values and their rows (bytes,
+// the second's two bits up), then per input row its 4 inputs in every
+// 128-bit lane, permuted into each column's kept rows, two FMAs per vector;
+// the last group reads its inputs masked.
+// CHECK-LABEL: func.func @gemm_two_of_four
+// CHECK: scf.for %[[G:[a-z0-9_]+]] = %{{.*}} to %[[WHOLE:[a-z0-9_]+]] step %{{.*}} iter_args
+// CHECK:   vector.load %{{.*}}[%{{.*}}, %[[G]], %{{.*}}] : memref<3x11x32xf32>, vector<16xf32>
+// CHECK:   vector.load %{{.*}}[%{{.*}}, %[[G]], %{{.*}}] : memref<3x11x32xf32>, vector<16xf32>
+// CHECK:   %[[SEL:.*]] = vector.load %{{.*}}[%{{.*}}, %[[G]], %{{.*}}] : memref<3x11x16xi8>, vector<16xi8>
+// CHECK:   %[[FIRST:.*]] = arith.extui %[[SEL]] : vector<16xi8> to vector<16xi32>
+// CHECK:   arith.shrui %[[FIRST]]
+// CHECK:   %[[X:.*]] = vector.load %{{.*}} : memref<5x42xf32>, vector<4xf32>
+// CHECK:   %[[XS:.*]] = vector.shuffle %[[X]], %[[X]] [0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3]
+// CHECK:   llvm.call_intrinsic "llvm.x86.avx512.vpermilvar.ps.512"(%[[XS]], %[[FIRST]])
+// CHECK:   vector.fma
+// CHECK: scf.for %{{.*}} = %[[WHOLE]] to
+// CHECK:   vector.maskedload %{{.*}} : memref<5x42xf32>, vector<4xi1>, vector<4xf32> into vector<4xf32>
+// AVX2-LABEL: func.func @gemm_two_of_four
+// AVX2: llvm.call_intrinsic "llvm.x86.avx.vpermilvar.ps.256"
+func.func @gemm_two_of_four(%a: memref<5x42xf32>, %v: memref<3x11x32xf32>, %s: memref<3x11x16xi8>, %c: memref<5x40xf32>) {
+  xf_cpu.gemm %a, %v two_of_four(%s : memref<3x11x16xi8>) outs(%c : memref<5x40xf32>) : memref<5x42xf32>, memref<3x11x32xf32>
+  return
+}
+
+// -----
+
 // An unstructured sparse GEMM runs on the transposed input: X^T in
 // row tiles ([tiles, K, 16] for M = 5), then per column its nonzeros two at
 // a time (two accumulator sets; an odd one left), each times a vector of

@@ -889,3 +889,11 @@ func.func @block_top_k(%x: tensor<1x4x32xf32>, %g: tensor<32xf32>, %w: tensor<32
       : (tensor<1x4x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32xf32>, tensor<32x64xf32>, tensor<32x64xf32>, tensor<64x32xf32>) -> tensor<1x4x32xf32>
   return
 }
+
+// -----
+
+func.func @sparsity_pattern(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>) -> tensor<4x32xf32> {
+  // expected-error@+1 {{#xf.sparsity supports the 2:4 pattern, got 1:4}}
+  %y = xf.linear %x, %w sparsity <1:4> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
+  return %y : tensor<4x32xf32>
+}

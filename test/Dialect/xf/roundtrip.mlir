@@ -263,6 +263,9 @@ func.func @low_precision_weights(%x: tensor<2x16xf32>, %wb: tensor<16x8xbf16>, %
 func.func @linear_sparsity(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>) -> tensor<4x32xf32> {
   // CHECK: xf.linear %{{.*}}, %{{.*}} act gelu sparsity <blocks [16, 32]> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
   %y = xf.linear %x, %w act gelu sparsity <blocks [16, 32]> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
+  // CHECK: xf.linear %{{.*}}, %{{.*}} layout nk sparsity <2:4> : (tensor<4x64xf32>, tensor<32x64xf32>) -> tensor<4x32xf32>
+  %wt = tensor.empty() : tensor<32x64xf32>
+  %z = xf.linear %x, %wt layout nk sparsity <2:4> : (tensor<4x64xf32>, tensor<32x64xf32>) -> tensor<4x32xf32>
   return %y : tensor<4x32xf32>
 }
 

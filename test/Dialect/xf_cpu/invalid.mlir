@@ -34,7 +34,7 @@ func.func @gemm_panels(%x: memref<10x64xf32>, %p: memref<2x64x32xf32>, %y: memre
 
 func.func @gemm_result(%x: tensor<10x64xf32>, %p: tensor<2x64x32xf32>, %y: tensor<10x40xf32>) {
   // expected-error@+1 {{'xf_cpu.gemm' op expects one result of the init's type 'tensor<10x40xf32>'}}
-  %0 = "xf_cpu.gemm"(%x, %p, %y) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 0, 0, 1>}> : (tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<10x40xf32>) -> tensor<10x41xf32>
+  %0 = "xf_cpu.gemm"(%x, %p, %y) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 0, 0, 0, 0, 1>}> : (tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<10x40xf32>) -> tensor<10x41xf32>
   return
 }
 
@@ -258,7 +258,7 @@ func.func @blocks_of_pairs(%a: memref<5x64xf32>, %v: memref<3x8x64xbf16>, %o: me
 
 func.func @blocks_rows_missing(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %o: memref<3xi32>, %c: memref<5x40xf32>) {
   // expected-error@+1 {{'xf_cpu.gemm' op expects block offsets and block rows together}}
-  "xf_cpu.gemm"(%a, %v, %o, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 1, 0, 0, 0, 1>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
+  "xf_cpu.gemm"(%a, %v, %o, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 1, 0, 0, 0, 0, 1>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
   return
 }
 
@@ -306,7 +306,7 @@ func.func @sparse_gemm_bias(%a: memref<5x64xf32>, %v: memref<9xf32>, %o: memref<
 
 func.func @blocks_offsets_missing(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %r: memref<3xi32>, %c: memref<5x40xf32>) {
   // expected-error@+1 {{'xf_cpu.gemm' op expects block offsets and block rows together}}
-  "xf_cpu.gemm"(%a, %v, %r, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 1, 0, 0, 1>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
+  "xf_cpu.gemm"(%a, %v, %r, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 0, 1, 0, 0, 0, 1>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
   return
 }
 
@@ -371,5 +371,53 @@ func.func @gather_mlp_gate_bias(%x: memref<4x16xf32>, %n: memref<4x3xi64>, %u: m
 func.func @gather_mlp_down_bias(%x: memref<4x16xf32>, %n: memref<4x3xi64>, %u: memref<40x16xf32>, %d: memref<40x16xf32>, %b: memref<40xf32>, %y: memref<4x16xf32>) {
   // expected-error@+1 {{'xf_cpu.gather_mlp' op expects down bias of shape [16], got [40]}}
   xf_cpu.gather_mlp %x, %n up %u down %d down_bias %b : memref<40xf32> act relu outs(%y : memref<4x16xf32>) : memref<4x16xf32>, memref<4x3xi64>, memref<40x16xf32>, memref<40x16xf32>
+  return
+}
+
+// -----
+
+func.func @two_of_four_groups(%a: memref<5x62xf32>, %v: memref<2x15x64xf32>, %s: memref<2x15x32xi8>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects input [M, K], 2:4 panels [NB, ceildiv(K, 4), 2 NR], selectors [NB, ceildiv(K, 4), NR] and init [M, N], got [5, 62], [2, 15, 64], [2, 15, 32] and [5, 40]}}
+  xf_cpu.gemm %a, %v two_of_four(%s : memref<2x15x32xi8>) outs(%c : memref<5x40xf32>) : memref<5x62xf32>, memref<2x15x64xf32>
+  return
+}
+
+// -----
+
+func.func @two_of_four_width(%a: memref<5x62xf32>, %v: memref<2x16x32xf32>, %s: memref<2x16x32xi8>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects input [M, K], 2:4 panels [NB, ceildiv(K, 4), 2 NR]}}
+  xf_cpu.gemm %a, %v two_of_four(%s : memref<2x16x32xi8>) outs(%c : memref<5x40xf32>) : memref<5x62xf32>, memref<2x16x32xf32>
+  return
+}
+
+// -----
+
+func.func @two_of_four_panels(%a: memref<5x62xf32>, %v: memref<3x16x64xf32>, %s: memref<3x16x32xi8>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects ceil(N / NR) weight panels for N = 40}}
+  xf_cpu.gemm %a, %v two_of_four(%s : memref<3x16x32xi8>) outs(%c : memref<5x40xf32>) : memref<5x62xf32>, memref<3x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @two_of_four_selector_type(%a: memref<5x62xf32>, %v: memref<2x16x64xf32>, %s: memref<2x16x32xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects 2:4 selectors [NB, ceildiv(K, 4), NR] of i8}}
+  xf_cpu.gemm %a, %v two_of_four(%s : memref<2x16x32xi32>) outs(%c : memref<5x40xf32>) : memref<5x62xf32>, memref<2x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @two_of_four_pairs(%a: memref<5x62xf32>, %v: memref<2x16x64xbf16>, %s: memref<2x16x32xi8>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op takes 2:4 selectors only with f32 panels}}
+  xf_cpu.gemm %a, %v two_of_four(%s : memref<2x16x32xi8>) outs(%c : memref<5x40xf32>) : memref<5x62xf32>, memref<2x16x64xbf16>
+  return
+}
+
+// -----
+
+func.func @two_of_four_and_blocks(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %o: memref<3xi32>, %r: memref<3xi32>, %s: memref<2x16x32xi8>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op takes blocks or 2:4 selectors, not both}}
+  xf_cpu.gemm %a, %v blocks(%o, %r : memref<3xi32>, memref<3xi32>) two_of_four(%s : memref<2x16x32xi8>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<3x16x32xf32>
   return
 }

@@ -67,6 +67,18 @@ func.func @block_sparse_gemm(%x: tensor<10x64xf32>, %v: tensor<3x16x32xf32>, %o:
 
 // -----
 
+// CHECK-LABEL: func.func @two_of_four_gemm
+func.func @two_of_four_gemm(%x: tensor<10x62xf32>, %v: tensor<2x16x64xf32>, %s: tensor<2x16x32xi8>,
+                            %b: tensor<40xf32>) -> tensor<10x40xf32> {
+  %e = tensor.empty() : tensor<10x40xf32>
+  // CHECK: xf_cpu.gemm %{{.*}}, %{{.*}} two_of_four(%{{.*}} : tensor<2x16x32xi8>) bias %{{.*}} outs(%{{.*}} : tensor<10x40xf32>) : tensor<10x62xf32>, tensor<2x16x64xf32>, tensor<40xf32> -> tensor<10x40xf32>
+  %y = xf_cpu.gemm %x, %v two_of_four(%s : tensor<2x16x32xi8>) bias %b outs(%e : tensor<10x40xf32>)
+      : tensor<10x62xf32>, tensor<2x16x64xf32>, tensor<40xf32> -> tensor<10x40xf32>
+  return %y : tensor<10x40xf32>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @sparse_gemm
 func.func @sparse_gemm(%x: tensor<10x64xf32>, %v: tensor<7xf32>, %o: tensor<41xi32>,
                        %rows: tensor<7xi32>, %r: tensor<10x40xf32>) -> tensor<10x40xf32> {
