@@ -42,6 +42,14 @@ if config.xf_sanitizer:
 # Before %python, which is a prefix of it.
 config.substitutions.insert(0, ("%python-capi", python_capi))
 
+# Random blocks the differential test draws (e2e/random-blocks.test): a few
+# hundred, fewer in the sanitized build (about 3x slower); `lit --param
+# random_configs=N` for another count.
+config.substitutions.append(
+    ("%random-configs",
+     lit_config.params.get("random_configs",
+                           "24" if config.xf_sanitizer else "200")))
+
 # Every pipeline variant of xf-run --check (see Inputs/check-pipelines.py).
 config.substitutions.append(
     ("%check-pipelines",

@@ -25,6 +25,12 @@ VARIANTS = {
                    "gemm-tile-rows=3 panel-width=16",
 }
 
+# XF_CHECK_OPTIONS adds pipeline options to every variant (random_blocks.py:
+# a threshold that takes 2:4 weights in prefill too).
+EXTRA = os.environ.get("XF_CHECK_OPTIONS", "")
+VARIANTS = {k: " ".join(o for o in (v, EXTRA) if o)
+            for k, v in VARIANTS.items()}
+
 # XF_CHECK_VARIANTS=a,b runs only those (random_blocks.py's shrinking
 # reruns only the variants that failed).
 if os.environ.get("XF_CHECK_VARIANTS"):

@@ -6,7 +6,8 @@ LayerNorm or RMSNorm before or after, every activation, dense or gated MLPs,
 every attention layout component (causal, windows, dilation, strides, sinks,
 global positions, block maps) and additive masks, rotary embeddings, any
 subset of biases, both weight layouts, f32, bf16, f16 or int8 weights (scales per channel or per group
-of K rows)), as a
+of K rows), constant f32 weights with zero blocks, scattered zeros or 2:4
+groups for xf-sparsify-weights to find), as a
 prefill, as a decode step against KV caches with random valid lengths, or on
 packed sequences of random lengths; writes each as an .mlir file and
 compares every pipeline variant with the reference evaluator
@@ -18,11 +19,13 @@ are tried one at a time and kept while the failure stays, and the smallest
 failing block is written next to the original as `blockN.reduced.mlir`.
 
 usage: random_blocks.py SEED COUNT XF_RUN WORK_DIR [--variants a,b]
-                        [--keep-going]
+                        [--keep-going] [--jobs N]
 """
 import argparse
+import concurrent.futures
 import os
 import random
+import struct
 import subprocess
 import sys
 import time
@@ -107,7 +110,41 @@ def draw(rng):
         c["rope"] = (rng.choice([100.0, 10000.0]),
                      rng.choice(range(2, c["dh"] + 1, 2)),
                      rng.choice(["half", "interleaved"]))
+    # Constant f32 weights with a zero structure (drawn last: the fields
+    # above stay what they were for a seed), and the seed of their values.
+    c["sparse"] = None
+    if c["weights"] == "f32" and rng.random() < 0.3:
+        c["sparse"] = (rng.choice(["blocks", "unstructured", "2:4"]),
+                       rng.randrange(1 << 30))
     return c
+
+
+def sparse_weight(c, key, k, n):
+    """The values of constant weight `key` ([K, N] view, K x N) in the
+    configuration's zero structure, in its storage layout, as the hex
+    literal of a dense attribute."""
+    pattern, seed = c["sparse"]
+    rng = random.Random(f"{seed}-{key}")
+    w = [[rng.uniform(-1, 1) / k ** 0.5 for _ in range(n)] for _ in range(k)]
+    if pattern == "blocks":
+        rows = rng.choice([1, 2, 4, 8])
+        for r0 in range(0, k, rows):
+            for c0 in range(0, n, 32):
+                if rng.random() >= 0.25:
+                    for r in range(r0, min(k, r0 + rows)):
+                        w[r][c0:c0 + 32] = [0.0] * len(w[r][c0:c0 + 32])
+    elif pattern == "unstructured":
+        w = [[v if rng.random() < 0.1 else 0.0 for v in row] for row in w]
+    else:  # 2:4 along K, groups of 0 to 2 nonzeros
+        for col in range(n):
+            for r0 in range(0, k, 4):
+                group = list(range(r0, min(k, r0 + 4)))
+                kept = rng.choice([2, 2, 1, 0])
+                for r in rng.sample(group, max(0, len(group) - kept)):
+                    w[r][col] = 0.0
+    stored = w if c["kn"] else [list(col) for col in zip(*w)]
+    flat = [v for row in stored for v in row]
+    return "0x" + struct.pack(f"<{len(flat)}f", *flat).hex().upper()
 
 
 def keys_of(c):
@@ -149,6 +186,7 @@ def render(c, name):
     # int8 weights: xf.dequantize of an i8 argument and its scales, before
     # the block, which takes the f32 results.
     dequantized, lines = {}, []
+    constants = {}
 
     def arg(key, shape):
         args.append((key, shape))
@@ -156,6 +194,13 @@ def render(c, name):
 
     def weight(key, k, n):
         shape = [k, n] if c["kn"] else [n, k]
+        if c.get("sparse"):
+            constants[key] = shape
+            operands[key] = f"%{key}"
+            lines.append(f"  %{key} = arith.constant dense<\"" +
+                         sparse_weight(c, key, k, n) + f"\"> : "
+                         f"{tensor(shape)}\n")
+            return
         if c["weights"] != "i8":
             arg(key, shape)
             return
@@ -249,6 +294,7 @@ def render(c, name):
              "vc", "len", "cu"]
     shapes = dict(args)
     shapes.update(dequantized)
+    shapes.update(constants)
     weights = {"wq", "wk", "wv", "wo", "wu", "wg", "wd"}
 
     def ty(k):
@@ -337,6 +383,8 @@ def simpler(c):
         yield with_(gated=False, biases=c["biases"] - {"bg"})
     if c["group"]:
         yield with_(group=None)
+    if c.get("sparse"):
+        yield with_(sparse=None)
     if c["weights"] != "f32":
         yield with_(weights="f32", group=None)
     if not c["kn"]:
@@ -348,12 +396,22 @@ def simpler(c):
         yield with_(norm="rms_norm", biases=c["biases"] - {"b1", "b2"})
 
 
-def check(path, xf_run, seed, variants):
+def pipeline_options(c):
+    """Options every variant gets for `c`: 2:4 weights go sparse in prefill
+    too (their measured cost there, 0.85, is above the default threshold)."""
+    if c.get("sparse") and c["sparse"][0] == "2:4":
+        return "sparsity-threshold=0.9"
+    return ""
+
+
+def check(path, xf_run, seed, variants, options=""):
     """check-pipelines.py's output and whether every variant agreed."""
     cmd = [sys.executable, CHECK, xf_run, path, "--seed", str(seed)]
     env = dict(os.environ)
     if variants:
         env["XF_CHECK_VARIANTS"] = ",".join(variants)
+    if options:
+        env["XF_CHECK_OPTIONS"] = options
     run = subprocess.run(cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True, env=env)
     return run.stdout, run.returncode == 0
@@ -376,7 +434,8 @@ def shrink(c, name, path, xf_run, seed, output):
         for candidate in simpler(c):
             with open(path, "w") as f:
                 f.write(render(candidate, name))
-            out, _ = check(path, xf_run, seed, [])
+            out, _ = check(path, xf_run, seed, [],
+                           pipeline_options(candidate))
             if failing_variants(out) == variants:
                 c, progress, steps = candidate, True, steps + 1
                 break
@@ -396,17 +455,27 @@ def main():
                              "(default: all)")
     parser.add_argument("--keep-going", action="store_true",
                         help="go on after a failure (and count them)")
+    parser.add_argument("--jobs", type=int, default=1,
+                        help="configurations checked at once")
     args = parser.parse_args()
     variants = [v for v in args.variants.split(",") if v]
     rng = random.Random(args.seed)
     os.makedirs(args.work, exist_ok=True)
     failures, start = [], time.time()
+    # Drawn in order (the seed decides them all), checked `jobs` at a time,
+    # reported in order; a failure is shrunk on its own afterwards.
+    configs, paths = [], []
     for i in range(args.count):
-        config = draw(rng)
-        path = os.path.join(args.work, f"block{i}.mlir")
-        with open(path, "w") as f:
-            f.write(render(config, f"block{i}"))
-        output, ok = check(path, args.xf_run, args.seed + i, variants)
+        configs.append(draw(rng))
+        paths.append(os.path.join(args.work, f"block{i}.mlir"))
+        with open(paths[-1], "w") as f:
+            f.write(render(configs[-1], f"block{i}"))
+    pool = concurrent.futures.ThreadPoolExecutor(max(1, args.jobs))
+    checks = [pool.submit(check, path, args.xf_run, args.seed + i, variants,
+                          pipeline_options(config))
+              for i, (config, path) in enumerate(zip(configs, paths))]
+    for i, (config, path) in enumerate(zip(configs, paths)):
+        output, ok = checks[i].result()
         if ok:
             print(f"block {i}: {output.strip().splitlines()[-1]}")
             continue
@@ -418,6 +487,7 @@ def main():
               f"to {reduced}")
         failures.append(path)
         if not args.keep_going:
+            pool.shutdown(cancel_futures=True)
             sys.exit(1)
     elapsed = time.time() - start
     print(f"{args.count} random blocks, {len(failures)} failed, "

@@ -39,13 +39,14 @@ def chunks():
                              recursive=True))
     files += sorted(glob.glob(os.path.join(ROOT, "examples", "*.mlir")))
     for path in files:
-        text = open(path).read()
+        # Bytes kept as they are (test/fuzz/upstream holds invalid UTF-8).
+        text = open(path, "rb").read().decode("utf-8", "surrogateescape")
         for part in re.split(r"^// -----\s*$", text, flags=re.M):
             lines = [l for l in part.splitlines()
                      if not re.match(r"\s*//\s*(RUN|CHECK|[A-Z0-9-]+:)", l)]
             body = "\n".join(lines).strip() + "\n"
             if 16 < len(body) <= MAX_BYTES:
-                yield path, body.encode()
+                yield path, body.encode("utf-8", "surrogateescape")
 
 
 shutil.rmtree(CORPUS, ignore_errors=True)

@@ -186,6 +186,13 @@ LogicalResult Importer::nodeError(const onnx::NodeProto &node,
   return fail("node " + name + " (" + node.op_type() + "): " + reason);
 }
 
+FailureOr<int64_t> Importer::axisOf(const onnx::NodeProto &node, int64_t axis,
+                                    int64_t rank) {
+  if (std::optional<int64_t> d = normalizeAxis(axis, rank))
+    return *d;
+  return nodeError(node, "axis " + Twine(axis) + " is out of range");
+}
+
 OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
                                     const OnnxImportOptions &options) {
   const onnx::GraphProto &graph = model.graph();

@@ -39,6 +39,14 @@ inline bool hasInput(const onnx::NodeProto &node, int i) {
   return !inputName(node, i).empty();
 }
 
+/// An ONNX axis, counted from the end when negative, as a dimension of a
+/// rank-`rank` tensor; nullopt outside [-rank, rank).
+inline std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
+}
+
 /// The attribute `name` of `node`, or null.
 inline const onnx::AttributeProto *attribute(const onnx::NodeProto &node,
                                              llvm::StringRef name) {
@@ -112,6 +120,9 @@ private:
   LogicalResult define(const onnx::NodeProto &node, Value v);
   LogicalResult fail(const Twine &message);
   LogicalResult nodeError(const onnx::NodeProto &node, const Twine &reason);
+  /// normalizeAxis, or an error naming the node and the axis.
+  FailureOr<int64_t> axisOf(const onnx::NodeProto &node, int64_t axis,
+                            int64_t rank);
 
   /// Imports `nodes` in order at the builder's insertion point.
   LogicalResult importNodes(const Nodes &nodes, ArrayRef<std::string> outputs);

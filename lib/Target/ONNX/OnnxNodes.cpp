@@ -308,15 +308,15 @@ LogicalResult Importer::importSoftmax(const onnx::NodeProto &node) {
   // Before opset 13 the axis (default 1) splits the input into a 2-D
   // matrix whose rows are normalized: the same only for the last axis.
   int64_t rank = rankedType(*x).getRank();
-  int64_t axis = intAttr(node, "axis", opset >= 13 ? -1 : 1);
-  if (axis < -rank || axis >= rank)
-    return nodeError(node, "axis " + Twine(axis) + " is out of range");
-  if (opset < 13 && (axis + rank) % rank != rank - 1)
+  FailureOr<int64_t> axis =
+      axisOf(node, intAttr(node, "axis", opset >= 13 ? -1 : 1), rank);
+  if (failed(axis))
+    return failure();
+  if (opset < 13 && *axis != rank - 1)
     return nodeError(node, "a softmax over several trailing axes (opset " +
                                Twine(opset) + ") is not supported");
-  FailureOr<Value> result = build<SoftmaxOp>(
-      node, x->getType(), *x,
-      builder.getI64IntegerAttr(axis < 0 ? axis + rank : axis));
+  FailureOr<Value> result = build<SoftmaxOp>(node, x->getType(), *x,
+                                             builder.getI64IntegerAttr(*axis));
   return failed(result) ? failure() : define(node, *result);
 }
 

@@ -159,9 +159,10 @@ LogicalResult Importer::importGatherValues(const onnx::NodeProto &node) {
     return failure();
   auto type = cast<RankedTensorType>(data->getType());
   int64_t rank = type.getRank(), axis = intAttr(node, "axis", 0);
-  if (axis < -rank || axis >= rank)
-    return nodeError(node, "axis " + Twine(axis) + " is out of range");
-  axis = axis < 0 ? axis + rank : axis;
+  FailureOr<int64_t> normalized = axisOf(node, axis, rank);
+  if (failed(normalized))
+    return failure();
+  axis = *normalized;
   if (!indexType->getElementType().isInteger())
     return nodeError(node, "indices must be integers");
   int64_t n = type.getDimSize(axis);
@@ -249,9 +250,10 @@ LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
   int64_t rank = type.getRank() + (squeeze ? 0 : axes->size());
   llvm::SmallDenseSet<int64_t> at;
   for (int64_t a : *axes) {
-    if (a < -rank || a >= rank)
-      return nodeError(node, "axis " + Twine(a) + " is out of range");
-    at.insert(a < 0 ? a + rank : a);
+    FailureOr<int64_t> d = axisOf(node, a, rank);
+    if (failed(d))
+      return failure();
+    at.insert(*d);
   }
   SmallVector<int64_t> shape;
   for (int64_t d = 0, from = 0; d < rank; ++d) {
@@ -291,9 +293,10 @@ LogicalResult Importer::importConcat(const onnx::NodeProto &node) {
     return nodeError(node, "expects at least one input");
   auto first = cast<RankedTensorType>(parts[0].getType());
   int64_t rank = first.getRank(), axis = intAttr(node, "axis", 0);
-  if (axis < -rank || axis >= rank)
-    return nodeError(node, "axis " + Twine(axis) + " is out of range");
-  axis = axis < 0 ? axis + rank : axis;
+  FailureOr<int64_t> normalized = axisOf(node, axis, rank);
+  if (failed(normalized))
+    return failure();
+  axis = *normalized;
   // The result's type, checked here: tensor.concat's builder assumes it.
   SmallVector<int64_t> shape(first.getShape());
   shape[axis] = 0;
@@ -319,9 +322,10 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
   if (failed(type))
     return failure();
   int64_t rank = type->getRank(), axis = intAttr(node, "axis", 0);
-  if (axis < -rank || axis >= rank)
-    return nodeError(node, "axis " + Twine(axis) + " is out of range");
-  axis = axis < 0 ? axis + rank : axis;
+  FailureOr<int64_t> normalized = axisOf(node, axis, rank);
+  if (failed(normalized))
+    return failure();
+  axis = *normalized;
   int64_t dim = type->getDimSize(axis), parts = node.output_size();
   SmallVector<int64_t> sizes;
   if (node.input_size() > 1 && !inputName(node, 1).empty()) {
@@ -533,15 +537,19 @@ LogicalResult Importer::importSlice(const onnx::NodeProto &node) {
       (node.input_size() > 3 && !inputName(node, 3).empty() && !axes) ||
       (node.input_size() > 4 && !inputName(node, 4).empty() && !steps))
     return nodeError(node, "expects constant starts, ends, axes and steps");
+  if ((axes && axes->size() != starts->size()) ||
+      (steps && steps->size() != starts->size()))
+    return nodeError(node, "expects as many axes and steps as starts");
   SmallVector<int64_t> offsets(rank, 0), sizes(type.getShape()),
       strides(rank, 1);
   for (size_t i = 0; i < starts->size(); ++i) {
-    int64_t axis = axes ? (*axes)[i] : static_cast<int64_t>(i);
+    std::optional<int64_t> valid =
+        normalizeAxis(axes ? (*axes)[i] : static_cast<int64_t>(i), rank);
     int64_t step = steps ? (*steps)[i] : 1;
-    if (axis < -rank || axis >= rank || step <= 0)
+    if (!valid || step <= 0)
       return nodeError(node, "only positive steps on valid axes are "
                              "supported");
-    axis = axis < 0 ? axis + rank : axis;
+    int64_t axis = *valid;
     int64_t dim = type.getDimSize(axis);
     auto clamp = [&](int64_t v) {
       return std::clamp<int64_t>(v < 0 ? v + dim : v, 0, dim);

@@ -62,3 +62,12 @@ save("through_scalar", [
     helper.make_node("Squeeze", ["x"], ["s"]),
     helper.make_node("Unsqueeze", ["s", "axes"], ["y"])],
     [("axes", np.array([0, 1], np.int64))], x_shape=(1,), y_shape=(1, 1))
+# A slice with fewer axes than starts (read past the axes before the check),
+# and an axis outside the input's rank: the axis check shared by every op.
+save("slice_axes", [helper.make_node(
+    "Slice", ["x", "starts", "ends", "axes"], ["y"], name="cut")],
+    [("starts", np.array([0, 0], np.int64)),
+     ("ends", np.array([1, 2], np.int64)),
+     ("axes", np.array([1], np.int64))])
+save("softmax_axis", [helper.make_node(
+    "Softmax", ["x"], ["y"], name="sm", axis=-3)])
