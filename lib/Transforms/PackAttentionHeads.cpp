@@ -193,7 +193,9 @@ struct PackHeads : OpRewritePattern<AttentionOp> {
 
 /// rope(transpose(expand(x))) with [..., S, H * D] -> [..., S, H, D] ->
 /// [..., H, S, D] -> transpose(expand(rope(x))): the same positions (the
-/// sequence axis) and heads of D features, on the packed heads.
+/// sequence axis) and heads of D features, on the packed heads. Positions
+/// per row ([..., H, S]) move along when they are one row per sequence
+/// broadcast over the heads.
 struct RopeBeforeHeadSplit : OpRewritePattern<RopeOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -203,16 +205,23 @@ struct RopeBeforeHeadSplit : OpRewritePattern<RopeOp> {
     RankedTensorType type = op.getType();
     int64_t rank = type.getRank();
     if (!transpose || op.getSeqOffsets() || rank < 3 ||
-        (op.getPositions() && tensorType(op.getPositions()).getRank() != 1) ||
         transpose.getPermutation() != ArrayRef(swapPerm(rank, rank - 3)))
       return rewriter.notifyMatchFailure(op, "not after a heads split");
+    Value positions = op.getPositions();
+    if (positions && tensorType(positions).getRank() != 1) {
+      auto heads = positions.getDefiningOp<linalg::BroadcastOp>();
+      if (!heads || heads.getDimensions().size() != 1 ||
+          heads.getDimensions()[0] != rank - 3)
+        return rewriter.notifyMatchFailure(op, "positions differ by head");
+      positions = heads.getInput();
+    }
     auto expand = transpose.getInput().getDefiningOp<tensor::ExpandShapeOp>();
     if (!expand || !expand.getSrcType().hasStaticShape() ||
         expand.getReassociationIndices() != pairAt(rank, rank - 2))
       return rewriter.notifyMatchFailure(op, "not a split of the features");
     Location loc = op.getLoc();
     auto rope = RopeOp::create(rewriter, loc, expand.getSrcType(),
-                               expand.getSrc(), op.getPositions(), Value(),
+                               expand.getSrc(), positions, Value(),
                                op.getHeadDimAttr(), op.getRotaryDimAttr(),
                                op.getThetaAttr(), op.getStyleAttr());
     Value split = tensor::ExpandShapeOp::create(

@@ -101,6 +101,35 @@ func.func @rope_after_split(%x: tensor<2x6x32xf32>) -> tensor<2x4x6x8xf32> {
 
 // -----
 
+// Positions per sequence broadcast over the heads (rotary tables gathered by
+// position ids) move along: the rope before the split reads them per
+// sequence. Positions that differ by head keep the rope where it is.
+// CHECK-LABEL: func.func @rope_positions(
+// CHECK-NEXT: %[[R:.*]] = xf.rope %arg0 positions %arg1 head_dim 8 : (tensor<2x6x32xf32>, tensor<2x6xi64>) -> tensor<2x6x32xf32>
+// CHECK-NEXT: %[[E:.*]] = tensor.expand_shape %[[R]]
+// CHECK: linalg.transpose ins(%[[E]] : tensor<2x6x4x8xf32>)
+// CHECK-LABEL: func.func @rope_positions_by_head(
+// CHECK: linalg.transpose
+// CHECK: xf.rope %{{.*}} positions %arg1 head_dim 8 : (tensor<2x4x6x8xf32>, tensor<2x4x6xi64>)
+func.func @rope_positions(%x: tensor<2x6x32xf32>, %p: tensor<2x6xi64>) -> tensor<2x4x6x8xf32> {
+  %e = tensor.empty() : tensor<2x4x6x8xf32>
+  %xe = tensor.expand_shape %x [[0], [1], [2, 3]] output_shape [2, 6, 4, 8] : tensor<2x6x32xf32> into tensor<2x6x4x8xf32>
+  %xt = linalg.transpose ins(%xe : tensor<2x6x4x8xf32>) outs(%e : tensor<2x4x6x8xf32>) permutation = [0, 2, 1, 3]
+  %pe = tensor.empty() : tensor<2x4x6xi64>
+  %pb = linalg.broadcast ins(%p : tensor<2x6xi64>) outs(%pe : tensor<2x4x6xi64>) dimensions = [1]
+  %r = xf.rope %xt positions %pb head_dim 8 : (tensor<2x4x6x8xf32>, tensor<2x4x6xi64>) -> tensor<2x4x6x8xf32>
+  return %r : tensor<2x4x6x8xf32>
+}
+func.func @rope_positions_by_head(%x: tensor<2x6x32xf32>, %p: tensor<2x4x6xi64>) -> tensor<2x4x6x8xf32> {
+  %e = tensor.empty() : tensor<2x4x6x8xf32>
+  %xe = tensor.expand_shape %x [[0], [1], [2, 3]] output_shape [2, 6, 4, 8] : tensor<2x6x32xf32> into tensor<2x6x4x8xf32>
+  %xt = linalg.transpose ins(%xe : tensor<2x6x4x8xf32>) outs(%e : tensor<2x4x6x8xf32>) permutation = [0, 2, 1, 3]
+  %r = xf.rope %xt positions %p head_dim 8 : (tensor<2x4x6x8xf32>, tensor<2x4x6xi64>) -> tensor<2x4x6x8xf32>
+  return %r : tensor<2x4x6x8xf32>
+}
+
+// -----
+
 // Not rewritten: an additive mask, and heads already merged into the batch
 // (rank 3).
 // CHECK-LABEL: func.func @masked(

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include <climits>
 
@@ -276,6 +277,14 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
   }
   func::ReturnOp::create(builder, loc, results);
   func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
+  // What nothing reads is dropped (a pattern's replaced nodes that other
+  // nodes fed, as the gathered rows of rotary tables): the import is what
+  // the graph's outputs need.
+  for (func::FuncOp f : module->getOps<func::FuncOp>())
+    for (Operation &op :
+         llvm::make_early_inc_range(llvm::reverse(f.getBody().front())))
+      if (isOpTriviallyDead(&op))
+        op.erase();
   return module;
 }
 

@@ -71,13 +71,16 @@ enum class PatternKind { GeluErf, Silu, RmsNorm, Rope };
 
 /// A subgraph imported as one op: its root (last) node produces the value
 /// from `input`; for RMSNorm with `weight` (empty for none) and `epsilon`,
-/// for RoPE with `theta`, `headDim`, `positions` and the sliced `axis`.
+/// for RoPE with `theta`, `headDim`, `positions` and the sliced `axis`, and
+/// where the tables are rows gathered at run time, the gathered indices
+/// (`positionIds`) and the cos operand of the product (`tableView`).
 struct Pattern {
   PatternKind kind;
   std::string input;
   std::string weight = {};
   double epsilon = 0, theta = 0;
   int64_t headDim = 0, positions = 0, axis = -1;
+  std::string positionIds = {}, tableView = {};
 };
 
 /// The recognized subgraphs of a graph, by the index of their root node,
@@ -180,6 +183,9 @@ private:
   FailureOr<RankedTensorType> typeOf(const onnx::NodeProto &node, int i);
   Value transposeValue(Value x, ArrayRef<int64_t> perm);
   Value reshapeValue(Value x, ArrayRef<int64_t> shape);
+  /// `x` broadcast to `shape` (numpy rules; the caller checks that they
+  /// apply).
+  Value broadcastValue(Value x, ArrayRef<int64_t> shape);
   Value sliceValue(Value x, ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
                    ArrayRef<int64_t> strides);
   /// Fails with `node`'s error unless `shape` is a shape a tensor can have

@@ -4,12 +4,17 @@
 //   x * cos + cat(-x[..., D/2:], x[..., :D/2]) * sin
 // with cos and sin tables of [S, D] precomputed for positions 0 .. S-1.
 // When the tables hold exactly cos / sin(t * theta^(-2i / D)) for one theta,
-// that is xf.rope on x, heads of D features, positions 0 .. S-1.
+// that is xf.rope on x, heads of D features, positions 0 .. S-1. Models that
+// take position ids (Hugging Face's) gather the rows of longer tables at run
+// time, cos = table[position_ids] (unsqueezed to broadcast over the heads):
+// xf.rope at those positions.
 //
 //===----------------------------------------------------------------------===//
 
 #include "OnnxImporter.h"
 #include "OnnxUses.h"
+
+#include "mlir/Dialect/Traits.h"
 
 #include <cmath>
 
@@ -53,6 +58,35 @@ std::optional<double> mlir::xf::onnx_import::ropeTheta(DenseElementsAttr cos,
   return std::nullopt;
 }
 
+namespace {
+
+/// The rotary table behind one operand of the product: a constant, or rows
+/// of a constant table [P, D] gathered at run-time indices (through
+/// Unsqueezes).
+struct RopeTable {
+  DenseElementsAttr table;
+  std::string indices;
+};
+
+RopeTable ropeTable(const Uses &uses, StringRef name,
+                    const llvm::StringMap<DenseElementsAttr> &constants) {
+  if (DenseElementsAttr c = constants.lookup(name))
+    return {c, ""};
+  size_t at;
+  const onnx::NodeProto *node = uses.definer(name, at);
+  while (node && node->op_type() == "Unsqueeze")
+    node = uses.definer(inputName(*node, 0), at);
+  if (!node || node->op_type() != "Gather" || intAttr(*node, "axis", 0) != 0 ||
+      !hasInput(*node, 1) || constants.count(inputName(*node, 1)))
+    return {};
+  DenseElementsAttr table = constants.lookup(inputName(*node, 0));
+  if (!table || table.getType().getRank() != 2)
+    return {};
+  return {table, inputName(*node, 1)};
+}
+
+} // namespace
+
 void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
   const onnx::NodeProto &add = uses.node(addIndex);
   if (add.op_type() != "Add" || add.input_size() != 2)
@@ -70,12 +104,13 @@ void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
     for (int c = 0; c < 2; ++c)
       for (int s = 0; s < 2; ++s) {
         std::string x = inputName(*byCos, 1 - c);
-        DenseElementsAttr cos = constants.lookup(inputName(*byCos, c));
-        DenseElementsAttr sin = constants.lookup(inputName(*bySin, s));
+        RopeTable cosTable = ropeTable(uses, inputName(*byCos, c), constants);
+        RopeTable sinTable = ropeTable(uses, inputName(*bySin, s), constants);
+        DenseElementsAttr cos = cosTable.table, sin = sinTable.table;
         const onnx::NodeProto *concat =
             uses.definer(inputName(*bySin, 1 - s), cat);
-        if (!cos || !sin || !concat || concat->op_type() != "Concat" ||
-            concat->input_size() != 2 ||
+        if (!cos || !sin || cosTable.indices != sinTable.indices || !concat ||
+            concat->op_type() != "Concat" || concat->input_size() != 2 ||
             !uses.onlyUser(outputName(*concat, 0), only))
           continue;
         std::optional<double> theta =
@@ -122,6 +157,9 @@ void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
         pattern.positions =
             cos.getType().getShape()[cos.getType().getRank() - 2];
         pattern.axis = catAxis == -1 ? highAxis : catAxis;
+        pattern.positionIds = cosTable.indices;
+        if (!cosTable.indices.empty())
+          pattern.tableView = inputName(*byCos, c);
         patterns.roots[addIndex] = pattern;
         for (size_t i : {m1, m2, cat, neg, s1, s2})
           patterns.inside.insert(i);
@@ -134,15 +172,35 @@ LogicalResult Importer::importRope(const onnx::NodeProto &root,
                                    const Pattern &pattern, Value x) {
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
+  bool gathered = !pattern.positionIds.empty();
   if (rank < 2 || (pattern.axis != -1 && pattern.axis != rank - 1) ||
       type.getShape().back() != pattern.headDim ||
-      type.getShape()[rank - 2] != pattern.positions)
+      (!gathered && type.getShape()[rank - 2] != pattern.positions))
     return nodeError(root, "a rotary embedding over other than the last "
                            "axis, or with tables of another shape than "
                            "[positions, features], is not supported");
-  // [..., S, D]: one head of D features per row; positions 0 .. S-1.
+  // [..., S, D]: one head of D features per row; positions 0 .. S-1, or
+  // the gathered rows' indices, as the table rows broadcast to x's rows.
+  Value positions;
+  if (gathered) {
+    FailureOr<Value> ids = named(root, pattern.positionIds);
+    FailureOr<Value> view = named(root, pattern.tableView);
+    if (failed(ids) || failed(view))
+      return failure();
+    ArrayRef<int64_t> rows = type.getShape().drop_back();
+    ArrayRef<int64_t> viewRows =
+        cast<RankedTensorType>(view->getType()).getShape().drop_back();
+    SmallVector<int64_t> joint;
+    if (!OpTrait::util::getBroadcastedShape(viewRows, rows, joint) ||
+        ArrayRef<int64_t>(joint) != rows ||
+        cast<RankedTensorType>(ids->getType()).getNumElements() !=
+            ShapedType::getNumElements(viewRows))
+      return nodeError(root, "rotary tables gathered at positions that do "
+                             "not broadcast to the rotated rows");
+    positions = broadcastValue(reshapeValue(*ids, viewRows), rows);
+  }
   auto rope =
-      RopeOp::create(builder, loc, type, x, Value(), Value(),
+      RopeOp::create(builder, loc, type, x, positions, Value(),
                      builder.getI64IntegerAttr(pattern.headDim), IntegerAttr(),
                      builder.getF64FloatAttr(pattern.theta),
                      RopeStyleAttr::get(ctx, RopeStyle::half));

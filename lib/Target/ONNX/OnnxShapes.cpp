@@ -461,23 +461,29 @@ LogicalResult Importer::importExpand(const onnx::NodeProto &node) {
   FailureOr<Value> x = input(node, 0);
   if (failed(x))
     return failure();
+  return define(node, broadcastValue(*x, shape));
+}
+
+Value Importer::broadcastValue(Value x, ArrayRef<int64_t> shape) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (type.getShape() == shape)
+    return x;
   // Drop the input's dimensions that broadcast (size 1 to more, or
   // missing), then broadcast them back in.
-  int64_t lead = shape.size() - type->getRank();
+  int64_t lead = shape.size() - type.getRank();
   SmallVector<int64_t> kept, broadcastDims;
   for (int64_t d = 0; d < static_cast<int64_t>(shape.size()); ++d) {
     int64_t from = d - lead;
-    if (from >= 0 && type->getDimSize(from) == shape[d])
+    if (from >= 0 && type.getDimSize(from) == shape[d])
       kept.push_back(shape[d]);
     else
       broadcastDims.push_back(d);
   }
-  Value source = reshapeValue(*x, kept);
+  Value source = reshapeValue(x, kept);
   Value init =
-      tensor::EmptyOp::create(builder, loc, shape, type->getElementType());
-  return define(node, linalg::BroadcastOp::create(builder, loc, source, init,
-                                                  broadcastDims)
-                          ->getResult(0));
+      tensor::EmptyOp::create(builder, loc, shape, type.getElementType());
+  return linalg::BroadcastOp::create(builder, loc, source, init, broadcastDims)
+      ->getResult(0);
 }
 
 LogicalResult Importer::importReshape(const onnx::NodeProto &node) {

@@ -149,6 +149,25 @@ class LlamaOtherTables(LlamaBlock):
         self.sin.uniform_(-1, 1)
 
 
+class LlamaPositions(LlamaBlock):
+    """The block as Hugging Face writes it: cos/sin tables of more positions
+    than the sequence, their rows gathered at the position ids the model
+    takes as its second input (each sequence at its own offset)."""
+
+    def __init__(self, positions=32):
+        super().__init__()
+        inv = 1.0 / (10000 ** (torch.arange(0, self.dh, 2).float() / self.dh))
+        angles = torch.outer(torch.arange(positions).float(), inv)
+        angles = torch.cat((angles, angles), dim=-1)
+        self.register_buffer("cos_table", angles.cos())
+        self.register_buffer("sin_table", angles.sin())
+
+    def forward(self, x, positions):
+        self.cos = self.cos_table[positions].unsqueeze(1)
+        self.sin = self.sin_table[positions].unsqueeze(1)
+        return super().forward(x)
+
+
 class Layers(nn.Module):
     """Three pre-norm layers, exported with each layer as a call of one
     ONNX local function (export_modules_as_functions)."""
@@ -207,6 +226,9 @@ MODELS = {
     "causal_block": (CausalBlock(), (2, 6, 32)),
     "llama_block": (LlamaBlock(), (2, 6, 32)),
     "llama_other_tables": (LlamaOtherTables(), (2, 6, 32)),
+    "llama_positions": (LlamaPositions(), [
+        torch.randn(2, 6, 32),
+        torch.stack([torch.arange(6) + 3, torch.arange(6) + 20])]),
     # A whole small model: three pre-norm layers.
     "three_layers": (nn.TransformerEncoder(
         nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True,
@@ -219,11 +241,15 @@ MODELS = {
 
 for name, (model, shape) in MODELS.items():
     model.eval()
-    # A shape draws a float input; token ids come as they are.
-    x = shape if isinstance(shape, torch.Tensor) else torch.randn(*shape)
+    # A shape draws a float input; token ids come as they are, and a list
+    # holds every input.
+    inputs = (shape if isinstance(shape, list) else
+              [shape if isinstance(shape, torch.Tensor)
+               else torch.randn(*shape)])
     onnx_path = os.path.join(WORK, name + ".onnx")
-    torch.onnx.export(model, (x,), onnx_path, opset_version=17,
-                      input_names=["x"], output_names=["y"],
+    torch.onnx.export(model, tuple(inputs), onnx_path, opset_version=17,
+                      input_names=["x", "positions"][:len(inputs)],
+                      output_names=["y"],
                       export_modules_as_functions=AS_FUNCTIONS.get(name,
                                                                    False))
     mlir_path = os.path.join(WORK, name + ".mlir")
@@ -237,14 +263,16 @@ for name, (model, shape) in MODELS.items():
             open(printed_path).read():
         sys.exit(f"{name}: xf-opt does not print the import stably")
     ops = sorted(set(re.findall(r"= (xf\.[a-z_]+)", text)))
-    x_path = os.path.join(WORK, name + "_x.npy")
-    np.save(x_path, x.numpy())
+    paths = []
+    for i, value in enumerate(inputs):
+        paths.append(os.path.join(WORK, f"{name}_in{i}.npy"))
+        np.save(paths[-1], value.numpy())
     out_dir = os.path.join(WORK, name + "_out")
-    run([os.path.join(BIN, "xf-run"), mlir_path, "--input", x_path,
-         "--dump-output", out_dir])
+    run([os.path.join(BIN, "xf-run"), mlir_path, "--dump-output", out_dir] +
+        [a for p in paths for a in ("--input", p)])
     got = np.load(os.path.join(out_dir, "output0.npy"))
     with torch.no_grad():
-        want = model(x).numpy()
+        want = model(*inputs).numpy()
     err = float(np.max(np.abs(got - want)) / (np.max(np.abs(want)) + 1e-30))
     verdict = "ok" if err <= TOLERANCE else "FAIL"
     print(f"{name}: {' '.join(ops)} max_rel_err_vs_torch={err:.2e} {verdict}")
