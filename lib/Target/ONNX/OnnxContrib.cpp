@@ -101,30 +101,79 @@ LogicalResult Importer::importSkipLayerNorm(const onnx::NodeProto &node) {
   return define(node, norm.getResult());
 }
 
+namespace {
+
+// The inputs of MultiHeadAttention.
+enum MhaInput {
+  kMhaQuery,
+  kMhaKey,
+  kMhaValue,
+  kMhaBias,
+  kMhaKeyPaddingMask,
+  kMhaAttentionBias,
+  kMhaFirstUnsupported
+};
+
+} // namespace
+
+Value Importer::unpackHeads(Value packed, int64_t index) {
+  ArrayRef<int64_t> s = cast<RankedTensorType>(packed.getType()).getShape();
+  Value part = sliceValue(packed, {0, 0, 0, index, 0},
+                          {s[0], s[1], s[2], 1, s[4]}, {1, 1, 1, 1, 1});
+  return reshapeValue(part, {s[0], s[1], s[2] * s[4]});
+}
+
 LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
-  for (int i = 3; i < node.input_size(); ++i)
-    if (!inputName(node, i).empty() && i != 3)
+  for (int i = kMhaKeyPaddingMask; i < node.input_size(); ++i)
+    if (hasInput(node, i) && i != kMhaAttentionBias)
       return nodeError(node, "input #" + Twine(i) +
-                                 " (masks, biases of the scores, past keys "
-                                 "and values) is not supported");
-  if (!hasInput(node, 1) || !hasInput(node, 2))
-    return nodeError(node, "packed query, key and value are not supported: "
-                           "give all three");
-  FailureOr<Value> q = input(node, 0), k = input(node, 1), v = input(node, 2);
-  if (failed(q) || failed(k) || failed(v))
+                                 " (a key padding mask, past keys and "
+                                 "values) is not supported");
+  int64_t heads = intAttr(node, "num_heads", 0);
+  FailureOr<Value> q = input(node, kMhaQuery);
+  if (failed(q))
+    return failure();
+  // q, k and v given apart; or packed: all three in the query [B, S, N, 3,
+  // H], or the key and value in the key [B, L, N, 2, H].
+  FailureOr<Value> k = failure(), v = failure();
+  auto packedIn = [&](Value x, int64_t count) {
+    auto t = cast<RankedTensorType>(x.getType());
+    return t.getRank() == 5 && t.getDimSize(2) == heads &&
+           t.getDimSize(3) == count;
+  };
+  if (!hasInput(node, kMhaKey) && !hasInput(node, kMhaValue)) {
+    if (!packedIn(*q, 3))
+      return nodeError(node, "a query without key and value must pack all "
+                             "three as [B, S, num_heads, 3, head size]");
+    k = unpackHeads(*q, 1);
+    v = unpackHeads(*q, 2);
+    q = unpackHeads(*q, 0);
+  } else if (!hasInput(node, kMhaValue)) {
+    FailureOr<Value> kv = input(node, kMhaKey);
+    if (failed(kv))
+      return failure();
+    if (!packedIn(*kv, 2))
+      return nodeError(node, "a key without value must pack both as [B, L, "
+                             "num_heads, 2, head size]");
+    k = unpackHeads(*kv, 0);
+    v = unpackHeads(*kv, 1);
+  } else {
+    k = input(node, kMhaKey);
+    v = input(node, kMhaValue);
+  }
+  if (failed(k) || failed(v))
     return failure();
   auto qt = cast<RankedTensorType>(q->getType());
   auto kt = cast<RankedTensorType>(k->getType());
   auto vt = cast<RankedTensorType>(v->getType());
-  int64_t heads = intAttr(node, "num_heads", 0);
   if (qt.getRank() != 3 || kt.getRank() != 3 || vt.getRank() != 3 ||
       heads <= 0 || qt.getDimSize(2) % heads || vt.getDimSize(2) % heads)
     return nodeError(node, "expects query, key and value [B, S, heads * D] "
                            "with num_heads > 0 dividing their last "
                            "dimension");
   // The bias of q, k and v, concatenated: a constant, split here.
-  if (hasInput(node, 3)) {
-    std::optional<DenseElementsAttr> bias = constant(inputName(node, 3));
+  if (hasInput(node, kMhaBias)) {
+    std::optional<DenseElementsAttr> bias = constant(inputName(node, kMhaBias));
     int64_t dq = qt.getDimSize(2), dk = kt.getDimSize(2), dv = vt.getDimSize(2);
     if (!bias || bias->getType().getRank() != 1 ||
         bias->getNumElements() != dq + dk + dv ||
@@ -154,10 +203,19 @@ LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
     causal.causal = true;
     layout = AttentionLayoutAttr::get(ctx, causal);
   }
+  // The attention bias [B or 1, N or 1, S, L], added to the scaled scores:
+  // the attention's additive mask.
+  Value mask;
+  if (hasInput(node, kMhaAttentionBias)) {
+    FailureOr<Value> bias = input(node, kMhaAttentionBias);
+    if (failed(bias))
+      return failure();
+    mask = *bias;
+  }
   SmallVector<int64_t> shape(qt.getShape());
   shape.back() = vt.getDimSize(2);
   auto attention = AttentionOp::create(
-      builder, loc, qt.clone(shape), *q, *k, *v, Value(), Value(), Value(),
+      builder, loc, qt.clone(shape), *q, *k, *v, mask, Value(), Value(),
       Value(), builder.getI64IntegerAttr(heads), IntegerAttr(),
       builder.getF64FloatAttr(scale), layout, nullptr);
   if (failed(verifyBuilt(node, attention)))

@@ -186,6 +186,9 @@ private:
   /// `x` broadcast to `shape` (numpy rules; the caller checks that they
   /// apply).
   Value broadcastValue(Value x, ArrayRef<int64_t> shape);
+  /// Part `index` of a projection packed as [B, S, N, parts, H], as
+  /// [B, S, N * H] (MultiHeadAttention's packed q/k/v).
+  Value unpackHeads(Value packed, int64_t index);
   Value sliceValue(Value x, ArrayRef<int64_t> offsets, ArrayRef<int64_t> sizes,
                    ArrayRef<int64_t> strides);
   /// Fails with `node`'s error unless `shape` is a shape a tensor can have

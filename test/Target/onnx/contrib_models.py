@@ -37,13 +37,17 @@ def layer_norm(x, g, b, eps):
     return (x - m) / np.sqrt(v + eps) * g + b
 
 
-def attention(q, k, v, heads, causal):
+def attention(q, k, v, heads, causal, bias=None):
+    """Scaled dot-product attention of [B, S, heads * D] projections;
+    `bias` is added to the scaled scores [B, heads, S, L]."""
     b, s, d = q.shape
     dh, dv = d // heads, v.shape[-1] // heads
     qh = q.reshape(b, s, heads, dh).transpose(0, 2, 1, 3)
     kh = k.reshape(b, -1, heads, dh).transpose(0, 2, 1, 3)
     vh = v.reshape(b, -1, heads, dv).transpose(0, 2, 1, 3)
     scores = qh @ kh.transpose(0, 1, 3, 2) / math.sqrt(dh)
+    if bias is not None:
+        scores = scores + bias
     if causal:
         skv = kh.shape[2]
         hidden = np.arange(skv)[None, :] > np.arange(s)[:, None] + (skv - s)
@@ -138,6 +142,43 @@ for causal in (0, 1):
           [("q", q), ("k", k), ("v", v)],
           [("y", attention(qb.astype(np.float64), kb, vb, 4, causal))],
           [("qkv_bias", qkv_bias)])
+
+# An attention bias over heads (cross-attention: 5 keys for 6 queries).
+q, k, v = randn(2, 6, 32), randn(2, 5, 32), randn(2, 5, 16)
+scores_bias = randn(1, 4, 6, 5)
+check("multi_head_attention_bias",
+      helper.make_node("MultiHeadAttention",
+                       ["q", "k", "v", "", "", "scores_bias"], ["y"],
+                       domain="com.microsoft", num_heads=4),
+      [("q", q), ("k", k), ("v", v), ("scores_bias", scores_bias)],
+      [("y", attention(q.astype(np.float64), k, v, 4, 0, scores_bias))])
+
+
+def packed(*parts):
+    """[B, S, heads * D] projections packed as [B, S, heads, parts, D]."""
+    b, s, f = parts[0].shape
+    return np.stack([p.reshape(b, s, 4, f // 4) for p in parts], axis=3)
+
+
+# Packed q, k and v [B, S, N, 3, H], causal, with their bias; packed key
+# and value [B, L, N, 2, H], with a bias per batch element.
+q, k, v, qkv_bias = randn(2, 6, 32), randn(2, 6, 32), randn(2, 6, 32), randn(96)
+check("multi_head_attention_packed_qkv",
+      helper.make_node("MultiHeadAttention", ["qkv", "", "", "qkv_bias"],
+                       ["y"], domain="com.microsoft", num_heads=4,
+                       unidirectional=1),
+      [("qkv", packed(q, k, v))],
+      [("y", attention(q.astype(np.float64) + qkv_bias[:32],
+                       k + qkv_bias[32:64], v + qkv_bias[64:], 4, 1))],
+      [("qkv_bias", qkv_bias)])
+q, k, v = randn(2, 6, 32), randn(2, 5, 32), randn(2, 5, 32)
+scores_bias = randn(2, 1, 6, 5)
+check("multi_head_attention_packed_kv",
+      helper.make_node("MultiHeadAttention",
+                       ["q", "kv", "", "", "", "scores_bias"], ["y"],
+                       domain="com.microsoft", num_heads=4),
+      [("q", q), ("kv", packed(k, v)), ("scores_bias", scores_bias)],
+      [("y", attention(q.astype(np.float64), k, v, 4, 0, scores_bias))])
 
 
 

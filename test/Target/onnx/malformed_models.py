@@ -71,3 +71,8 @@ save("slice_axes", [helper.make_node(
      ("axes", np.array([1], np.int64))])
 save("softmax_axis", [helper.make_node(
     "Softmax", ["x"], ["y"], name="sm", axis=-3)])
+# MultiHeadAttention with neither key nor value: the query must pack all
+# three.
+save("mha_unpacked", [helper.make_node(
+    "MultiHeadAttention", ["x"], ["y"], name="mha", domain="com.microsoft",
+    num_heads=1)])
