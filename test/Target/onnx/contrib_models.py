@@ -143,25 +143,28 @@ for causal in (0, 1):
           [("y", attention(qb.astype(np.float64), kb, vb, 4, causal))],
           [("qkv_bias", qkv_bias)])
 
-# An attention bias over heads (cross-attention: 5 keys for 6 queries).
-q, k, v = randn(2, 6, 32), randn(2, 5, 32), randn(2, 5, 16)
-scores_bias = randn(1, 4, 6, 5)
-check("multi_head_attention_bias",
-      helper.make_node("MultiHeadAttention",
-                       ["q", "k", "v", "", "", "scores_bias"], ["y"],
-                       domain="com.microsoft", num_heads=4),
-      [("q", q), ("k", k), ("v", v), ("scores_bias", scores_bias)],
-      [("y", attention(q.astype(np.float64), k, v, 4, 0, scores_bias))])
-
-
 def packed(*parts):
     """[B, S, heads * D] projections packed as [B, S, heads, parts, D]."""
     b, s, f = parts[0].shape
     return np.stack([p.reshape(b, s, 4, f // 4) for p in parts], axis=3)
 
 
-# Packed q, k and v [B, S, N, 3, H], causal, with their bias; packed key
-# and value [B, L, N, 2, H], with a bias per batch element.
+# Cross-attention (5 keys for 6 queries) with an attention bias, the key
+# and value given apart (a bias over heads) or packed as [B, L, N, 2, H] (a
+# bias per batch element).
+for kv_packed, bias_shape in ((False, (1, 4, 6, 5)), (True, (2, 1, 6, 5))):
+    q, k, v = randn(2, 6, 32), randn(2, 5, 32), randn(2, 5, 32)
+    scores_bias = randn(*bias_shape)
+    kv = [("kv", packed(k, v))] if kv_packed else [("k", k), ("v", v)]
+    names = ["kv", ""] if kv_packed else ["k", "v"]
+    check(f"multi_head_attention_{'packed_kv' if kv_packed else 'bias'}",
+          helper.make_node("MultiHeadAttention",
+                           ["q", *names, "", "", "scores_bias"], ["y"],
+                           domain="com.microsoft", num_heads=4),
+          [("q", q), *kv, ("scores_bias", scores_bias)],
+          [("y", attention(q.astype(np.float64), k, v, 4, 0, scores_bias))])
+
+# Packed q, k and v [B, S, N, 3, H], causal, with their bias.
 q, k, v, qkv_bias = randn(2, 6, 32), randn(2, 6, 32), randn(2, 6, 32), randn(96)
 check("multi_head_attention_packed_qkv",
       helper.make_node("MultiHeadAttention", ["qkv", "", "", "qkv_bias"],
@@ -171,15 +174,6 @@ check("multi_head_attention_packed_qkv",
       [("y", attention(q.astype(np.float64) + qkv_bias[:32],
                        k + qkv_bias[32:64], v + qkv_bias[64:], 4, 1))],
       [("qkv_bias", qkv_bias)])
-q, k, v = randn(2, 6, 32), randn(2, 5, 32), randn(2, 5, 32)
-scores_bias = randn(2, 1, 6, 5)
-check("multi_head_attention_packed_kv",
-      helper.make_node("MultiHeadAttention",
-                       ["q", "kv", "", "", "", "scores_bias"], ["y"],
-                       domain="com.microsoft", num_heads=4),
-      [("q", q), ("kv", packed(k, v)), ("scores_bias", scores_bias)],
-      [("y", attention(q.astype(np.float64), k, v, 4, 0, scores_bias))])
-
 
 
 def rotate(x, cos, sin, head_dim, interleaved):
