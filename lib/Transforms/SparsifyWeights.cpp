@@ -96,7 +96,10 @@ struct XfSparsifyWeightsPass
     bool twoOfFour = w->isTwoOfFour();
     double twoOfFourCost =
         isSingleRow(op) ? kTwoOfFourDecodeCost : kTwoOfFourPrefillCost;
-    bool pickTwoOfFour = twoOfFour && twoOfFourCost < bestCost;
+    // The 2:4 kernel stores f32 values: measured against f32 panels only
+    // (bf16 ones read half the bytes already), and on whole groups.
+    bool pickTwoOfFour = twoOfFour && attr.getElementType().isF32() &&
+                         w->rows() >= 4 && twoOfFourCost < bestCost;
     if (pickTwoOfFour)
       bestCost = twoOfFourCost;
     bool found = bestRows || pickTwoOfFour;

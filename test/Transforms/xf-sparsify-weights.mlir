@@ -67,6 +67,20 @@ func.func @two_of_four_decode(%x: tensor<1x1x8xf32>) -> tensor<1x1x4xf32> {
 
 // -----
 
+// A bf16 weight: the 2:4 kernel stores f32 values, which would read more
+// bytes than bf16 panels; it stays dense even in a decode step.
+// CHECK-LABEL: func.func @two_of_four_bf16
+// CHECK-NOT: sparsity
+// CHECK: return
+func.func @two_of_four_bf16(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
+  %w = arith.constant dense<[[1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 4.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<8x4xbf16>
+  // expected-remark@+1 {{weight [8 x 4], 50.0% zeros, 2:4 yes; nonzero blocks: 1x16 50.0%, 4x1 100.0%, 16x16 100.0%; no sparse format is cheaper than dense: stays dense}}
+  %y = xf.linear %x, %w : (tensor<1x8xf32>, tensor<8x4xbf16>) -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}
+
+// -----
+
 // Rows unknown until run time count as prefill; 2 of each group of 4 rows
 // kept at different places per column, with a short last group (K = 6).
 // CHECK-LABEL: func.func @two_of_four_dynamic

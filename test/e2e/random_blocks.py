@@ -110,8 +110,8 @@ def draw(rng):
         c["rope"] = (rng.choice([100.0, 10000.0]),
                      rng.choice(range(2, c["dh"] + 1, 2)),
                      rng.choice(["half", "interleaved"]))
-    # Constant f32 weights with a zero structure (drawn last: the fields
-    # above stay what they were for a seed), and the seed of their values.
+    # Constant f32 weights with a zero structure, and the seed of their
+    # values.
     c["sparse"] = None
     if c["weights"] == "f32" and rng.random() < 0.3:
         c["sparse"] = (rng.choice(["blocks", "unstructured", "2:4"]),
@@ -471,24 +471,27 @@ def main():
         with open(paths[-1], "w") as f:
             f.write(render(configs[-1], f"block{i}"))
     pool = concurrent.futures.ThreadPoolExecutor(max(1, args.jobs))
-    checks = [pool.submit(check, path, args.xf_run, args.seed + i, variants,
-                          pipeline_options(config))
-              for i, (config, path) in enumerate(zip(configs, paths))]
-    for i, (config, path) in enumerate(zip(configs, paths)):
-        output, ok = checks[i].result()
-        if ok:
-            print(f"block {i}: {output.strip().splitlines()[-1]}")
-            continue
-        print(output)
-        reduced = os.path.join(args.work, f"block{i}.reduced.mlir")
-        _, steps = shrink(config, f"block{i}", reduced, args.xf_run,
-                          args.seed + i, output)
-        print(f"random block {i} failed: {path}; shrunk in {steps} steps "
-              f"to {reduced}")
-        failures.append(path)
-        if not args.keep_going:
-            pool.shutdown(cancel_futures=True)
-            sys.exit(1)
+    try:
+        checks = [pool.submit(check, path, args.xf_run, args.seed + i, variants,
+                              pipeline_options(config))
+                  for i, (config, path) in enumerate(zip(configs, paths))]
+        for i, (config, path) in enumerate(zip(configs, paths)):
+            output, ok = checks[i].result()
+            if ok:
+                print(f"block {i}: {output.strip().splitlines()[-1]}")
+                continue
+            print(output)
+            reduced = os.path.join(args.work, f"block{i}.reduced.mlir")
+            _, steps = shrink(config, f"block{i}", reduced, args.xf_run,
+                              args.seed + i, output)
+            print(f"random block {i} failed: {path}; shrunk in {steps} steps "
+                  f"to {reduced}")
+            failures.append(path)
+            if not args.keep_going:
+                sys.exit(1)
+    finally:
+        # Queued checks are not waited for after an interrupt or an error.
+        pool.shutdown(wait=False, cancel_futures=True)
     elapsed = time.time() - start
     print(f"{args.count} random blocks, {len(failures)} failed, "
           f"{elapsed:.0f} s")

@@ -199,8 +199,9 @@ def XfSparsifyWeights : Pass<"xf-sparsify-weights"> {
     worth); an unstructured one (`blocks [1, 1]`: the kernel that runs on
     the transposed input, one nonzero at a time) the fraction of nonzeros
     times 3.3 (measured: it pays from about 75% zeros); a 2:4 one (each
-    group of 4 along K with at most 2 nonzeros) 0.85 in prefill and 0.5 in
-    a decode step (a linear whose static rows are all 1), as measured. The
+    group of 4 along K with at most 2 nonzeros; f32 weights with K >= 4, as
+    its kernel stores f32 values) 0.85 in prefill and 0.5 in a decode step
+    (a linear whose static rows are all 1), as measured. The
     cheapest is chosen, and where its cost is at most `threshold` the linear
     gets `sparsity <blocks [Bk, Bn]>` or `sparsity <2:4>`. Each weight with zeros gets a remark that
     says what was measured and what was chosen, and why:

@@ -304,14 +304,20 @@ LogicalResult GemmOp::verifyTwoOfFour() {
   int64_t doubled = ShapedType::isDynamic(s[2]) ? s[2] : 2 * s[2];
   if (checks::dimsConflict(p[0], s[0]) || checks::dimsConflict(p[1], s[1]) ||
       checks::dimsConflict(p[2], doubled) ||
-      checks::dimsConflict(groups, p[1]) || checks::dimsConflict(a[0], c[0]))
+      checks::dimsConflict(groups, p[1]) ||
+      checks::dimsConflict(groups, s[1]) || checks::dimsConflict(a[0], c[0]))
     return emitOpError("expects input [M, K], 2:4 panels [NB, ceildiv(K, 4), "
                        "2 NR], selectors [NB, ceildiv(K, 4), NR] and init "
                        "[M, N], got ")
            << checks::formatShape(a) << ", " << checks::formatShape(p) << ", "
            << checks::formatShape(s) << " and " << checks::formatShape(c);
-  if (!ShapedType::isDynamic(c[1]) && !ShapedType::isDynamic(s[2]) &&
-      !ShapedType::isDynamic(p[0]) && p[0] != (c[1] + s[2] - 1) / s[2])
+  // Panels and their width from whichever operand states them.
+  int64_t panels = ShapedType::isDynamic(p[0]) ? s[0] : p[0];
+  int64_t nr = ShapedType::isDynamic(s[2]) || s[2] == 0
+                   ? (ShapedType::isDynamic(p[2]) ? p[2] : p[2] / 2)
+                   : s[2];
+  if (!ShapedType::isDynamic(c[1]) && !ShapedType::isDynamic(nr) && nr > 0 &&
+      !ShapedType::isDynamic(panels) && panels != (c[1] + nr - 1) / nr)
     return emitOpError("expects ceil(N / NR) weight panels for N = ") << c[1];
   return verifyEpilogue(*this, getBias(), getResidual(), getInit());
 }

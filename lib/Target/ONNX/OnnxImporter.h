@@ -20,6 +20,7 @@
 namespace mlir::xf::onnx_import {
 
 struct Uses;
+struct RopeTable;
 using Nodes = google::protobuf::RepeatedPtrField<onnx::NodeProto>;
 
 /// The name of input / output `i` of `node`, empty where there is none
@@ -214,6 +215,9 @@ private:
   void findRmsNorm(const Uses &uses, size_t pow, Patterns &patterns);
   // OnnxRope.cpp: x * cos + rotate_half(x) * sin.
   void findRope(const Uses &uses, size_t add, Patterns &patterns);
+  /// Whether two rotary tables are gathered at the same indices and
+  /// unsqueezed alike (OnnxRope.cpp).
+  bool sameView(const Uses &uses, const RopeTable &a, const RopeTable &b);
   LogicalResult importRope(const onnx::NodeProto &root, const Pattern &pattern,
                            Value x);
 

@@ -58,34 +58,59 @@ std::optional<double> mlir::xf::onnx_import::ropeTheta(DenseElementsAttr cos,
   return std::nullopt;
 }
 
-namespace {
+namespace mlir::xf::onnx_import {
 
 /// The rotary table behind one operand of the product: a constant, or rows
-/// of a constant table [P, D] gathered at run-time indices (through
-/// Unsqueezes).
+/// of a constant table [P, D] gathered at run-time indices, through
+/// `unsqueezes` (last first).
 struct RopeTable {
   DenseElementsAttr table;
   std::string indices;
+  SmallVector<const onnx::NodeProto *> unsqueezes;
 };
 
-RopeTable ropeTable(const Uses &uses, StringRef name,
-                    const llvm::StringMap<DenseElementsAttr> &constants) {
+} // namespace mlir::xf::onnx_import
+
+static RopeTable
+ropeTable(const Uses &uses, StringRef name,
+          const llvm::StringMap<DenseElementsAttr> &constants) {
   if (DenseElementsAttr c = constants.lookup(name))
     return {c, ""};
   size_t at;
+  SmallVector<const onnx::NodeProto *> unsqueezes;
   const onnx::NodeProto *node = uses.definer(name, at);
-  while (node && node->op_type() == "Unsqueeze")
+  while (node && node->op_type() == "Unsqueeze") {
+    unsqueezes.push_back(node);
     node = uses.definer(inputName(*node, 0), at);
+  }
   if (!node || node->op_type() != "Gather" || intAttr(*node, "axis", 0) != 0 ||
       !hasInput(*node, 1) || constants.count(inputName(*node, 1)))
     return {};
   DenseElementsAttr table = constants.lookup(inputName(*node, 0));
   if (!table || table.getType().getRank() != 2)
     return {};
-  return {table, inputName(*node, 1)};
+  return {table, inputName(*node, 1), unsqueezes};
 }
 
-} // namespace
+bool Importer::sameView(const Uses &uses, const RopeTable &a,
+                        const RopeTable &b) {
+  if (a.indices != b.indices || a.unsqueezes.size() != b.unsqueezes.size())
+    return false;
+  auto axes = [&](const onnx::NodeProto &node) {
+    if (hasInput(node, 1))
+      return integersBefore(uses, inputName(node, 1));
+    const onnx::AttributeProto *attr = attribute(node, "axes");
+    return attr ? std::optional<SmallVector<int64_t>>(SmallVector<int64_t>(
+                      attr->ints().begin(), attr->ints().end()))
+                : std::nullopt;
+  };
+  for (auto [x, y] : llvm::zip(a.unsqueezes, b.unsqueezes)) {
+    std::optional<SmallVector<int64_t>> ax = axes(*x), ay = axes(*y);
+    if (!ax || ax != ay)
+      return false;
+  }
+  return true;
+}
 
 void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
   const onnx::NodeProto &add = uses.node(addIndex);
@@ -107,10 +132,14 @@ void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
         RopeTable cosTable = ropeTable(uses, inputName(*byCos, c), constants);
         RopeTable sinTable = ropeTable(uses, inputName(*bySin, s), constants);
         DenseElementsAttr cos = cosTable.table, sin = sinTable.table;
+        // Gathered tables: the positions come from cos's view, so sin's
+        // must be the same (the same Unsqueezes of the same indices).
+        if (!sameView(uses, cosTable, sinTable))
+          continue;
         const onnx::NodeProto *concat =
             uses.definer(inputName(*bySin, 1 - s), cat);
-        if (!cos || !sin || cosTable.indices != sinTable.indices || !concat ||
-            concat->op_type() != "Concat" || concat->input_size() != 2 ||
+        if (!cos || !sin || !concat || concat->op_type() != "Concat" ||
+            concat->input_size() != 2 ||
             !uses.onlyUser(outputName(*concat, 0), only))
           continue;
         std::optional<double> theta =

@@ -242,11 +242,11 @@ func.func @int8_merged(%x: tensor<4x32xf32>, %qa: tensor<16x32xi8>, %sa: tensor<
 // panels), with the panels' block ranges and the blocks' rows; the second
 // panel's block is padded with zeros past N.
 // SPARSE-LABEL: func.func @block_sparse
+// SPARSE-NOT: xf_cpu.pack_weights
 // SPARSE: %[[V:.*]] = arith.constant dense<{{.*}}> : tensor<2x2x16xf32>
 // SPARSE: %[[O:.*]] = arith.constant dense<[0, 1, 2]> : tensor<3xi32>
 // SPARSE: %[[R:.*]] = arith.constant dense<1> : tensor<2xi32>
 // SPARSE: xf_cpu.gemm %{{.*}}, %[[V]] blocks(%[[O]], %[[R]] : tensor<3xi32>, tensor<2xi32>) bias %{{.*}} act relu
-// SPARSE-NOT: xf_cpu.pack_weights
 // SPARSE: return
 func.func @block_sparse(%x: tensor<3x6xf32>, %b: tensor<20xf32>) -> tensor<3x20xf32> {
   %w = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0], [1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0, 3.0, 1.0, 2.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<6x20xf32>
@@ -343,10 +343,10 @@ func.func @exact_scores(%x: tensor<4x16xf32>, %w: tensor<16x32xbf16>) -> (tensor
 // and 3 (13); in the short last group (rows 4-5) one value each, at row 5
 // (1) and row 4 (0). Columns past N are zero.
 // SPARSE-LABEL: func.func @two_of_four
+// SPARSE-NOT: xf_cpu.pack_weights
 // SPARSE: %[[V:.*]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 2.000000e+00, 0.000000e+00{{.*}}3.000000e+00, 4.000000e+00, 0.000000e+00{{.*}}], [6.000000e+00, 5.000000e+00, 0.000000e+00{{.*}}> : tensor<1x2x32xf32>
 // SPARSE: %[[S:.*]] = arith.constant dense<{{\[\[\[}}8, 13, 0{{.*}}], [1, 0, 0{{.*}}> : tensor<1x2x16xi8>
 // SPARSE: xf_cpu.gemm %{{.*}}, %[[V]] two_of_four(%[[S]] : tensor<1x2x16xi8>) outs
-// SPARSE-NOT: xf_cpu.pack_weights
 // SPARSE: return
 func.func @two_of_four(%x: tensor<3x6xf32>) -> tensor<3x2xf32> {
   %w = arith.constant dense<[[1.0, 0.0], [0.0, 2.0], [3.0, 0.0], [0.0, 4.0], [0.0, 5.0], [6.0, 0.0]]> : tensor<6x2xf32>

@@ -421,3 +421,11 @@ func.func @two_of_four_and_blocks(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>,
   xf_cpu.gemm %a, %v blocks(%o, %r : memref<3xi32>, memref<3xi32>) two_of_four(%s : memref<2x16x32xi8>) outs(%c : memref<5x40xf32>) : memref<5x64xf32>, memref<3x16x32xf32>
   return
 }
+
+// -----
+
+func.func @two_of_four_dynamic_panels(%a: memref<5x62xf32>, %v: memref<2x?x64xf32>, %s: memref<2x15x32xi8>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects input [M, K], 2:4 panels [NB, ceildiv(K, 4), 2 NR], selectors [NB, ceildiv(K, 4), NR] and init [M, N], got [5, 62], [2, ?, 64], [2, 15, 32] and [5, 40]}}
+  xf_cpu.gemm %a, %v two_of_four(%s : memref<2x15x32xi8>) outs(%c : memref<5x40xf32>) : memref<5x62xf32>, memref<2x?x64xf32>
+  return
+}

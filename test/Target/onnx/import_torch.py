@@ -168,6 +168,17 @@ class LlamaPositions(LlamaBlock):
         return super().forward(x)
 
 
+class LlamaPositionsOtherViews(LlamaPositions):
+    """Gathered tables broadcast by different Unsqueezes for cos and sin:
+    imported as the arithmetic it is (the positions of one view are not
+    those of the other), not as xf.rope."""
+
+    def forward(self, x, positions):
+        self.cos = self.cos_table[positions].unsqueeze(1)
+        self.sin = self.sin_table[positions].unsqueeze(0)
+        return LlamaBlock.forward(self, x)
+
+
 class Layers(nn.Module):
     """Three pre-norm layers, exported with each layer as a call of one
     ONNX local function (export_modules_as_functions)."""
@@ -229,6 +240,8 @@ MODELS = {
     "llama_positions": (LlamaPositions(), [
         torch.randn(2, 6, 32),
         torch.stack([torch.arange(6) + 3, torch.arange(6) + 20])]),
+    "llama_positions_other_views": (LlamaPositionsOtherViews(), [
+        torch.randn(1, 6, 32), (torch.arange(6) + 9)[None]]),
     # A whole small model: three pre-norm layers.
     "three_layers": (nn.TransformerEncoder(
         nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, batch_first=True,
