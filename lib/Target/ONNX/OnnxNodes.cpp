@@ -120,19 +120,20 @@ LogicalResult Importer::importTranspose(const onnx::NodeProto &node) {
       perm.push_back(i);
   SmallVector<int64_t> sorted(perm);
   llvm::sort(sorted);
-  for (int64_t i = 0; i < rank; ++i)
-    if (static_cast<int64_t>(sorted.size()) != rank || sorted[i] != i)
-      return nodeError(node, "perm is not a permutation of the axes");
+  // The size check stands apart from the loop: a rank-0 input has no axes
+  // to permute, whatever perm holds.
+  if (static_cast<int64_t>(sorted.size()) != rank ||
+      llvm::any_of(llvm::enumerate(sorted), [](auto p) {
+        return static_cast<int64_t>(p.index()) != p.value();
+      }))
+    return nodeError(node, "perm is not a permutation of the axes");
   // A permutation that ends by swapping two axes is another one followed
   // by a swap of the last two axes, which stays a view that a MatMul reads
   // as it is (keys as [..., S, D] for q k^T); other readers get the swap
   // materialized (input()).
   if (rank >= 2 && perm[rank - 2] > perm[rank - 1]) {
     std::swap(perm[rank - 2], perm[rank - 1]);
-    bool identity = llvm::all_of(llvm::enumerate(perm), [](auto p) {
-      return static_cast<int64_t>(p.index()) == p.value();
-    });
-    transposed[outputName(node, 0)] = identity ? *x : transposeValue(*x, perm);
+    transposed[outputName(node, 0)] = transposeValue(*x, perm);
     return success();
   }
   return define(node, transposeValue(*x, perm));

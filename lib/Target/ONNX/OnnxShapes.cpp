@@ -42,6 +42,12 @@ std::optional<SmallVector<int64_t>> Importer::intValues(StringRef name) {
 }
 
 Value Importer::transposeValue(Value x, ArrayRef<int64_t> perm) {
+  // An identity needs no op; a rank-0 linalg.transpose (the identity of no
+  // axes) would even crash upstream's verifier.
+  if (llvm::all_of(llvm::enumerate(perm), [](auto p) {
+        return static_cast<int64_t>(p.index()) == p.value();
+      }))
+    return x;
   auto type = cast<RankedTensorType>(x.getType());
   SmallVector<int64_t> shape;
   for (int64_t p : perm)
@@ -253,7 +259,9 @@ LogicalResult Importer::importUnsqueeze(const onnx::NodeProto &node) {
     FailureOr<int64_t> d = axisOf(node, a, rank);
     if (failed(d))
       return failure();
-    at.insert(*d);
+    // Unsqueeze's rank counts every axis: a repeated one would count twice.
+    if (!at.insert(*d).second)
+      return nodeError(node, "axis " + Twine(*d) + " is repeated");
   }
   SmallVector<int64_t> shape;
   for (int64_t d = 0, from = 0; d < rank; ++d) {

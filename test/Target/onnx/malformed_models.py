@@ -62,6 +62,16 @@ save("through_scalar", [
     helper.make_node("Squeeze", ["x"], ["s"]),
     helper.make_node("Unsqueeze", ["s", "axes"], ["y"])],
     [("axes", np.array([0, 1], np.int64))], x_shape=(1,), y_shape=(1, 1))
+# Through a scalar again, with a repeated Unsqueeze axis (counted twice in
+# the rank) and a Transpose whose perm names an axis a scalar lacks.
+save("unsqueeze_repeated", [
+    helper.make_node("Squeeze", ["x"], ["s"]),
+    helper.make_node("Unsqueeze", ["s", "axes"], ["y"], name="unsq")],
+    [("axes", np.array([0, 0], np.int64))], x_shape=(1,), y_shape=(1, 1))
+save("transpose_scalar", [
+    helper.make_node("Squeeze", ["x"], ["s"]),
+    helper.make_node("Transpose", ["s"], ["y"], name="tr", perm=[5])],
+    [], x_shape=(1,), y_shape=())
 # A slice with fewer axes than starts (read past the axes before the check),
 # and an axis outside the input's rank: the axis check shared by every op.
 save("slice_axes", [helper.make_node(
