@@ -335,6 +335,8 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
     return failure();
   axis = *normalized;
   int64_t dim = type->getDimSize(axis), parts = node.output_size();
+  if (parts == 0)
+    return nodeError(node, "expects at least one output");
   SmallVector<int64_t> sizes;
   if (node.input_size() > 1 && !inputName(node, 1).empty()) {
     std::optional<SmallVector<int64_t>> given = intValues(inputName(node, 1));

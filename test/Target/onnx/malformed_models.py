@@ -72,6 +72,10 @@ save("transpose_scalar", [
     helper.make_node("Squeeze", ["x"], ["s"]),
     helper.make_node("Transpose", ["s"], ["y"], name="tr", perm=[5])],
     [], x_shape=(1,), y_shape=())
+# A Split with no outputs (its equal parts divided by zero).
+save("split_no_outputs", [
+    helper.make_node("Split", ["x"], [], name="cut0", axis=1),
+    helper.make_node("Identity", ["x"], ["y"])])
 # A slice with fewer axes than starts (read past the axes before the check),
 # and an axis outside the input's rank: the axis check shared by every op.
 save("slice_axes", [helper.make_node(
