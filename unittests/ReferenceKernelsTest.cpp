@@ -625,8 +625,8 @@ TEST(ReferenceKernels, SliceWithOffsetsAndStrides) {
 TEST(ReferenceKernels, ConcatAlongAnAxis) {
   Tensor a = makeTensor({2, 1}, {1, 2});
   Tensor b = makeTensor({2, 2}, {3, 4, 5, 6});
-  expectTensor(concat({&a, &b}, 1), {2, 3}, {1, 3, 4, 2, 5, 6});
-  expectTensor(concat({&b, &b}, 0), {4, 2}, {3, 4, 5, 6, 3, 4, 5, 6});
+  expectTensor(concat<Tensor>({&a, &b}, 1), {2, 3}, {1, 3, 4, 2, 5, 6});
+  expectTensor(concat<Tensor>({&b, &b}, 0), {4, 2}, {3, 4, 5, 6, 3, 4, 5, 6});
 }
 
 TEST(ReferenceKernels, BroadcastAddsDimensions) {
@@ -634,6 +634,28 @@ TEST(ReferenceKernels, BroadcastAddsDimensions) {
   Tensor x = makeTensor({2}, {7, 8});
   expectTensor(broadcast(x, {3, 2}, {0}), {3, 2}, {7, 8, 7, 8, 7, 8});
   expectTensor(broadcast(x, {2, 3}, {1}), {2, 3}, {7, 7, 7, 8, 8, 8});
+}
+
+TEST(ReferenceKernels, IntegerLengthsAndPositions) {
+  // Integer tensors move like float ones, and compute lengths exactly:
+  // max(lens + 1, 3), then each row's positions len - 3 + [0, 1, 2].
+  IndexTensor lens{{2}, {1, 6}};
+  IndexTensor one{{2}, {1, 1}}, three{{2}, {3, 3}};
+  IndexTensor kvLen =
+      elementwise(IntOp::Max, elementwise(IntOp::Add, lens, one), three);
+  EXPECT_EQ(kvLen.data, (std::vector<int64_t>{3, 7}));
+  IndexTensor start =
+      broadcast(elementwise(IntOp::Sub, kvLen, three), {2, 3}, {1});
+  IndexTensor iota = broadcast(IndexTensor{{3}, {0, 1, 2}}, {2, 3}, {0});
+  IndexTensor positions = elementwise(IntOp::Add, start, iota);
+  EXPECT_EQ(positions.shape, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(positions.data, (std::vector<int64_t>{0, 1, 2, 4, 5, 6}));
+  EXPECT_EQ(elementwise(IntOp::Min, lens, three).data,
+            (std::vector<int64_t>{1, 3}));
+  EXPECT_EQ(elementwise(IntOp::Mul, lens, three).data,
+            (std::vector<int64_t>{3, 18}));
+  EXPECT_EQ(transpose(positions, {1, 0}).data,
+            (std::vector<int64_t>{0, 4, 1, 5, 2, 6}));
 }
 
 } // namespace

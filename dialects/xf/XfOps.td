@@ -484,7 +484,9 @@ def Xf_AttentionOp : Xf_Op<"attention", [AttrSizedOperandSegments]> {
       the batch shape): keys `j >= kv_len[b]` are hidden, and the layout
       aligns to the valid length (query `i` sits at position
       `i + kv_len[b] - Sq`). A preallocated cache of capacity `Skv` then
-      holds `kv_len[b] <= Skv` valid entries (see `xf.cache_write`).
+      holds `kv_len[b] <= Skv` valid entries (see `xf.cache_write`). A
+      length outside `0 .. Skv` (computed in the function: an argument is
+      checked where it is passed) counts as the nearest of the two.
     * `seq_offsets`: variable-length sequences packed without padding
       (FlashAttention's `cu_seqlens`). `q`, `k` and `v` are `[T, F]` packed
       tokens and `seq_offsets` is `[B+1]` non-decreasing offsets: sequence

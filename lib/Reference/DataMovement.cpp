@@ -39,14 +39,25 @@ int64_t offsetOf(const std::vector<int64_t> &index,
   return at;
 }
 
+/// A tensor of `shape` with its elements value-initialized.
+template <typename T> T ofShape(const std::vector<int64_t> &shape) {
+  int64_t count = 1;
+  for (int64_t d : shape)
+    count *= d;
+  T r;
+  r.shape = shape;
+  r.data.assign(count, {});
+  return r;
+}
+
 } // namespace
 
-Tensor mlir::xf::ref::transpose(const Tensor &x,
-                                const std::vector<int64_t> &perm) {
+template <typename T>
+T mlir::xf::ref::transpose(const T &x, const std::vector<int64_t> &perm) {
   std::vector<int64_t> shape;
   for (int64_t p : perm)
     shape.push_back(x.shape[p]);
-  Tensor r(shape);
+  T r = ofShape<T>(shape);
   std::vector<int64_t> from(perm.size());
   int64_t k = 0;
   forEachIndex(shape, [&](const std::vector<int64_t> &index) {
@@ -57,18 +68,18 @@ Tensor mlir::xf::ref::transpose(const Tensor &x,
   return r;
 }
 
-Tensor mlir::xf::ref::reshape(const Tensor &x,
-                              const std::vector<int64_t> &shape) {
-  Tensor r = x;
+template <typename T>
+T mlir::xf::ref::reshape(const T &x, const std::vector<int64_t> &shape) {
+  T r = x;
   r.shape = shape;
   return r;
 }
 
-Tensor mlir::xf::ref::slice(const Tensor &x,
-                            const std::vector<int64_t> &offsets,
-                            const std::vector<int64_t> &sizes,
-                            const std::vector<int64_t> &strides) {
-  Tensor r(sizes);
+template <typename T>
+T mlir::xf::ref::slice(const T &x, const std::vector<int64_t> &offsets,
+                       const std::vector<int64_t> &sizes,
+                       const std::vector<int64_t> &strides) {
+  T r = ofShape<T>(sizes);
   std::vector<int64_t> from(sizes.size());
   int64_t k = 0;
   forEachIndex(sizes, [&](const std::vector<int64_t> &index) {
@@ -79,15 +90,15 @@ Tensor mlir::xf::ref::slice(const Tensor &x,
   return r;
 }
 
-Tensor mlir::xf::ref::concat(const std::vector<const Tensor *> &parts,
-                             int64_t axis) {
+template <typename T>
+T mlir::xf::ref::concat(const std::vector<const T *> &parts, int64_t axis) {
   std::vector<int64_t> shape = parts.front()->shape;
   shape[axis] = 0;
-  for (const Tensor *p : parts)
+  for (const T *p : parts)
     shape[axis] += p->shape[axis];
-  Tensor r(shape);
+  T r = ofShape<T>(shape);
   int64_t start = 0;
-  for (const Tensor *p : parts) {
+  for (const T *p : parts) {
     std::vector<int64_t> to(shape.size());
     int64_t k = 0;
     forEachIndex(p->shape, [&](const std::vector<int64_t> &index) {
@@ -100,10 +111,10 @@ Tensor mlir::xf::ref::concat(const std::vector<const Tensor *> &parts,
   return r;
 }
 
-Tensor mlir::xf::ref::broadcast(const Tensor &x,
-                                const std::vector<int64_t> &shape,
-                                const std::vector<int64_t> &added) {
-  Tensor r(shape);
+template <typename T>
+T mlir::xf::ref::broadcast(const T &x, const std::vector<int64_t> &shape,
+                           const std::vector<int64_t> &added) {
+  T r = ofShape<T>(shape);
   std::vector<int64_t> from;
   int64_t k = 0;
   forEachIndex(shape, [&](const std::vector<int64_t> &index) {
@@ -116,3 +127,44 @@ Tensor mlir::xf::ref::broadcast(const Tensor &x,
   });
   return r;
 }
+
+IndexTensor mlir::xf::ref::elementwise(IntOp op, const IndexTensor &a,
+                                       const IndexTensor &b) {
+  IndexTensor r = a;
+  for (size_t k = 0; k < r.data.size(); ++k) {
+    int64_t x = a.data[k], y = b.data[k];
+    switch (op) {
+    case IntOp::Add:
+      r.data[k] = x + y;
+      break;
+    case IntOp::Sub:
+      r.data[k] = x - y;
+      break;
+    case IntOp::Mul:
+      r.data[k] = x * y;
+      break;
+    case IntOp::Max:
+      r.data[k] = std::max(x, y);
+      break;
+    case IntOp::Min:
+      r.data[k] = std::min(x, y);
+      break;
+    }
+  }
+  return r;
+}
+
+// The two element types the evaluator holds.
+#define XF_DATA_MOVEMENT(T)                                                    \
+  template T mlir::xf::ref::transpose(const T &,                               \
+                                      const std::vector<int64_t> &);           \
+  template T mlir::xf::ref::reshape(const T &, const std::vector<int64_t> &);  \
+  template T mlir::xf::ref::slice(const T &, const std::vector<int64_t> &,     \
+                                  const std::vector<int64_t> &,                \
+                                  const std::vector<int64_t> &);               \
+  template T mlir::xf::ref::concat(const std::vector<const T *> &, int64_t);   \
+  template T mlir::xf::ref::broadcast(const T &, const std::vector<int64_t> &, \
+                                      const std::vector<int64_t> &);
+XF_DATA_MOVEMENT(Tensor)
+XF_DATA_MOVEMENT(IndexTensor)
+#undef XF_DATA_MOVEMENT

@@ -70,6 +70,18 @@ private:
   const Tensor *opt(Value v) { return v ? &f(v) : nullptr; }
   const IndexTensor &i(Value v) { return std::get<IndexTensor>(values.at(v)); }
   const IndexTensor *optI(Value v) { return v ? &i(v) : nullptr; }
+  /// `fn` of the value of `v`, float or integer, as a value.
+  template <typename Fn> RefValue either(Value v, Fn fn) {
+    return std::visit([&](const auto &x) { return RefValue(fn(x)); },
+                      values.at(v));
+  }
+  /// The values of `parts`, all of element type T, concatenated.
+  template <typename T> RefValue concatOf(ValueRange parts, int64_t axis) {
+    std::vector<const T *> of;
+    for (Value v : parts)
+      of.push_back(&std::get<T>(values.at(v)));
+    return RefValue(concat(of, axis));
+  }
 
   LogicalResult evaluate(Operation *op);
   FailureOr<RefValue> constant(arith::ConstantOp op);
@@ -318,20 +330,41 @@ LogicalResult Evaluator::evaluate(Operation *op) {
             return RefValue(Tensor(shapeOf(o.getType())));
           })
           .Case([&](linalg::TransposeOp o) -> FailureOr<RefValue> {
-            return RefValue(
-                transpose(f(o.getInput()),
-                          std::vector<int64_t>(o.getPermutation().begin(),
-                                               o.getPermutation().end())));
+            std::vector<int64_t> perm(o.getPermutation().begin(),
+                                      o.getPermutation().end());
+            return either(o.getInput(),
+                          [&](const auto &x) { return transpose(x, perm); });
           })
           .Case([&](linalg::BroadcastOp o) -> FailureOr<RefValue> {
-            return RefValue(
-                broadcast(f(o.getInput()), shapeOf(o.getInit().getType()),
-                          std::vector<int64_t>(o.getDimensions().begin(),
-                                               o.getDimensions().end())));
+            std::vector<int64_t> added(o.getDimensions().begin(),
+                                       o.getDimensions().end());
+            std::vector<int64_t> shape = shapeOf(o.getInit().getType());
+            return either(o.getInput(), [&](const auto &x) {
+              return broadcast(x, shape, added);
+            });
+          })
+          // Integer arithmetic (lengths and positions) between tensors of
+          // one shape.
+          .Case<linalg::AddOp, linalg::SubOp, linalg::MulOp, linalg::MaxOp,
+                linalg::MinOp>([&](auto o) -> FailureOr<RefValue> {
+            Value a = o.getInputs()[0], b = o.getInputs()[1];
+            if (!std::holds_alternative<IndexTensor>(values.at(a)) ||
+                !std::holds_alternative<IndexTensor>(values.at(b)))
+              return o.emitError("reference evaluator: linalg arithmetic "
+                                 "only on integer tensors");
+            IntOp kind = llvm::TypeSwitch<Operation *, IntOp>(o)
+                             .Case([](linalg::AddOp) { return IntOp::Add; })
+                             .Case([](linalg::SubOp) { return IntOp::Sub; })
+                             .Case([](linalg::MulOp) { return IntOp::Mul; })
+                             .Case([](linalg::MaxOp) { return IntOp::Max; })
+                             .Default([](Operation *) { return IntOp::Min; });
+            return RefValue(elementwise(kind, i(a), i(b)));
           })
           .Case<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(
               [&](auto o) -> FailureOr<RefValue> {
-                return RefValue(reshape(f(o.getSrc()), shapeOf(o.getType())));
+                std::vector<int64_t> shape = shapeOf(o.getType());
+                return either(o.getSrc(),
+                              [&](const auto &x) { return reshape(x, shape); });
               })
           .Case([&](tensor::ExtractSliceOp o) -> FailureOr<RefValue> {
             if (!o.hasUnitStride() &&
@@ -345,15 +378,15 @@ LogicalResult Evaluator::evaluate(Operation *op) {
                 o.getSourceType().getRank() != o.getType().getRank())
               return o.emitError("reference evaluator: only static slices "
                                  "of the source's rank are supported");
-            return RefValue(slice(f(o.getSource()), vec(o.getStaticOffsets()),
-                                  vec(o.getStaticSizes()),
-                                  vec(o.getStaticStrides())));
+            return either(o.getSource(), [&](const auto &x) {
+              return slice(x, vec(o.getStaticOffsets()),
+                           vec(o.getStaticSizes()), vec(o.getStaticStrides()));
+            });
           })
           .Case([&](tensor::ConcatOp o) -> FailureOr<RefValue> {
-            std::vector<const Tensor *> parts;
-            for (Value v : o.getInputs())
-              parts.push_back(&f(v));
-            return RefValue(concat(parts, o.getDim()));
+            if (std::holds_alternative<Tensor>(values.at(o.getInputs()[0])))
+              return concatOf<Tensor>(o.getInputs(), o.getDim());
+            return concatOf<IndexTensor>(o.getInputs(), o.getDim());
           })
           .Case([&](func::CallOp o) -> FailureOr<RefValue> {
             // A called function (an imported layer): its results, from the

@@ -28,7 +28,7 @@ xf::readEntrySignatures(ModuleOp module) {
   for (auto func : module.getOps<func::FuncOp>()) {
     if (func.isExternal() || !func.isPublic())
       continue;
-    EntrySignature entry{func.getSymName().str(), {}, {}};
+    EntrySignature entry{func.getSymName().str(), {}, {}, {}};
     auto collect = [&](TypeRange types, SmallVector<RankedTensorType> &out,
                        StringRef what) -> LogicalResult {
       for (auto [i, t] : llvm::enumerate(types)) {

@@ -78,19 +78,29 @@ Tensor embedding(const Tensor &table, const IndexTensor &ids);
 /// NumPy-broadcast elementwise sum and product.
 Tensor add(const Tensor &a, const Tensor &b);
 
-/// Data movement (lib/Reference/DataMovement.cpp): `x` with its dimensions
-/// permuted (result dimension d is x's dimension perm[d]); the same data in
-/// another shape; the elements at `offsets + index * strides` for every
-/// index of `sizes`; `parts` one after the other along `axis`; `x` repeated
-/// along the result dimensions `added` of `shape`.
-Tensor transpose(const Tensor &x, const std::vector<int64_t> &perm);
-Tensor reshape(const Tensor &x, const std::vector<int64_t> &shape);
-Tensor slice(const Tensor &x, const std::vector<int64_t> &offsets,
-             const std::vector<int64_t> &sizes,
-             const std::vector<int64_t> &strides);
-Tensor concat(const std::vector<const Tensor *> &parts, int64_t axis);
-Tensor broadcast(const Tensor &x, const std::vector<int64_t> &shape,
-                 const std::vector<int64_t> &added);
+/// Data movement (lib/Reference/DataMovement.cpp), of float and of integer
+/// tensors (T is Tensor or IndexTensor): `x` with its dimensions permuted
+/// (result dimension d is x's dimension perm[d]); the same data in another
+/// shape; the elements at `offsets + index * strides` for every index of
+/// `sizes`; `parts` one after the other along `axis`; `x` repeated along the
+/// result dimensions `added` of `shape`.
+template <typename T> T transpose(const T &x, const std::vector<int64_t> &perm);
+template <typename T> T reshape(const T &x, const std::vector<int64_t> &shape);
+template <typename T>
+T slice(const T &x, const std::vector<int64_t> &offsets,
+        const std::vector<int64_t> &sizes, const std::vector<int64_t> &strides);
+template <typename T>
+T concat(const std::vector<const T *> &parts, int64_t axis);
+template <typename T>
+T broadcast(const T &x, const std::vector<int64_t> &shape,
+            const std::vector<int64_t> &added);
+
+/// Integer arithmetic between tensors of one shape, as imported graphs
+/// compute lengths and positions (linalg's elementwise ops): exact in 64
+/// bits.
+enum class IntOp { Add, Sub, Mul, Max, Min };
+IndexTensor elementwise(IntOp op, const IndexTensor &a, const IndexTensor &b);
+
 Tensor mul(const Tensor &a, const Tensor &b);
 
 struct AttentionParams {

@@ -241,6 +241,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
     if (failed(type))
       return nullptr;
     resultTypes.push_back(*type);
+    declaredOutputs[info.name()] = *type;
   }
   builder.setInsertionPointToEnd(module->getBody());
   auto func = func::FuncOp::create(builder, loc, options.functionName,

@@ -162,6 +162,17 @@ private:
   LogicalResult importSkipLayerNorm(const onnx::NodeProto &node);
   LogicalResult importMultiHeadAttention(const onnx::NodeProto &node);
   LogicalResult importGroupQueryAttention(const onnx::NodeProto &node);
+  /// GroupQueryAttention's keys or values `x` ([B, S, kv_heads * D])
+  /// appended to its past ones (input `past`) at each sequence's length
+  /// `kvLen` in a present cache of `capacity` rows; defines output `present`
+  /// and returns the cache as [B, capacity, kv_heads * D].
+  FailureOr<Value> appendToCache(const onnx::NodeProto &node, Value x, int past,
+                                 int present, Value kvLen, int64_t kvHeads,
+                                 int64_t capacity);
+  /// The elementwise integer op OpTy of `a` and `b` (one shape).
+  template <typename OpTy> Value intArith(Value a, Value b);
+  /// A tensor of `type` with every element `value`.
+  Value splat(RankedTensorType type, double value);
   /// a + b, b broadcast along a's leading dimensions.
   FailureOr<Value> addValues(const onnx::NodeProto &node, Value a, Value b);
 
@@ -236,6 +247,8 @@ private:
   Location loc;
   llvm::StringMap<Value> values;
   llvm::StringMap<DenseElementsAttr> constants;
+  /// The types the graph declares for its outputs.
+  llvm::StringMap<RankedTensorType> declaredOutputs;
   /// Values that are another value with its last two axes swapped: a
   /// MatMul reads them as a transposed operand.
   llvm::StringMap<Value> transposed;

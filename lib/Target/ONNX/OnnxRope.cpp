@@ -75,7 +75,7 @@ static RopeTable
 ropeTable(const Uses &uses, StringRef name,
           const llvm::StringMap<DenseElementsAttr> &constants) {
   if (DenseElementsAttr c = constants.lookup(name))
-    return {c, ""};
+    return {c, "", {}};
   size_t at;
   SmallVector<const onnx::NodeProto *> unsqueezes;
   const onnx::NodeProto *node = uses.definer(name, at);

@@ -176,12 +176,15 @@ check("multi_head_attention_packed_qkv",
       [("qkv_bias", qkv_bias)])
 
 
-def rotate(x, cos, sin, head_dim, interleaved):
+def rotate(x, cos, sin, head_dim, interleaved, start=None):
     """x [B, S, heads * head_dim] with the first 2 * cos.shape[1] features of
-    each head rotated at positions 0 .. S-1."""
+    each head rotated at positions start[b] .. start[b] + S - 1 (0 .. S-1
+    by default)."""
     b, s, f = x.shape
     half = cos.shape[1]
-    c, n = cos[:s, None, :], sin[:s, None, :]
+    start = np.zeros(b, np.int64) if start is None else np.asarray(start)
+    at = start[:, None] + np.arange(s)[None, :]
+    c, n = cos[at][:, :, None, :], sin[at][:, :, None, :]
     h = x.reshape(b, s, f // head_dim, head_dim).copy()
     if interleaved:
         x1, x2 = h[..., 0:2 * half:2].copy(), h[..., 1:2 * half:2].copy()
@@ -196,8 +199,8 @@ def rotate(x, cos, sin, head_dim, interleaved):
 
 def grouped_attention(q, k, v, heads, kv_heads, window):
     """Causal attention, query head h reading key/value head
-    h // (heads / kv_heads); with a window w >= 0, query i sees keys
-    i - w .. i."""
+    h // (heads / kv_heads); with a window w > 0, query i sees the w keys
+    i - w + 1 .. i (ONNX Runtime 1.30's local_window_size)."""
     b, s, d = q.shape
     dh = d // heads
     qh = q.reshape(b, s, heads, dh).transpose(0, 2, 1, 3)
@@ -208,7 +211,7 @@ def grouped_attention(q, k, v, heads, kv_heads, window):
                    group, axis=1)
     scores = qh @ kh.transpose(0, 1, 3, 2) / math.sqrt(dh)
     i, j = np.arange(s)[:, None], np.arange(s)[None, :]
-    hidden = (j > i) | ((j < i - window) if window >= 0 else False)
+    hidden = (j > i) | ((j <= i - window) if window > 0 else False)
     scores = np.where(hidden, -np.inf, scores)
     p = np.exp(scores - scores.max(-1, keepdims=True))
     p /= p.sum(-1, keepdims=True)
@@ -243,7 +246,7 @@ check("group_query_attention",
       [("total", np.array(6, np.int32))])
 # Packed q, k and v; rotary embedding from cos/sin caches of more positions
 # than the prompt (rotate-half over the whole head, and interleaved pairs
-# over half of it); a sliding window of 2 keys before each query.
+# over half of it); a sliding window of 2 keys.
 for interleaved, half in ((0, 4), (1, 2)):
     qkv = randn(2, 7, (4 + 2 * 2) * 8)
     cos, sin = rotary_caches(16, half)
@@ -262,15 +265,97 @@ for interleaved, half in ((0, 4), (1, 2)):
           [("seqlens_k", np.array([6, 6], np.int32)),
            ("total", np.array(7, np.int32)), ("cos", cos), ("sin", sin)])
 
-# Refused: a KV cache of past keys and values.
+
+
+def past_starts(lens, s, total):
+    """ONNX Runtime's past length of each sequence: 0 in a prompt (S equal
+    to total_sequence_length), else seqlens_k + 1 - S."""
+    return np.zeros_like(lens) if s == total else lens + 1 - s
+
+
+def cached_attention(q, k, v, past_k, past_v, starts, heads, capacity,
+                     window):
+    """GroupQueryAttention with a KV cache, q and k rotated: sequence b's new
+    keys and values go to rows starts[b] .. starts[b] + S - 1 of a present
+    cache of `capacity` rows that holds the past (then zeros: ONNX Runtime
+    leaves rows past a sequence's length unspecified); query i sees keys
+    0 .. starts[b] + i, and with a window w > 0 only the last w of them
+    (ONNX Runtime 1.30's local_window_size: checked against it)."""
+    b, s, _ = q.shape
+    kv_heads, past_len, dh = past_k.shape[1:]
+    group = heads // kv_heads
+    present = []
+    for past, new in ((past_k, k), (past_v, v)):
+        cache = np.zeros((b, kv_heads, capacity, dh))
+        cache[:, :, :past_len] = past
+        for bi in range(b):
+            cache[bi, :, starts[bi]:starts[bi] + s] = heads_first(
+                new[bi:bi + 1], kv_heads)[0]
+        present.append(cache)
+    out = np.zeros((b, s, heads * dh))
+    i, j = np.arange(s)[:, None], np.arange(capacity)[None, :]
+    for bi in range(b):
+        visible = j <= starts[bi] + i
+        if window > 0:
+            visible &= j > starts[bi] + i - window
+        for h in range(heads):
+            kh, vh = (c[bi, h // group] for c in present)
+            scores = q[bi, :, h * dh:(h + 1) * dh] @ kh.T / math.sqrt(dh)
+            scores = np.where(visible, scores, -np.inf)
+            p = np.exp(scores - scores.max(-1, keepdims=True))
+            out[bi, :, h * dh:(h + 1) * dh] = (p / p.sum(-1, keepdims=True)) @ vh
+    return out, present[0], present[1]
+
+
+# GroupQueryAttention with past keys and values, 4 query heads over 2:
+# one decode step per sequence at its own length, into a cache as long as
+# the past (rotary at the sequences' positions); three new tokens into a
+# present longer than the past (a window of 2 keys); and
+# a prompt padded past its sequences' lengths into a preallocated cache
+# (interleaved rotary).
+for name, s, past_len, capacity, lens, window, rotary in (
+        ("decode", 1, 8, 8, [4, 7], -1, "half"),
+        ("chunk", 3, 5, 8, [7, 5], 2, None),
+        ("padded_prompt", 4, 6, 6, [3, 1], -1, "interleaved")):
+    lens = np.array(lens, np.int32)
+    total = int(lens.max()) + 1 if name != "padded_prompt" else s
+    # Head size 16: ONNX Runtime's kernel takes multiples of 16 only.
+    q, k, v = randn(2, s, 64), randn(2, s, 32), randn(2, s, 32)
+    past_k, past_v = randn(2, 2, past_len, 16), randn(2, 2, past_len, 16)
+    starts = past_starts(lens.astype(np.int64), s, total)
+    attrs = {}
+    initializers = [("total", np.array(total, np.int32))]
+    qr, kr = q.astype(np.float64), k.astype(np.float64)
+    if rotary:
+        interleaved = int(rotary == "interleaved")
+        cos, sin = rotary_caches(16, 8)
+        qr = rotate(qr, cos, sin, 16, interleaved, starts)
+        kr = rotate(kr, cos, sin, 16, interleaved, starts)
+        attrs = dict(do_rotary=1, rotary_interleaved=interleaved)
+        initializers += [("cos", cos), ("sin", sin)]
+    y, present_k, present_v = cached_attention(
+        qr, kr, v, past_k, past_v, starts, 4, capacity, window)
+    check(f"group_query_attention_{name}",
+          helper.make_node("GroupQueryAttention",
+                           ["q", "k", "v", "past_key", "past_value",
+                            "seqlens_k", "total"] +
+                           (["cos", "sin"] if rotary else []),
+                           ["y", "present_key", "present_value"],
+                           domain="com.microsoft", num_heads=4,
+                           kv_num_heads=2, local_window_size=window, **attrs),
+          [("q", q), ("k", k), ("v", v), ("past_key", past_k),
+           ("past_value", past_v), ("seqlens_k", lens)],
+          [("y", y), ("present_key", present_k), ("present_value", present_v)],
+          initializers)
+
+# Refused: past keys without past values.
 q, past = randn(2, 1, 32), randn(2, 2, 5, 8)
-cache = model("gqa_cache", helper.make_node(
-    "GroupQueryAttention", ["q", "k", "v", "past", "past", "lens", "total"],
-    ["y"], name="gqa", domain="com.microsoft", num_heads=4, kv_num_heads=2),
+cache = model("gqa_past_key_only", helper.make_node(
+    "GroupQueryAttention", ["q", "k", "v", "past"], ["y"], name="gqa",
+    domain="com.microsoft", num_heads=4, kv_num_heads=2),
     [("q", q), ("k", randn(2, 1, 16)), ("v", randn(2, 1, 16)),
-     ("past", past)], [("y", q)],
-    [("lens", np.array([5, 5], np.int32)), ("total", np.array(6, np.int32))])
-with open(os.path.join(WORK, "gqa_cache.onnx"), "wb") as f:
+     ("past", past)], [("y", q)], [])
+with open(os.path.join(WORK, "gqa_past_key_only.onnx"), "wb") as f:
     f.write(cache.SerializeToString())
 # Refused: rotary caches that are not [positions, rotary dim / 2] tables (a
 # scalar; indexing its shape crashed the importer, found by xf-onnx-fuzzer).
