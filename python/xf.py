@@ -25,7 +25,7 @@ class Error(RuntimeError):
 
 _DTYPES = {0: np.dtype(np.float32), 1: np.dtype(np.float64),
            2: np.dtype(np.int32), 3: np.dtype(np.int64), 4: np.dtype(np.int8),
-           6: np.dtype(np.float16)}
+           6: np.dtype(np.float16), 7: np.dtype(np.bool_)}
 _BF16 = 5  # no NumPy dtype: its uint16 bits
 
 

@@ -658,4 +658,38 @@ TEST(ReferenceKernels, IntegerLengthsAndPositions) {
             (std::vector<int64_t>{0, 4, 1, 5, 2, 6}));
 }
 
+TEST(ReferenceKernels, ConversionsComparisonsSelects) {
+  // Bools are 0 and 1; as i1 read signed, true is -1.
+  IndexTensor flags{{3}, {0, 1, 1}};
+  EXPECT_EQ(convertInt(flags, 1, /*isUnsigned=*/true, 32).data,
+            (std::vector<int64_t>{0, 1, 1}));
+  EXPECT_EQ(convertInt(flags, 1, /*isUnsigned=*/false, 32).data,
+            (std::vector<int64_t>{0, -1, -1}));
+  EXPECT_EQ(intToFloat(flags, 1, /*isUnsigned=*/true).data,
+            (std::vector<double>{0, 1, 1}));
+  // Truncation wraps: 300 in 8 bits is 44, -129 is 127; and to a bool keeps
+  // the low bit.
+  IndexTensor wide{{3}, {300, -129, 3}};
+  EXPECT_EQ(convertInt(wide, 32, false, 8).data,
+            (std::vector<int64_t>{44, 127, 3}));
+  EXPECT_EQ(convertInt(wide, 32, false, 1).data,
+            (std::vector<int64_t>{0, 1, 1}));
+  // Floats truncate toward zero.
+  Tensor reals = makeTensor({3}, {-1.7, 2.9, 0.2});
+  EXPECT_EQ(floatToInt(reals, 32).data, (std::vector<int64_t>{-1, 2, 0}));
+  // Ne is unordered: true with a NaN; the others are false with one.
+  Tensor a = makeTensor({3}, {1.0, std::nan(""), 2.0});
+  Tensor b = makeTensor({3}, {1.0, 1.0, 3.0});
+  EXPECT_EQ(compare(Compare::Ne, a, b).data, (std::vector<int64_t>{0, 1, 1}));
+  EXPECT_EQ(compare(Compare::Lt, a, b).data, (std::vector<int64_t>{0, 0, 1}));
+  EXPECT_EQ(compare(Compare::Eq, flags, IndexTensor{{3}, {0, 0, 1}}).data,
+            (std::vector<int64_t>{1, 0, 1}));
+  EXPECT_EQ(select(flags, a, b).data[0], 1.0);
+  EXPECT_EQ(select(flags, b, a).data[2], 3.0);
+  EXPECT_EQ(
+      select(flags, IndexTensor{{3}, {7, 8, 9}}, IndexTensor{{3}, {4, 5, 6}})
+          .data,
+      (std::vector<int64_t>{4, 8, 9}));
+}
+
 } // namespace

@@ -28,6 +28,7 @@ typedef enum {
   XF_I8 = 4,
   XF_BF16 = 5,
   XF_F16 = 6,
+  XF_BOOL = 7, /* one byte per element, 0 or 1 */
 } XfDType;
 
 /// A dense row-major buffer and what it holds.

@@ -18,6 +18,11 @@
 using namespace mlir;
 using namespace mlir::xf::runtime;
 
+// XfDType's values are DType's: buffers convert by a cast.
+static_assert(static_cast<int>(DType::F16) == XF_F16 &&
+                  static_cast<int>(DType::Bool) == XF_BOOL,
+              "XfDType and DType disagree");
+
 namespace {
 struct Signature {
   std::vector<int64_t> shape;
@@ -186,7 +191,7 @@ static std::string check(const XfBuffer *buffers, int64_t count,
     if (!sameShape || static_cast<int>(b.dtype) != static_cast<int>(s.dtype)) {
       std::string got = "rank " + std::to_string(b.rank);
       if (b.rank >= 0 && (b.rank == 0 || b.shape) && b.dtype >= XF_F32 &&
-          b.dtype <= XF_F16)
+          b.dtype <= XF_BOOL)
         got = describe(ArrayRef<int64_t>(b.shape, b.rank),
                        static_cast<DType>(b.dtype));
       return llvm::formatv("{0} #{1}: expected {2}, got {3}", what, i,

@@ -85,6 +85,8 @@ private:
 
   LogicalResult evaluate(Operation *op);
   FailureOr<RefValue> constant(arith::ConstantOp op);
+  /// Conversions, comparisons and selects on tensors (imported masks).
+  FailureOr<RefValue> elementwiseArith(Operation *op);
   std::vector<Tensor> block(xf::BlockOp op);
   Tensor attention(xf::AttentionOp op);
   MlpWeights mlpWeights(Value up, Value gate, Value down, Value upBias,
@@ -134,9 +136,103 @@ FailureOr<RefValue> Evaluator::constant(arith::ConstantOp op) {
     return RefValue(std::move(t));
   }
   IndexTensor t{shape, {}};
+  bool isBool = type.getElementType().isInteger(1);
   for (APInt v : dense.getValues<APInt>())
-    t.data.push_back(v.getSExtValue());
+    t.data.push_back(isBool ? v.getZExtValue() : v.getSExtValue());
   return RefValue(std::move(t));
+}
+
+/// The bit width of a tensor's integer elements.
+static unsigned bitsOf(Value v) {
+  return cast<ShapedType>(v.getType()).getElementTypeBitWidth();
+}
+
+FailureOr<RefValue> Evaluator::elementwiseArith(Operation *op) {
+  using P = arith::CmpIPredicate;
+  using FP = arith::CmpFPredicate;
+  Value out = op->getResult(0);
+  return llvm::TypeSwitch<Operation *, FailureOr<RefValue>>(op)
+      .Case([&](arith::SelectOp o) -> FailureOr<RefValue> {
+        if (!isa<ShapedType>(o.getCondition().getType()))
+          return o.emitError("reference evaluator: a scalar select");
+        const IndexTensor &cond = i(o.getCondition());
+        if (std::holds_alternative<Tensor>(values.at(o.getTrueValue())))
+          return RefValue(
+              select(cond, f(o.getTrueValue()), f(o.getFalseValue())));
+        return RefValue(
+            select(cond, i(o.getTrueValue()), i(o.getFalseValue())));
+      })
+      .Case([&](arith::CmpIOp o) -> FailureOr<RefValue> {
+        std::optional<Compare> c;
+        switch (o.getPredicate()) {
+        case P::eq:
+          c = Compare::Eq;
+          break;
+        case P::ne:
+          c = Compare::Ne;
+          break;
+        case P::slt:
+          c = Compare::Lt;
+          break;
+        case P::sle:
+          c = Compare::Le;
+          break;
+        case P::sgt:
+          c = Compare::Gt;
+          break;
+        case P::sge:
+          c = Compare::Ge;
+          break;
+        default:
+          return o.emitError("reference evaluator: unsigned comparisons are "
+                             "not supported");
+        }
+        return RefValue(compare(*c, i(o.getLhs()), i(o.getRhs())));
+      })
+      .Case([&](arith::CmpFOp o) -> FailureOr<RefValue> {
+        std::optional<Compare> c;
+        switch (o.getPredicate()) {
+        case FP::OEQ:
+          c = Compare::Eq;
+          break;
+        case FP::UNE:
+          c = Compare::Ne;
+          break;
+        case FP::OLT:
+          c = Compare::Lt;
+          break;
+        case FP::OLE:
+          c = Compare::Le;
+          break;
+        case FP::OGT:
+          c = Compare::Gt;
+          break;
+        case FP::OGE:
+          c = Compare::Ge;
+          break;
+        default:
+          return o.emitError("reference evaluator: this float comparison is "
+                             "not supported");
+        }
+        return RefValue(compare(*c, f(o.getLhs()), f(o.getRhs())));
+      })
+      .Case<arith::SIToFPOp, arith::UIToFPOp>([&](auto o) {
+        bool isUnsigned = isa<arith::UIToFPOp>(o.getOperation());
+        return RefValue(
+            intToFloat(i(o.getIn()), bitsOf(o.getIn()), isUnsigned));
+      })
+      .Case([&](arith::FPToSIOp o) {
+        return RefValue(floatToInt(f(o.getIn()), bitsOf(out)));
+      })
+      .Case<arith::ExtSIOp, arith::ExtUIOp, arith::TruncIOp>([&](auto o) {
+        bool isUnsigned = isa<arith::ExtUIOp>(o.getOperation());
+        return RefValue(convertInt(i(o.getIn()), bitsOf(o.getIn()), isUnsigned,
+                                   bitsOf(out)));
+      })
+      .Default([](Operation *o) -> FailureOr<RefValue> {
+        return o->emitError("reference evaluator: cannot evaluate '")
+               << o->getName() << "'";
+      });
 }
 
 template <typename OpTy> std::optional<MlpTopK> Evaluator::topKOf(OpTy op) {
@@ -322,6 +418,10 @@ LogicalResult Evaluator::evaluate(Operation *op) {
             return RefValue(std::move(results.front()));
           })
           .Case([&](arith::ConstantOp o) { return constant(o); })
+          .Case<arith::SelectOp, arith::CmpIOp, arith::CmpFOp, arith::SIToFPOp,
+                arith::UIToFPOp, arith::FPToSIOp, arith::ExtSIOp,
+                arith::ExtUIOp, arith::TruncIOp>(
+              [&](Operation *o) { return elementwiseArith(o); })
           .Case([&](tensor::CastOp o) -> FailureOr<RefValue> {
             return values.at(o.getSource());
           })

@@ -172,6 +172,8 @@ static int64_t intAt(DType dtype, const void *data, int64_t k) {
     return static_cast<const int32_t *>(data)[k];
   case DType::I8:
     return static_cast<const int8_t *>(data)[k];
+  case DType::Bool:
+    return static_cast<const uint8_t *>(data)[k] != 0;
   default:
     return static_cast<const int64_t *>(data)[k];
   }
@@ -248,6 +250,8 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
       t.as<int32_t>()[k] = static_cast<int32_t>(value);
     else if (t.dtype() == DType::I8)
       t.as<int8_t>()[k] = static_cast<int8_t>(value);
+    else if (t.dtype() == DType::Bool)
+      t.as<uint8_t>()[k] = value != 0;
     else
       t.as<int64_t>()[k] = value;
   };
@@ -311,8 +315,9 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
     break;
   }
   if (isInteger(t.dtype())) {
+    int64_t top = t.dtype() == DType::Bool ? 1 : 99;
     for (int64_t k = 0; k < n; ++k)
-      setInt(k, std::uniform_int_distribution<int64_t>(0, 99)(rng));
+      setInt(k, std::uniform_int_distribution<int64_t>(0, top)(rng));
     return t;
   }
   double scale = 1.0, offset = 0.0;

@@ -26,6 +26,7 @@ size_t mlir::xf::runtime::dtypeSize(DType dtype) {
   case DType::I64:
     return 8;
   case DType::I8:
+  case DType::Bool:
     return 1;
   case DType::BF16:
   case DType::F16:
@@ -46,6 +47,8 @@ llvm::StringRef mlir::xf::runtime::dtypeName(DType dtype) {
     return "int64";
   case DType::I8:
     return "int8";
+  case DType::Bool:
+    return "bool";
   case DType::BF16:
     return "bfloat16";
   case DType::F16:
@@ -65,6 +68,8 @@ std::optional<DType> mlir::xf::runtime::dtypeOf(mlir::Type t) {
     return DType::I64;
   if (t.isSignlessInteger(8))
     return DType::I8;
+  if (t.isSignlessInteger(1))
+    return DType::Bool;
   if (t.isBF16())
     return DType::BF16;
   if (t.isF16())
@@ -120,6 +125,8 @@ double HostTensor::getDouble(int64_t i) const {
     return static_cast<double>(as<int64_t>()[i]);
   case DType::I8:
     return as<int8_t>()[i];
+  case DType::Bool:
+    return as<uint8_t>()[i] != 0;
   case DType::BF16:
     return fromBF16(as<uint16_t>()[i]);
   case DType::F16:
@@ -145,6 +152,7 @@ void HostTensor::setDouble(int64_t i, double value) {
   case DType::I32:
   case DType::I64:
   case DType::I8:
+  case DType::Bool:
     break;
   }
   llvm_unreachable("setDouble on an integer tensor");
@@ -158,6 +166,8 @@ int64_t HostTensor::getInt(int64_t i) const {
     return as<int64_t>()[i];
   case DType::I8:
     return as<int8_t>()[i];
+  case DType::Bool:
+    return as<uint8_t>()[i] != 0;
   case DType::F32:
   case DType::F64:
   case DType::BF16:

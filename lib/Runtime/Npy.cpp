@@ -42,6 +42,8 @@ static std::optional<DType> parseDescr(StringRef descr) {
     return DType::I64;
   if (descr == "|i1")
     return DType::I8;
+  if (descr == "|b1")
+    return DType::Bool;
   if (descr == "<f2")
     return DType::F16;
   // NumPy has no bfloat16: xf writes its bit patterns as uint16 and reads
@@ -63,6 +65,8 @@ static StringRef descrOf(DType dtype) {
     return "<i8";
   case DType::I8:
     return "|i1";
+  case DType::Bool:
+    return "|b1";
   case DType::F16:
     return "<f2";
   case DType::BF16:

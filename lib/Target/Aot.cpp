@@ -129,6 +129,8 @@ static StringRef cType(Type elementType) {
     return "int64_t";
   case runtime::DType::I8:
     return "int8_t";
+  case runtime::DType::Bool:
+    return "uint8_t";
   case runtime::DType::BF16:
   case runtime::DType::F16:
     return "uint16_t";

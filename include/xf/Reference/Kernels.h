@@ -101,6 +101,20 @@ T broadcast(const T &x, const std::vector<int64_t> &shape,
 enum class IntOp { Add, Sub, Mul, Max, Min };
 IndexTensor elementwise(IntOp op, const IndexTensor &a, const IndexTensor &b);
 
+/// Conversions, comparisons and selects (lib/Reference/Elementwise.cpp),
+/// elementwise between tensors of one shape. Integers are held as the
+/// signed values of their width `bits`, bools (bits 1) as 0 and 1; `x` read
+/// signed or unsigned and wrapped to `to` bits; integers as floats; floats
+/// truncated toward zero and wrapped; comparisons (integers signed; Ne is
+/// true with a NaN) as bools; `a` where `cond` is nonzero, else `b`.
+IndexTensor convertInt(const IndexTensor &x, unsigned from, bool isUnsigned,
+                       unsigned to);
+Tensor intToFloat(const IndexTensor &x, unsigned bits, bool isUnsigned);
+IndexTensor floatToInt(const Tensor &x, unsigned bits);
+enum class Compare { Eq, Ne, Lt, Le, Gt, Ge };
+template <typename T> IndexTensor compare(Compare c, const T &a, const T &b);
+template <typename T> T select(const IndexTensor &cond, const T &a, const T &b);
+
 Tensor mul(const Tensor &a, const Tensor &b);
 
 struct AttentionParams {

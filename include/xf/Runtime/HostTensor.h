@@ -20,11 +20,14 @@ namespace mlir::xf::runtime {
 
 /// Element types a compiled function exchanges with its caller. BF16 and
 /// F16 are weights in low precision, stored as their 16-bit patterns.
-enum class DType { F32, F64, I32, I64, I8, BF16, F16 };
+/// Bool is i1 in MLIR: one byte per element holding 0 or 1, as NumPy's bool
+/// and LLVM's i1 in memory.
+enum class DType { F32, F64, I32, I64, I8, BF16, F16, Bool };
 
 /// Whether elements of `dtype` are integers (ids, lengths, offsets, masks).
 inline bool isInteger(DType dtype) {
-  return dtype == DType::I32 || dtype == DType::I64 || dtype == DType::I8;
+  return dtype == DType::I32 || dtype == DType::I64 || dtype == DType::I8 ||
+         dtype == DType::Bool;
 }
 
 /// Bytes per element.

@@ -79,15 +79,23 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
   pm.addPass(createXfCpuGlobalsAsBytes());
 }
 
+/// The xf ops left after kernel formation, and the elementwise arith on
+/// tensors that imported graphs compute masks and lengths with (casts,
+/// comparisons, selects), as linalg.
+static void addLowerToLinalg(OpPassManager &pm) {
+  pm.addPass(createXfToLinalg());
+  pm.addPass(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
 static void buildPlainPipeline(OpPassManager &pm,
                                const CpuPipelineOptions &options) {
   GraphOptions graph;
   graph.fuseAttention = graph.mergeProjections = graph.fuseEpilogue = false;
   graph.sparsifyWeights = false;
   buildGraphPipeline(pm, graph);
-  pm.addPass(createXfToLinalg());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  addLowerToLinalg(pm);
   pm.addNestedPass<func::FuncOp>(createXfCpuPrepareBufferization());
   addBufferization(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
@@ -114,9 +122,7 @@ static void buildFastPipeline(OpPassManager &pm,
   pm.addPass(createCanonicalizerPass());
   if (options.packWeightsOnce)
     pm.addPass(createXfCpuOutlineWeightPacking());
-  pm.addPass(createXfToLinalg());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
+  addLowerToLinalg(pm);
   pm.addNestedPass<func::FuncOp>(createXfCpuPrepareBufferization());
   XfCpuTileForThreadsOptions tile;
   tile.threads = kernels.threads;

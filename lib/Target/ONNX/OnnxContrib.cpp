@@ -8,6 +8,7 @@
 
 #include "OnnxImporter.h"
 
+#include "mlir/Dialect/Traits.h"
 #include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
@@ -124,11 +125,10 @@ Value Importer::unpackHeads(Value packed, int64_t index) {
 }
 
 LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
-  for (int i = kMhaKeyPaddingMask; i < node.input_size(); ++i)
-    if (hasInput(node, i) && i != kMhaAttentionBias)
+  for (int i = kMhaFirstUnsupported; i < node.input_size(); ++i)
+    if (hasInput(node, i))
       return nodeError(node, "input #" + Twine(i) +
-                                 " (a key padding mask, past keys and "
-                                 "values) is not supported");
+                                 " (past keys and values) is not supported");
   int64_t heads = intAttr(node, "num_heads", 0);
   FailureOr<Value> q = input(node, kMhaQuery);
   if (failed(q))
@@ -212,6 +212,29 @@ LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
       return failure();
     mask = *bias;
   }
+  // The key padding mask: mask_filter_value added to the scores of the keys
+  // it hides (ONNX Runtime's CPU kernel adds it, rather than hiding them:
+  // a row with every key hidden averages them all, as there).
+  if (hasInput(node, kMhaKeyPaddingMask)) {
+    FailureOr<Value> padding =
+        keyPaddingMask(node, qt.getDimSize(0), kt.getDimSize(1));
+    if (failed(padding))
+      return failure();
+    if (mask) {
+      SmallVector<int64_t> both;
+      auto mt = cast<RankedTensorType>(mask.getType());
+      if (!OpTrait::util::getBroadcastedShape(
+              mt.getShape(),
+              cast<RankedTensorType>(padding->getType()).getShape(), both))
+        return nodeError(node, "the attention bias and the key padding mask "
+                               "do not broadcast");
+      auto sum = AddOp::create(builder, loc, mt.clone(both), mask, *padding);
+      if (failed(verifyBuilt(node, sum)))
+        return failure();
+      padding = sum.getResult();
+    }
+    mask = *padding;
+  }
   SmallVector<int64_t> shape(qt.getShape());
   shape.back() = vt.getDimSize(2);
   auto attention = AttentionOp::create(
@@ -221,4 +244,39 @@ LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
   if (failed(verifyBuilt(node, attention)))
     return failure();
   return define(node, attention.getResult());
+}
+
+FailureOr<Value> Importer::keyPaddingMask(const onnx::NodeProto &node,
+                                          int64_t batch, int64_t keys) {
+  FailureOr<Value> given = input(node, kMhaKeyPaddingMask);
+  if (failed(given))
+    return failure();
+  auto type = cast<RankedTensorType>(given->getType());
+  if (!type.getElementType().isInteger() || type.getDimSize(0) != batch ||
+      (type.getRank() != 1 &&
+       (type.getRank() != 2 || type.getDimSize(1) != keys)))
+    return nodeError(node, "key_padding_mask must be [B] key lengths or a "
+                           "[B, L] mask of integers");
+  // Which keys each sequence keeps: nonzero entries, or the first
+  // lengths[b].
+  Value keep;
+  if (type.getRank() == 2) {
+    keep = castValue(*given, builder.getI1Type());
+  } else {
+    auto shape = type.clone({batch, keys});
+    SmallVector<APInt> positions;
+    for (int64_t j = 0; j < keys; ++j)
+      positions.emplace_back(type.getElementTypeBitWidth(), j, true);
+    Value iota = arith::ConstantOp::create(
+        builder, loc, DenseElementsAttr::get(type.clone({keys}), positions));
+    keep = arith::CmpIOp::create(
+        builder, loc, arith::CmpIPredicate::slt,
+        broadcastValue(iota, shape.getShape()),
+        broadcastValue(reshapeValue(*given, {batch, 1}), shape.getShape()));
+  }
+  auto scores = RankedTensorType::get({batch, keys}, builder.getF32Type());
+  Value additive = arith::SelectOp::create(
+      builder, loc, keep, splat(scores, 0),
+      splat(scores, floatAttr(node, "mask_filter_value", -10000.0f)));
+  return reshapeValue(additive, {batch, 1, 1, keys});
 }

@@ -24,7 +24,7 @@ using namespace mlir::xf::onnx_import;
 // Tensors and types
 //===----------------------------------------------------------------------===//
 
-static Type elementType(MLIRContext *ctx, int32_t onnxType) {
+Type onnx_import::elementType(MLIRContext *ctx, int32_t onnxType) {
   switch (onnxType) {
   case onnx::TensorProto::FLOAT:
     return Float32Type::get(ctx);
@@ -32,6 +32,8 @@ static Type elementType(MLIRContext *ctx, int32_t onnxType) {
     return IntegerType::get(ctx, 64);
   case onnx::TensorProto::INT32:
     return IntegerType::get(ctx, 32);
+  case onnx::TensorProto::BOOL:
+    return IntegerType::get(ctx, 1);
   default:
     return {};
   }
@@ -44,7 +46,7 @@ FailureOr<DenseElementsAttr> Importer::tensor(const onnx::TensorProto &t,
     return fail(what + ": element type " +
                 onnx::TensorProto::DataType_Name(
                     static_cast<onnx::TensorProto::DataType>(t.data_type())) +
-                " is not supported (float, int64, int32 are)");
+                " is not supported (float, int64, int32, bool are)");
   if (t.data_location() == onnx::TensorProto::EXTERNAL)
     return fail(what + ": external data is not supported");
   SmallVector<int64_t> shape;
@@ -56,6 +58,21 @@ FailureOr<DenseElementsAttr> Importer::tensor(const onnx::TensorProto &t,
     count *= d;
   }
   auto type = RankedTensorType::get(shape, element);
+  // Bools are a byte each in raw data, an int32 each otherwise; MLIR packs
+  // them in bits.
+  if (element.isInteger(1)) {
+    SmallVector<bool> bits;
+    if (t.has_raw_data())
+      for (char c : t.raw_data())
+        bits.push_back(c != 0);
+    else
+      for (int32_t v : t.int32_data())
+        bits.push_back(v != 0);
+    if (static_cast<int64_t>(bits.size()) != count)
+      return fail(what + ": " + Twine(bits.size()) + " bools, expected " +
+                  Twine(count));
+    return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+  }
   size_t width = element.getIntOrFloatBitWidth() / 8;
   auto fromBytes = [&](const char *data,
                        size_t bytes) -> FailureOr<DenseElementsAttr> {
@@ -91,7 +108,7 @@ Importer::valueType(const onnx::ValueInfoProto &info) {
   Type element = elementType(ctx, t.elem_type());
   if (!element)
     return fail(what + ": element type " + Twine(t.elem_type()) +
-                " is not supported (float, int64, int32 are)");
+                " is not supported (float, int64, int32, bool are)");
   SmallVector<int64_t> shape;
   for (const onnx::TensorShapeProto::Dimension &d : t.shape().dim()) {
     if (!d.has_dim_value() || d.dim_value() < 0)

@@ -99,6 +99,10 @@ struct Patterns {
 std::optional<double> ropeTheta(DenseElementsAttr cos, DenseElementsAttr sin,
                                 int64_t rotaryDim);
 
+/// The MLIR element type of an ONNX one (TensorProto::DataType), or null
+/// where xf does not take it.
+Type elementType(MLIRContext *ctx, int32_t onnxType);
+
 class Importer {
 public:
   Importer(MLIRContext *ctx, Location loc) : ctx(ctx), builder(ctx), loc(loc) {}
@@ -161,6 +165,10 @@ private:
   LogicalResult importBiasGelu(const onnx::NodeProto &node);
   LogicalResult importSkipLayerNorm(const onnx::NodeProto &node);
   LogicalResult importMultiHeadAttention(const onnx::NodeProto &node);
+  /// MultiHeadAttention's key padding mask, [B] lengths or [B, L] flags, as
+  /// an additive [B, 1, 1, L] mask.
+  FailureOr<Value> keyPaddingMask(const onnx::NodeProto &node, int64_t batch,
+                                  int64_t keys);
   LogicalResult importGroupQueryAttention(const onnx::NodeProto &node);
   /// GroupQueryAttention's keys or values `x` ([B, S, kv_heads * D])
   /// appended to its past ones (input `past`) at each sequence's length
@@ -188,6 +196,13 @@ private:
   LogicalResult importSplit(const onnx::NodeProto &node);
   LogicalResult importConstantOfShape(const onnx::NodeProto &node);
   LogicalResult importIntegerSelect(const onnx::NodeProto &node);
+
+  // OnnxValueOps.cpp: elementwise ops on run-time values, as graphs compute
+  // masks: Cast, and Where between values.
+  LogicalResult importCast(const onnx::NodeProto &node);
+  LogicalResult importWhere(const onnx::NodeProto &node);
+  /// `x` (a value or a constant) converted to `element`.
+  Value castValue(Value x, Type element);
   LogicalResult importExpand(const onnx::NodeProto &node);
   /// The values of an integer constant.
   std::optional<SmallVector<int64_t>> intValues(StringRef name);

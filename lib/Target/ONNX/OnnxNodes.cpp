@@ -6,6 +6,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::xf;
@@ -69,7 +70,9 @@ LogicalResult Importer::importNode(const onnx::NodeProto &node) {
           .Case("Slice", &Importer::importSlice)
           .Case("Split", &Importer::importSplit)
           .Case("ConstantOfShape", &Importer::importConstantOfShape)
-          .Cases({"Equal", "Where"}, &Importer::importIntegerSelect)
+          .Case("Equal", &Importer::importIntegerSelect)
+          .Case("Where", &Importer::importWhere)
+          .Case("Cast", &Importer::importCast)
           .Case("Expand", &Importer::importExpand)
           .Case("Neg", &Importer::importNeg)
           .Default(nullptr);
@@ -228,10 +231,14 @@ LogicalResult Importer::importBinary(const onnx::NodeProto &node) {
               r = (*y)[y->size() == 1 ? 0 : i];
       if (op == "Div" && r == 0)
         return nodeError(node, "integer division by zero");
-      result.push_back(op == "Add"   ? l + r
-                       : op == "Sub" ? l - r
-                       : op == "Mul" ? l * r
-                                     : l / r);
+      int64_t v;
+      bool overflow = op == "Add"   ? llvm::AddOverflow(l, r, v)
+                      : op == "Sub" ? llvm::SubOverflow(l, r, v)
+                      : op == "Mul" ? llvm::MulOverflow(l, r, v)
+                                    : (l == INT64_MIN && r == -1);
+      if (overflow)
+        return nodeError(node, "integer overflow");
+      result.push_back(op == "Div" ? l / r : v);
     }
     auto bigger = x->size() >= y->size() ? constant(inputName(node, 0))
                                          : constant(inputName(node, 1));

@@ -164,6 +164,31 @@ for kv_packed, bias_shape in ((False, (1, 4, 6, 5)), (True, (2, 1, 6, 5))):
           [("q", q), *kv, ("scores_bias", scores_bias)],
           [("y", attention(q.astype(np.float64), k, v, 4, 0, scores_bias))])
 
+# A key padding mask: [B, L] flags (0 hides a key), with an attention bias
+# beside it; and [B] key lengths. ONNX Runtime adds mask_filter_value
+# (-10000 by default) to the hidden keys' scores.
+q, k, v = randn(2, 6, 32), randn(2, 5, 32), randn(2, 5, 32)
+flags = np.array([[1, 1, 0, 1, 1], [1, 1, 1, 0, 0]], np.int32)
+scores_bias = randn(1, 4, 6, 5)
+check("multi_head_attention_padding_flags",
+      helper.make_node("MultiHeadAttention",
+                       ["q", "k", "v", "", "padding", "scores_bias"], ["y"],
+                       domain="com.microsoft", num_heads=4),
+      [("q", q), ("k", k), ("v", v), ("padding", flags),
+       ("scores_bias", scores_bias)],
+      [("y", attention(q.astype(np.float64), k, v, 4, 0,
+                       scores_bias + np.where(flags, 0.0, -10000.0)[
+                           :, None, None, :]))])
+lengths = np.array([3, 5], np.int32)
+check("multi_head_attention_padding_lengths",
+      helper.make_node("MultiHeadAttention", ["q", "k", "v", "", "lengths"],
+                       ["y"], domain="com.microsoft", num_heads=4,
+                       mask_filter_value=-300.0),
+      [("q", q), ("k", k), ("v", v), ("lengths", lengths)],
+      [("y", attention(q.astype(np.float64), k, v, 4, 0,
+                       np.where(np.arange(5)[None, :] < lengths[:, None],
+                                0.0, -300.0)[:, None, None, :]))])
+
 # Packed q, k and v [B, S, N, 3, H], causal, with their bias.
 q, k, v, qkv_bias = randn(2, 6, 32), randn(2, 6, 32), randn(2, 6, 32), randn(96)
 check("multi_head_attention_packed_qkv",
@@ -348,6 +373,15 @@ for name, s, past_len, capacity, lens, window, rotary in (
           [("y", y), ("present_key", present_k), ("present_value", present_v)],
           initializers)
 
+# Refused: a key padding mask of ONNX Runtime's [3B + 2] form.
+q = randn(2, 3, 32)
+padding = model("mha_padding_3b2", helper.make_node(
+    "MultiHeadAttention", ["q", "k", "v", "", "padding"], ["y"], name="mha",
+    domain="com.microsoft", num_heads=4),
+    [("q", q), ("k", q), ("v", q), ("padding", np.zeros(8, np.int32))],
+    [("y", q)], [])
+with open(os.path.join(WORK, "mha_padding_3b2.onnx"), "wb") as f:
+    f.write(padding.SerializeToString())
 # Refused: past keys without past values.
 q, past = randn(2, 1, 32), randn(2, 2, 5, 8)
 cache = model("gqa_past_key_only", helper.make_node(

@@ -219,6 +219,21 @@ class TinyGpt(nn.Module):
         return self.norm(h[:, -1]) @ self.wte.weight.t()
 
 
+class PaddedEncoder(nn.Module):
+    """nn.TransformerEncoderLayer with a key padding mask (bool, True where
+    a key is padding), which the exporter turns into an additive mask with
+    Cast and Where on the input."""
+
+    def __init__(self):
+        super().__init__()
+        self.layer = nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0,
+                                                batch_first=True)
+
+    def forward(self, x, padding):
+        return self.layer(x, src_key_padding_mask=padding)
+
+
+INPUT_NAMES = {"padded_encoder": ["x", "padding"]}
 AS_FUNCTIONS = {"layer_functions": {nn.TransformerEncoderLayer}}
 
 MODELS = {
@@ -248,6 +263,10 @@ MODELS = {
                                    norm_first=True, activation="gelu"),
         3, enable_nested_tensor=False), (2, 6, 32)),
     "layer_functions": (Layers(), (2, 6, 32)),
+    # The second sequence's last two keys are padding.
+    "padded_encoder": (PaddedEncoder(), [
+        torch.randn(2, 6, 32), torch.tensor([[False] * 6,
+                                             [False] * 4 + [True] * 2])]),
     "tiny_gpt": (TinyGpt(), torch.randint(0, 50, (2, 7))),
 }
 
@@ -261,7 +280,8 @@ for name, (model, shape) in MODELS.items():
                else torch.randn(*shape)])
     onnx_path = os.path.join(WORK, name + ".onnx")
     torch.onnx.export(model, tuple(inputs), onnx_path, opset_version=17,
-                      input_names=["x", "positions"][:len(inputs)],
+                      input_names=INPUT_NAMES.get(
+                          name, ["x", "positions"])[:len(inputs)],
                       output_names=["y"],
                       export_modules_as_functions=AS_FUNCTIONS.get(name,
                                                                    False))

@@ -72,6 +72,11 @@ save("transpose_scalar", [
     helper.make_node("Squeeze", ["x"], ["s"]),
     helper.make_node("Transpose", ["s"], ["y"], name="tr", perm=[5])],
     [], x_shape=(1,), y_shape=())
+# Shape arithmetic that overflows 64 bits.
+save("integer_overflow", [
+    helper.make_node("Mul", ["big", "big"], ["prod"], name="mul"),
+    helper.make_node("Identity", ["x"], ["y"])],
+    [("big", np.array([1 << 40], np.int64))])
 # A Split with no outputs (its equal parts divided by zero).
 save("split_no_outputs", [
     helper.make_node("Split", ["x"], [], name="cut0", axis=1),

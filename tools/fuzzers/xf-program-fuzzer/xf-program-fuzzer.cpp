@@ -58,6 +58,7 @@ size_t elementSize(int dtype) {
   case XF_I64:
     return 8;
   case XF_I8:
+  case XF_BOOL:
     return 1;
   case XF_BF16:
   case XF_F16:
