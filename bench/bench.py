@@ -231,6 +231,7 @@ def main():
         compile_time()
     if "whole-model" in only:
         model.whole_models()
+        model.imported_model()
     if "decode" in only:
         llm.decode(peers)
     if "prefill" in only:

@@ -5,6 +5,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "OutlineRepeats.h"
+
 #include "xf/Transforms/Passes.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -60,6 +62,13 @@ struct XfOutlineLayersPass
       groups.push_back({block});
     });
     int64_t index = 0;
+    // Without blocks, the run of ops that repeats (an imported model).
+    if (groups.empty()) {
+      outlineRepeatedRuns(func, symbols, minRepeats, index, [&](Value v) {
+        return keepSparseConstants && mayBecomeSparse(v);
+      });
+      return;
+    }
     for (SmallVector<BlockOp> &group : groups) {
       if (static_cast<int64_t>(group.size()) < minRepeats)
         continue;

@@ -28,6 +28,8 @@ constexpr double kBlockOverheadRows = 2.0;
 /// result; measured (bench/run --only sparse) at 90% zeros to about 3x
 /// faster than dense, and no faster at 70%.
 constexpr double kElementCost = 3.3;
+/// The tallest block the kernels take.
+constexpr int64_t kMaxBlockRows = 32;
 /// The time of a 2:4 product relative to the dense one (bench/run --only
 /// sparse, 768 x 3072): in prefill it pays half the multiply-adds but
 /// permutes every input group (0.85 at 512 rows); a decode step (one row)
@@ -77,7 +79,7 @@ struct XfSparsifyWeightsPass
     // The cheapest block shape the kernels take.
     int64_t bestRows = 0;
     double bestFraction = 1.0, bestCost = 1.0;
-    for (int64_t rows : {1, 2, 4, 8, 16, 32}) {
+    for (int64_t rows = 1; rows <= kMaxBlockRows; rows *= 2) {
       double fraction = nonzeroFraction(*w, rows, blockCols);
       double cost = fraction * (rows + kBlockOverheadRows) / rows;
       if (cost < bestCost) {
@@ -137,8 +139,12 @@ struct XfSparsifyWeightsPass
 } // namespace
 
 bool xf::mayBecomeSparse(Value weight) {
-  // A scan of the raw bits for a zero (either sign), without widening the
-  // weight: xf-outline-layers asks this of every constant of a model.
+  // Every format costs at least the fraction of nonzero blocks times
+  // (rows + overhead) / rows, with at most kMaxBlockRows rows: it is cheaper
+  // than dense only with that fraction of zeros at least (the unstructured
+  // and 2:4 formats need more). Counted on the raw bits (zeros of either
+  // sign), without widening the weight: xf-outline-layers asks this of
+  // every constant of a model.
   DenseElementsAttr attr;
   if (!matchPattern(weight, m_Constant(&attr)) ||
       attr.getType().getRank() != 2 || attr.getNumElements() == 0)
@@ -146,13 +152,18 @@ bool xf::mayBecomeSparse(Value weight) {
   auto type = dyn_cast<FloatType>(attr.getElementType());
   if (!type || (type.getWidth() != 16 && type.getWidth() != 32))
     return false;
+  if (attr.isSplat())
+    return attr.getSplatValue<APFloat>().isZero();
   ArrayRef<char> raw = attr.getRawData();
   size_t width = type.getWidth() / 8;
   uint32_t magnitude = width == 4 ? 0x7fffffffu : 0x7fffu;
+  double needed = attr.getNumElements() * kBlockOverheadRows /
+                  (kMaxBlockRows + kBlockOverheadRows);
+  int64_t zeros = 0;
   for (size_t at = 0; at + width <= raw.size(); at += width) {
     uint32_t bits = 0;
     std::memcpy(&bits, raw.data() + at, width);
-    if ((bits & magnitude) == 0)
+    if ((bits & magnitude) == 0 && ++zeros >= needed)
       return true;
   }
   return false;

@@ -64,8 +64,9 @@ func.func @kinds(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %g: tensor<8xf32>, %u
 
 // -----
 
-// A constant weight holding zeros keeps its layer in place for
-// xf-sparsify-weights; dense constants become call operands.
+// A constant weight holding zeros (2 rows of 16: enough for a sparse format
+// to pay) keeps its layer in place for xf-sparsify-weights; dense constants
+// become call operands.
 // CHECK-LABEL: func.func private @sparse_constant_layer0(
 // CHECK-LABEL: func.func @sparse_constant(
 // CHECK-DAG: %[[DENSE:.*]] = arith.constant dense<1.000000e+00> : tensor<16x8xf32>
@@ -78,7 +79,7 @@ func.func @kinds(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %g: tensor<8xf32>, %u
 // ALL-NOT: xf.block
 func.func @sparse_constant(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %g: tensor<8xf32>, %d: tensor<8x16xf32>) -> tensor<2x8xf32> {
   %dense = arith.constant dense<1.0> : tensor<16x8xf32>
-  %zeros = arith.constant dense<[[0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+  %zeros = arith.constant dense<[[0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
                                  [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
                                  [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
                                  [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
@@ -93,4 +94,90 @@ func.func @sparse_constant(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %g: tensor<
   %h2 = xf.block %h1 heads 2 norm rms_norm pre act silu layout nk norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %zeros down %d)
       : (tensor<2x8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8xf32>, tensor<16x8xf32>, tensor<8x16xf32>) -> tensor<2x8xf32>
   return %h2 : tensor<2x8xf32>
+}
+
+// -----
+
+// Without blocks (an imported model): the run of ops that repeats back to
+// back becomes one function. What a repeat reads from outside (the layer's
+// input, the argument %g) and its constants that differ between repeats
+// (the weights) are call operands; a constant all repeats share (%half)
+// stays inside; the prefix and suffix stay in place.
+// CHECK-LABEL: func.func private @primitives_layer0(
+// CHECK-SAME: %[[X:.*]]: tensor<4x8xf32>, %[[G:.*]]: tensor<8xf32>, %[[W:.*]]: tensor<8x8xf32>) -> tensor<4x8xf32>
+// CHECK: %[[N:.*]] = xf.rms_norm %[[X]], %[[G]]
+// CHECK: %[[L:.*]] = xf.linear %[[N]], %[[W]]
+// CHECK: %[[HALF:.*]] = arith.constant dense<5.000000e-01> : tensor<8xf32>
+// CHECK: %[[M:.*]] = xf.mul %[[L]], %[[HALF]]
+// CHECK: %[[R:.*]] = xf.add %[[X]], %[[M]]
+// CHECK: return %[[R]]
+// CHECK-LABEL: func.func @primitives(
+// CHECK: %[[IN:.*]] = xf.relu %arg0
+// CHECK: %[[W0:.*]] = arith.constant dense<1.000000e+00> : tensor<8x8xf32>
+// CHECK: %[[C0:.*]] = call @primitives_layer0(%[[IN]], %arg1, %[[W0]])
+// CHECK: %[[W1:.*]] = arith.constant dense<2.000000e+00> : tensor<8x8xf32>
+// CHECK: %[[C1:.*]] = call @primitives_layer0(%[[C0]], %arg1, %[[W1]])
+// CHECK: %[[W2:.*]] = arith.constant dense<3.000000e+00> : tensor<8x8xf32>
+// CHECK: %[[C2:.*]] = call @primitives_layer0(%[[C1]], %arg1, %[[W2]])
+// CHECK: %[[OUT:.*]] = xf.relu %[[C2]]
+// CHECK: return %[[OUT]]
+// THREE-LABEL: func.func @primitives(
+// THREE-COUNT-3: call @primitives_layer0(
+func.func @primitives(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<4x8xf32> {
+  %half = arith.constant dense<0.5> : tensor<8xf32>
+  %in = xf.relu %x : tensor<4x8xf32>
+  %w0 = arith.constant dense<1.0> : tensor<8x8xf32>
+  %n0 = xf.rms_norm %in, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %l0 = xf.linear %n0, %w0 : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %m0 = xf.mul %l0, %half : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %r0 = xf.add %in, %m0 : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %w1 = arith.constant dense<2.0> : tensor<8x8xf32>
+  %n1 = xf.rms_norm %r0, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %l1 = xf.linear %n1, %w1 : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %m1 = xf.mul %l1, %half : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %r1 = xf.add %r0, %m1 : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %w2 = arith.constant dense<3.0> : tensor<8x8xf32>
+  %n2 = xf.rms_norm %r1, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %l2 = xf.linear %n2, %w2 : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %m2 = xf.mul %l2, %half : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %r2 = xf.add %r1, %m2 : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %out = xf.relu %r2 : tensor<4x8xf32>
+  return %out : tensor<4x8xf32>
+}
+
+// -----
+
+// Repeats that read differently stay in place: the second reads the
+// function's input where the first read its own norm (a residual from the
+// start, not a chain of layers).
+// CHECK-LABEL: func.func @reads_differ(
+// CHECK-NOT: call
+// CHECK: return
+func.func @reads_differ(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<4x8xf32> {
+  %n0 = xf.rms_norm %x, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %a0 = xf.add %n0, %n0 : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %n1 = xf.rms_norm %a0, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %a1 = xf.add %n1, %x : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %a1 : tensor<4x8xf32>
+}
+
+// -----
+
+// A repeat that covers less than half the function (two projections with
+// their residuals in one layer) is not a stack of layers: nothing is
+// outlined.
+// CHECK-LABEL: func.func @few_repeats(
+// CHECK-NOT: call
+// CHECK: return
+func.func @few_repeats(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>, %g: tensor<8xf32>) -> tensor<4x8xf32> {
+  %q = xf.linear %x, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %qr = xf.add %q, %x : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %k = xf.linear %x, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
+  %kr = xf.add %k, %x : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %a = xf.mul %qr, %kr : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %n = xf.rms_norm %a, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %s = xf.softmax %n axis 1 : tensor<4x8xf32> -> tensor<4x8xf32>
+  %r = xf.relu %s : tensor<4x8xf32>
+  %m = xf.mul %r, %a : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %m : tensor<4x8xf32>
 }

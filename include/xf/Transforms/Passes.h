@@ -20,8 +20,10 @@ namespace xf {
 #include "xf/Transforms/Passes.h.inc"
 
 /// Whether xf-sparsify-weights may give a linear with this weight a sparse
-/// format: a constant that holds zeros. Passes that would hide a weight's
-/// values from it (xf-outline-layers) leave such weights in place.
+/// format: a constant with enough zeros for one to cost less than dense
+/// (1/17 of its elements: a few stray zeros do not count). Passes that
+/// would hide a weight's values from it (xf-outline-layers) leave such
+/// weights in place.
 bool mayBecomeSparse(Value weight);
 
 /// Patterns that rewrite xf.block and xf.mlp into xf primitives.

@@ -59,6 +59,16 @@ def XfOutlineLayers : Pass<"xf-outline-layers", "::mlir::ModuleOp"> {
     }
     ```
 
+    A function without blocks (a model imported from ONNX is primitives) is
+    searched for the run of ops that repeats back to back at least
+    `min-repeats` times and covers at least half the function (its layers):
+    ops equal up to their operands and constants' values, each repeat
+    reading its own ops at the same positions and what it reads from outside
+    (the previous layer's output, arguments) in the same pattern. The run
+    becomes `@<function>_layer0`, called per repeat with what it reads from
+    outside and the constants that differ between repeats (the weights);
+    the constants all repeats share stay inside.
+
     Work that depends on the weights alone (packing them into GEMM panels,
     and the slices and concatenations of merged projections) returns to the
     call sites later (`xf-cpu-pack-at-call-sites`), where constant weights
@@ -203,7 +213,7 @@ def XfSparsifyWeights : Pass<"xf-sparsify-weights"> {
     its kernel stores f32 values) 0.85 in prefill and 0.5 in a decode step
     (a linear whose static rows are all 1), as measured. The
     cheapest is chosen, and where its cost is at most `threshold` the linear
-    gets `sparsity <blocks [Bk, Bn]>` or `sparsity <2:4>`. Each weight with zeros gets a remark that
+    gets `sparsity <blocks [Bk, Bn]>` or `sparsity <2:4>`. A weight with fewer zeros than 1 in 17 stays dense unexamined (no format could pay: see `mayBecomeSparse`); every other gets a remark that
     says what was measured and what was chosen, and why:
 
     ```

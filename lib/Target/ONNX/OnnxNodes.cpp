@@ -341,6 +341,13 @@ LogicalResult Importer::importNeg(const onnx::NodeProto &node) {
 }
 
 LogicalResult Importer::importUnary(const onnx::NodeProto &node) {
+  // An Identity of a constant (exporters share equal initializers so) is
+  // that constant: a weight read through it is still a constant weight.
+  if (node.op_type() == "Identity" && node.input_size() == 1)
+    if (std::optional<DenseElementsAttr> c = constant(inputName(node, 0))) {
+      constants[outputName(node, 0)] = *c;
+      return success();
+    }
   FailureOr<Value> x = input(node, 0);
   if (failed(x))
     return failure();
