@@ -4,7 +4,12 @@ onnx.helper (Debian's python3-onnx), imports each with
 compares every output with the op's definition computed here in NumPy
 (float64). Prints, per model, `max_rel_err=<e> ok` (or FAIL above 1e-4).
 
-usage: contrib_models.py BIN_DIR WORK_DIR
+usage: contrib_models.py BIN_DIR WORK_DIR [CACHE_BATCH]
+
+CACHE_BATCH (default 2) is the batch of the GroupQueryAttention models
+with a KV cache: 1 writes models that ONNX Runtime's CPU kernel also runs
+(it takes several new tokens with a past for one sequence only), to check
+xf's outputs against it with bench/peers/ort_outputs.js.
 """
 import math
 import os
@@ -17,6 +22,7 @@ from onnx_testing import run
 
 TOLERANCE = 1e-4
 BIN, WORK = sys.argv[1], sys.argv[2]
+CACHE_BATCH = int(sys.argv[3]) if len(sys.argv) > 3 else 2
 os.makedirs(WORK, exist_ok=True)
 rng = np.random.default_rng(0)
 erf = np.vectorize(math.erf)
@@ -342,11 +348,12 @@ for name, s, past_len, capacity, lens, window, rotary in (
         ("decode", 1, 8, 8, [4, 7], -1, "half"),
         ("chunk", 3, 5, 8, [7, 5], 2, None),
         ("padded_prompt", 4, 6, 6, [3, 1], -1, "interleaved")):
-    lens = np.array(lens, np.int32)
+    b = CACHE_BATCH
+    lens = np.array(lens[:b], np.int32)
     total = int(lens.max()) + 1 if name != "padded_prompt" else s
     # Head size 16: ONNX Runtime's kernel takes multiples of 16 only.
-    q, k, v = randn(2, s, 64), randn(2, s, 32), randn(2, s, 32)
-    past_k, past_v = randn(2, 2, past_len, 16), randn(2, 2, past_len, 16)
+    q, k, v = randn(b, s, 64), randn(b, s, 32), randn(b, s, 32)
+    past_k, past_v = randn(b, 2, past_len, 16), randn(b, 2, past_len, 16)
     starts = past_starts(lens.astype(np.int64), s, total)
     attrs = {}
     initializers = [("total", np.array(total, np.int32))]
