@@ -67,11 +67,13 @@ with tempfile.TemporaryDirectory() as work:
         data = open(model, "rb").read()
         if len(data) <= MAX_BYTES:
             save("onnx", data)
-    for dtype in ("<f4", "<f8", "<f2", "<i4", "<i8", "|i1", "<u2"):
+    for dtype in ("<f4", "<f8", "<f2", "<i4", "<i8", "|i1", "<u2", "|b1"):
         for shape in ((), (3,), (2, 3)):
             path = os.path.join(work, "a.npy")
-            np.save(path, np.arange(int(np.prod(shape)), dtype=dtype)
-                    .reshape(shape))
+            values = np.arange(int(np.prod(shape)))
+            if dtype == "|b1":
+                values = values % 2
+            np.save(path, values.astype(dtype).reshape(shape))
             save("npy", open(path, "rb").read())
 
 # Program calls (see ProgramFuzzer.cpp): the right counts and signatures
