@@ -13,6 +13,35 @@
 include "mlir/IR/EnumAttr.td"
 include "mlir/IR/OpBase.td"
 
+// The operand segments of an `ins` dag, as C++ template arguments: 1 for an
+// operand that is one value, 0 for an optional or variadic one.
+class Xf_SegmentKinds<dag args> {
+  string kinds = !interleave(
+      !filter(k, !foreach(i, !range(!size(args)),
+          !cond(!isa<Attr>(!getdagarg<Constraint>(args, i)) : -1,
+                !isa<Optional>(!getdagarg<Constraint>(args, i)) : 0,
+                !isa<Variadic>(!getdagarg<Constraint>(args, i)) : 0,
+                true : 1)), !ge(k, 0)), ", ");
+}
+
+// Upstream's verifier checks that optional segments hold at most one value
+// but not that a single operand's segment holds one, and the accessors
+// assume it: generic IR with operandSegmentSizes [.., 0, ..] would crash
+// every reader (include/xf/Dialect/OperandSegments.h).
+class Xf_SingleOperandSegments<dag args>
+    : ParamNativeOpTrait<"SingleOperandSegments",
+                         Xf_SegmentKinds<args>.kinds> {
+  let cppNamespace = "::mlir::xf";
+}
+
+// `props` with Xf_SingleOperandSegments on `args` after
+// AttrSizedOperandSegments, where it is.
+class Xf_CheckSegments<list<Trait> props, dag args> {
+  list<Trait> traits = !foldl([]<Trait>, props, acc, t,
+      !listconcat(acc, [t], !if(!eq(t, AttrSizedOperandSegments),
+                                [Xf_SingleOperandSegments<args>], [])));
+}
+
 def Xf_Dialect : Dialect {
   let name = "xf";
   let cppNamespace = "::mlir::xf";

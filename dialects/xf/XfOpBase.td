@@ -17,9 +17,12 @@ def Xf_IndexTensor : RankedTensorOf<[AnySignlessInteger, Index]>;
 // compares the result types before the interface's own check (which runs
 // later, with the regions), so that a malformed op gets exactly one error. A
 // declared result type may refine an inferred dynamic size.
-class Xf_Op<string mnemonic, list<Trait> traits = []>
+class Xf_Op<string mnemonic, list<Trait> props = []>
     : Op<Xf_Dialect, mnemonic,
-         !listconcat(traits, [Pure, InferTypeOpAdaptorWithIsCompatible])> {
+         !listconcat(props, [Pure, InferTypeOpAdaptorWithIsCompatible])> {
+  let traits = Xf_CheckSegments<
+      !listconcat(props, [Pure, InferTypeOpAdaptorWithIsCompatible]),
+      arguments>.traits;
   let hasVerifier = 1;
   let extraClassDefinition = [{
     bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange l,

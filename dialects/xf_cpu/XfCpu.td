@@ -37,10 +37,14 @@ def XfCpu_Dialect : Dialect {
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::xf::XfDialect"];
 }
 
-class XfCpu_KernelOp<string mnemonic, list<Trait> traits = []>
+class XfCpu_KernelOp<string mnemonic, list<Trait> props = []>
     : Op<XfCpu_Dialect, mnemonic,
-         !listconcat(traits, [DestinationStyleOpInterface,
-                              DeclareOpInterfaceMethods<MemoryEffectsOpInterface>])> {
+         !listconcat(props, [DestinationStyleOpInterface,
+                             DeclareOpInterfaceMethods<MemoryEffectsOpInterface>])> {
+  let traits = Xf_CheckSegments<
+      !listconcat(props, [DestinationStyleOpInterface,
+                          DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]),
+      arguments>.traits;
   let results = (outs Variadic<AnyRankedTensor>:$result);
   let hasVerifier = 1;
   let extraClassDeclaration = [{

@@ -17,44 +17,41 @@
 
 using namespace mlir::xf::runtime;
 
-size_t mlir::xf::runtime::dtypeSize(DType dtype) {
+const DTypeInfo &mlir::xf::runtime::dtypeInfo(DType dtype) {
+  // Bytes, NumPy's name, MLIR's spelling, the .npy descr (bf16: its bits as
+  // uint16, NumPy having no bfloat16).
+  static const DTypeInfo f32{4, "float32", "f32", "<f4"},
+      f64{8, "float64", "f64", "<f8"}, i32{4, "int32", "i32", "<i4"},
+      i64{8, "int64", "i64", "<i8"}, i8{1, "int8", "i8", "|i1"},
+      bf16{2, "bfloat16", "bf16", "<u2"}, f16{2, "float16", "f16", "<f2"},
+      boolean{1, "bool", "i1", "|b1"};
   switch (dtype) {
   case DType::F32:
-  case DType::I32:
-    return 4;
+    return f32;
   case DType::F64:
+    return f64;
+  case DType::I32:
+    return i32;
   case DType::I64:
-    return 8;
+    return i64;
   case DType::I8:
-  case DType::Bool:
-    return 1;
+    return i8;
   case DType::BF16:
+    return bf16;
   case DType::F16:
-    return 2;
+    return f16;
+  case DType::Bool:
+    return boolean;
   }
   llvm_unreachable("unknown dtype");
 }
 
+size_t mlir::xf::runtime::dtypeSize(DType dtype) {
+  return dtypeInfo(dtype).bytes;
+}
+
 llvm::StringRef mlir::xf::runtime::dtypeName(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return "float32";
-  case DType::F64:
-    return "float64";
-  case DType::I32:
-    return "int32";
-  case DType::I64:
-    return "int64";
-  case DType::I8:
-    return "int8";
-  case DType::Bool:
-    return "bool";
-  case DType::BF16:
-    return "bfloat16";
-  case DType::F16:
-    return "float16";
-  }
-  llvm_unreachable("unknown dtype");
+  return dtypeInfo(dtype).numpyName;
 }
 
 std::optional<DType> mlir::xf::runtime::dtypeOf(mlir::Type t) {
@@ -182,8 +179,6 @@ std::string HostTensor::describe() const {
   llvm::raw_string_ostream os(s);
   for (int64_t d : dims)
     os << d << "x";
-  static const char *const names[] = {"f32", "f64",  "i32", "i64",
-                                      "i8",  "bf16", "f16"};
-  os << names[static_cast<int>(type)];
+  os << dtypeInfo(type).mlirName;
   return s;
 }

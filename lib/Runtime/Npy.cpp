@@ -53,28 +53,6 @@ static std::optional<DType> parseDescr(StringRef descr) {
   return std::nullopt;
 }
 
-static StringRef descrOf(DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return "<f4";
-  case DType::F64:
-    return "<f8";
-  case DType::I32:
-    return "<i4";
-  case DType::I64:
-    return "<i8";
-  case DType::I8:
-    return "|i1";
-  case DType::Bool:
-    return "|b1";
-  case DType::F16:
-    return "<f2";
-  case DType::BF16:
-    return "<u2";
-  }
-  llvm_unreachable("unknown dtype");
-}
-
 /// Parses "(2, 3)", "(5,)" or "()".
 static std::optional<std::vector<int64_t>> parseShape(StringRef text) {
   if (!text.consume_front("("))
@@ -172,7 +150,7 @@ llvm::Error mlir::xf::runtime::writeNpy(StringRef path,
                                         const HostTensor &tensor) {
   std::string header;
   llvm::raw_string_ostream os(header);
-  os << "{'descr': '" << descrOf(tensor.dtype())
+  os << "{'descr': '" << dtypeInfo(tensor.dtype()).npyDescr
      << "', 'fortran_order': False, 'shape': (";
   for (int64_t d : tensor.shape())
     os << d << ", ";

@@ -11,6 +11,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "xf/Dialect/AttentionLayout.h"
+#include "xf/Dialect/OperandSegments.h"
 #include "xf/Dialect/XfDialect.h"
 #include "xf/Dialect/XfEnums.h.inc"
 

@@ -30,6 +30,14 @@ inline bool isInteger(DType dtype) {
          dtype == DType::Bool;
 }
 
+/// What xf knows of an element type, in one place: bytes per element, its
+/// name in NumPy ("float32") and in MLIR ("f32"), its .npy descr ("<f4").
+struct DTypeInfo {
+  size_t bytes;
+  llvm::StringRef numpyName, mlirName, npyDescr;
+};
+const DTypeInfo &dtypeInfo(DType dtype);
+
 /// Bytes per element.
 size_t dtypeSize(DType dtype);
 /// NumPy's name for the type ("float32", ...).

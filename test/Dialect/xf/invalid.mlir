@@ -897,3 +897,13 @@ func.func @sparsity_pattern(%x: tensor<4x64xf32>, %w: tensor<64x32xf32>) -> tens
   %y = xf.linear %x, %w sparsity <1:4> : (tensor<4x64xf32>, tensor<64x32xf32>) -> tensor<4x32xf32>
   return %y : tensor<4x32xf32>
 }
+
+// -----
+
+// Generic IR with the weight's segment (a single operand) empty and an
+// optional one holding its value: refused before type inference reads it.
+func.func @linear_single_operand_segment_empty(%x: tensor<2x16xf32>, %w: tensor<16x32xf32>) -> tensor<2x32xf32> {
+  // expected-error@+1 {{'xf.linear' op operand segment #1 is a single operand but holds 0 values}}
+  %0 = "xf.linear"(%x, %w) <{operandSegmentSizes = array<i32: 1, 0, 1, 0>}> : (tensor<2x16xf32>, tensor<16x32xf32>) -> tensor<2x32xf32>
+  return %0 : tensor<2x32xf32>
+}

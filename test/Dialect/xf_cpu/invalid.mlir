@@ -429,3 +429,14 @@ func.func @two_of_four_dynamic_panels(%a: memref<5x62xf32>, %v: memref<2x?x64xf3
   xf_cpu.gemm %a, %v two_of_four(%s : memref<2x15x32xi8>) outs(%c : memref<5x40xf32>) : memref<5x62xf32>, memref<2x?x64xf32>
   return
 }
+
+// -----
+
+// Generic IR whose segment sizes leave the init (a single operand) empty:
+// refused before any reader takes the missing value (found by
+// xf-parser-fuzzer, which crashed in GemmOp::verify).
+func.func @gemm_single_operand_segment_empty(%a: memref<5x64xf32>, %v: memref<3x16x32xf32>, %o: memref<3xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op operand segment #8 is a single operand but holds 0 values}}
+  "xf_cpu.gemm"(%a, %v, %o, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 1, 0, 0, 0, 1, 0>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
+  return
+}
