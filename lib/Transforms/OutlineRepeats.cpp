@@ -63,10 +63,11 @@ public:
     SmallVector<Candidate> candidates;
     std::vector<size_t> run(n + 1, 0);
     for (size_t p = 2; p <= n / 2; ++p) {
-      // run[i]: how many signatures from i equal those p further.
+      // run[i]: how many signatures from i equal those p further (none
+      // from n - p, where the ones p further would be past the end).
+      run[n - p] = 0;
       for (size_t i = n - p; i-- > 0;)
         run[i] = signatures[i] == signatures[i + p] ? run[i + 1] + 1 : 0;
-      run[n - p] = 0;
       for (size_t i = 0; i + p < n; ++i) {
         if ((i > 0 && run[i - 1] > 0) || run[i] < p)
           continue;
@@ -83,9 +84,9 @@ public:
     // The repeats may start at any phase of the run: the first whose
     // reads agree.
     for (const Candidate &c : candidates)
-      for (size_t shift = 0; shift < c.period; ++shift) {
+      for (size_t shift = 0; shift < c.period && shift <= c.run; ++shift) {
         size_t count = (c.run - shift) / c.period + 1;
-        if (c.run < shift || static_cast<int64_t>(count) < minRepeats)
+        if (static_cast<int64_t>(count) < minRepeats)
           break;
         if (std::optional<Plan> plan =
                 analyze(c.begin + shift, c.period, count))

@@ -181,3 +181,22 @@ func.func @few_repeats(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>, %g: tensor<8xf3
   %m = xf.mul %r, %a : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
   return %m : tensor<4x8xf32>
 }
+
+// -----
+
+// Repeats that end the function (no suffix), the last one returned.
+// CHECK-LABEL: func.func private @at_the_end_layer0(
+// CHECK-LABEL: func.func @at_the_end(
+// CHECK: %[[A:.*]] = call @at_the_end_layer0(%arg0, %arg1)
+// CHECK: %[[B:.*]] = call @at_the_end_layer0(%[[A]], %arg1)
+// CHECK: %[[C:.*]] = call @at_the_end_layer0(%[[B]], %arg1)
+// CHECK: return %[[C]]
+func.func @at_the_end(%x: tensor<4x8xf32>, %g: tensor<8xf32>) -> tensor<4x8xf32> {
+  %n0 = xf.rms_norm %x, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %a0 = xf.add %n0, %x : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %n1 = xf.rms_norm %a0, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %a1 = xf.add %n1, %a0 : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  %n2 = xf.rms_norm %a1, %g eps 1.0e-05 : (tensor<4x8xf32>, tensor<8xf32>) -> tensor<4x8xf32>
+  %a2 = xf.add %n2, %a1 : (tensor<4x8xf32>, tensor<4x8xf32>) -> tensor<4x8xf32>
+  return %a2 : tensor<4x8xf32>
+}
