@@ -252,7 +252,8 @@ FailureOr<Value> Importer::keyPaddingMask(const onnx::NodeProto &node,
   if (failed(given))
     return failure();
   auto type = cast<RankedTensorType>(given->getType());
-  if (!type.getElementType().isInteger() || type.getDimSize(0) != batch ||
+  if (!type.getElementType().isInteger() || type.getRank() < 1 ||
+      type.getDimSize(0) != batch ||
       (type.getRank() != 1 &&
        (type.getRank() != 2 || type.getDimSize(1) != keys)))
     return nodeError(node, "key_padding_mask must be [B] key lengths or a "

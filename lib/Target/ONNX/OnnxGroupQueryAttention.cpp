@@ -137,7 +137,7 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
       return failure();
     auto lt = cast<RankedTensorType>(seqLens->getType());
     if (lt.getRank() != 1 || lt.getDimSize(0) != b ||
-        !lt.getElementType().isInteger())
+        !lt.getElementType().isInteger() || lt.getElementTypeBitWidth() < 8)
       return nodeError(node, "expects seqlens_k [B] of integers");
     kvLen = intArith<linalg::MaxOp>(
         intArith<linalg::AddOp>(*seqLens, splat(lt, 1)), splat(lt, s));

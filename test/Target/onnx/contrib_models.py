@@ -389,6 +389,15 @@ padding = model("mha_padding_3b2", helper.make_node(
     [("y", q)], [])
 with open(os.path.join(WORK, "mha_padding_3b2.onnx"), "wb") as f:
     f.write(padding.SerializeToString())
+# Refused: a scalar key padding mask (its batch size was read from a shape
+# without dimensions).
+padding = model("mha_padding_scalar", helper.make_node(
+    "MultiHeadAttention", ["q", "k", "v", "", "padding"], ["y"], name="mha",
+    domain="com.microsoft", num_heads=4),
+    [("q", q), ("k", q), ("v", q), ("padding", np.array(3, np.int32))],
+    [("y", q)], [])
+with open(os.path.join(WORK, "mha_padding_scalar.onnx"), "wb") as f:
+    f.write(padding.SerializeToString())
 # Refused: past keys without past values.
 q, past = randn(2, 1, 32), randn(2, 2, 5, 8)
 cache = model("gqa_past_key_only", helper.make_node(
