@@ -26,14 +26,8 @@ def XfCpu_Dialect : Dialect {
     ops and `xf-cpu-lower-kernels` expands into vector code after
     bufferization. Each op owns its schedule: cache and register tiling,
     vector width and thread decomposition are options of the lowering.
-
-    Its canonicalization patterns also fold the assembly of packed panels:
-    a chain of `tensor.insert_slice` of constants into a constant or a
-    `tensor.empty` (the merged projection of constant weights, packed part
-    by part) becomes one constant.
   }];
   let hasConstantMaterializer = 1;
-  let hasCanonicalizer = 1;
   let dependentDialects = ["::mlir::arith::ArithDialect", "::mlir::xf::XfDialect"];
 }
 
@@ -68,8 +62,8 @@ def XfCpu_PackWeightsOp : XfCpu_KernelOp<"pack_weights"> {
     rounded to bf16). int8 weights (`xf.dequantize`'s input) pack into i8
     panels for AVX-512 VNNI dot products: rows go in fours, `init[p][k
     floordiv 4][4 j + k mod 4] = W(k, p * NR + j) + 128` as an unsigned
-    byte, `[NB, ceildiv(K, 4), 4 NR]`. Packing a constant folds at compile
-    time.
+    byte, `[NB, ceildiv(K, 4), 4 NR]`. `xf-cpu-fold-constant-weights`
+    packs a constant weight at compile time.
 
     ```mlir
     %p = xf_cpu.pack_weights %w layout nk outs(%e : tensor<24x768x32xf32>)
@@ -83,11 +77,14 @@ def XfCpu_PackWeightsOp : XfCpu_KernelOp<"pack_weights"> {
     $weight `layout` $weight_layout `outs` `(` $init `:` type($init) `)`
     attr-dict `:` type($weight) (`->` type($result)^)?
   }];
-  let hasFolder = 1;
   let extraClassDeclaration = [{
     ::mlir::MutableOperandRange getDpsInitsMutable() {
       return getInitMutable();
     }
+    /// The panels of the constant weight `weight`, packed as this op packs
+    /// its weight into its init's (static) type; null where the init's type
+    /// is not static.
+    ::mlir::ElementsAttr packConstant(const ::mlir::xf::RawElements &weight);
     /// The shape of `panels` panels of `nr` columns of a weight with `k`
     /// rows, in `elementType` (f32, or bf16 pairs): the one definition of
     /// the packed layout.

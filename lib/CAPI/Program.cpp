@@ -133,6 +133,8 @@ XfProgram *xfProgramCompile(const char *mlirText, const char *entry,
   if (!pipeline.packWeightsOnce.hasValue())
     pipeline.packWeightsOnce = true;
   pipeline.barePtrCallConv = true;
+  // The module is the program's own: its weights' blobs can go once packed.
+  pipeline.releaseWeights = true;
   if (failed(pipeline.kernelOptions().verify([&](const llvm::Twine &msg) {
         setError(error, "xfProgramCompile: " + msg.str());
         return failure();

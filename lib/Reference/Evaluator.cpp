@@ -8,6 +8,7 @@
 
 #include "xf/Reference/Evaluator.h"
 
+#include "xf/Dialect/ConstantBytes.h"
 #include "xf/Dialect/XfOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -122,12 +123,29 @@ static RefValue toRef(const mlir::xf::runtime::HostTensor &t) {
 }
 
 FailureOr<RefValue> Evaluator::constant(arith::ConstantOp op) {
-  auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
   auto type = dyn_cast<RankedTensorType>(op.getType());
+  std::vector<int64_t> shape;
+  if (type)
+    shape.assign(type.getShape().begin(), type.getShape().end());
+  // Resource blobs (large weights) are read from their bytes.
+  if (std::optional<mlir::xf::RawElements> raw =
+          mlir::xf::rawElements(op.getValue());
+      raw && type && !isa<DenseElementsAttr>(op.getValue())) {
+    if (isa<FloatType>(type.getElementType())) {
+      Tensor t(shape);
+      for (int64_t k = 0; k < raw->size(); ++k)
+        t.data[k] = raw->floatAt(k);
+      return RefValue(std::move(t));
+    }
+    IndexTensor t{shape, {}};
+    for (int64_t k = 0; k < raw->size(); ++k)
+      t.data.push_back(raw->intAt(k));
+    return RefValue(std::move(t));
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
   if (!dense || !type)
-    return op.emitError("reference evaluator: only dense tensor constants "
-                        "are supported");
-  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+    return op.emitError("reference evaluator: only dense or resource tensor "
+                        "constants are supported");
   if (isa<FloatType>(type.getElementType())) {
     Tensor t(shape);
     size_t k = 0;

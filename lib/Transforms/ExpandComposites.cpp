@@ -37,10 +37,10 @@ static Value leadingWeightRows(OpBuilder &b, Location loc, Value w,
   auto type = cast<RankedTensorType>(w.getType());
   SmallVector<int64_t> shape(type.getShape());
   shape[weightInputDim(layout)] = r;
-  DenseElementsAttr value;
-  if (matchPattern(w, m_Constant(&value)) && type.hasStaticShape())
-    if (DenseElementsAttr slice = leadingCorner(value, type.clone(shape)))
-      return arith::ConstantOp::create(b, loc, slice);
+  std::optional<RawElements> value = rawElements(w);
+  if (value && type.hasStaticShape())
+    if (ElementsAttr slice = leadingCorner(*value, type.clone(shape)))
+      return arith::ConstantOp::create(b, loc, cast<TypedAttr>(slice));
   SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0));
   SmallVector<OpFoldResult> strides(2, b.getIndexAttr(1));
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, w);

@@ -1,5 +1,6 @@
 //===- MergeProjections.cpp - the xf-merge-projections pass ---------------===//
 
+#include "xf/Dialect/ConstantBytes.h"
 #include "xf/Transforms/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -26,31 +27,30 @@ Value concatenate(OpBuilder &b, Location loc, ArrayRef<Value> parts,
     shape[dim] += cast<RankedTensorType>(p.getType()).getDimSize(dim);
   auto type = RankedTensorType::get(shape, first.getElementType());
 
-  SmallVector<DenseElementsAttr> constants;
+  SmallVector<RawElements> constants;
   for (Value p : parts) {
-    DenseElementsAttr attr;
-    if (!matchPattern(p, m_Constant(&attr)))
+    std::optional<RawElements> raw = rawElements(p);
+    if (!raw)
       break;
-    constants.push_back(attr);
+    constants.push_back(*raw);
   }
-  if (constants.size() == parts.size()) {
+  if (constants.size() == parts.size() && type.hasStaticShape()) {
     // Row-major: the concatenated tensor interleaves the parts' blocks of
-    // `inner` contiguous elements.
+    // `inner` contiguous elements, copied as bytes.
     int64_t outer = 1;
     for (int64_t i = 0; i < dim; ++i)
       outer *= shape[i];
-    SmallVector<APFloat> values;
-    values.reserve(type.getNumElements());
-    SmallVector<SmallVector<APFloat>> sources;
-    for (DenseElementsAttr c : constants)
-      sources.push_back(llvm::to_vector(c.getValues<APFloat>()));
+    size_t width = constants.front().width();
+    std::vector<char> bytes;
+    bytes.reserve(type.getNumElements() * width);
     for (int64_t o = 0; o < outer; ++o)
-      for (auto &src : sources) {
-        int64_t inner = static_cast<int64_t>(src.size()) / outer;
-        values.append(src.begin() + o * inner, src.begin() + (o + 1) * inner);
+      for (const RawElements &src : constants) {
+        int64_t inner = src.size() / outer;
+        for (int64_t i = o * inner; i < (o + 1) * inner; ++i)
+          bytes.insert(bytes.end(), src.at(i), src.at(i) + width);
       }
-    return arith::ConstantOp::create(b, loc,
-                                     DenseElementsAttr::get(type, values));
+    return arith::ConstantOp::create(
+        b, loc, cast<TypedAttr>(blobConstant(type, bytes)));
   }
 
   return tensor::ConcatOp::create(b, loc, dim, parts);

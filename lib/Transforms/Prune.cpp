@@ -79,10 +79,7 @@ struct XfPrunePass : xf::impl::XfPruneBase<XfPrunePass> {
   }
 
   void prune(Operation *user, OpOperand &operand, WeightLayout layout) {
-    DenseElementsAttr attr;
-    if (!matchPattern(operand.get(), m_Constant(&attr)))
-      return;
-    std::optional<WeightMatrix> w = WeightMatrix::read(attr, layout);
+    std::optional<WeightMatrix> w = WeightMatrix::read(operand.get(), layout);
     if (!w)
       return;
     int64_t k = w->rows(), n = w->cols();
@@ -123,8 +120,9 @@ struct XfPrunePass : xf::impl::XfPruneBase<XfPrunePass> {
     }
     OpBuilder b(user);
     Operation *dense = operand.get().getDefiningOp();
+    auto type = cast<ShapedType>(operand.get().getType());
     operand.set(arith::ConstantOp::create(b, dense->getLoc(),
-                                          w->toAttr(attr.getType())));
+                                          cast<TypedAttr>(w->toAttr(type))));
     // Large models: the dense copy goes as soon as nothing reads it.
     if (dense->use_empty())
       dense->erase();

@@ -65,12 +65,10 @@ struct XfSparsifyWeightsPass
   }
 
   void inspect(LinearOp op) {
-    DenseElementsAttr attr;
-    if (op.getSparsity() || !mayBecomeSparse(op.getWeight()) ||
-        !matchPattern(op.getWeight(), m_Constant(&attr)))
+    if (op.getSparsity() || !mayBecomeSparse(op.getWeight()))
       return;
     std::optional<WeightMatrix> w =
-        WeightMatrix::read(attr, op.getWeightLayout());
+        WeightMatrix::read(op.getWeight(), op.getWeightLayout());
     if (!w || w->rows() == 0 || w->cols() == 0)
       return;
     double zeros = 1.0 - nonzeroFraction(*w, 1, 1);
@@ -100,7 +98,8 @@ struct XfSparsifyWeightsPass
         isSingleRow(op) ? kTwoOfFourDecodeCost : kTwoOfFourPrefillCost;
     // The 2:4 kernel stores f32 values: measured against f32 panels only
     // (bf16 ones read half the bytes already), and on whole groups.
-    bool pickTwoOfFour = twoOfFour && attr.getElementType().isF32() &&
+    bool pickTwoOfFour = twoOfFour &&
+                         getElementTypeOrSelf(op.getWeight()).isF32() &&
                          w->rows() >= 4 && twoOfFourCost < bestCost;
     if (pickTwoOfFour)
       bestCost = twoOfFourCost;
@@ -145,25 +144,21 @@ bool xf::mayBecomeSparse(Value weight) {
   // and 2:4 formats need more). Counted on the raw bits (zeros of either
   // sign), without widening the weight: xf-outline-layers asks this of
   // every constant of a model.
-  DenseElementsAttr attr;
-  if (!matchPattern(weight, m_Constant(&attr)) ||
-      attr.getType().getRank() != 2 || attr.getNumElements() == 0)
+  std::optional<RawElements> raw = rawElements(weight);
+  if (!raw || raw->type.getRank() != 2 || raw->size() == 0)
     return false;
-  auto type = dyn_cast<FloatType>(attr.getElementType());
+  auto type = dyn_cast<FloatType>(raw->type.getElementType());
   if (!type || (type.getWidth() != 16 && type.getWidth() != 32))
     return false;
-  if (attr.isSplat())
-    return attr.getSplatValue<APFloat>().isZero();
-  ArrayRef<char> raw = attr.getRawData();
-  size_t width = type.getWidth() / 8;
+  size_t width = raw->width();
   uint32_t magnitude = width == 4 ? 0x7fffffffu : 0x7fffu;
-  double needed = attr.getNumElements() * kBlockOverheadRows /
-                  (kMaxBlockRows + kBlockOverheadRows);
+  double needed =
+      raw->size() * kBlockOverheadRows / (kMaxBlockRows + kBlockOverheadRows);
   int64_t zeros = 0;
-  for (size_t at = 0; at + width <= raw.size(); at += width) {
+  for (int64_t i = 0, e = raw->splat ? 1 : raw->size(); i < e; ++i) {
     uint32_t bits = 0;
-    std::memcpy(&bits, raw.data() + at, width);
-    if ((bits & magnitude) == 0 && ++zeros >= needed)
+    std::memcpy(&bits, raw->at(i), width);
+    if ((bits & magnitude) == 0 && (raw->splat || ++zeros >= needed))
       return true;
   }
   return false;

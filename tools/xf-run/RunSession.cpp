@@ -2,6 +2,7 @@
 
 #include "RunSession.h"
 
+#include "xf/Dialect/ConstantBytes.h"
 #include "xf/Dialect/XfOps.h"
 #include "xf/InitXf.h"
 #include "xf/Reference/Evaluator.h"
@@ -254,12 +255,16 @@ void freezeWeights(func::FuncOp func, std::vector<HostTensor> &inputs) {
   for (BlockArgument arg : func.getArguments()) {
     if (!isParameter(classifyArgument(arg).role))
       continue;
-    const HostTensor &t = inputs[arg.getArgNumber()];
+    // Each weight's bytes move into a blob (freed as they are packed):
+    // never two copies of the model.
+    HostTensor &t = inputs[arg.getArgNumber()];
     auto type = cast<RankedTensorType>(arg.getType());
-    auto value = DenseElementsAttr::getFromRawBuffer(
+    ElementsAttr value = xf::blobConstant(
         type,
         ArrayRef<char>(static_cast<const char *>(t.data()), t.numBytes()));
-    arg.replaceAllUsesWith(arith::ConstantOp::create(b, arg.getLoc(), value));
+    t = HostTensor();
+    arg.replaceAllUsesWith(
+        arith::ConstantOp::create(b, arg.getLoc(), cast<TypedAttr>(value)));
     frozen.set(arg.getArgNumber());
   }
   (void)func.eraseArguments(frozen);
@@ -401,8 +406,12 @@ int xf::tools::runSession(const RunConfig &config) {
   SmallVector<Type> resultTypes(func.getResultTypes());
   std::string name = func.getSymName().str();
 
+  // The module itself is compiled (it is not needed after): it owns the
+  // blobs of its constant weights, freed as they are packed.
+  if (!config.dynamic)
+    options->releaseWeights = true;
   OwningOpRef<ModuleOp> compiled =
-      config.dynamic ? std::move(asWritten) : module->clone();
+      config.dynamic ? std::move(asWritten) : std::move(module);
   keepOnlyEntry(*compiled, name);
   auto jit =
       JitFunction::compile(*compiled, name, *options, [](PassManager &pm) {

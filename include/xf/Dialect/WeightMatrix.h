@@ -10,9 +10,8 @@
 #ifndef XF_DIALECT_WEIGHTMATRIX_H
 #define XF_DIALECT_WEIGHTMATRIX_H
 
+#include "xf/Dialect/ConstantBytes.h"
 #include "xf/Dialect/XfOps.h"
-
-#include "mlir/IR/BuiltinAttributes.h"
 
 #include <optional>
 #include <vector>
@@ -21,10 +20,13 @@ namespace mlir::xf {
 
 class WeightMatrix {
 public:
-  /// The weight `attr` (rank 2, f32/bf16/f16) in layout `layout`; nullopt
+  /// The weight `raw` (rank 2, f32/bf16/f16) in layout `layout`; nullopt
   /// for any other constant.
-  static std::optional<WeightMatrix> read(DenseElementsAttr attr,
+  static std::optional<WeightMatrix> read(const RawElements &raw,
                                           WeightLayout layout);
+  /// The constant defining `weight`, read as above; nullopt when it is not
+  /// one.
+  static std::optional<WeightMatrix> read(Value weight, WeightLayout layout);
 
   int64_t rows() const { return k; }
   int64_t cols() const { return n; }
@@ -43,7 +45,7 @@ public:
 
   /// The values in `type`'s element type and the original layout, as a new
   /// constant (from a raw buffer: no per-element attribute).
-  DenseElementsAttr toAttr(ShapedType type) const;
+  ElementsAttr toAttr(ShapedType type) const;
 
 private:
   int64_t index(int64_t r, int64_t c) const {
@@ -53,42 +55,6 @@ private:
   int64_t k = 0, n = 0;
   bool kn = true;
 };
-
-/// A constant of `type` holding `values` as they are in memory: from a raw
-/// buffer, without per-element attributes, so that large weights pass
-/// through the compiler in memory close to their own size.
-template <typename T>
-DenseElementsAttr rawConstant(ShapedType type, ArrayRef<T> values) {
-  return DenseElementsAttr::getFromRawBuffer(
-      type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                           values.size() * sizeof(T)));
-}
-
-/// Constants the compiler creates (packed weights) of at least this many
-/// bytes are resource blobs (packedConstant), and constant globals of at
-/// least this size reach LLVM as flat bytes (xf-cpu-globals-as-bytes).
-constexpr int64_t kLargeConstantBytes = 4096;
-
-/// A constant of `type` holding `bytes` as they are in memory. From
-/// kLargeConstantBytes up, a resource blob aligned to 64 bytes: not
-/// uniqued, and bound to JIT-compiled code without a copy; below, a
-/// DenseElementsAttr (readable in printed IR).
-ElementsAttr packedConstant(ShapedType type, ArrayRef<char> bytes);
-
-/// The bytes in memory of a non-splat dense constant or a resource
-/// constant; nullopt for anything else.
-std::optional<ArrayRef<char>> constantBytes(Attribute attr);
-
-/// `values` in `type`'s element type (f32, bf16 or f16, rounded), as bytes.
-std::vector<char> floatBytes(ShapedType type, ArrayRef<float> values);
-
-/// The leading corner of a rank-2 constant, of `type`'s (smaller) shape,
-/// copied from its raw buffer; null for elements that are not whole bytes.
-DenseElementsAttr leadingCorner(DenseElementsAttr attr, ShapedType type);
-
-/// A constant of `type` (f32, bf16 or f16 elements) from f32 values, rounded
-/// to the element type.
-DenseElementsAttr floatConstant(ShapedType type, ArrayRef<float> values);
 
 } // namespace mlir::xf
 

@@ -3,6 +3,7 @@
 #ifndef XF_DIALECT_XFCPUOPS_H
 #define XF_DIALECT_XFCPUOPS_H
 
+#include "xf/Dialect/ConstantBytes.h"
 #include "xf/Dialect/XfOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"

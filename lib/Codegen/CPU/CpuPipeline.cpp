@@ -118,7 +118,10 @@ static void buildFastPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createXfCpuFormKernels(form));
   // Outlined layers take packed weights: their callers pack them.
   pm.addPass(createXfCpuPackAtCallSites());
-  // Folds the packing of constant weights: done once, at compile time.
+  // Packs constant weights once, at compile time.
+  XfCpuFoldConstantWeightsOptions fold;
+  fold.releaseWeights = options.releaseWeights;
+  pm.addPass(createXfCpuFoldConstantWeights(fold));
   pm.addPass(createCanonicalizerPass());
   if (options.packWeightsOnce)
     pm.addPass(createXfCpuOutlineWeightPacking());

@@ -174,12 +174,11 @@ static SparseWeight twoOfFourWeight(const WeightMatrix &w, int64_t panelWidth,
 std::optional<SparseWeight> sparseWeight(LinearOp op, int64_t panelWidth,
                                          int64_t vectorWidth,
                                          PatternRewriter &rewriter) {
-  DenseElementsAttr attr;
   SparsityAttr sparsity = op.getSparsityAttr();
-  if (!sparsity || !matchPattern(op.getWeight(), m_Constant(&attr)))
+  if (!sparsity)
     return std::nullopt;
   std::optional<WeightMatrix> w =
-      WeightMatrix::read(attr, op.getWeightLayout());
+      WeightMatrix::read(op.getWeight(), op.getWeightLayout());
   if (!w)
     return std::nullopt;
   Location loc = op.getLoc();

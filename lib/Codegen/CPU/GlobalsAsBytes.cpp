@@ -6,7 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "xf/Codegen/CPU/Passes.h"
-#include "xf/Dialect/WeightMatrix.h"
+#include "xf/Dialect/ConstantBytes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -30,14 +30,13 @@ struct XfCpuGlobalsAsBytesPass
     Type i8 = IntegerType::get(ctx, 8);
     getOperation().walk([&](LLVM::GlobalOp global) {
       Attribute value = global.getValueOrNull();
-      auto elements = dyn_cast_or_null<ElementsAttr>(value);
-      std::optional<ArrayRef<char>> bytes = constantBytes(value);
-      if (!elements || !bytes || !elements.getElementType().isIntOrFloat() ||
-          elements.getElementType().getIntOrFloatBitWidth() % 8 != 0 ||
-          static_cast<int64_t>(bytes->size()) < minBytes)
+      std::optional<RawElements> raw = rawElements(value);
+      if (!raw || raw->splat ||
+          static_cast<int64_t>(raw->data.size()) < minBytes)
         return;
+      ArrayRef<char> bytes = raw->data;
       auto type =
-          RankedTensorType::get({static_cast<int64_t>(bytes->size())}, i8);
+          RankedTensorType::get({static_cast<int64_t>(bytes.size())}, i8);
       // A resource keeps its blob; a dense constant's storage lives as long
       // as the context, and a resource refers to it without copying.
       auto resource = dyn_cast<DenseResourceElementsAttr>(value);
@@ -46,9 +45,9 @@ struct XfCpuGlobalsAsBytesPass
               ? DenseResourceElementsAttr::get(type, resource.getRawHandle())
               : DenseResourceElementsAttr::get(
                     type, global.getSymName(),
-                    UnmanagedAsmResourceBlob::allocateInferAlign(*bytes));
+                    UnmanagedAsmResourceBlob::allocateInferAlign(bytes));
       global.setValueAttr(flat);
-      global.setGlobalType(LLVM::LLVMArrayType::get(i8, bytes->size()));
+      global.setGlobalType(LLVM::LLVMArrayType::get(i8, bytes.size()));
     });
   }
 };

@@ -155,19 +155,17 @@ LogicalResult PackWeightsOp::verify() {
   return success();
 }
 
-LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
-                                  SmallVectorImpl<OpFoldResult> &results) {
-  auto weight = dyn_cast_if_present<DenseElementsAttr>(adaptor.getWeight());
+ElementsAttr PackWeightsOp::packConstant(const RawElements &weight) {
   auto type = dyn_cast<RankedTensorType>(getInit().getType());
-  if (!weight || !type || !type.hasStaticShape())
-    return failure();
-  auto [k, n] = weightSizes(weight.getType().getShape(), getWeightLayout());
+  if (!type || !type.hasStaticShape())
+    return {};
+  auto [k, n] = weightSizes(weight.type.getShape(), getWeightLayout());
   Type to = type.getElementType();
   int64_t rows = rowsPerPackedRow(to);
   int64_t panels = type.getDimSize(0), packedRows = type.getDimSize(1),
           nr = type.getDimSize(2) / rows;
   bool kn = getWeightLayout() == WeightLayout::kn;
-  // Constant weights are packed once, here, at compile time, from and into
+  // Constant weights are packed once, at compile time, from and into
   // raw buffers: no per-element attribute, so that large models pass
   // through in bounded memory.
   auto at = [&](int64_t p, int64_t r, int64_t j) {
@@ -180,30 +178,22 @@ LogicalResult PackWeightsOp::fold(FoldAdaptor adaptor,
       for (int64_t r = 0; r < k; ++r)
         for (int64_t j = 0; j < nr && p * nr + j < n; ++j) {
           int64_t col = p * nr + j, i = kn ? r * n + col : col * k + r;
-          bytes[at(p, r, j)] =
-              uint8_t(weight.getRawData()[weight.isSplat() ? 0 : i]) ^ 0x80;
+          bytes[at(p, r, j)] = uint8_t(*weight.at(i)) ^ 0x80;
         }
-    results.push_back(packedConstant(
+    return blobConstant(
         type, ArrayRef<char>(reinterpret_cast<const char *>(bytes.data()),
-                             bytes.size())));
-    return success();
+                             bytes.size()));
   }
   std::optional<WeightMatrix> w = WeightMatrix::read(weight, getWeightLayout());
   if (!w)
-    return failure();
+    return {};
   std::vector<float> values(type.getNumElements(), 0.0f);
   for (int64_t p = 0; p < panels; ++p)
     for (int64_t r = 0; r < k; ++r)
       for (int64_t j = 0; j < nr && p * nr + j < n; ++j)
         values[at(p, r, j)] = w->at(r, p * nr + j);
   // f32 panels are the values' own bytes; bf16 ones are rounded first.
-  if (to.isF32())
-    results.push_back(packedConstant(
-        type, ArrayRef<char>(reinterpret_cast<const char *>(values.data()),
-                             values.size() * sizeof(float))));
-  else
-    results.push_back(packedConstant(type, floatBytes(type, values)));
-  return success();
+  return floatConstant(type, values);
 }
 
 //===----------------------------------------------------------------------===//

@@ -357,10 +357,11 @@ func.func @two_of_four(%x: tensor<3x6xf32>) -> tensor<3x2xf32> {
 // -----
 
 // A 2:4 hint on a weight with 3 nonzeros in a group: dense panels (packed
-// by folding), with a warning, so that the product stays exact.
+// at compile time by xf-cpu-fold-constant-weights), with a warning, so that
+// the product stays exact.
 // WARN: warning: the weight has groups of 4 rows of K with more than 2 nonzeros: stored dense despite its 2:4 hint
 // SPARSE-LABEL: func.func @not_two_of_four
-// SPARSE: %[[P:.*]] = arith.constant dense<{{.*}}> : tensor<1x4x16xf32>
+// SPARSE: %[[P:.*]] = xf_cpu.pack_weights %{{.*}} layout kn outs(%{{.*}} : tensor<1x4x16xf32>)
 // SPARSE: xf_cpu.gemm %{{.*}}, %[[P]] outs
 func.func @not_two_of_four(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
   %w = arith.constant dense<[[1.0], [2.0], [3.0], [0.0]]> : tensor<4x1xf32>

@@ -83,12 +83,46 @@ def XfCpuPackAtCallSites : Pass<"xf-cpu-pack-at-call-sites",
     %y = call @layer(%x, %p0)
     ```
 
-    A caller's constant weights are then packed at compile time by the
-    canonicalizer, and its argument weights once per load by
+    A caller's constant weights are then packed at compile time by
+    `xf-cpu-fold-constant-weights`, and its argument weights once per load by
     `xf-cpu-outline-weight-packing`, as if the layer had not been
     outlined. Callees are handled before their callers, so packing climbs
     through nested private functions.
   }];
+}
+
+def XfCpuFoldConstantWeights : Pass<"xf-cpu-fold-constant-weights",
+                                     "::mlir::ModuleOp"> {
+  let summary = "Pack constant weights at compile time, releasing the raw ones";
+  let description = [{
+    On tensors, after `xf-cpu-pack-at-call-sites`: folds each
+    `xf_cpu.pack_weights` of a constant weight into a constant of panels
+    and each chain of constant `tensor.insert_slice`s (a merged
+    projection's panels) into one constant, erasing the constants nothing
+    uses any more, so that the code packs no constant at run time. Packed
+    constants of 4 KiB and more are resource blobs named by a hash of their
+    bytes (`blobConstant` in `include/xf/Dialect/ConstantBytes.h`).
+
+    With `release-weights`, the module owns the resource blobs (`dense_resource`)
+    its constants refer to, as a caller that compiles a module it built
+    for the purpose does: a blob's bytes are freed as soon as no op of the
+    module refers to it any more, which is when the packing of the last
+    weight that read it folds. Weights then pass through the compiler with
+    the raw ones freed while the packed ones are made, instead of both held
+    to the end. Blobs that anything outside the module refers to must not
+    be released: the option is off by default.
+
+    ```mlir
+    %w = arith.constant dense_resource<w0> : tensor<64x64xf32>
+    %p = xf_cpu.pack_weights %w layout kn outs(%e : tensor<2x64x32xf32>)
+    // becomes, blob w0 released
+    %p = arith.constant dense_resource<xf_...> : tensor<2x64x32xf32>
+    ```
+  }];
+  let options = [
+    Option<"releaseWeights", "release-weights", "bool", "false",
+           "Free each resource blob once no op of the module refers to it">,
+  ];
 }
 
 def XfCpuOutlineWeightPacking : Pass<"xf-cpu-outline-weight-packing",
@@ -217,8 +251,8 @@ def XfCpuGlobalsAsBytes : Pass<"xf-cpu-globals-as-bytes",
     `[24, 768, 32]` become 18,432 constants and 589,824 emitted floats,
     which took most of the compile time of models with constant weights.
     Each `llvm.mlir.global` whose value is a non-splat dense constant or a
-    resource (packed weights are, see `packedConstant` in
-    `include/xf/Dialect/WeightMatrix.h`) of at least `min-bytes` bytes
+    resource (packed weights are, see `blobConstant` in
+    `include/xf/Dialect/ConstantBytes.h`) of at least `min-bytes` bytes
     (default 4096) gets the type `!llvm.array<N x i8>` and its bytes as they
     are in memory (the same resource, or one that refers to the dense
     constant's own buffer: no copy), which translates to one constant and

@@ -78,6 +78,13 @@ struct CpuPipelineOptions
                      "time; @f then takes the packed weights "
                      "(xf-cpu-outline-weight-packing)"),
       llvm::cl::init(false)};
+  Option<bool> releaseWeights{
+      *this, "release-weights",
+      llvm::cl::desc("The module owns the resource blobs of its constants: "
+                     "each is freed once its packing folds and nothing "
+                     "else refers to it (xf-cpu-fold-constant-weights); "
+                     "for callers that compile a module of their own"),
+      llvm::cl::init(false)};
   Option<bool> barePtrCallConv{
       *this, "bare-ptr-calling-convention",
       llvm::cl::desc("Pass memrefs as bare pointers (needs static shapes): "

@@ -1,4 +1,5 @@
-// RUN: xf-opt %s --split-input-file --canonicalize | FileCheck %s
+// RUN: xf-opt %s --split-input-file --xf-cpu-fold-constant-weights | FileCheck %s
+// RUN: xf-opt %s --split-input-file --xf-cpu-fold-constant-weights=release-weights=true | FileCheck %s --check-prefixes=CHECK,RELEASE
 
 // Packing a constant weight folds at compile time. kn: panel p, row k holds
 // W[k][p * NR .. p * NR + NR), zero past N.
@@ -104,10 +105,10 @@ func.func @strided() -> tensor<4xf32> {
 // bytes (the 0x40 before the first element, 2.0), not uniqued, and bound
 // to JIT code without a copy. Smaller ones stay dense.
 // CHECK-LABEL: func.func @pack_large_constant
-// CHECK: %[[P:.*]] = arith.constant dense_resource<xf_packed{{.*}}> : tensor<1x32x32xf32>
+// CHECK: %[[P:.*]] = arith.constant dense_resource<xf_{{.*}}> : tensor<1x32x32xf32>
 // CHECK-NOT: xf_cpu.pack_weights
 // CHECK: return %[[P]]
-// CHECK: xf_packed{{.*}}: "0x4000000000000040
+// CHECK: xf_{{.*}}: "0x4000000000000040
 func.func @pack_large_constant() -> tensor<1x32x32xf32> {
   %w = arith.constant dense<2.0> : tensor<32x32xf32>
   %e = tensor.empty() : tensor<1x32x32xf32>
@@ -120,7 +121,7 @@ func.func @pack_large_constant() -> tensor<1x32x32xf32> {
 // One weight packed in two places (layers that share it) gives one blob,
 // named by a hash of its bytes, and so one constant.
 // CHECK-LABEL: func.func @pack_shared_constant
-// CHECK: %[[P:.*]] = arith.constant dense_resource<xf_packed_{{[0-9A-F]+}}> : tensor<1x32x32xf32>
+// CHECK: %[[P:.*]] = arith.constant dense_resource<xf_{{[0-9A-F]+}}> : tensor<1x32x32xf32>
 // CHECK-NOT: arith.constant
 // CHECK: return %[[P]], %[[P]]
 func.func @pack_shared_constant() -> (tensor<1x32x32xf32>, tensor<1x32x32xf32>) {
@@ -131,3 +132,33 @@ func.func @pack_shared_constant() -> (tensor<1x32x32xf32>, tensor<1x32x32xf32>) 
   %p1 = xf_cpu.pack_weights %w layout kn outs(%e1 : tensor<1x32x32xf32>) : tensor<32x32xf32> -> tensor<1x32x32xf32>
   return %p0, %p1 : tensor<1x32x32xf32>, tensor<1x32x32xf32>
 }
+
+// -----
+
+// A weight the packing consumes is packed from its blob; one that is also
+// used elsewhere keeps its blob, released or not (only blobs nothing refers
+// to are freed: see unittests/FoldConstantWeightsTest.cpp).
+// CHECK-LABEL: func.func @pack_resource
+// CHECK-DAG: %[[P:.*]] = arith.constant dense<{{.*}}> : tensor<1x2x16xf32>
+// CHECK-DAG: %[[W:.*]] = arith.constant dense_resource<kept> : tensor<2x2xf32>
+// CHECK-NOT: xf_cpu.pack_weights
+// CHECK: return %[[P]], %[[P]], %[[W]]
+// CHECK: kept: "0x04000000000080BF0000004000000000000040C0"
+// RELEASE-NOT: consumed:
+func.func @pack_resource() -> (tensor<1x2x16xf32>, tensor<1x2x16xf32>, tensor<2x2xf32>) {
+  %a = arith.constant dense_resource<consumed> : tensor<2x2xf32>
+  %b = arith.constant dense_resource<kept> : tensor<2x2xf32>
+  %e0 = tensor.empty() : tensor<1x2x16xf32>
+  %p0 = xf_cpu.pack_weights %a layout kn outs(%e0 : tensor<1x2x16xf32>) : tensor<2x2xf32> -> tensor<1x2x16xf32>
+  %e1 = tensor.empty() : tensor<1x2x16xf32>
+  %p1 = xf_cpu.pack_weights %b layout kn outs(%e1 : tensor<1x2x16xf32>) : tensor<2x2xf32> -> tensor<1x2x16xf32>
+  return %p0, %p1, %b : tensor<1x2x16xf32>, tensor<1x2x16xf32>, tensor<2x2xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      consumed: "0x04000000000080BF0000004000000000000040C0",
+      kept: "0x04000000000080BF0000004000000000000040C0"
+    }
+  }
+#-}
