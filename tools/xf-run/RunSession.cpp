@@ -317,21 +317,21 @@ int xf::tools::runSession(const RunConfig &config) {
   if (!givenOnCommandLine("mlir-print-op-on-diagnostic"))
     context.printOpOnDiagnostic(false);
 
-  std::string errorMessage;
-  auto buffer = openInputFile(config.file, &errorMessage);
-  if (!buffer)
-    return fail(BadInput, errorMessage);
   auto sourceMgr = std::make_shared<llvm::SourceMgr>();
-  sourceMgr->AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
   SourceMgrDiagnosticHandler diagnostics(*sourceMgr, &context);
   // An ONNX model is imported in-process (no text of its weights on the
-  // way); anything else is MLIR.
-  const llvm::MemoryBuffer *file =
-      sourceMgr->getMemoryBuffer(sourceMgr->getMainFileID());
-  OwningOpRef<ModuleOp> module =
-      StringRef(config.file).ends_with(".onnx")
-          ? importOnnx(file->getBuffer(), config.file, &context)
-          : parseSourceFile<ModuleOp>(sourceMgr, &context);
+  // way, and its bytes held once); anything else is MLIR.
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(config.file).ends_with(".onnx")) {
+    module = importOnnxFile(config.file, &context);
+  } else {
+    std::string errorMessage;
+    auto buffer = openInputFile(config.file, &errorMessage);
+    if (!buffer)
+      return fail(BadInput, errorMessage);
+    sourceMgr->AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+    module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  }
   if (!module)
     return BadInput;
 

@@ -29,6 +29,11 @@ struct OnnxImportOptions {
 OwningOpRef<ModuleOp> importOnnx(llvm::StringRef bytes,
                                  llvm::StringRef fileName, MLIRContext *context,
                                  const OnnxImportOptions &options = {});
+/// The same from the file at `path`, parsed as it is read: a large model's
+/// bytes are then held once, in the parsed model, and move into the
+/// module's resource blobs as its weights are read.
+OwningOpRef<ModuleOp> importOnnxFile(llvm::StringRef path, MLIRContext *context,
+                                     const OnnxImportOptions &options = {});
 
 } // namespace mlir::xf
 

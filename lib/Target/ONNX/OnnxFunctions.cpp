@@ -41,11 +41,15 @@ LogicalResult Importer::importCall(const onnx::NodeProto &node,
     // The body is imported with a state of its own: its names are local.
     auto savedValues = std::move(values);
     auto savedConstants = std::move(constants);
+    auto savedPending = std::move(pendingInitializers);
+    auto savedLarge = std::move(largeInitializers);
     auto savedTransposed = std::move(transposed);
     size_t savedIndex = nodeIndex;
     OpBuilder::InsertionGuard guard(builder);
     values.clear();
     constants.clear();
+    pendingInitializers.clear();
+    largeInitializers.clear();
     transposed.clear();
 
     builder.setInsertionPointToStart(module.getBody());
@@ -79,6 +83,8 @@ LogicalResult Importer::importCall(const onnx::NodeProto &node,
     }
     values = std::move(savedValues);
     constants = std::move(savedConstants);
+    pendingInitializers = std::move(savedPending);
+    largeInitializers = std::move(savedLarge);
     transposed = std::move(savedTransposed);
     nodeIndex = savedIndex;
     if (failed(result)) {

@@ -14,7 +14,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
+#include <cerrno>
 #include <climits>
+#include <cstring>
+#include <fstream>
 
 using namespace mlir;
 using namespace mlir::xf;
@@ -39,8 +42,8 @@ Type onnx_import::elementType(MLIRContext *ctx, int32_t onnxType) {
   }
 }
 
-FailureOr<DenseElementsAttr> Importer::tensor(const onnx::TensorProto &t,
-                                              const Twine &what) {
+FailureOr<RankedTensorType> Importer::tensorType(const onnx::TensorProto &t,
+                                                 const Twine &what) {
   Type element = elementType(ctx, t.data_type());
   if (!element)
     return fail(what + ": element type " +
@@ -57,10 +60,44 @@ FailureOr<DenseElementsAttr> Importer::tensor(const onnx::TensorProto &t,
     shape.push_back(d);
     count *= d;
   }
-  auto type = RankedTensorType::get(shape, element);
+  return RankedTensorType::get(shape, element);
+}
+
+FailureOr<std::pair<RankedTensorType, ArrayRef<char>>>
+Importer::tensorBytes(const onnx::TensorProto &t, const Twine &what) {
+  FailureOr<RankedTensorType> type = tensorType(t, what);
+  if (failed(type))
+    return failure();
+  Type element = type->getElementType();
+  size_t width = element.getIntOrFloatBitWidth() / 8;
+  auto view = [&](const char *data, size_t bytes)
+      -> FailureOr<std::pair<RankedTensorType, ArrayRef<char>>> {
+    size_t expected = type->getNumElements() * width;
+    if (bytes != expected)
+      return fail(what + ": " + Twine(bytes) + " bytes of data, expected " +
+                  Twine(expected));
+    return std::make_pair(*type, ArrayRef<char>(data, bytes));
+  };
+  if (t.has_raw_data())
+    return view(t.raw_data().data(), t.raw_data().size());
+  if (element.isF32())
+    return view(reinterpret_cast<const char *>(t.float_data().data()),
+                t.float_data_size() * sizeof(float));
+  if (element.isInteger(64))
+    return view(reinterpret_cast<const char *>(t.int64_data().data()),
+                t.int64_data_size() * sizeof(int64_t));
+  return view(reinterpret_cast<const char *>(t.int32_data().data()),
+              t.int32_data_size() * sizeof(int32_t));
+}
+
+FailureOr<DenseElementsAttr> Importer::tensor(const onnx::TensorProto &t,
+                                              const Twine &what) {
+  FailureOr<RankedTensorType> type = tensorType(t, what);
+  if (failed(type))
+    return failure();
   // Bools are a byte each in raw data, an int32 each otherwise; MLIR packs
   // them in bits.
-  if (element.isInteger(1)) {
+  if (type->getElementType().isInteger(1)) {
     SmallVector<bool> bits;
     if (t.has_raw_data())
       for (char c : t.raw_data())
@@ -68,30 +105,15 @@ FailureOr<DenseElementsAttr> Importer::tensor(const onnx::TensorProto &t,
     else
       for (int32_t v : t.int32_data())
         bits.push_back(v != 0);
-    if (static_cast<int64_t>(bits.size()) != count)
+    if (static_cast<int64_t>(bits.size()) != type->getNumElements())
       return fail(what + ": " + Twine(bits.size()) + " bools, expected " +
-                  Twine(count));
-    return DenseElementsAttr::get(type, ArrayRef<bool>(bits));
+                  Twine(type->getNumElements()));
+    return DenseElementsAttr::get(*type, ArrayRef<bool>(bits));
   }
-  size_t width = element.getIntOrFloatBitWidth() / 8;
-  auto fromBytes = [&](const char *data,
-                       size_t bytes) -> FailureOr<DenseElementsAttr> {
-    if (bytes != count * width)
-      return fail(what + ": " + Twine(bytes) + " bytes of data, expected " +
-                  Twine(count * width));
-    return DenseElementsAttr::getFromRawBuffer(type,
-                                               ArrayRef<char>(data, bytes));
-  };
-  if (t.has_raw_data())
-    return fromBytes(t.raw_data().data(), t.raw_data().size());
-  if (element.isF32())
-    return fromBytes(reinterpret_cast<const char *>(t.float_data().data()),
-                     t.float_data_size() * sizeof(float));
-  if (element.isInteger(64))
-    return fromBytes(reinterpret_cast<const char *>(t.int64_data().data()),
-                     t.int64_data_size() * sizeof(int64_t));
-  return fromBytes(reinterpret_cast<const char *>(t.int32_data().data()),
-                   t.int32_data_size() * sizeof(int32_t));
+  auto bytes = tensorBytes(t, what);
+  if (failed(bytes))
+    return failure();
+  return DenseElementsAttr::getFromRawBuffer(bytes->first, bytes->second);
 }
 
 FailureOr<DenseElementsAttr> Importer::tensorQuiet(const onnx::TensorProto &t) {
@@ -153,6 +175,12 @@ FailureOr<Value> Importer::named(const onnx::NodeProto &node,
     values[name] = v;
     return v;
   }
+  // A weight: its blob, not its values.
+  if (ElementsAttr big = largeConstant(name)) {
+    Value v = arith::ConstantOp::create(builder, loc, cast<TypedAttr>(big));
+    values[name] = v;
+    return v;
+  }
   if (std::optional<DenseElementsAttr> c = constant(name)) {
     Value v = arith::ConstantOp::create(builder, loc, *c);
     values[name] = v;
@@ -165,8 +193,8 @@ FailureOr<RankedTensorType> Importer::typeOf(const onnx::NodeProto &node,
                                              int i) {
   if (i >= node.input_size() || inputName(node, i).empty())
     return nodeError(node, "missing input #" + Twine(i));
-  if (std::optional<DenseElementsAttr> c = constant(inputName(node, i)))
-    return cast<RankedTensorType>(c->getType());
+  if (RankedTensorType type = constantType(inputName(node, i)))
+    return type;
   FailureOr<Value> v = input(node, i);
   if (failed(v))
     return failure();
@@ -175,9 +203,45 @@ FailureOr<RankedTensorType> Importer::typeOf(const onnx::NodeProto &node,
 
 std::optional<DenseElementsAttr> Importer::constant(StringRef name) {
   auto it = constants.find(name);
-  if (it == constants.end())
+  if (it != constants.end())
+    return it->second;
+  // A weight read for its values (a rotary table, a mask): a copy.
+  std::optional<RawElements> raw = rawElements(largeConstant(name));
+  if (!raw)
     return std::nullopt;
-  return it->second;
+  DenseElementsAttr value = DenseElementsAttr::getFromRawBuffer(
+      cast<ShapedType>(raw->type), raw->data);
+  constants[name] = value;
+  return value;
+}
+
+bool Importer::isConstant(StringRef name) {
+  return constants.count(name) || pendingInitializers.count(name) ||
+         largeInitializers.count(name);
+}
+
+RankedTensorType Importer::constantType(StringRef name) {
+  if (DenseElementsAttr c = constants.lookup(name))
+    return cast<RankedTensorType>(c.getType());
+  if (ElementsAttr big = largeConstant(name))
+    return cast<RankedTensorType>(big.getShapedType());
+  return {};
+}
+
+ElementsAttr Importer::largeConstant(StringRef name) {
+  if (ElementsAttr big = largeInitializers.lookup(name))
+    return big;
+  onnx::TensorProto *t = pendingInitializers.lookup(name);
+  if (!t)
+    return {};
+  // Checked when the model was read.
+  auto bytes = tensorBytes(*t, "initializer '" + t->name() + "'");
+  ElementsAttr big = blobConstant(bytes->first, bytes->second);
+  std::string().swap(*t->mutable_raw_data());
+  google::protobuf::RepeatedField<float>().Swap(t->mutable_float_data());
+  pendingInitializers.erase(name);
+  largeInitializers[name] = big;
+  return big;
 }
 
 LogicalResult Importer::define(const onnx::NodeProto &node, Value v) {
@@ -211,9 +275,9 @@ FailureOr<int64_t> Importer::axisOf(const onnx::NodeProto &node, int64_t axis,
   return nodeError(node, "axis " + Twine(axis) + " is out of range");
 }
 
-OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
+OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model,
                                     const OnnxImportOptions &options) {
-  const onnx::GraphProto &graph = model.graph();
+  onnx::GraphProto &graph = *model.mutable_graph();
   for (const onnx::OperatorSetIdProto &set : model.opset_import())
     if (set.domain().empty() || set.domain() == "ai.onnx")
       opset = set.version();
@@ -221,9 +285,20 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
   this->module = *module;
   for (const onnx::FunctionProto &f : model.functions())
     functions[{f.domain(), f.name()}] = &f;
-  for (const onnx::TensorProto &t : graph.initializer()) {
-    FailureOr<DenseElementsAttr> attr =
-        tensor(t, "initializer '" + t.name() + "'");
+  for (onnx::TensorProto &t : *graph.mutable_initializer()) {
+    std::string what = "initializer '" + t.name() + "'";
+    FailureOr<RankedTensorType> type = tensorType(t, what);
+    if (failed(type))
+      return nullptr;
+    // Large float initializers (weights) wait, checked, until they are read.
+    if (type->getElementType().isF32() &&
+        type->getNumElements() * 4 >= kLargeConstantBytes) {
+      if (failed(tensorBytes(t, what)))
+        return nullptr;
+      pendingInitializers[t.name()] = &t;
+      continue;
+    }
+    FailureOr<DenseElementsAttr> attr = tensor(t, what);
     if (failed(attr))
       return nullptr;
     constants[t.name()] = *attr;
@@ -231,7 +306,7 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
   SmallVector<Type> argTypes, resultTypes;
   SmallVector<std::string> argNames;
   for (const onnx::ValueInfoProto &info : graph.input()) {
-    if (constants.count(info.name()))
+    if (isConstant(info.name()))
       continue; // an initializer listed as an input (older exporters)
     FailureOr<RankedTensorType> type = valueType(info);
     if (failed(type))
@@ -244,13 +319,17 @@ OwningOpRef<ModuleOp> Importer::run(const onnx::ModelProto &model,
   // scalars stay constants (the patterns read the scalars' values).
   if (options.weightsAsArguments)
     for (const onnx::TensorProto &t : graph.initializer()) {
-      DenseElementsAttr attr = constants.lookup(t.name());
-      if (!attr || attr.getType().getRank() < 2 ||
-          !attr.getElementType().isF32() ||
+      RankedTensorType type;
+      if (DenseElementsAttr attr = constants.lookup(t.name()))
+        type = cast<RankedTensorType>(attr.getType());
+      else if (pendingInitializers.count(t.name()))
+        type = *tensorType(t, ""); // checked above
+      if (!type || type.getRank() < 2 || !type.getElementType().isF32() ||
           llvm::is_contained(argNames, t.name()))
         continue;
       constants.erase(t.name());
-      argTypes.push_back(attr.getType());
+      pendingInitializers.erase(t.name());
+      argTypes.push_back(type);
       argNames.push_back(t.name());
     }
   for (const onnx::ValueInfoProto &info : graph.output()) {
@@ -322,23 +401,58 @@ LogicalResult Importer::importNodes(const Nodes &nodes,
   return success();
 }
 
-OwningOpRef<ModuleOp> xf::importOnnx(StringRef bytes, StringRef fileName,
-                                     MLIRContext *context,
-                                     const OnnxImportOptions &options) {
-  context->loadDialect<XfDialect, func::FuncDialect, arith::ArithDialect,
-                       tensor::TensorDialect, linalg::LinalgDialect>();
-  Location loc = FileLineColLoc::get(context, fileName, 0, 0);
-  onnx::ModelProto model;
+/// Parses `bytes` into `model`; false (with an error at `loc`) for what is
+/// not a model.
+static bool parseModel(StringRef bytes, Location loc, onnx::ModelProto &model) {
   if (bytes.size() > INT_MAX ||
       !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     emitError(loc) << "not an ONNX model: the file does not parse as "
                       "onnx.ModelProto (truncated or corrupt)";
-    return nullptr;
+    return false;
   }
+  return true;
+}
+
+static Location fileLocation(MLIRContext *context, StringRef fileName) {
+  context->loadDialect<XfDialect, func::FuncDialect, arith::ArithDialect,
+                       tensor::TensorDialect, linalg::LinalgDialect>();
+  return FileLineColLoc::get(context, fileName, 0, 0);
+}
+
+/// The module of a parsed `model`.
+static OwningOpRef<ModuleOp> importModel(onnx::ModelProto &model, Location loc,
+                                         const OnnxImportOptions &options) {
   if (!model.has_graph()) {
     emitError(loc) << "the ONNX model has no graph";
     return nullptr;
   }
-  Importer importer(context, loc);
+  Importer importer(loc.getContext(), loc);
   return importer.run(model, options);
+}
+
+OwningOpRef<ModuleOp> xf::importOnnx(StringRef bytes, StringRef fileName,
+                                     MLIRContext *context,
+                                     const OnnxImportOptions &options) {
+  Location loc = fileLocation(context, fileName);
+  onnx::ModelProto model;
+  if (!parseModel(bytes, loc, model))
+    return nullptr;
+  return importModel(model, loc, options);
+}
+
+OwningOpRef<ModuleOp> xf::importOnnxFile(StringRef path, MLIRContext *context,
+                                         const OnnxImportOptions &options) {
+  Location loc = fileLocation(context, path);
+  std::ifstream in(path.str(), std::ios::binary);
+  if (!in) {
+    emitError(loc) << "cannot open the ONNX model: " << std::strerror(errno);
+    return nullptr;
+  }
+  onnx::ModelProto model;
+  if (!model.ParseFromIstream(&in)) {
+    emitError(loc) << "not an ONNX model: the file does not parse as "
+                      "onnx.ModelProto (truncated or corrupt)";
+    return nullptr;
+  }
+  return importModel(model, loc, options);
 }

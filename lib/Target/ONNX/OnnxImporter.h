@@ -3,6 +3,7 @@
 #ifndef XF_LIB_TARGET_ONNX_ONNXIMPORTER_H
 #define XF_LIB_TARGET_ONNX_ONNXIMPORTER_H
 
+#include "xf/Dialect/ConstantBytes.h"
 #include "xf/Dialect/XfOps.h"
 #include "xf/Target/OnnxImport.h"
 
@@ -107,13 +108,22 @@ class Importer {
 public:
   Importer(MLIRContext *ctx, Location loc) : ctx(ctx), builder(ctx), loc(loc) {}
 
-  OwningOpRef<ModuleOp> run(const onnx::ModelProto &model,
+  /// The module of `model`; the bytes of the large initializers it reads
+  /// move out of `model` into the module's resource blobs.
+  OwningOpRef<ModuleOp> run(onnx::ModelProto &model,
                             const OnnxImportOptions &options);
 
 private:
   // OnnxImport.cpp: tensors, types, values, errors.
   FailureOr<DenseElementsAttr> tensor(const onnx::TensorProto &t,
                                       const Twine &what);
+  /// The type of `t`, checked: element type, storage, dimensions.
+  FailureOr<RankedTensorType> tensorType(const onnx::TensorProto &t,
+                                         const Twine &what);
+  /// The type of `t` and its bytes as they are in the model (a view into
+  /// `t`), checked against the type; not for bools (MLIR packs them).
+  FailureOr<std::pair<RankedTensorType, ArrayRef<char>>>
+  tensorBytes(const onnx::TensorProto &t, const Twine &what);
   /// tensor() without an error: nullopt-like failure for what it refuses.
   FailureOr<DenseElementsAttr> tensorQuiet(const onnx::TensorProto &t);
   FailureOr<RankedTensorType> valueType(const onnx::ValueInfoProto &info);
@@ -125,6 +135,13 @@ private:
   FailureOr<Value> named(const onnx::NodeProto &node, const std::string &name);
   /// The value of an initializer or a Constant node's output.
   std::optional<DenseElementsAttr> constant(StringRef name);
+  /// Whether `name` is an initializer or a Constant node's output, and its
+  /// type: without reading its value.
+  bool isConstant(StringRef name);
+  RankedTensorType constantType(StringRef name);
+  /// The large initializer `name` as a resource blob, made from the model's
+  /// bytes (freed there) the first time; null for anything else.
+  ElementsAttr largeConstant(StringRef name);
   LogicalResult define(const onnx::NodeProto &node, Value v);
   LogicalResult fail(const Twine &message);
   LogicalResult nodeError(const onnx::NodeProto &node, const Twine &reason);
@@ -262,6 +279,13 @@ private:
   Location loc;
   llvm::StringMap<Value> values;
   llvm::StringMap<DenseElementsAttr> constants;
+  /// Initializers of kLargeConstantBytes or more (the weights), kept out of
+  /// `constants` until something reads their values: an op that only
+  /// consumes one gets a resource blob, never a uniqued attribute, so that
+  /// a model's weights are held once while it is imported and can be freed
+  /// as they are packed. Pending ones point into the model.
+  llvm::StringMap<onnx::TensorProto *> pendingInitializers;
+  llvm::StringMap<ElementsAttr> largeInitializers;
   /// The types the graph declares for its outputs.
   llvm::StringMap<RankedTensorType> declaredOutputs;
   /// Values that are another value with its last two axes swapped: a

@@ -161,7 +161,8 @@ LogicalResult Importer::importMatMul(const onnx::NodeProto &node) {
     return nodeError(node, "1-D operands are not supported");
   FailureOr<Value> result;
   SmallVector<int64_t> shape(at.getShape());
-  if (!transA && !transB && bt.getRank() == 2 && constant(inputName(node, 1))) {
+  if (!transA && !transB && bt.getRank() == 2 &&
+      isConstant(inputName(node, 1))) {
     // A product with a constant matrix is a linear layer.
     shape.back() = bt.getDimSize(1);
     result = build<LinearOp>(node, at.clone(shape), *a, *b, Value(), Value(),

@@ -73,9 +73,9 @@ struct RopeTable {
 
 static RopeTable
 ropeTable(const Uses &uses, StringRef name,
-          const llvm::StringMap<DenseElementsAttr> &constants) {
-  if (DenseElementsAttr c = constants.lookup(name))
-    return {c, "", {}};
+          function_ref<std::optional<DenseElementsAttr>(StringRef)> constant) {
+  if (std::optional<DenseElementsAttr> c = constant(name))
+    return {*c, "", {}};
   size_t at;
   SmallVector<const onnx::NodeProto *> unsqueezes;
   const onnx::NodeProto *node = uses.definer(name, at);
@@ -84,12 +84,12 @@ ropeTable(const Uses &uses, StringRef name,
     node = uses.definer(inputName(*node, 0), at);
   }
   if (!node || node->op_type() != "Gather" || intAttr(*node, "axis", 0) != 0 ||
-      !hasInput(*node, 1) || constants.count(inputName(*node, 1)))
+      !hasInput(*node, 1) || constant(inputName(*node, 1)))
     return {};
-  DenseElementsAttr table = constants.lookup(inputName(*node, 0));
-  if (!table || table.getType().getRank() != 2)
+  std::optional<DenseElementsAttr> table = constant(inputName(*node, 0));
+  if (!table || table->getType().getRank() != 2)
     return {};
-  return {table, inputName(*node, 1), unsqueezes};
+  return {*table, inputName(*node, 1), unsqueezes};
 }
 
 bool Importer::sameView(const Uses &uses, const RopeTable &a,
@@ -129,8 +129,9 @@ void Importer::findRope(const Uses &uses, size_t addIndex, Patterns &patterns) {
     for (int c = 0; c < 2; ++c)
       for (int s = 0; s < 2; ++s) {
         std::string x = inputName(*byCos, 1 - c);
-        RopeTable cosTable = ropeTable(uses, inputName(*byCos, c), constants);
-        RopeTable sinTable = ropeTable(uses, inputName(*bySin, s), constants);
+        auto lookup = [&](StringRef n) { return constant(n); };
+        RopeTable cosTable = ropeTable(uses, inputName(*byCos, c), lookup);
+        RopeTable sinTable = ropeTable(uses, inputName(*bySin, s), lookup);
         DenseElementsAttr cos = cosTable.table, sin = sinTable.table;
         // Gathered tables: the positions come from cos's view, so sin's
         // must be the same (the same Unsqueezes of the same indices).

@@ -360,7 +360,7 @@ LogicalResult Importer::importSplit(const onnx::NodeProto &node) {
   // slices.
   std::optional<SmallVector<int64_t>> ints;
   Value x;
-  if (constant(inputName(node, 0))) {
+  if (isConstant(inputName(node, 0))) {
     ints = intValues(inputName(node, 0));
     if (!ints || rank != 1)
       return nodeError(node, "only splits of values and of 1-D integer "

@@ -108,9 +108,8 @@ LogicalResult Importer::importCast(const onnx::NodeProto &node) {
 LogicalResult Importer::importWhere(const onnx::NodeProto &node) {
   if (node.input_size() != 3)
     return nodeError(node, "expects 3 inputs");
-  if (llvm::all_of(node.input(), [&](const std::string &name) {
-        return constant(name).has_value();
-      }))
+  if (llvm::all_of(node.input(),
+                   [&](const std::string &name) { return isConstant(name); }))
     return importIntegerSelect(node);
   FailureOr<SmallVector<Value>> in = inputs(node);
   if (failed(in))
