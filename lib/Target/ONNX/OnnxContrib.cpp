@@ -8,6 +8,7 @@
 
 #include "OnnxImporter.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Traits.h"
 #include "llvm/ADT/StringSwitch.h"
 
@@ -28,11 +29,12 @@ LogicalResult Importer::importContrib(const onnx::NodeProto &node) {
           .Default(nullptr);
   if (!handler)
     return nodeError(node, "unsupported op of domain com.microsoft");
-  // SkipLayerNormalization's sum and GroupQueryAttention's present keys and
+  // SkipLayerNormalization's sum and the attentions' present keys and
   // values are defined by their importers.
   for (int i = 1; i < node.output_size(); ++i)
     if (!outputName(node, i).empty() &&
         !(node.op_type() == "SkipLayerNormalization" && i == 3) &&
+        !(node.op_type() == "MultiHeadAttention" && i <= 2) &&
         node.op_type() != "GroupQueryAttention")
       return nodeError(node, "output #" + Twine(i) + " is not supported");
   return (this->*handler)(node);
@@ -112,8 +114,13 @@ enum MhaInput {
   kMhaBias,
   kMhaKeyPaddingMask,
   kMhaAttentionBias,
+  kMhaPastKey,
+  kMhaPastValue,
   kMhaFirstUnsupported
 };
+
+// Its outputs after the attention's.
+enum MhaOutput { kMhaPresentKey = 1, kMhaPresentValue };
 
 } // namespace
 
@@ -128,7 +135,10 @@ LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
   for (int i = kMhaFirstUnsupported; i < node.input_size(); ++i)
     if (hasInput(node, i))
       return nodeError(node, "input #" + Twine(i) +
-                                 " (past keys and values) is not supported");
+                                 " (past_sequence_length, cache_indirection) "
+                                 "is not supported");
+  if (hasInput(node, kMhaPastKey) != hasInput(node, kMhaPastValue))
+    return nodeError(node, "expects both past_key and past_value or neither");
   int64_t heads = intAttr(node, "num_heads", 0);
   FailureOr<Value> q = input(node, kMhaQuery);
   if (failed(q))
@@ -193,6 +203,13 @@ LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
     *k = AddOp::create(builder, loc, kt, *k, part(dq, dk)).getResult();
     *v = AddOp::create(builder, loc, vt, *v, part(dq + dk, dv)).getResult();
   }
+  // The keys and values the attention reads: the past ones, then these.
+  k = withPastKeys(node, *k, kMhaPastKey, kMhaPresentKey, heads);
+  v = withPastKeys(node, *v, kMhaPastValue, kMhaPresentValue, heads);
+  if (failed(k) || failed(v))
+    return failure();
+  kt = cast<RankedTensorType>(k->getType());
+  vt = cast<RankedTensorType>(v->getType());
   int64_t headDim = qt.getDimSize(2) / heads;
   double scale = floatAttr(node, "scale", 0.0f);
   if (scale == 0.0)
@@ -244,6 +261,42 @@ LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
   if (failed(verifyBuilt(node, attention)))
     return failure();
   return define(node, attention.getResult());
+}
+
+FailureOr<Value> Importer::withPastKeys(const onnx::NodeProto &node, Value x,
+                                        int past, int present, int64_t heads) {
+  if (!hasInput(node, past) && outputName(node, present).empty())
+    return x;
+  auto xt = cast<RankedTensorType>(x.getType());
+  int64_t b = xt.getDimSize(0), l = xt.getDimSize(1),
+          d = xt.getDimSize(2) / heads;
+  // [B, L, N * H] as [B, N, L, H], the layout of the past and present.
+  Value fresh = transposeValue(reshapeValue(x, {b, l, heads, d}), {0, 2, 1, 3});
+  Value all = fresh;
+  if (hasInput(node, past)) {
+    FailureOr<Value> given = input(node, past);
+    if (failed(given))
+      return failure();
+    auto pt = cast<RankedTensorType>(given->getType());
+    if (pt.getRank() != 4 || pt.getDimSize(0) != b ||
+        pt.getDimSize(1) != heads || pt.getDimSize(3) != d ||
+        pt.getElementType() != xt.getElementType()) {
+      std::string got;
+      llvm::raw_string_ostream(got) << pt;
+      return nodeError(node, "past keys and values must be [B, num_heads, "
+                             "P, head size] of the new ones' type, got " +
+                                 got);
+    }
+    int64_t p = pt.getDimSize(2);
+    all = mlir::tensor::ConcatOp::create(builder, loc,
+                                         pt.clone({b, heads, p + l, d}), 2,
+                                         ValueRange{*given, fresh})
+              .getResult();
+  }
+  if (const std::string &name = outputName(node, present); !name.empty())
+    values[name] = all;
+  int64_t total = cast<RankedTensorType>(all.getType()).getDimSize(2);
+  return reshapeValue(transposeValue(all, {0, 2, 1, 3}), {b, total, heads * d});
 }
 
 FailureOr<Value> Importer::keyPaddingMask(const onnx::NodeProto &node,

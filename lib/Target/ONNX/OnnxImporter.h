@@ -182,6 +182,11 @@ private:
   LogicalResult importBiasGelu(const onnx::NodeProto &node);
   LogicalResult importSkipLayerNorm(const onnx::NodeProto &node);
   LogicalResult importMultiHeadAttention(const onnx::NodeProto &node);
+  /// MultiHeadAttention's keys or values `x` [B, L, N * H] after input
+  /// `past`'s [B, N, P, H], as [B, P + L, N * H]; output `present` (if
+  /// asked for) is them all as [B, N, P + L, H].
+  FailureOr<Value> withPastKeys(const onnx::NodeProto &node, Value x, int past,
+                                int present, int64_t heads);
   /// MultiHeadAttention's key padding mask, [B] lengths or [B, L] flags, as
   /// an additive [B, 1, 1, L] mask.
   FailureOr<Value> keyPaddingMask(const onnx::NodeProto &node, int64_t batch,

@@ -206,6 +206,36 @@ check("multi_head_attention_packed_qkv",
                        k + qkv_bias[32:64], v + qkv_bias[64:], 4, 1))],
       [("qkv_bias", qkv_bias)])
 
+# Past keys and values [B, N, P, H]: a decode step (one query, key lengths
+# over the past and new keys) and a causal chunk of 3 queries after 4 past
+# ones; the present keys and values [B, N, P + L, H] are the past's rows
+# then the new ones'.
+for s, past_len, causal in ((1, 5, 0), (3, 4, 1)):
+    q, k, v = randn(2, s, 32), randn(2, s, 32), randn(2, s, 32)
+    past_k, past_v = randn(2, 4, past_len, 8), randn(2, 4, past_len, 8)
+    present_k, present_v = (
+        np.concatenate([p, x.reshape(2, s, 4, 8).transpose(0, 2, 1, 3)], 2)
+        for p, x in ((past_k, k), (past_v, v)))
+    keys, vals = (p.transpose(0, 2, 1, 3).reshape(2, past_len + s, 32)
+                  for p in (present_k, present_v))
+    lengths = np.array([past_len - 1, past_len + s], np.int32)
+    bias = None if causal else np.where(
+        np.arange(past_len + s)[None, :] < lengths[:, None], 0.0,
+        -10000.0)[:, None, None, :]
+    padding = [] if causal else [("lengths", lengths)]
+    check(f"multi_head_attention_past_{'chunk' if causal else 'decode'}",
+          helper.make_node("MultiHeadAttention",
+                           ["q", "k", "v", "", "" if causal else "lengths",
+                            "", "past_key", "past_value"],
+                           ["y", "present_key", "present_value"],
+                           domain="com.microsoft", num_heads=4,
+                           unidirectional=causal),
+          [("q", q), ("k", k), ("v", v), *padding, ("past_key", past_k),
+           ("past_value", past_v)],
+          [("y", attention(q.astype(np.float64), keys, vals, 4, causal,
+                           bias)),
+           ("present_key", present_k), ("present_value", present_v)])
+
 
 def rotate(x, cos, sin, head_dim, interleaved, start=None):
     """x [B, S, heads * head_dim] with the first 2 * cos.shape[1] features of
@@ -398,7 +428,21 @@ padding = model("mha_padding_scalar", helper.make_node(
     [("y", q)], [])
 with open(os.path.join(WORK, "mha_padding_scalar.onnx"), "wb") as f:
     f.write(padding.SerializeToString())
-# Refused: past keys without past values.
+# Refused: past keys without past values, and past keys of another head
+# size.
+q = randn(2, 1, 32)
+cache = model("mha_past_key_only", helper.make_node(
+    "MultiHeadAttention", ["q", "q", "q", "", "", "", "past"], ["y"],
+    name="mha", domain="com.microsoft", num_heads=4),
+    [("q", q), ("past", randn(2, 4, 5, 8))], [("y", q)], [])
+with open(os.path.join(WORK, "mha_past_key_only.onnx"), "wb") as f:
+    f.write(cache.SerializeToString())
+cache = model("mha_past_head_size", helper.make_node(
+    "MultiHeadAttention", ["q", "q", "q", "", "", "", "past", "past"], ["y"],
+    name="mha", domain="com.microsoft", num_heads=4),
+    [("q", q), ("past", randn(2, 4, 5, 6))], [("y", q)], [])
+with open(os.path.join(WORK, "mha_past_head_size.onnx"), "wb") as f:
+    f.write(cache.SerializeToString())
 q, past = randn(2, 1, 32), randn(2, 2, 5, 8)
 cache = model("gqa_past_key_only", helper.make_node(
     "GroupQueryAttention", ["q", "k", "v", "past"], ["y"], name="gqa",
