@@ -15,12 +15,13 @@ const path = require("path");
 const peers = process.env.XF_PEERS_DIR || path.join(os.homedir(), ".cache", "xf-peers");
 const ort = require(path.join(peers, "ort", "node_modules", "onnxruntime-node"));
 
-function readNpy(file) {  // little-endian, C order: f4, i4, b1
+function readNpy(file) {  // little-endian, C order: f4, i4, i8, b1
   const buf = fs.readFileSync(file);
   const headerLen = buf.readUInt16LE(8), header = buf.toString("latin1", 10, 10 + headerLen);
   const descr = /'descr': '([^']+)'/.exec(header)[1];
   const shape = /'shape': \(([^)]*)\)/.exec(header)[1].split(",").filter(x => x.trim()).map(Number);
-  const kinds = {"<f4": [Float32Array, "float32"], "<i4": [Int32Array, "int32"], "|b1": [Uint8Array, "bool"]};
+  const kinds = {"<f4": [Float32Array, "float32"], "<i4": [Int32Array, "int32"],
+                 "<i8": [BigInt64Array, "int64"], "|b1": [Uint8Array, "bool"]};
   if (!kinds[descr]) throw new Error(`${file}: dtype ${descr}`);
   const data = buf.subarray(10 + headerLen);
   const [Type, type] = kinds[descr];

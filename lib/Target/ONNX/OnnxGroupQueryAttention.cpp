@@ -39,6 +39,8 @@ enum Input {
   kTotal,
   kCos,
   kSin,
+  kPositionIds,
+  kAttentionBias,
   kFirstUnsupported
 };
 
@@ -47,9 +49,8 @@ enum Input {
 LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
   for (int i = kFirstUnsupported; i < node.input_size(); ++i)
     if (hasInput(node, i))
-      return nodeError(node, "input #" + Twine(i) +
-                                 " (position ids, an attention bias, head "
-                                 "sinks) is not supported");
+      return nodeError(node,
+                       "input #" + Twine(i) + " (head sinks) is not supported");
   if (floatAttr(node, "softcap", 0.0f) != 0.0f ||
       intAttr(node, "smooth_softmax", 0))
     return nodeError(node, "softcap and smooth_softmax are not supported");
@@ -161,9 +162,19 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
     RopeStyle style = intAttr(node, "rotary_interleaved", 0)
                           ? RopeStyle::interleaved
                           : RopeStyle::half;
-    // Positions kv_len - S .. kv_len - 1 of each sequence, or 0 .. S-1.
+    // Positions position_ids [B, S] when given; else kv_len - S .. kv_len -
+    // 1 of each sequence, or 0 .. S-1.
     Value positions;
-    if (kvLen) {
+    if (hasInput(node, kPositionIds)) {
+      FailureOr<Value> ids = input(node, kPositionIds);
+      if (failed(ids))
+        return failure();
+      auto it = cast<RankedTensorType>(ids->getType());
+      if (it.getRank() != 2 || it.getDimSize(0) != b || it.getDimSize(1) != s ||
+          !it.getElementType().isInteger() || it.getElementTypeBitWidth() < 8)
+        return nodeError(node, "expects position_ids [B, S] of integers");
+      positions = *ids;
+    } else if (kvLen) {
       auto lt = cast<RankedTensorType>(kvLen.getType());
       SmallVector<int64_t> steps = llvm::to_vector(llvm::seq<int64_t>(0, s));
       Value iota = arith::ConstantOp::create(
@@ -223,8 +234,12 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
     k = *keys;
     v = *vals;
   }
+  FailureOr<Value> bias = attentionBias(node, kAttentionBias, b, heads, s,
+                                        cast<RankedTensorType>(k.getType()));
+  if (failed(bias))
+    return failure();
   auto attention = AttentionOp::create(
-      builder, loc, qt.clone({b, s, heads * headDim}), q, k, v, Value(), kvLen,
+      builder, loc, qt.clone({b, s, heads * headDim}), q, k, v, *bias, kvLen,
       Value(), Value(), builder.getI64IntegerAttr(heads),
       kvHeads == heads ? IntegerAttr() : builder.getI64IntegerAttr(kvHeads),
       builder.getF64FloatAttr(scale), AttentionLayoutAttr::get(ctx, layout),
@@ -240,6 +255,37 @@ LogicalResult Importer::importGroupQueryAttention(const onnx::NodeProto &node) {
         values[name] = transposeValue(reshapeValue(x, {b, s, kvHeads, headDim}),
                                       {0, 2, 1, 3});
   return define(node, attention.getResult());
+}
+
+FailureOr<Value> Importer::attentionBias(const onnx::NodeProto &node, int index,
+                                         int64_t b, int64_t heads, int64_t s,
+                                         RankedTensorType keys) {
+  if (!hasInput(node, index))
+    return Value();
+  FailureOr<Value> given = input(node, index);
+  if (failed(given))
+    return failure();
+  auto t = cast<RankedTensorType>(given->getType());
+  int64_t capacity = keys.getDimSize(1);
+  if (t.getRank() != 4 ||
+      !llvm::is_contained({int64_t(1), b}, t.getDimSize(0)) ||
+      !llvm::is_contained({int64_t(1), heads}, t.getDimSize(1)) ||
+      t.getDimSize(2) != s || t.getDimSize(3) < 1 ||
+      t.getDimSize(3) > capacity || t.getElementType() != keys.getElementType())
+    return nodeError(node, "expects an attention bias [B or 1, num_heads or "
+                           "1, S, total sequence length <= " +
+                               Twine(capacity) + "] of the query's type");
+  if (t.getDimSize(3) == capacity)
+    return *given;
+  // Keys past the total length are past every kv_len: hidden whatever is
+  // added to them.
+  SmallVector<int64_t> shape(t.getShape());
+  shape[3] = capacity - t.getDimSize(3);
+  Value zeros = splat(t.clone(shape), 0);
+  shape[3] = capacity;
+  return mlir::tensor::ConcatOp::create(builder, loc, t.clone(shape), 3,
+                                        ValueRange{*given, zeros})
+      .getResult();
 }
 
 FailureOr<Value> Importer::appendToCache(const onnx::NodeProto &node, Value x,

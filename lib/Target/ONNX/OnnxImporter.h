@@ -199,6 +199,12 @@ private:
   FailureOr<Value> appendToCache(const onnx::NodeProto &node, Value x, int past,
                                  int present, Value kvLen, int64_t kvHeads,
                                  int64_t capacity);
+  /// GroupQueryAttention's attention bias (input `index`, [B or 1, heads or
+  /// 1, S, total length]) as the attention's additive mask over `keys`
+  /// ([B, capacity, ...]), zeros past the total length; null without one.
+  FailureOr<Value> attentionBias(const onnx::NodeProto &node, int index,
+                                 int64_t b, int64_t heads, int64_t s,
+                                 RankedTensorType keys);
   /// The elementwise integer op OpTy of `a` and `b` (one shape).
   template <typename OpTy> Value intArith(Value a, Value b);
   /// A tensor of `type` with every element `value`.

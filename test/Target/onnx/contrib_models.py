@@ -64,7 +64,9 @@ def attention(q, k, v, heads, causal, bias=None):
 
 
 def value(name, array):
-    kind = TensorProto.INT32 if array.dtype == np.int32 else TensorProto.FLOAT
+    kind = {np.dtype(np.int32): TensorProto.INT32,
+            np.dtype(np.int64): TensorProto.INT64}.get(array.dtype,
+                                                      TensorProto.FLOAT)
     return helper.make_tensor_value_info(name, kind, array.shape)
 
 
@@ -258,10 +260,11 @@ def rotate(x, cos, sin, head_dim, interleaved, start=None):
     return h.reshape(b, s, f)
 
 
-def grouped_attention(q, k, v, heads, kv_heads, window):
+def grouped_attention(q, k, v, heads, kv_heads, window, bias=None):
     """Causal attention, query head h reading key/value head
     h // (heads / kv_heads); with a window w > 0, query i sees the w keys
-    i - w + 1 .. i (ONNX Runtime 1.30's local_window_size)."""
+    i - w + 1 .. i (ONNX Runtime 1.30's local_window_size); `bias` is added
+    to the scaled scores."""
     b, s, d = q.shape
     dh = d // heads
     qh = q.reshape(b, s, heads, dh).transpose(0, 2, 1, 3)
@@ -271,6 +274,8 @@ def grouped_attention(q, k, v, heads, kv_heads, window):
     vh = np.repeat(v.reshape(b, s, kv_heads, dh).transpose(0, 2, 1, 3),
                    group, axis=1)
     scores = qh @ kh.transpose(0, 1, 3, 2) / math.sqrt(dh)
+    if bias is not None:
+        scores = scores + bias
     i, j = np.arange(s)[:, None], np.arange(s)[None, :]
     hidden = (j > i) | ((j <= i - window) if window > 0 else False)
     scores = np.where(hidden, -np.inf, scores)
@@ -335,13 +340,15 @@ def past_starts(lens, s, total):
 
 
 def cached_attention(q, k, v, past_k, past_v, starts, heads, capacity,
-                     window):
+                     window, bias=None):
     """GroupQueryAttention with a KV cache, q and k rotated: sequence b's new
     keys and values go to rows starts[b] .. starts[b] + S - 1 of a present
     cache of `capacity` rows that holds the past (then zeros: ONNX Runtime
     leaves rows past a sequence's length unspecified); query i sees keys
     0 .. starts[b] + i, and with a window w > 0 only the last w of them
-    (ONNX Runtime 1.30's local_window_size: checked against it)."""
+    (ONNX Runtime 1.30's local_window_size: checked against it). `bias`
+    [B or 1, heads or 1, S, T <= capacity] is added to the scores of keys
+    0 .. T-1."""
     b, s, _ = q.shape
     kv_heads, past_len, dh = past_k.shape[1:]
     group = heads // kv_heads
@@ -362,6 +369,9 @@ def cached_attention(q, k, v, past_k, past_v, starts, heads, capacity,
         for h in range(heads):
             kh, vh = (c[bi, h // group] for c in present)
             scores = q[bi, :, h * dh:(h + 1) * dh] @ kh.T / math.sqrt(dh)
+            if bias is not None:
+                t = bias.shape[-1]
+                scores[:, :t] += bias[bi % bias.shape[0], h % bias.shape[1]]
             scores = np.where(visible, scores, -np.inf)
             p = np.exp(scores - scores.max(-1, keepdims=True))
             out[bi, :, h * dh:(h + 1) * dh] = (p / p.sum(-1, keepdims=True)) @ vh
@@ -409,6 +419,48 @@ for name, s, past_len, capacity, lens, window, rotary in (
            ("past_value", past_v), ("seqlens_k", lens)],
           [("y", y), ("present_key", present_k), ("present_value", present_v)],
           initializers)
+
+# An attention bias [1, heads, S, S] in a prompt; in a decode step, a bias
+# [B, 1, 1, total length] over a cache longer than that (zeros past it)
+# and position_ids [B, S] for the rotary embedding, two past each
+# sequence's length.
+q, k, v = randn(2, 6, 64), randn(2, 6, 32), randn(2, 6, 32)
+bias = randn(1, 4, 6, 6)
+check("group_query_attention_bias",
+      helper.make_node("GroupQueryAttention",
+                       ["q", "k", "v", "", "", "seqlens_k", "total", "", "",
+                        "", "bias"],
+                       ["y"], domain="com.microsoft", num_heads=4,
+                       kv_num_heads=2),
+      [("q", q), ("k", k), ("v", v), ("bias", bias)],
+      [("y", grouped_attention(q.astype(np.float64), k, v, 4, 2, -1, bias))],
+      [("seqlens_k", np.array([5, 5], np.int32)),
+       ("total", np.array(6, np.int32))])
+b = CACHE_BATCH
+lens = np.array([4, 7][:b], np.int32)
+total = int(lens.max()) + 1
+q, k, v = randn(b, 1, 64), randn(b, 1, 32), randn(b, 1, 32)
+past_k, past_v = randn(b, 2, 8, 16), randn(b, 2, 8, 16)
+bias = randn(b, 1, 1, total)
+starts = past_starts(lens.astype(np.int64), 1, total)
+positions = (starts + 2)[:, None].astype(np.int64)
+cos, sin = rotary_caches(16, 8)
+y, present_k, present_v = cached_attention(
+    rotate(q.astype(np.float64), cos, sin, 16, 0, starts + 2),
+    rotate(k.astype(np.float64), cos, sin, 16, 0, starts + 2), v, past_k,
+    past_v, starts, 4, 10, -1, bias)
+check("group_query_attention_decode_bias_positions",
+      helper.make_node("GroupQueryAttention",
+                       ["q", "k", "v", "past_key", "past_value", "seqlens_k",
+                        "total", "cos", "sin", "positions", "bias"],
+                       ["y", "present_key", "present_value"],
+                       domain="com.microsoft", num_heads=4, kv_num_heads=2,
+                       do_rotary=1),
+      [("q", q), ("k", k), ("v", v), ("past_key", past_k),
+       ("past_value", past_v), ("seqlens_k", lens), ("positions", positions),
+       ("bias", bias)],
+      [("y", y), ("present_key", present_k), ("present_value", present_v)],
+      [("total", np.array(total, np.int32)), ("cos", cos), ("sin", sin)])
 
 # Refused: a key padding mask of ONNX Runtime's [3B + 2] form.
 q = randn(2, 3, 32)
