@@ -132,9 +132,14 @@ static AsmResourceBlob mappedBlob(ArrayRef<char> bytes) {
       /*dataIsMutable=*/true);
 }
 
+bool mlir::xf::isLargeConstant(ShapedType type) {
+  unsigned bits = type.getElementTypeBitWidth();
+  return bits % 8 == 0 &&
+         type.getNumElements() * (bits / 8) >= kLargeConstantBytes;
+}
+
 ElementsAttr mlir::xf::blobConstant(ShapedType type, ArrayRef<char> bytes) {
-  if (static_cast<int64_t>(bytes.size()) < kLargeConstantBytes ||
-      type.getElementTypeBitWidth() % 8 != 0)
+  if (!isLargeConstant(type))
     return DenseElementsAttr::getFromRawBuffer(type, bytes);
   // Blobs named by a hash of their bytes: one weight packed in several
   // places (layers that share it) is one blob, as an attribute would be.

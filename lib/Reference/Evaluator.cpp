@@ -127,10 +127,11 @@ FailureOr<RefValue> Evaluator::constant(arith::ConstantOp op) {
   std::vector<int64_t> shape;
   if (type)
     shape.assign(type.getShape().begin(), type.getShape().end());
-  // Resource blobs (large weights) are read from their bytes.
+  // Dense and resource constants alike from their bytes; bools (bits) and
+  // other element types through the attribute.
   if (std::optional<mlir::xf::RawElements> raw =
           mlir::xf::rawElements(op.getValue());
-      raw && type && !isa<DenseElementsAttr>(op.getValue())) {
+      raw && type) {
     if (isa<FloatType>(type.getElementType())) {
       Tensor t(shape);
       for (int64_t k = 0; k < raw->size(); ++k)

@@ -68,6 +68,11 @@ DenseElementsAttr rawConstant(ShapedType type, ArrayRef<T> values) {
 /// (xf-cpu-globals-as-bytes).
 constexpr int64_t kLargeConstantBytes = 4096;
 
+/// Whether a constant of `type` is large: made a resource blob by
+/// blobConstant, and weighed as a weight (not a value read for its
+/// contents) by the importers.
+bool isLargeConstant(ShapedType type);
+
 /// A constant of `type` holding `bytes` as they are in memory. From
 /// kLargeConstantBytes up, a resource blob aligned to 64 bytes (not uniqued:
 /// it can be released, and is bound to JIT-compiled code without a copy),

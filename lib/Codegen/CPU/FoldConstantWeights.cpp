@@ -42,9 +42,11 @@ struct PackConstantWeights : OpRewritePattern<cpu::PackWeightsOp> {
 
   LogicalResult matchAndRewrite(cpu::PackWeightsOp op,
                                 PatternRewriter &rewriter) const override {
+    if (op->getNumResults() != 1)
+      return failure();
     std::optional<RawElements> weight = rawElements(op.getWeight());
     ElementsAttr panels = weight ? op.packConstant(*weight) : ElementsAttr();
-    if (!panels || op->getNumResults() != 1)
+    if (!panels)
       return failure();
     Operation *source = op.getWeight().getDefiningOp();
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, cast<TypedAttr>(panels));

@@ -291,8 +291,7 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model,
     if (failed(type))
       return nullptr;
     // Large float initializers (weights) wait, checked, until they are read.
-    if (type->getElementType().isF32() &&
-        type->getNumElements() * 4 >= kLargeConstantBytes) {
+    if (type->getElementType().isF32() && isLargeConstant(*type)) {
       if (failed(tensorBytes(t, what)))
         return nullptr;
       pendingInitializers[t.name()] = &t;
