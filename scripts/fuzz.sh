@@ -12,12 +12,16 @@
 # test/fuzz/crashes/<target>/, which replay.test runs on every test run.
 # Exits non-zero when a target crashed.
 #
+# XF_FUZZ_JOBS=N runs each target in libFuzzer's fork mode with N worker
+# processes (the counts are then the parent's totals over its workers).
+#
 # usage: scripts/fuzz.sh [SECONDS] [TARGET...]
 #        (targets: parser onnx npy program pipeline; default all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${XF_ASAN_BUILD_DIR:-build-asan}
 seconds=${1:-60}
+jobs=${XF_FUZZ_JOBS:-1}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
@@ -50,12 +54,22 @@ for t in "${targets[@]}"; do
     parser | pipeline) args+=(-dict=test/fuzz/xf.dict -max_len=16384) ;;
     onnx) args+=(-max_len=65536) ;;
   esac
+  if [ "$jobs" -gt 1 ]; then
+    args+=(-fork="$jobs")
+  fi
   crashes_before=$(find "$dir/crashes" -type f | wc -l)
   "$BUILD_DIR/bin/xf-$t-fuzzer" "${args[@]}" "$dir/corpus" \
     >"$dir/log" 2>&1 || status=1
   crashes=$(($(find "$dir/crashes" -type f | wc -l) - crashes_before))
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$dir/log" | tail -1)
+  if [ "$jobs" -gt 1 ]; then
+    # The fork-mode parent prints "#RUNS: cov: ... time: Ts job: J" lines.
+    last=$(grep -E '^#[0-9]+: cov:' "$dir/log" | tail -1 || true)
+    runs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
+    elapsed=$(sed -E 's/.* time: ([0-9]+)s.*/\1/' <<<"$last")
+    rate=$((${runs:-0} / (${elapsed:-1} > 0 ? ${elapsed:-1} : 1)))
+  fi
   cov=$(grep -o 'cov: [0-9]*' "$dir/log" | tail -1 | cut -d' ' -f2)
   corp=$(grep -o 'corp: [0-9]*' "$dir/log" | tail -1 | cut -d' ' -f2)
   printf '%-9s %10s executions %8s/s  %6s edges  %6s inputs  %s crash(es)\n' \

@@ -102,18 +102,20 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   auto machineBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
   if (!machineBuilder)
     return machineBuilder.takeError();
-  machineBuilder->setCodeGenOptLevel(llvm::CodeGenOptLevel::Aggressive);
+  llvm::CodeGenOptLevel level = options.llvmOptLevel;
+  machineBuilder->setCodeGenOptLevel(level);
   auto machine = machineBuilder->createTargetMachine();
   if (!machine)
     return machine.takeError();
   // ExecutionEngineOptions holds the transformer by reference.
-  auto transformer = mlir::makeOptimizingTransformer(3, 0, machine->get());
+  auto transformer = mlir::makeOptimizingTransformer(
+      static_cast<unsigned>(level), 0, machine->get());
   mlir::ExecutionEngineOptions engineOptions;
   engineOptions.transformer = transformer;
   // Threaded kernels call the OpenMP runtime.
   llvm::StringRef sharedLibs[] = {XF_OPENMP_RUNTIME};
   engineOptions.sharedLibPaths = sharedLibs;
-  engineOptions.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  engineOptions.jitCodeGenOptLevel = level;
   auto engine = mlir::ExecutionEngine::create(module, engineOptions);
   if (!engine)
     return engine.takeError();

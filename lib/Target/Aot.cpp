@@ -92,9 +92,9 @@ LogicalResult xf::emitObject(llvm::Module &module, const ObjectTarget &target,
       host.AddFeature(name, on);
     features = host.getString();
   }
-  std::unique_ptr<llvm::TargetMachine> machine(t->createTargetMachine(
-      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  std::unique_ptr<llvm::TargetMachine> machine(
+      t->createTargetMachine(triple, cpu, features, llvm::TargetOptions(),
+                             llvm::Reloc::PIC_, std::nullopt, target.optLevel));
   if (!machine) {
     error = "cannot create a target machine for " + triple.str();
     return failure();
@@ -102,7 +102,8 @@ LogicalResult xf::emitObject(llvm::Module &module, const ObjectTarget &target,
   module.setDataLayout(machine->createDataLayout());
   module.setTargetTriple(triple);
   // The same LLVM optimization the JIT runs, then code generation.
-  if (llvm::Error e = makeOptimizingTransformer(3, 0, machine.get())(&module)) {
+  if (llvm::Error e = makeOptimizingTransformer(
+          static_cast<unsigned>(target.optLevel), 0, machine.get())(&module)) {
     error = llvm::toString(std::move(e));
     return failure();
   }
@@ -155,7 +156,7 @@ static void emitInputChecks(const EntrySignature &entry,
                             llvm::raw_ostream &os) {
   SmallVector<std::pair<int64_t, runtime::ValueRule>> checked;
   for (auto [i, type] : llvm::enumerate(entry.inputs))
-    if (type.getElementType().isInteger())
+    if (type.getElementType().isIntOrIndex())
       if (std::optional<runtime::ValueRule> rule =
               runtime::valueRule(entry.roles[i]))
         checked.push_back({static_cast<int64_t>(i), *rule});

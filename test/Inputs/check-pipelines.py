@@ -31,6 +31,19 @@ EXTRA = os.environ.get("XF_CHECK_OPTIONS", "")
 VARIANTS = {k: " ".join(o for o in (v, EXTRA) if o)
             for k, v in VARIANTS.items()}
 
+# XF_CHECK_OPTIMIZED=I (random_blocks.py) compiles variant I (modulo their
+# count, before XF_CHECK_VARIANTS picks some) with LLVM's -O3, as every
+# variant is otherwise, and the others with llvm-opt-level=0: LLVM's
+# optimizations take about half the compile time of a small function, and
+# rotating I over a long run still gives each variant's IR to -O3.
+OPTIMIZED = None
+if os.environ.get("XF_CHECK_OPTIMIZED"):
+    names = list(VARIANTS)
+    OPTIMIZED = names[int(os.environ["XF_CHECK_OPTIMIZED"]) % len(names)]
+    VARIANTS = {k: v if k == OPTIMIZED else " ".join(
+        o for o in (v, "llvm-opt-level=0") if o)
+        for k, v in VARIANTS.items()}
+
 # XF_CHECK_VARIANTS=a,b runs only those (random_blocks.py's shrinking
 # reruns only the variants that failed).
 if os.environ.get("XF_CHECK_VARIANTS"):
@@ -52,4 +65,10 @@ for name, options in VARIANTS.items():
         print(f"[{name}] FAILED with exit code {run.returncode}")
 if failed:
     sys.exit(f"failed variants: {', '.join(failed)}")
-print(f"{len(VARIANTS)} variants ok")
+if OPTIMIZED in VARIANTS:
+    print(f"{len(VARIANTS)} variants ok ({OPTIMIZED} with LLVM -O3, the "
+          f"others -O0)")
+elif OPTIMIZED:
+    print(f"{len(VARIANTS)} variants ok (with LLVM -O0)")
+else:
+    print(f"{len(VARIANTS)} variants ok")

@@ -1,12 +1,13 @@
 // Ahead-of-time output: two modules compiled to two objects (one with its
 // weights packed once, by a packing function of its own) and their C
 // headers, linked into one C program with the system compiler, which
-// checks the results against its own loops.
+// checks the results against its own loops. The second object is compiled
+// with LLVM's -O1 (llvm-opt-level), which must not change its results.
 // RUN: rm -rf %t && mkdir -p %t
 // RUN: xf-translate --xf-to-object %s -o %t/linear.o
 // RUN: xf-translate --xf-emit-header %s -o %t/linear.h
 // RUN: FileCheck %s --check-prefix=LINEAR < %t/linear.h
-// RUN: xf-translate --xf-to-object %S/Inputs/mlp.mlir --xf-cpu-pipeline-options=pack-weights-once=true -o %t/mlp.o
+// RUN: xf-translate --xf-to-object %S/Inputs/mlp.mlir --xf-cpu-pipeline-options="pack-weights-once=true llvm-opt-level=1" -o %t/mlp.o
 // RUN: xf-translate --xf-emit-header %S/Inputs/mlp.mlir --xf-cpu-pipeline-options=pack-weights-once=true -o %t/mlp.h
 // RUN: FileCheck %s --check-prefix=MLP < %t/mlp.h
 // RUN: %cc -O1 -I%t %S/Inputs/aot_main.c %t/linear.o %t/mlp.o %openmp_runtime -lm -o %t/main

@@ -405,9 +405,11 @@ def pipeline_options(c):
 
 
 def check(path, xf_run, seed, variants, options=""):
-    """check-pipelines.py's output and whether every variant agreed."""
+    """check-pipelines.py's output and whether every variant agreed. One
+    variant, drawn from `seed`, gets LLVM's -O3 and the others -O0."""
     cmd = [sys.executable, CHECK, xf_run, path, "--seed", str(seed)]
     env = dict(os.environ)
+    env["XF_CHECK_OPTIMIZED"] = str(seed)
     if variants:
         env["XF_CHECK_VARIANTS"] = ",".join(variants)
     if options:

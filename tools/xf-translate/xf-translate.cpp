@@ -52,31 +52,39 @@ static llvm::cl::opt<std::string> targetFeatures(
                    "\"+avx512f,+avx512bf16\" (default: the host's)"),
     llvm::cl::init(""));
 
-/// The module through xf-cpu-pipeline (options from the command line; the
-/// host's vectors unless they say otherwise) to LLVM IR.
+/// The pipeline options of the command line: the host's vectors unless a
+/// target is named (then the options say what it has); null after a
+/// diagnostic.
+static std::unique_ptr<xf::CpuPipelineOptions> pipelineOptions(Location loc) {
+  auto options = xf::CpuPipelineOptions::createFromString(cpuPipelineOptions);
+  if (!options) {
+    emitError(loc, "invalid --xf-cpu-pipeline-options");
+    return nullptr;
+  }
+  if (targetCpu.empty() && targetTriple.empty() && targetFeatures.empty())
+    xf::runtime::applyHostDefaults(*options);
+  return options;
+}
+
+/// The module through xf-cpu-pipeline with `options` to LLVM IR.
 static std::unique_ptr<llvm::Module>
-compile(Operation *op, llvm::LLVMContext &context, StringRef flag) {
+compile(Operation *op, const xf::CpuPipelineOptions &options,
+        llvm::LLVMContext &context, StringRef flag) {
   auto module = dyn_cast<ModuleOp>(op);
   if (!module) {
     op->emitError() << "--" << flag << " expects a builtin.module";
     return nullptr;
   }
-  auto options = xf::CpuPipelineOptions::createFromString(cpuPipelineOptions);
-  if (!options) {
-    emitError(module.getLoc(), "invalid --xf-cpu-pipeline-options");
-    return nullptr;
-  }
-  // For the host, its code (vectors, dot products); otherwise the options
-  // say what the target has.
-  if (targetCpu.empty() && targetTriple.empty() && targetFeatures.empty())
-    xf::runtime::applyHostDefaults(*options);
-  return xf::compileToLLVM(module, *options, context);
+  return xf::compileToLLVM(module, options, context);
 }
 
 static LogicalResult xfToLLVMIR(Operation *op, llvm::raw_ostream &os) {
+  auto options = pipelineOptions(op->getLoc());
+  if (!options)
+    return failure();
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
-      compile(op, context, "xf-to-llvmir");
+      compile(op, *options, context, "xf-to-llvmir");
   if (!llvmModule)
     return failure();
   llvmModule->print(os, nullptr);
@@ -84,17 +92,20 @@ static LogicalResult xfToLLVMIR(Operation *op, llvm::raw_ostream &os) {
 }
 
 static LogicalResult xfToObject(Operation *op, llvm::raw_ostream &os) {
+  auto options = pipelineOptions(op->getLoc());
+  if (!options)
+    return failure();
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> llvmModule =
-      compile(op, context, "xf-to-object");
+      compile(op, *options, context, "xf-to-object");
   if (!llvmModule)
     return failure();
   SmallString<0> object;
   llvm::raw_svector_ostream objectStream(object);
   std::string error;
-  if (failed(xf::emitObject(*llvmModule,
-                            {targetTriple, targetCpu, targetFeatures},
-                            objectStream, error)))
+  xf::ObjectTarget target{targetTriple, targetCpu, targetFeatures,
+                          options->llvmOptLevel};
+  if (failed(xf::emitObject(*llvmModule, target, objectStream, error)))
     return op->emitError("--xf-to-object: ") << error;
   os << object;
   return success();
@@ -104,15 +115,16 @@ static LogicalResult xfEmitHeader(Operation *op, llvm::raw_ostream &os) {
   auto module = dyn_cast<ModuleOp>(op);
   if (!module)
     return op->emitError("--xf-emit-header expects a builtin.module");
-  if (auto options =
-          xf::CpuPipelineOptions::createFromString(cpuPipelineOptions);
-      options && !options->barePtrCallConv)
+  auto options = pipelineOptions(module.getLoc());
+  if (!options)
+    return failure();
+  if (!options->barePtrCallConv)
     return module.emitError("--xf-emit-header declares bare-pointer entry "
                             "points; drop bare-ptr-calling-convention=false");
   FailureOr<SmallVector<xf::EntrySignature>> entries =
       xf::readEntrySignatures(module);
   llvm::LLVMContext context;
-  if (failed(entries) || !compile(op, context, "xf-emit-header"))
+  if (failed(entries) || !compile(op, *options, context, "xf-emit-header"))
     return failure();
   xf::emitHeader(*entries, module, os);
   return success();

@@ -42,9 +42,10 @@ std::unique_ptr<llvm::Module> compileToLLVM(ModuleOp module,
                                             llvm::LLVMContext &context);
 
 /// The target of an object: an empty triple, CPU or feature string is the
-/// host's.
+/// host's; `optLevel` is the pipeline's llvm-opt-level.
 struct ObjectTarget {
   std::string triple, cpu, features;
+  llvm::CodeGenOptLevel optLevel = llvm::CodeGenOptLevel::Aggressive;
 };
 
 /// Writes `module` as an object file for `target`; fails with `error`.

@@ -6,6 +6,8 @@
 #include "xf/Codegen/CPU/KernelOptions.h"
 #include "xf/Transforms/Pipeline.h"
 
+#include "llvm/Support/CodeGen.h"
+
 namespace mlir {
 class OpPassManager;
 namespace xf {
@@ -91,6 +93,22 @@ struct CpuPipelineOptions
                      "the compiled function is `void f(float *in0, ..., "
                      "float *out0, ...)`"),
       llvm::cl::init(true)};
+  // The same level for LLVM's IR optimizations and its code generation.
+  Option<llvm::CodeGenOptLevel> llvmOptLevel{
+      *this, "llvm-opt-level",
+      llvm::cl::desc("LLVM's optimization level for the lowered module "
+                     "where xf compiles it to machine code (xf-run, the C "
+                     "API, xf-translate --xf-to-object); the passes of "
+                     "this pipeline do not read it"),
+      llvm::cl::init(llvm::CodeGenOptLevel::Aggressive),
+      llvm::cl::values(
+          clEnumValN(llvm::CodeGenOptLevel::None, "0",
+                     "none: about half the compile time of 3 for the "
+                     "small functions of differential testing"),
+          clEnumValN(llvm::CodeGenOptLevel::Less, "1", "-O1"),
+          clEnumValN(llvm::CodeGenOptLevel::Default, "2", "-O2"),
+          clEnumValN(llvm::CodeGenOptLevel::Aggressive, "3",
+                     "-O3 (what deployments run)"))};
 
   /// The kernels' schedule these options describe; its verify() is the one
   /// check of the values the option parser cannot check.
