@@ -191,9 +191,11 @@ static std::string check(const XfBuffer *buffers, int64_t count,
                      std::equal(s.shape.begin(), s.shape.end(),
                                 b.shape ? b.shape : s.shape.data());
     if (!sameShape || static_cast<int>(b.dtype) != static_cast<int>(s.dtype)) {
+      // The caller's sizes are read only where its rank is the expected
+      // one: a wrong rank may not be the length of its shape array.
       std::string got = "rank " + std::to_string(b.rank);
-      if (b.rank >= 0 && (b.rank == 0 || b.shape) && b.dtype >= XF_F32 &&
-          b.dtype <= XF_BOOL)
+      if (b.rank == static_cast<int64_t>(s.shape.size()) &&
+          (b.rank == 0 || b.shape) && b.dtype >= XF_F32 && b.dtype <= XF_BOOL)
         got = describe(ArrayRef<int64_t>(b.shape, b.rank),
                        static_cast<DType>(b.dtype));
       return llvm::formatv("{0} #{1}: expected {2}, got {3}", what, i,

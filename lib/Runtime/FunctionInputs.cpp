@@ -4,6 +4,7 @@
 
 #include "xf/Dialect/XfOps.h"
 
+#include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/ADT/TypeSwitch.h"
 #include "llvm/Support/Format.h"
@@ -204,9 +205,6 @@ std::optional<ValueRule> mlir::xf::runtime::valueRule(const ArgInfo &info) {
 
 std::string mlir::xf::runtime::checkInput(const ArgInfo &info, DType dtype,
                                           const void *data, int64_t n) {
-  std::optional<ValueRule> rule = valueRule(info);
-  if (!rule || !isInteger(dtype) || !data)
-    return "";
   auto format = [](const char *f, int64_t a, int64_t b, int64_t c) {
     std::string text;
     llvm::raw_string_ostream(text)
@@ -214,6 +212,16 @@ std::string mlir::xf::runtime::checkInput(const ArgInfo &info, DType dtype,
                         static_cast<long long>(c));
     return text;
   };
+  // Compiled code reads a bool as a byte that is 0 or 1 (an i1 in memory);
+  // another byte would be read as true by one instruction, false by another.
+  if (dtype == DType::Bool && data)
+    for (int64_t k = 0; k < n; ++k)
+      if (uint8_t byte = static_cast<const uint8_t *>(data)[k]; byte > 1)
+        return "bool byte " + std::to_string(byte) + " at flat index " +
+               std::to_string(k) + " is not 0 or 1";
+  std::optional<ValueRule> rule = valueRule(info);
+  if (!rule || !isInteger(dtype) || !data)
+    return "";
   for (int64_t k = 0; k < n; ++k) {
     int64_t v = intAt(dtype, data, k);
     if (v < rule->low || v > rule->high)
@@ -366,5 +374,5 @@ LogicalResult mlir::xf::runtime::specializeShapes(func::FuncOp func,
   }
   func.setType(FunctionType::get(func.getContext(), argTypes,
                                  body.getTerminator()->getOperandTypes()));
-  return success();
+  return verify(func);
 }

@@ -120,6 +120,14 @@ int main(void) {
     printf("%s\n", error);
     xfFreeString(error);
   }
+  // A rank far past the shape array's length: the error must not read it.
+  in[1].data = wu;
+  in[1].rank = 1 << 20;
+  if (xfProgramCall(program, in, 3, out, 1, &error)) {
+    printf("%s\n", error);
+    xfFreeString(error);
+  }
+  in[1].rank = 2;
   xfProgramDestroy(program);
 
   // Values the code must not get: a cache length past the capacity, token

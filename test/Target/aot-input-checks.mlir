@@ -9,6 +9,11 @@
 // RUN: FileCheck %s --check-prefix=HEADER < %t/step.h
 // RUN: %cc -O1 -Wall -Werror -I%t %S/Inputs/aot_checks_driver.c %t/step.o %openmp_runtime -lm -o %t/main
 // RUN: %t/main | FileCheck %s
+// Inputs of type index get the same checks, as int64_t.
+// RUN: xf-translate --xf-emit-header %S/Inputs/index-ids.mlir | FileCheck %s --check-prefix=INDEX
+// INDEX: void embed(const float *in0, const int64_t *in1, float *out0);
+// INDEX: static inline int embed_check_inputs(const int64_t *in1, char *error, size_t error_size) {
+// INDEX: if (v < 0LL || v > 9LL) {
 
 // HEADER: #include <stdio.h>
 // HEADER: void step(const float *in0, const float *in1, const float *in2, const int32_t *in3, const int64_t *in4, const float *in5, const int32_t *in6, const float *in7, float *out0, float *out1, float *out2);

@@ -174,7 +174,8 @@ LogicalResult checkInputValues(func::FuncOp func, ArrayRef<HostTensor> inputs,
   for (auto [i, arg] : llvm::enumerate(func.getArguments())) {
     std::string error = checkInput(classifyArgument(arg), inputs[i]);
     if (!error.empty()) {
-      fail(BadInput, files[i] + ": " + error);
+      fail(BadInput, llvm::formatv("{0}: argument #{1} of @{2}: {3}", files[i],
+                                   i, func.getSymName(), error));
       return failure();
     }
   }
@@ -378,6 +379,10 @@ int xf::tools::runSession(const RunConfig &config) {
       (!config.inputs.empty() &&
        failed(checkInputValues(func, *inputs, config.inputs))))
     return BadInput;
+  if (config.dynamic &&
+      failed(checkDynamicBroadcasts(
+          asWritten->lookupSymbol<func::FuncOp>(func.getSymName()), func)))
+    return BadInput;
   if (!config.dumpInputDir.empty() &&
       failed(writeAll(config.dumpInputDir, "input", *inputs)))
     return BadInput;
@@ -420,10 +425,11 @@ int xf::tools::runSession(const RunConfig &config) {
   if (!jit)
     return fail(CheckFailed, llvm::toString(jit.takeError()));
   outs() << llvm::formatv("xf-run: compiled in {0:f3} s (passes {1:f3} s, "
-                          "LLVM {2:f3} s) for {3}\n",
+                          "LLVM {2:f3} s) for {3}, LLVM -O{4}\n",
                           (*jit)->pipelineSeconds + (*jit)->llvmSeconds,
                           (*jit)->pipelineSeconds, (*jit)->llvmSeconds,
-                          options->vectorWidth == 16 ? "AVX-512" : "AVX2");
+                          options->vectorWidth == 16 ? "AVX-512" : "AVX2",
+                          static_cast<int>(options->llvmOptLevel.getValue()));
   if ((*jit)->numConstants())
     outs() << llvm::formatv("xf-run: {0} constant(s), {1} bytes, bound "
                             "outside the code\n",

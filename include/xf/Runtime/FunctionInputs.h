@@ -70,10 +70,11 @@ std::optional<ValueRule> valueRule(const ArgInfo &info);
 
 /// An error message when `t` holds values the function must not get for an
 /// argument of role `info` (token ids outside the table, valid lengths past
-/// the cache, offsets that decrease or leave the tokens), else "".
+/// the cache, offsets that decrease or leave the tokens) or of its element
+/// type (a bool byte other than 0 or 1), else "".
 std::string checkInput(const ArgInfo &info, const HostTensor &t);
 /// The same for `n` elements of `dtype` at `data`, a caller's buffer read in
-/// place (non-integer buffers hold no ids, lengths or offsets: "").
+/// place (float buffers hold no ids, lengths or offsets: "").
 std::string checkInput(const ArgInfo &info, DType dtype, const void *data,
                        int64_t n);
 
@@ -83,9 +84,20 @@ HostTensor randomInput(mlir::RankedTensorType type, const ArgInfo &info,
 
 /// Replaces the argument types of `func` with static shapes and re-infers
 /// the result types of its ops and of the function. Fails (with an error at
-/// the op) where an op cannot infer its types.
+/// the op) where an op cannot infer its types or does not verify with them
+/// (operands that must agree and do not).
 mlir::LogicalResult specializeShapes(mlir::func::FuncOp func,
                                      llvm::ArrayRef<HostTensor> inputs);
+
+/// For `written` compiled as it is written (dynamic sizes stay dynamic) and
+/// called with the shapes of `specialized` (specializeShapes of a copy):
+/// fails, with an error at the op, where a dimension written `?` is 1 and
+/// would broadcast (xf.add, xf.mul, xf.matmul's batch dimensions, the masks
+/// and block masks of xf.attention and xf.block). Compiled code decides
+/// broadcasting from the sizes the types state, so it would read such an
+/// operand past its one row.
+mlir::LogicalResult checkDynamicBroadcasts(mlir::func::FuncOp written,
+                                           mlir::func::FuncOp specialized);
 
 /// 2 * multiply-adds of the matrix products (linear, matmul, attention,
 /// mlp, block) of `func`; masked attention pairs are not counted.

@@ -41,3 +41,9 @@ func.func @packed(%x: tensor<5x8xf32>, %cu: tensor<3xi32>) -> tensor<5x8xf32> {
   %o = xf.attention %x, %x, %x seq_offsets %cu heads 1 causal : (tensor<5x8xf32>, tensor<5x8xf32>, tensor<5x8xf32>, tensor<3xi32>) -> tensor<5x8xf32>
   return %o : tensor<5x8xf32>
 }
+
+func.func @select(%c: tensor<4xi1>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  %z = arith.constant dense<0.0> : tensor<4xf32>
+  %y = arith.select %c, %x, %z : tensor<4xi1>, tensor<4xf32>
+  return %y : tensor<4xf32>
+}
