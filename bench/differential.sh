@@ -6,9 +6,9 @@
 # evaluator. A failure is shrunk to a small reproducer
 # (blockN.reduced.mlir) and counted; the run goes on. Ends with
 # "N random blocks, F failed, T s". Configurations are checked one per core
-# at once; about 3.3 s of a core per configuration with every variant, so
-# 10,000 take about 4.5 hours on the 2-core development machine;
-# VARIANTS=fast,plain about a third of that.
+# at once; with one variant at LLVM's -O3 and the others at -O0 (see
+# test/Inputs/check-pipelines.py), about 1.4 s of a core per configuration,
+# so 10,000 take about 2 hours on the 2-core development machine.
 #
 # usage: bench/differential.sh [COUNT] [SEED] [VARIANTS]
 set -euo pipefail

@@ -4,6 +4,10 @@
 
 #include "xf/Dialect/XfOps.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -183,24 +187,43 @@ static int64_t intAt(DType dtype, const void *data, int64_t k) {
 std::optional<ValueRule> mlir::xf::runtime::valueRule(const ArgInfo &info) {
   bool known = !ShapedType::isDynamic(info.limit);
   int64_t limit = known ? info.limit : std::numeric_limits<int64_t>::max();
+  std::optional<ValueRule> rule;
+  const char *what = "";
   switch (info.role) {
   case ArgRole::TokenIds:
     if (!known)
       return std::nullopt;
-    return ValueRule{0, limit - 1, limit, false,
+    rule = ValueRule{0, limit - 1, limit, false,
                      "token id %lld at flat index %lld is outside the table "
                      "[0, %lld)"};
+    what = "a token id in the table";
+    break;
   case ArgRole::KvLen:
-    return ValueRule{0, limit, limit, false,
+    rule = ValueRule{0, limit, limit, false,
                      "kv_len %lld at flat index %lld is outside [0, %lld] "
                      "(the cache capacity)"};
+    what = "a valid length within the cache";
+    break;
   case ArgRole::SeqOffsets:
-    return ValueRule{0, limit, limit, true,
+    rule = ValueRule{0, limit, limit, true,
                      "seq_offsets %lld at flat index %lld is outside [0, "
                      "%lld] (the packed tokens)"};
+    what = "an offset within the packed tokens";
+    break;
   default:
     return std::nullopt;
   }
+  if (info.shift == 0)
+    return rule;
+  // The argument's own bounds: the role's less what the function adds.
+  rule->low -= info.shift;
+  if (known)
+    rule->high -= info.shift;
+  rule->shownLimit = rule->high;
+  rule->message = "%lld at flat index %lld is outside [" +
+                  std::to_string(rule->low) + ", %lld]: the function adds " +
+                  std::to_string(info.shift) + " to it for " + what;
+  return rule;
 }
 
 std::string mlir::xf::runtime::checkInput(const ArgInfo &info, DType dtype,
@@ -225,18 +248,63 @@ std::string mlir::xf::runtime::checkInput(const ArgInfo &info, DType dtype,
   for (int64_t k = 0; k < n; ++k) {
     int64_t v = intAt(dtype, data, k);
     if (v < rule->low || v > rule->high)
-      return format(rule->message, v, k, rule->shownLimit);
+      return format(rule->message.c_str(), v, k, rule->shownLimit);
     if (rule->ordered && k && v < intAt(dtype, data, k - 1))
       return format(kOrderMessage, k, v, intAt(dtype, data, k - 1));
   }
   return "";
 }
 
-ArgInfo mlir::xf::runtime::classifyArgument(BlockArgument arg) {
-  for (OpOperand &use : arg.getUses())
+/// The splat integer constant `v` is, if it is one.
+static std::optional<int64_t> splatInt(Value v) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  return attr.getSplatValue<APInt>().getSExtValue();
+}
+
+/// What `use` turns its operand into, and what it adds to it: a reshape
+/// (nothing), an integer addition of a constant (the constant) or a maximum
+/// with one (nothing: it only raises small values); else none.
+static std::optional<std::pair<Value, int64_t>> passedOn(OpOperand &use) {
+  Operation *op = use.getOwner();
+  if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp, tensor::ReshapeOp,
+          tensor::CastOp>(op))
+    return use.getOperandNumber() == 0
+               ? std::optional(std::pair(op->getResult(0), int64_t(0)))
+               : std::nullopt;
+  bool add = isa<linalg::AddOp, arith::AddIOp>(op);
+  if (!add && !isa<linalg::MaxOp, arith::MaxSIOp>(op))
+    return std::nullopt;
+  // The other input of the two must be a constant.
+  unsigned other = 1 - use.getOperandNumber();
+  if (use.getOperandNumber() > 1)
+    return std::nullopt;
+  std::optional<int64_t> c = splatInt(op->getOperand(other));
+  if (!c)
+    return std::nullopt;
+  return std::pair(op->getResult(0), add ? *c : int64_t(0));
+}
+
+/// The role of `v` from its first use that has one, through at most
+/// `depth` ops that pass it on.
+static std::optional<ArgInfo> roleOfValue(Value v, int depth) {
+  for (OpOperand &use : v.getUses())
     if (std::optional<ArgInfo> info = roleOfUse(use))
-      return *info;
-  return ArgInfo{};
+      return info;
+  if (depth == 0)
+    return std::nullopt;
+  for (OpOperand &use : v.getUses())
+    if (auto next = passedOn(use))
+      if (std::optional<ArgInfo> info = roleOfValue(next->first, depth - 1)) {
+        info->shift += next->second;
+        return info;
+      }
+  return std::nullopt;
+}
+
+ArgInfo mlir::xf::runtime::classifyArgument(BlockArgument arg) {
+  return roleOfValue(arg, /*depth=*/4).value_or(ArgInfo{});
 }
 
 HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
@@ -253,7 +321,10 @@ HostTensor mlir::xf::runtime::randomInput(RankedTensorType type,
   std::mt19937_64 rng(seed * 1000003 + argIndex);
   std::uniform_real_distribution<double> u(-1.0, 1.0);
   int64_t n = t.numElements();
+  // Values are drawn for the role; the argument holds them less what the
+  // function adds to it.
   auto setInt = [&](int64_t k, int64_t value) {
+    value -= info.shift;
     if (t.dtype() == DType::I32)
       t.as<int32_t>()[k] = static_cast<int32_t>(value);
     else if (t.dtype() == DType::I8)

@@ -46,9 +46,15 @@ struct ArgInfo {
   /// kv_len: the steps that the function writes (random lengths start
   /// there).
   int64_t minimum = 0;
+  /// What the function adds to the argument before the op with the role
+  /// reads it (the ONNX importer's kv_len = max(seqlens_k + 1, S)): its
+  /// bounds are the role's less this.
+  int64_t shift = 0;
 };
 
-/// Reads the role of `arg` from its first use by an xf op.
+/// Reads the role of `arg` from its first use by an xf op, looking through
+/// ops that only reshape it and integer additions of (or maxima with)
+/// constants, which shift its bounds.
 ArgInfo classifyArgument(mlir::BlockArgument arg);
 
 /// What the values of an integer argument must satisfy to be safe to pass:
@@ -60,7 +66,7 @@ ArgInfo classifyArgument(mlir::BlockArgument arg);
 struct ValueRule {
   int64_t low, high, shownLimit;
   bool ordered;
-  const char *message;
+  std::string message;
 };
 inline constexpr const char *kOrderMessage =
     "seq_offsets decrease at flat index %lld (%lld after %lld)";
