@@ -140,7 +140,13 @@ llvm::Expected<HostTensor> mlir::xf::runtime::parseNpy(StringRef bytes,
                         shapeText->take_until([](char c) { return c == ')'; }) +
                         ") needs more than the " + llvm::Twine(data.size()) +
                         " bytes present");
+  // The sizes can still overflow in another order (a huge one before a 0):
+  // the tensor is then not allocated.
   HostTensor tensor(*dtype, *shape);
+  if (!tensor.isAllocated())
+    return npyError(
+        path, "cannot allocate the header's shape " +
+                  shapeText->take_until([](char c) { return c == ')'; }) + ")");
   if (tensor.numBytes())
     std::memcpy(tensor.data(), data.data(), tensor.numBytes());
   return tensor;
