@@ -104,19 +104,26 @@ def gemms(peak):
         const = ["--constant-weights"]
         dnnl = lambda kind: peer([lowp, kind, str(m), str(k), str(n),  # noqa
                                   pa + ".bin", pb + ".bin", str(reps)])
-        f32_ms, bf16_ms, int8_ms, dnnl_bf16, dnnl_int8 = rounds(
+        # oneDNN's matmul alone (its activations converted untimed), and
+        # with their conversion from f32 timed as xf's is.
+        (f32_ms, bf16_ms, int8_ms, dnnl_bf16, dnnl_int8, dnnl_bf16_conv,
+         dnnl_int8_conv) = rounds(
             xf(f32, [pa, pb], reps, const),
             xf(bf16, [pa, pb], reps, const),
             xf(int8, [pa, pq, ps], reps, const),
-            dnnl("bf16"), dnnl("int8"))
+            dnnl("bf16"), dnnl("int8"), dnnl("bf16+reorder"),
+            dnnl("int8+reorder"))
         ref = a.astype(np.float64) @ b
         flop = 2 * m * k * n
         case = f"gemm {m}x{k}x{n}"
-        for kind, ms, dnnl_ms, mlir, paths, weights in (
-                ("bf16", bf16_ms, dnnl_bf16, bf16, [pa, pb], bf16_round(b)),
-                ("int8", int8_ms, dnnl_int8, int8, [pa, pq, ps],
-                 q.astype(np.float64) * scale)):
+        for kind, ms, dnnl_ms, conv_ms, mlir, paths, weights in (
+                ("bf16", bf16_ms, dnnl_bf16, dnnl_bf16_conv, bf16, [pa, pb],
+                 bf16_round(b)),
+                ("int8", int8_ms, dnnl_int8, dnnl_int8_conv, int8,
+                 [pa, pq, ps], q.astype(np.float64) * scale)):
             record(f"{case} {kind}", ms, f"oneDNN {kind} matmul", dnnl_ms,
+                   peer_with_f32_src_ms=round(conv_ms, 4),
+                   over_peer_with_f32_src=round(conv_ms / ms, 3),
                    xf_gflops=gflops(flop, ms), over_xf_f32=round(f32_ms / ms, 3),
                    over_fma_peak=round(gflops(flop, ms) / peak, 3),
                    kernel_err=kernel_err(mlir, paths),

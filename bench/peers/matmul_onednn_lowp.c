@@ -2,9 +2,12 @@
 // C = A B with A [M, K] and B [K, N] read from raw float32 files.
 //   bf16: bf16 x bf16 -> f32      int8: u8 x s8 -> s32 (per-tensor scales)
 // Weights use format `any` and are reordered once, outside the timing, to
-// the layout the primitive prefers. Prints the implementation, the median
-// of `reps` executions and the max relative error of 16 sampled outputs.
-//   matmul_onednn_lowp bf16|int8 M K N A.bin B.bin reps
+// the layout the primitive prefers. The activations are converted outside
+// the timing too, or, with `+reorder`, from float32 by oneDNN's reorder
+// inside it (xf's GEMMs take float32 activations and convert them in the
+// call). Prints the implementation, the median of `reps` executions and the
+// max relative error of 16 sampled outputs.
+//   matmul_onednn_lowp bf16|int8[+reorder] M K N A.bin B.bin reps
 // Build:
 // clang-format off
 //   gcc -O2 bench/peers/matmul_onednn_lowp.c -ldnnl -o bench/out/matmul_onednn_lowp
@@ -100,12 +103,17 @@ static dnnl_memory_t makeMemory(dnnl_engine_t eng, const dnnl_memory_desc_t *md,
 }
 
 int main(int argc, char **argv) {
-  if (argc != 8 || (strcmp(argv[1], "bf16") && strcmp(argv[1], "int8"))) {
-    fprintf(stderr,
-            "usage: matmul_onednn_lowp bf16|int8 M K N A.bin B.bin reps\n");
+  const char *kinds[] = {"bf16", "int8", "bf16+reorder", "int8+reorder"};
+  int kind = -1;
+  for (int i = 0; argc == 8 && i < 4; ++i)
+    if (!strcmp(argv[1], kinds[i]))
+      kind = i;
+  if (kind < 0) {
+    fprintf(stderr, "usage: matmul_onednn_lowp bf16|int8[+reorder] M K N "
+                    "A.bin B.bin reps\n");
     return 2;
   }
-  int isInt8 = !strcmp(argv[1], "int8");
+  int isInt8 = kind % 2, timeReorder = kind >= 2;
   long m = atol(argv[2]), k = atol(argv[3]), n = atol(argv[4]);
   int reps = atoi(argv[7]);
   float *a = readFloats("matmul_onednn_lowp", argv[5], m * k),
@@ -115,8 +123,10 @@ int main(int argc, char **argv) {
   // dequantization, which the check below avoids by comparing integers.
   size_t elem = isInt8 ? 1 : 2;
   void *aq = alignedAlloc(m * k * elem), *bq = alignedAlloc(k * n * elem);
+  float sa = 1;
   if (isInt8) {
-    float sa = absMax(a, m * k) / 127, sb = absMax(b, k * n) / 127;
+    sa = absMax(a, m * k) / 127;
+    float sb = absMax(b, k * n) / 127;
     for (long i = 0; i < m * k; ++i)
       ((uint8_t *)aq)[i] = (uint8_t)clampRound(a[i] / sa + 128, 0, 255);
     for (long i = 0; i < k * n; ++i)
@@ -181,10 +191,32 @@ int main(int argc, char **argv) {
   dnnl_primitive_t matmul;
   CHECK(dnnl_primitive_create(&matmul, pd));
 
+  // The activations from float32 to the source's type (int8: scaled by
+  // 1 / sa and shifted by 128, as above) by oneDNN's reorder.
+  dnnl_memory_desc_t aF32Md = plainMd(m, k, dnnl_f32, dnnl_ab);
+  dnnl_primitive_attr_t srcAttr;
+  CHECK(dnnl_primitive_attr_create(&srcAttr));
+  if (isInt8) {
+    float inv = 1 / sa;
+    CHECK(dnnl_primitive_attr_set_output_scales(srcAttr, 1, 0, &inv));
+    CHECK(dnnl_primitive_attr_set_zero_points(srcAttr, DNNL_ARG_DST, 1, 0,
+                                              &zpValue));
+  }
+  dnnl_primitive_desc_t srcReorderPd;
+  CHECK(dnnl_reorder_primitive_desc_create(&srcReorderPd, &aF32Md, eng,
+                                           &srcMd, eng, srcAttr));
+  dnnl_primitive_t srcReorder;
+  CHECK(dnnl_primitive_create(&srcReorder, srcReorderPd));
+  dnnl_exec_arg_t srcReorderArgs[] = {
+      {DNNL_ARG_FROM, makeMemory(eng, &aF32Md, a)},
+      {DNNL_ARG_TO, args[0].memory}};
+
   double *times = malloc(sizeof(double) * reps);
   for (int r = -3; r < reps; ++r) {
     memset(c, 0x7f, m * n * 4);
     double t0 = nowMs();
+    if (timeReorder)
+      CHECK(dnnl_primitive_execute(srcReorder, stream, 2, srcReorderArgs));
     CHECK(dnnl_primitive_execute(matmul, stream, zeroPoint ? 4 : 3, args));
     CHECK(dnnl_stream_wait(stream));
     if (r >= 0)

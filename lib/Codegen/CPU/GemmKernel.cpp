@@ -68,24 +68,38 @@ struct GemmLowering {
                                      ValueRange{m}, align);
     aSums = memref::AllocOp::create(b, loc, MemRefType::get({dyn, dyn}, i32),
                                     ValueRange{m, groups}, align);
-    arith::FastMathFlags fm = KernelBuilder::reductionFlags();
     auto i32Vec = VectorType::get({vw}, i32);
+    auto i32Splat = [&](int32_t value) -> Value {
+      return arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(value)));
+    };
     kb.parallel(m, threads, [&](Value row) {
-      scf::ForOp amax = kb.loop(
-          kb.index(0), k, kb.index(vw), ValueRange{kb.splat(0.0)},
-          [&](Value c0, ValueRange acc) -> SmallVector<Value> {
-            Value v =
-                kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
-            Value magnitude = math::AbsFOp::create(b, loc, v);
-            return {arith::MaximumFOp::create(b, loc, acc[0], magnitude)};
-          });
-      Value top = vector::ReductionOp::create(
-          b, loc, vector::CombiningKind::MAXIMUMF, amax.getResult(0), fm);
+      // The largest magnitude of the row, as integer bits: they order as the
+      // magnitudes do, with NaN above every number (so that it still reaches
+      // the scale), in one vpmaxud per vector where a NaN-propagating f32
+      // maximum takes a chain of compares and blends.
+      Value magnitudeBits = i32Splat(0x7fffffff);
+      scf::ForOp amax =
+          kb.loop(kb.index(0), k, kb.index(vw), ValueRange{i32Splat(0)},
+                  [&](Value c0, ValueRange acc) -> SmallVector<Value> {
+                    Value v = kb.load(a, ValueRange{row, c0},
+                                      kb.prefixMask(kb.sub(k, c0)));
+                    Value bits = arith::AndIOp::create(
+                        b, loc, arith::BitcastOp::create(b, loc, i32Vec, v),
+                        magnitudeBits);
+                    return {arith::MaxUIOp::create(b, loc, acc[0], bits)};
+                  });
+      Value top = arith::BitcastOp::create(
+          b, loc, f32,
+          vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI,
+                                      amax.getResult(0)));
+      // A row of tiny values quantizes as zeros; a NaN row gets a NaN scale,
+      // which its dequantized results then carry.
       Value scale = arith::SelectOp::create(
           b, loc,
-          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, top,
+          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, top,
                                 kb.f32(kTinyRow)),
-          arith::DivFOp::create(b, loc, top, kb.f32(127.0)), kb.f32(1.0));
+          kb.f32(1.0), arith::DivFOp::create(b, loc, top, kb.f32(127.0)));
       memref::StoreOp::create(b, loc, scale, aScale, ValueRange{row});
       Value inv =
           kb.broadcast(arith::DivFOp::create(b, loc, kb.f32(1.0), scale));
@@ -102,10 +116,7 @@ struct GemmLowering {
         Value g0 = group ? kb.mul(g, kb.index(group)) : kb.index(0);
         Value g1 = group ? kb.min(kb.add(g0, kb.index(group)), k) : k;
         scf::ForOp sum = kb.loop(
-            g0, g1, kb.index(vw),
-            ValueRange{arith::ConstantOp::create(
-                b, loc,
-                DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(0)))},
+            g0, g1, kb.index(vw), ValueRange{i32Splat(0)},
             [&](Value c0, ValueRange acc) {
               Value q = kb.load(aQuads, ValueRange{row, c0},
                                 kb.prefixMask(kb.sub(g1, c0)));
