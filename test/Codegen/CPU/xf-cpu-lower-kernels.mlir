@@ -109,7 +109,8 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 // -----
 
 // A GEMM on int8 quads: the input quantized per row (scale max |x| / 127,
-// rounded to even, its sums kept to take back the weights' +128), then per
+// the maximum taken on the magnitudes' bits, a NaN row's scale NaN; rounded
+// to even, its sums kept to take back the weights' +128), then per
 // quad of K rows one vpdpbusd per accumulator with the row's four bytes
 // broadcast as one 32-bit word, and the i32 sums dequantized by the row's
 // and the channel's scales.
@@ -118,7 +119,11 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 // CHECK: %[[AS:.*]] = memref.alloc(%{{.*}}) {alignment = 64 : i64} : memref<?xf32>
 // CHECK: %[[SUMS:.*]] = memref.alloc(%{{.*}}, %{{.*}}) {alignment = 64 : i64} : memref<?x?xi32>
 // CHECK: scf.parallel
-// CHECK:   vector.reduction <maximumf>
+// CHECK:   arith.andi %{{.*}} : vector<16xi32>
+// CHECK:   arith.maxui %{{.*}} : vector<16xi32>
+// CHECK:   %[[TOP:.*]] = vector.reduction <maxui>, %{{.*}} : vector<16xi32> into i32
+// CHECK:   %[[TOPF:.*]] = arith.bitcast %[[TOP]] : i32 to f32
+// CHECK:   arith.cmpf ole, %[[TOPF]]
 // CHECK:   math.roundeven %{{.*}} : vector<16xf32>
 // CHECK:   arith.trunci %{{.*}} : vector<16xi32> to vector<16xi8>
 // CHECK:   vector.reduction <add>
