@@ -277,10 +277,10 @@ static std::optional<std::pair<Value, int64_t>> passedOn(OpOperand &use) {
   if (!add && !isa<linalg::MaxOp, arith::MaxSIOp>(op))
     return std::nullopt;
   // The other input of the two must be a constant.
-  unsigned other = 1 - use.getOperandNumber();
   if (use.getOperandNumber() > 1)
     return std::nullopt;
-  std::optional<int64_t> c = splatInt(op->getOperand(other));
+  std::optional<int64_t> c =
+      splatInt(op->getOperand(1 - use.getOperandNumber()));
   if (!c)
     return std::nullopt;
   return std::pair(op->getResult(0), add ? *c : int64_t(0));
