@@ -130,8 +130,11 @@ Tensor mlir::xf::ref::detail::topKMlp(const Tensor &x, const MlpWeights &w,
   } else {
     require(topK.predictorIn && topK.predictorOut, "mlp",
             "expects a predictor");
-    scores = linear(linear(x, *topK.predictorIn, layout), *topK.predictorOut,
-                    layout);
+    // The product that selects is exact in the compiled kernels too: no
+    // modelled input rounding there.
+    Tensor out = *topK.predictorOut;
+    out.rounding = {};
+    scores = linear(linear(x, *topK.predictorIn, layout), out, layout);
   }
   return gatherMlp(x, mlir::xf::ref::topK(scores, topK.k), w, act, layout);
 }

@@ -63,6 +63,7 @@ template <typename OpTy> AttentionParams attentionParams(OpTy op) {
 
 class Evaluator {
 public:
+  explicit Evaluator(const EvalOptions &options) : options(options) {}
   LogicalResult run(func::FuncOp func, ArrayRef<xf::runtime::HostTensor> inputs,
                     std::vector<Tensor> &results);
 
@@ -85,6 +86,8 @@ private:
   }
 
   LogicalResult evaluate(Operation *op);
+  /// Binds `v` to `value`, tagged with the modelled input rounding.
+  void store(Value v, RefValue value);
   FailureOr<RefValue> constant(arith::ConstantOp op);
   /// Conversions, comparisons and selects on tensors (imported masks).
   FailureOr<RefValue> elementwiseArith(Operation *op);
@@ -95,6 +98,7 @@ private:
   /// The top-k part of an MLP (xf.mlp or xf.block), if any.
   template <typename OpTy> std::optional<MlpTopK> topKOf(OpTy op);
 
+  const EvalOptions &options;
   llvm::DenseMap<Value, RefValue> values;
   /// Nesting of calls: a recursive module stops instead of overflowing.
   int depth = 0;
@@ -516,7 +520,7 @@ LogicalResult Evaluator::evaluate(Operation *op) {
               return o.emitError("reference evaluator: cannot evaluate a "
                                  "call of @")
                      << o.getCallee();
-            Evaluator inner;
+            Evaluator inner(options);
             inner.depth = depth + 1;
             Block &body = callee.getBody().front();
             for (auto [arg, operand] :
@@ -540,8 +544,14 @@ LogicalResult Evaluator::evaluate(Operation *op) {
           });
   if (failed(result))
     return failure();
-  values.try_emplace(op->getResult(0), std::move(*result));
+  store(op->getResult(0), std::move(*result));
   return success();
+}
+
+void Evaluator::store(Value v, RefValue value) {
+  if (auto *t = std::get_if<Tensor>(&value); t && options.roundingOf)
+    t->rounding = options.roundingOf(v);
+  values.try_emplace(v, std::move(value));
 }
 
 LogicalResult Evaluator::run(func::FuncOp func,
@@ -549,7 +559,7 @@ LogicalResult Evaluator::run(func::FuncOp func,
                              std::vector<Tensor> &results) {
   Block &body = func.getBody().front();
   for (auto [arg, input] : llvm::zip(body.getArguments(), inputs))
-    values.try_emplace(arg, toRef(input));
+    store(arg, toRef(input));
   for (Operation &op : body.without_terminator())
     if (failed(evaluate(&op)))
       return failure();
@@ -564,9 +574,10 @@ LogicalResult Evaluator::run(func::FuncOp func,
 
 FailureOr<std::vector<Tensor>>
 mlir::xf::ref::evaluate(func::FuncOp func,
-                        ArrayRef<mlir::xf::runtime::HostTensor> inputs) {
+                        ArrayRef<mlir::xf::runtime::HostTensor> inputs,
+                        const EvalOptions &options) {
   std::vector<Tensor> results;
-  if (failed(Evaluator().run(func, inputs, results)))
+  if (failed(Evaluator(options).run(func, inputs, results)))
     return failure();
   return results;
 }

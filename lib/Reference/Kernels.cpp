@@ -176,9 +176,10 @@ Tensor mlir::xf::ref::linear(const Tensor &x, const Tensor &w, Layout layout,
   require(!residual || residual->shape == shape, "linear",
           "residual must have the result's shape", {&shape});
   Tensor y(shape);
+  Tensor in = roundInputs(x, w.rounding, layout);
   // kn: W(p, j) = w[p * n + j]; nk: W(p, j) = w[j * k + p].
   MatView wv = kn ? MatView{w.data.data(), n, 1} : MatView{w.data.data(), 1, k};
-  gemm(MatView{x.data.data(), k, 1}, wv, y.data.data(),
+  gemm(MatView{in.data.data(), k, 1}, wv, y.data.data(),
        product(dropBack(x.shape, 1)), k, n);
   for (int64_t i = 0; i < y.size(); ++i) {
     double v = y.data[i] + (bias ? bias->data[i % n] : 0.0);

@@ -9,13 +9,14 @@
 // RUN: %check-pipelines %s -e int8_block_decode | FileCheck %s
 // RUN: %check-pipelines %s -e bf16_block --constant-weights | FileCheck %s
 // RUN: %check-pipelines %s -e int8_extremes | FileCheck %s
+// RUN: %check-pipelines %s -e int8_cancelling_projection --seed 20261307 | FileCheck %s
 // CHECK: 6 variants ok
 // bf16 panels (activations rounded to bf16, the tolerance that implies)
 // on any x86-64 host: widened to f32 at vector width 8; and bf16 weights
 // widened to exact f32 panels.
 // RUN: xf-run %s -e bf16_mlp --check --pipeline-options "vector-width=8 bf16-panels=true" | FileCheck %s --check-prefix=PAIRS
 // RUN: xf-run %s -e f16_nk_epilogue --check --pipeline-options "vector-width=8 bf16-panels=true" | FileCheck %s --check-prefix=PAIRS
-// PAIRS: tolerance=1.6e-02 ok
+// PAIRS: tolerance={{.*}} (1.6e-02 + 2 x {{.*}} modelled rounding) ok
 // RUN: xf-run %s -e bf16_mlp --check --pipeline-options "bf16-panels=false" | FileCheck %s --check-prefix=EXACT
 // RUN: xf-run %s -e int8_per_channel --check --pipeline-options "int8-panels=false" | FileCheck %s --check-prefix=EXACT
 // EXACT: tolerance=1.0e-04 ok
@@ -23,7 +24,7 @@
 // also on AVX2 hosts at vector width 8 (bytes widened to i32 products).
 // RUN: xf-run %s -e int8_groups_ragged --check --pipeline-options "vector-width=8 int8-panels=true" | FileCheck %s --check-prefix=QUADS
 // RUN: xf-run %s -e int8_block_decode --check --pipeline-options "vector-width=8 int8-panels=true threads=1" | FileCheck %s --check-prefix=QUADS
-// QUADS: tolerance=3.1e-02 ok
+// QUADS: tolerance={{.*}} (3.1e-02 + 2 x {{.*}} modelled rounding) ok
 
 func.func @bf16_kn_bias_odd(%x: tensor<2x5x7xf32>, %w: tensor<7x3xbf16>, %b: tensor<3xf32>) -> tensor<2x5x3xf32> {
   %y = xf.linear %x, %w bias %b : (tensor<2x5x7xf32>, tensor<7x3xbf16>, tensor<3xf32>) -> tensor<2x5x3xf32>
@@ -104,4 +105,23 @@ func.func @int8_extremes(%x: tensor<3x20xf32>, %s: tensor<40x3xf32>) -> tensor<3
   %w = xf.dequantize %q scales %s axis 0 group 8 : (tensor<40x20xi8>, tensor<40x3xf32>) -> tensor<40x20xf32>
   %y = xf.linear %x, %w layout nk : (tensor<3x20xf32>, tensor<40x20xf32>) -> tensor<3x40xf32>
   return %y : tensor<3x40xf32>
+}
+
+// A value projection whose four outputs nearly cancel on these inputs
+// (--seed 20261307): quantizing the activations per row costs 4.4e-2 of
+// their magnitude, above the default 2^-5, and --check allows it because
+// the reference, rounding the inputs as the int8 panels do, changes by as
+// much (a 10,000-block differential run found it; see docs/Testing.md).
+// CANCEL: result=#2 tolerance={{.*}} (3.1e-02 + 2 x 4.{{[0-9]}}e-02 modelled rounding) ok
+// RUN: xf-run %s -e int8_cancelling_projection --seed 20261307 --check --pipeline-options "vector-width=8 int8-panels=true" | FileCheck %s --check-prefix=CANCEL
+func.func @int8_cancelling_projection(%x: tensor<1x48xf32>, %g1: tensor<48xf32>, %qwq: tensor<48x4xi8>, %swq: tensor<4xf32>, %qwk: tensor<48x4xi8>, %swk: tensor<4xf32>, %qwv: tensor<48x4xi8>, %swv: tensor<4xf32>, %qwo: tensor<4x48xi8>, %swo: tensor<48xf32>, %g2: tensor<48xf32>, %qwu: tensor<48x8xi8>, %swu: tensor<8xf32>, %qwd: tensor<8x48xi8>, %swd: tensor<48xf32>, %pos: tensor<1xi32>, %kc: tensor<1x4xf32>, %vc: tensor<1x4xf32>, %len: tensor<i32>) -> (tensor<1x48xf32>, tensor<1x4xf32>, tensor<1x4xf32>) {
+  %wq = xf.dequantize %qwq scales %swq axis 1 : (tensor<48x4xi8>, tensor<4xf32>) -> tensor<48x4xf32>
+  %wk = xf.dequantize %qwk scales %swk axis 1 : (tensor<48x4xi8>, tensor<4xf32>) -> tensor<48x4xf32>
+  %wv = xf.dequantize %qwv scales %swv axis 1 : (tensor<48x4xi8>, tensor<4xf32>) -> tensor<48x4xf32>
+  %wo = xf.dequantize %qwo scales %swo axis 1 : (tensor<4x48xi8>, tensor<48xf32>) -> tensor<4x48xf32>
+  %wu = xf.dequantize %qwu scales %swu axis 1 : (tensor<48x8xi8>, tensor<8xf32>) -> tensor<48x8xf32>
+  %wd = xf.dequantize %qwd scales %swd axis 1 : (tensor<8x48xi8>, tensor<48xf32>) -> tensor<8x48xf32>
+  %y:3 = xf.block %x heads 1 norm rms_norm post act relu norm1(%g1) attn(%wq, %wk, %wv, %wo) norm2(%g2) mlp(up %wu down %wd) positions %pos kv_cache(%kc, %vc) kv_len %len
+      : (tensor<1x48xf32>, tensor<48xf32>, tensor<48x4xf32>, tensor<48x4xf32>, tensor<48x4xf32>, tensor<4x48xf32>, tensor<48xf32>, tensor<48x8xf32>, tensor<8x48xf32>, tensor<1xi32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<i32>) -> (tensor<1x48xf32>, tensor<1x4xf32>, tensor<1x4xf32>)
+  return %y#0, %y#1, %y#2 : tensor<1x48xf32>, tensor<1x4xf32>, tensor<1x4xf32>
 }

@@ -17,7 +17,8 @@ struct RunConfig {
   std::vector<std::string> inputs;
   bool check = false;
   /// The largest max_rel_err --check accepts; unset: what the compiled
-  /// precision implies (defaultTolerance in RunSession.cpp).
+  /// precision implies on the given inputs (defaultTolerance and
+  /// toleranceOnInputs in RunSession.cpp).
   std::optional<double> tolerance;
   unsigned benchRuns = 0;
   std::string dumpOutputDir;

@@ -20,10 +20,25 @@
 
 namespace mlir::xf::ref {
 
+/// How a compiled product rounds its input rows before multiplying them
+/// with a weight, as xf-run --check models low-precision kernels (not the
+/// ops' semantics): not at all; each value to bf16; or each row quantized
+/// to int8 (the int8 panels of lib/Codegen/CPU/GemmKernel.cpp), which
+/// applies where the weight's channels lie along dimension `channelAxis`
+/// and that is the product's output dimension N.
+struct InputRounding {
+  /// From the finest to the coarsest.
+  enum Kind { None, Bf16, Int8Rows } kind = None;
+  int64_t channelAxis = 0;
+};
+
 /// A dense row-major tensor of doubles. Rank 0 has shape {} and one element.
 struct Tensor {
   std::vector<int64_t> shape;
   std::vector<double> data;
+  /// On a weight: how the products with it round their inputs (None unless
+  /// the evaluator is asked to model a kernel; see Evaluator.h).
+  InputRounding rounding;
 
   Tensor() = default;
   explicit Tensor(std::vector<int64_t> shape, double fill = 0.0);
@@ -51,7 +66,13 @@ enum class NormPlacement { Pre, Post };
 /// `scales`: [C] per channel, or [C, ceil(K / group)] with a group size.
 Tensor dequantize(const IndexTensor &q, const Tensor &scales, int64_t axis,
                   std::optional<int64_t> group);
-/// act(x W + bias) + residual over the last dimension of x.
+/// `x` as a product with a weight tagged `rounding` in `layout` reads it:
+/// each value rounded to bf16 (nearest even), or each row quantized to
+/// xq * s with s = max |x| / 127 and xq = round(x / s) in f32 arithmetic,
+/// a NaN or infinite row all NaN, a row below 1e-30 zero; else `x`.
+Tensor roundInputs(const Tensor &x, InputRounding rounding, Layout layout);
+/// act(x W + bias) + residual over the last dimension of x, with x rounded
+/// as w.rounding says (roundInputs).
 Tensor linear(const Tensor &x, const Tensor &w, Layout layout,
               const Tensor *bias = nullptr,
               std::optional<Activation> act = std::nullopt,

@@ -83,8 +83,9 @@ struct QuantizedWeight {
   IntegerAttr group;
 };
 
-std::optional<QuantizedWeight> quantizedWeight(LinearOp op,
-                                               PatternRewriter &rewriter) {
+std::optional<QuantizedWeight>
+quantizedWeight(LinearOp op, const cpu::KernelOptions &options,
+                PatternRewriter &rewriter) {
   int64_t nDim = weightOutputDim(op.getWeightLayout());
   SmallVector<DequantizeOp> parts;
   Value w = op.getWeight();
@@ -104,7 +105,7 @@ std::optional<QuantizedWeight> quantizedWeight(LinearOp op,
   std::optional<uint64_t> group = parts.front().getGroupSize();
   for (DequantizeOp d : parts)
     if (static_cast<int64_t>(d.getAxis()) != nDim ||
-        d.getGroupSize() != group || (group && *group % 4 != 0))
+        d.getGroupSize() != group || !options.usesInt8Panels(group))
       return std::nullopt;
   QuantizedWeight q{parts.front().getInput(), parts.front().getScales(),
                     parts.front().getGroupSizeAttr()};
@@ -274,9 +275,8 @@ struct FormGemm : OpRewritePattern<LinearOp> {
       Type panelType = !exact && options.usesBf16Panels(wType.getElementType())
                            ? rewriter.getBF16Type()
                            : f32;
-      std::optional<QuantizedWeight> q = !exact && options.int8Panels
-                                             ? quantizedWeight(op, rewriter)
-                                             : std::nullopt;
+      std::optional<QuantizedWeight> q =
+          !exact ? quantizedWeight(op, options, rewriter) : std::nullopt;
       if (q) {
         weight = q->values;
         scales = q->scales;

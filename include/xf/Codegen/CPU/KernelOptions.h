@@ -13,6 +13,8 @@
 #include "mlir/IR/Types.h"
 #include "mlir/Support/LLVM.h"
 
+#include <optional>
+
 namespace mlir::xf::cpu {
 
 struct KernelOptions {
@@ -56,6 +58,13 @@ struct KernelOptions {
   /// activations rounded to bf16).
   bool usesBf16Panels(Type elementType) const {
     return bf16Panels && (elementType.isBF16() || elementType.isF16());
+  }
+  /// Whether int8 weights dequantized in groups of `groupSize` of K (none:
+  /// per channel) go into int8 panels where their channels lie along N
+  /// (their activations quantized per row): the packed quads of 4 rows of
+  /// K must not straddle two groups.
+  bool usesInt8Panels(std::optional<uint64_t> groupSize) const {
+    return int8Panels && (!groupSize || *groupSize % 4 == 0);
   }
 };
 
