@@ -25,6 +25,11 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#ifdef __linux__
+#include <cerrno>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
 
 using namespace mlir::xf::runtime;
 
@@ -59,6 +64,33 @@ bool mlir::xf::runtime::hostHasBf16Dot() {
   return features.lookup("avx512f") && features.lookup("avx512bf16");
 }
 
+bool mlir::xf::runtime::hostHasAmx() {
+  llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
+  return features.lookup("amx-tile") && features.lookup("amx-bf16");
+}
+
+llvm::Error mlir::xf::runtime::requestAmx() {
+#ifdef __linux__
+  // The request is granted to the whole process; errno 0 once it is.
+  static const int refusal = [] {
+    constexpr long archReqXcompPerm = 0x1023, xfeatureXtiledata = 18;
+    return syscall(SYS_arch_prctl, archReqXcompPerm, xfeatureXtiledata) == 0
+               ? 0
+               : errno;
+  }();
+  if (refusal == 0)
+    return llvm::Error::success();
+  return llvm::createStringError(
+      llvm::inconvertibleErrorCode(),
+      llvm::Twine("Linux refused the AMX tile state (arch_prctl "
+                  "ARCH_REQ_XCOMP_PERM): ") +
+          std::strerror(refusal));
+#else
+  return llvm::createStringError(llvm::inconvertibleErrorCode(),
+                                 "AMX tiles need Linux's arch_prctl");
+#endif
+}
+
 llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
     mlir::ModuleOp module, llvm::StringRef name,
     const mlir::xf::CpuPipelineOptions &options,
@@ -67,6 +99,13 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
     return llvm::createStringError(llvm::inconvertibleErrorCode(), msg);
   };
   keepFreedMemoryMapped();
+  // AMX code runs here: the host must have the tiles and grant their state.
+  if (options.amx && options.fast) {
+    if (!hostHasAmx())
+      return fail("amx=true, but this host has no AMX-BF16 tiles");
+    if (llvm::Error e = requestAmx())
+      return std::move(e);
+  }
   auto result = std::make_unique<JitFunction>();
   result->descriptors = !options.barePtrCallConv;
   if (auto func = module.lookupSymbol<mlir::func::FuncOp>(name))
@@ -327,4 +366,9 @@ void mlir::xf::runtime::applyHostDefaults(
     options.bf16Panels = options.vectorWidth == 16 && hostHasBf16Dot();
   if (!options.int8Panels.hasValue())
     options.int8Panels = options.vectorWidth == 16 && hostHasInt8Dot();
+  // AMX tiles where the host has them, for the bf16 panels of AVX-512
+  // code.
+  if (!options.amx.hasValue())
+    options.amx =
+        options.vectorWidth == 16 && options.bf16Panels && hostHasAmx();
 }

@@ -118,16 +118,18 @@ void mergeGroup(ArrayRef<LinearOp> group) {
 struct XfMergeProjectionsPass
     : xf::impl::XfMergeProjectionsBase<XfMergeProjectionsPass> {
   void runOnOperation() override {
-    // Group the mergeable linears by block, input and layout, in program
-    // order: a merged result replaces every member, so all of them must sit
-    // in the block where it is created (a linear inside an scf.for body and
-    // one outside it share an input but not a dominance region).
-    using Key = std::tuple<Block *, Value, int>;
+    // Group the mergeable linears by block, input, layout and weight
+    // element type (one concatenated weight has one), in program order: a
+    // merged result replaces every member, so all of them must sit in the
+    // block where it is created (a linear inside an scf.for body and one
+    // outside it share an input but not a dominance region).
+    using Key = std::tuple<Block *, Value, int, Type>;
     llvm::MapVector<Key, SmallVector<LinearOp>> groups;
     getOperation()->walk([&](LinearOp op) {
       if (isMergeable(op))
         groups[{op->getBlock(), op.getInput(),
-                static_cast<int>(op.getWeightLayout())}]
+                static_cast<int>(op.getWeightLayout()),
+                getElementTypeOrSelf(op.getWeight().getType())}]
             .push_back(op);
     });
     for (auto &[key, group] : groups) {

@@ -103,3 +103,21 @@ func.func @regions(%x: tensor<4x8xf32>, %w: tensor<8x8xf32>, %c: i1) -> (tensor<
   %1 = xf.linear %x, %w : (tensor<4x8xf32>, tensor<8x8xf32>) -> tensor<4x8xf32>
   return %0, %1 : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// Weights of different element types are merged each with its own kind:
+// the two bf16 ones into one product, the f16 one alone.
+// CHECK-LABEL: func.func @element_types
+// CHECK: %[[W:.*]] = tensor.concat dim(1) %{{.*}}, %{{.*}} : (tensor<8x4xbf16>, tensor<8x6xbf16>) -> tensor<8x10xbf16>
+// CHECK: xf.linear %{{.*}}, %[[W]] : (tensor<3x8xf32>, tensor<8x10xbf16>) -> tensor<3x10xf32>
+// CHECK: xf.linear %{{.*}}, %{{.*}} : (tensor<3x8xf32>, tensor<8x5xf16>) -> tensor<3x5xf32>
+// CHECK-NOT: xf.linear
+// CHECK: return
+func.func @element_types(%x: tensor<3x8xf32>, %a: tensor<8x4xbf16>, %h: tensor<8x5xf16>, %b: tensor<8x6xbf16>)
+    -> (tensor<3x4xf32>, tensor<3x5xf32>, tensor<3x6xf32>) {
+  %ya = xf.linear %x, %a : (tensor<3x8xf32>, tensor<8x4xbf16>) -> tensor<3x4xf32>
+  %yh = xf.linear %x, %h : (tensor<3x8xf32>, tensor<8x5xf16>) -> tensor<3x5xf32>
+  %yb = xf.linear %x, %b : (tensor<3x8xf32>, tensor<8x6xbf16>) -> tensor<3x6xf32>
+  return %ya, %yh, %yb : tensor<3x4xf32>, tensor<3x5xf32>, tensor<3x6xf32>
+}

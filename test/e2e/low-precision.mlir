@@ -9,6 +9,7 @@
 // RUN: %check-pipelines %s -e int8_block_decode | FileCheck %s
 // RUN: %check-pipelines %s -e bf16_block --constant-weights | FileCheck %s
 // RUN: %check-pipelines %s -e int8_extremes | FileCheck %s
+// RUN: %check-pipelines %s -e mixed_f16_bf16_mlp | FileCheck %s
 // RUN: %check-pipelines %s -e int8_cancelling_projection --seed 20261307 | FileCheck %s
 // CHECK: 6 variants ok
 // bf16 panels (activations rounded to bf16, the tolerance that implies)
@@ -124,4 +125,13 @@ func.func @int8_cancelling_projection(%x: tensor<1x48xf32>, %g1: tensor<48xf32>,
   %y:3 = xf.block %x heads 1 norm rms_norm post act relu norm1(%g1) attn(%wq, %wk, %wv, %wo) norm2(%g2) mlp(up %wu down %wd) positions %pos kv_cache(%kc, %vc) kv_len %len
       : (tensor<1x48xf32>, tensor<48xf32>, tensor<48x4xf32>, tensor<48x4xf32>, tensor<48x4xf32>, tensor<4x48xf32>, tensor<48xf32>, tensor<48x8xf32>, tensor<8x48xf32>, tensor<1xi32>, tensor<1x4xf32>, tensor<1x4xf32>, tensor<i32>) -> (tensor<1x48xf32>, tensor<1x4xf32>, tensor<1x4xf32>)
   return %y#0, %y#1, %y#2 : tensor<1x48xf32>, tensor<1x4xf32>, tensor<1x4xf32>
+}
+
+// Gate and up weights of different 16-bit types: xf-merge-projections
+// keeps them apart (one concatenated weight has one element type).
+func.func @mixed_f16_bf16_mlp(%x: tensor<5x24xf32>, %wu: tensor<24x40xf16>, %wg: tensor<24x40xbf16>,
+                              %wd: tensor<40x24xbf16>) -> tensor<5x24xf32> {
+  %y = xf.mlp %x up %wu gate %wg down %wd act silu
+      : (tensor<5x24xf32>, tensor<24x40xf16>, tensor<24x40xbf16>, tensor<40x24xbf16>) -> tensor<5x24xf32>
+  return %y : tensor<5x24xf32>
 }

@@ -61,6 +61,10 @@ static std::unique_ptr<xf::CpuPipelineOptions> pipelineOptions(Location loc) {
     emitError(loc, "invalid --xf-cpu-pipeline-options");
     return nullptr;
   }
+  // AMX tiles only on request: an object's caller would first have to ask
+  // Linux for their state (runtime::requestAmx).
+  if (!options->amx.hasValue())
+    options->amx = false;
   if (targetCpu.empty() && targetTriple.empty() && targetFeatures.empty())
     xf::runtime::applyHostDefaults(*options);
   return options;

@@ -26,6 +26,12 @@ void keepFreedMemoryMapped();
 int64_t hostVectorWidth();
 /// Whether the host has AVX-512 BF16 dot products (vdpbf16ps).
 bool hostHasBf16Dot();
+/// Whether the host has AMX tiles with bf16 products (amx-tile, amx-bf16).
+bool hostHasAmx();
+/// Asks Linux, once per process, for the AMX tile state that code compiled
+/// with the `amx` pipeline option needs before its first tile instruction
+/// (arch_prctl ARCH_REQ_XCOMP_PERM); an error where it is refused.
+llvm::Error requestAmx();
 /// Whether the host has AVX-512 VNNI dot products (vpdpbusd).
 bool hostHasInt8Dot();
 

@@ -59,13 +59,24 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createSCFToControlFlowPass());
-  // x86vector: the AVX-512 BF16 dot products of bf16 GEMMs.
+  // x86vector: the AVX-512 BF16 dot products of bf16 GEMMs; amx: their
+  // AMX tiles.
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.x86Vector = true;
+  vectorOptions.amx = options.amx;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createConvertControlFlowToLLVMPass());
+  if (options.amx) {
+    // AMX tiles carried by loops are block arguments: the conversion of
+    // branches needs the tile type, which only AMX's own LLVM interface
+    // adds to the type converter.
+    ConvertToLLVMPassOptions branches;
+    branches.filterDialects = {"cf", "amx"};
+    pm.addPass(createConvertToLLVMPass(branches));
+  } else {
+    pm.addPass(createConvertControlFlowToLLVMPass());
+  }
   pm.addPass(createUBToLLVMConversionPass());
   // Before openmp-to-llvm, which would otherwise convert the functions with
   // the default (descriptor) calling convention.
@@ -138,6 +149,7 @@ static void buildFastPipeline(OpPassManager &pm,
   lower.threads = kernels.threads;
   lower.attentionBlockQ = kernels.attentionBlockQ;
   lower.attentionBlockKv = kernels.attentionBlockKv;
+  lower.amx = kernels.amx;
   pm.addNestedPass<func::FuncOp>(createXfCpuLowerKernels(lower));
   // The remaining linalg ops (norms, pointwise ops), each a thread's tile,
   // as loops that LLVM vectorizes.
@@ -166,6 +178,7 @@ cpu::KernelOptions CpuPipelineOptions::kernelOptions() const {
   k.attentionBlockKv = attentionBlockKv;
   k.bf16Panels = bf16Panels;
   k.int8Panels = int8Panels;
+  k.amx = amx;
   return k;
 }
 

@@ -11,10 +11,12 @@
 
 #include "Kernels.h"
 
+#include "AttentionCommon.h"
 #include "KernelBuilder.h"
 
 #include "xf/Conversion/Activations.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
@@ -37,6 +39,9 @@ struct GemmLowering {
   bool raggedColumns = true;
   /// With bf16 panels: the input rounded to bf16, [M, 2 ceil(K / 2)].
   Value aPairs;
+  /// With AMX tiles: a work item's accumulators on their way from the
+  /// tiles to the vector epilogue, [kAmxRows, NR].
+  Value amxOut;
   /// With i8 panels: the weights' scales and group size (0: per channel),
   /// and the input quantized per row: its int8 values [M, 4 ceil(K / 4)],
   /// scales [M] and sums per group of K [M, groups].
@@ -293,11 +298,98 @@ struct GemmLowering {
     });
   }
 
+  /// Rows per AMX tile block: two tiles of 16.
+  static constexpr int64_t kAmxRows = 32;
+
+  /// Whether the bf16 panels can be multiplied with AMX tiles: static pairs
+  /// of K (the last K step's tiles are as narrow as the pairs left) and
+  /// whole tiles of 16 columns.
+  bool amxApplies(const KernelOptions &options) const {
+    auto type = cast<MemRefType>(packed.getType());
+    return options.amx && aPairs && kb.vectorWidth == 16 && nr % 16 == 0 &&
+           !ShapedType::isDynamic(type.getDimSize(1));
+  }
+
+  /// Rows [m0, m0 + kAmxRows) x panel `panel` with AMX tiles: per step of 16
+  /// pairs of K, two tiles of 16 input rows times the panel's tiles of 16
+  /// columns into 16 x 16 f32 accumulator tiles, two column tiles at a time
+  /// (the 8 tile registers: 4 accumulators, 2 + 2 operands). A tile of
+  /// pairs has the layout of the panel (a row holds each column's pair), so
+  /// it loads straight from it. The accumulators reach the vector epilogue
+  /// through amxOut, row by row, with the products of the last pairs of K,
+  /// fewer than 16, added by vector dot products (narrower tiles after full
+  /// ones leave LLVM's tile register allocation without registers).
+  void tileAmx(Value panel, Value m0) {
+    OpBuilder &b = kb.b;
+    Location loc = kb.loc;
+    Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
+    int64_t pairs = cast<MemRefType>(packed.getType()).getDimSize(1);
+    int64_t whole = pairs / 16 * 16, columnTiles = nr / 16;
+    auto accType = amx::TileType::get({16, 16}, f32);
+    for (int64_t c0 = 0; c0 < columnTiles; c0 += 2) {
+      int64_t cols = std::min<int64_t>(2, columnTiles - c0);
+      // The products of `width` pairs of K from pair p0.
+      auto step = [&](Value p0, int64_t width, ValueRange acc) {
+        auto aType = amx::TileType::get({16, 2 * width}, bf16);
+        auto bType = amx::TileType::get({width, 32}, bf16);
+        Value k0 = kb.mul(p0, kb.index(2));
+        SmallVector<Value> in, w, next;
+        for (int64_t i = 0; i < 2; ++i)
+          in.push_back(amx::TileLoadOp::create(
+              b, loc, aType, aPairs,
+              ValueRange{kb.add(m0, kb.index(16 * i)), k0}));
+        for (int64_t j = 0; j < cols; ++j)
+          w.push_back(amx::TileLoadOp::create(
+              b, loc, bType, packed,
+              ValueRange{panel, p0, kb.index(32 * (c0 + j))}));
+        for (int64_t i = 0; i < 2; ++i)
+          for (int64_t j = 0; j < cols; ++j)
+            next.push_back(amx::TileMulFOp::create(b, loc, accType, in[i], w[j],
+                                                   acc[i * cols + j]));
+        return next;
+      };
+      SmallVector<Value> acc(2 * cols,
+                             amx::TileZeroOp::create(b, loc, accType));
+      if (whole > 0)
+        acc = SmallVector<Value>(kb.loop(kb.index(0), kb.index(whole),
+                                         kb.index(16), acc,
+                                         [&](Value p0, ValueRange inner) {
+                                           return step(p0, 16, inner);
+                                         })
+                                     .getResults());
+      for (int64_t i = 0; i < 2; ++i)
+        for (int64_t j = 0; j < cols; ++j)
+          amx::TileStoreOp::create(
+              b, loc, amxOut,
+              ValueRange{kb.index(16 * i), kb.index(16 * (c0 + j))},
+              acc[i * cols + j]);
+    }
+    kb.loop(kb.index(0), kb.index(kAmxRows), 1, [&](Value r) {
+      SmallVector<Value> row;
+      for (int64_t j = 0; j < vectors; ++j)
+        row.push_back(
+            kb.load(amxOut, ValueRange{r, kb.index(j * kb.vectorWidth)}));
+      if (pairs > whole)
+        row = pairProducts(panel, kb.add(m0, r), 1, kb.index(whole),
+                           kb.index(pairs), row);
+      epilogue(panel, kb.add(m0, r), 1, row);
+    });
+  }
+
   /// As tile(), on bf16 pairs: per pair of rows of K, one AVX-512 BF16 dot
   /// product per accumulator with the row's two inputs broadcast. With AVX2
   /// (no such instruction) the pairs are widened to f32, split into their
   /// two rows and multiplied with FMAs: the same products, slower.
   void tilePairs(Value panel, Value m0, int64_t rows) {
+    SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
+    epilogue(
+        panel, m0, rows,
+        pairProducts(panel, m0, rows, kb.index(0), kb.dim(packed, 1), zeros));
+  }
+
+  /// `init` plus the products of the pairs [p0, p1) of K (tilePairs).
+  SmallVector<Value> pairProducts(Value panel, Value m0, int64_t rows, Value p0,
+                                  Value p1, ValueRange init) {
     OpBuilder &b = kb.b;
     Location loc = kb.loc;
     int64_t vw = kb.vectorWidth;
@@ -308,10 +400,8 @@ struct GemmLowering {
       even.push_back(2 * l);
       odd.push_back(2 * l + 1);
     }
-    SmallVector<Value> zeros(rows * vectors, kb.splat(0.0));
-    scf::ForOp kLoop = kb.loop(
-        kb.index(0), kb.dim(packed, 1), kb.index(1), zeros,
-        [&](Value pair, ValueRange acc) {
+    scf::ForOp kLoop =
+        kb.loop(p0, p1, kb.index(1), init, [&](Value pair, ValueRange acc) {
           // The panel's vectors of pairs; without dot products, each as its
           // first and second row in f32.
           SmallVector<Value> w, first, second;
@@ -359,7 +449,7 @@ struct GemmLowering {
           }
           return next;
         });
-    epilogue(panel, m0, rows, kLoop.getResults());
+    return kLoop.getResults();
   }
 
   /// The FMAs of one row of K: the panel's vectors at `wIndices` (plus the
@@ -604,6 +694,9 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     chunks = (2 * options.threads + staticPanels - 1) / staticPanels;
   if (packedType.getElementType().isBF16())
     g.roundInput();
+  bool amx = g.amxApplies(options);
+  // Chunks of rows are whole tiles (of AMX tiles where they are used).
+  int64_t rowStep = amx ? GemmLowering::kAmxRows : mr;
   if (packedType.getElementType().isSignlessInteger(8)) {
     g.weightScales = op.getWeightScales();
     g.group = static_cast<int64_t>(op.getGroupSize().value_or(0));
@@ -612,19 +705,33 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   Value panels = g.blockOffsets ? kb.sub(kb.dim(g.blockOffsets, 0), kb.index(1))
                                 : kb.dim(g.packed, 0);
   Value items = kb.mul(panels, kb.index(chunks));
-  kb.parallel(items, options.threads, [&](Value item) {
+  auto allocate = [&](Scratch &scratch) {
+    if (amx)
+      g.amxOut = scratch.buffer({GemmLowering::kAmxRows, nr});
+  };
+  parallelWithScratch(kb, items, options.threads, 0, allocate, [&](Value item) {
     Value panel =
         arith::DivUIOp::create(rewriter, kb.loc, item, kb.index(chunks));
     Value chunk =
         arith::RemUIOp::create(rewriter, kb.loc, item, kb.index(chunks));
     // Chunk rows, rounded to whole tiles.
-    Value perChunk = kb.mul(kb.divUp(kb.divUp(g.m, chunks), mr), kb.index(mr));
+    Value perChunk =
+        kb.mul(kb.divUp(kb.divUp(g.m, chunks), rowStep), kb.index(rowStep));
     Value r0 = kb.min(kb.mul(chunk, perChunk), g.m);
     Value r1 = kb.min(kb.add(r0, perChunk), g.m);
-    Value full =
-        kb.add(r0, kb.mul(arith::DivUIOp::create(rewriter, kb.loc,
-                                                 kb.sub(r1, r0), kb.index(mr)),
-                          kb.index(mr)));
+    // The rows [r0, end) in whole tiles of `rows`, where they end.
+    auto wholeTiles = [&](Value end, int64_t rows) {
+      Value count = arith::DivUIOp::create(rewriter, kb.loc, kb.sub(r1, end),
+                                           kb.index(rows));
+      return kb.add(end, kb.mul(count, kb.index(rows)));
+    };
+    if (amx) {
+      Value amxEnd = wholeTiles(r0, GemmLowering::kAmxRows);
+      kb.loop(r0, amxEnd, GemmLowering::kAmxRows,
+              [&](Value m0) { g.tileAmx(panel, m0); });
+      r0 = amxEnd;
+    }
+    Value full = wholeTiles(r0, mr);
     auto tile = [&](Value m0, int64_t rows) {
       if (g.blockOffsets)
         g.tileBlocks(panel, m0, rows);

@@ -22,6 +22,8 @@ LogicalResult KernelOptions::verify(
   if (vw != 8 && vw != 16)
     return emitError("vector-width must be 8 (AVX2) or 16 (AVX-512), got " +
                      Twine(vw));
+  if (amx && vw != 16)
+    return emitError("amx needs vector-width 16 (AVX-512), got " + Twine(vw));
   if (threads < 0)
     return emitError("threads must be >= 0 (0 = the cores of the "
                      "compiling machine), got " +

@@ -27,6 +27,7 @@ struct XfCpuLowerKernelsPass
     options.threads = threads;
     options.attentionBlockQ = attentionBlockQ;
     options.attentionBlockKv = attentionBlockKv;
+    options.amx = amx;
     if (failed(options.verify([&](const Twine &msg) {
           return getOperation().emitError("xf-cpu-lower-kernels: " + msg);
         })))

@@ -1,7 +1,10 @@
-// RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=2 gemm-tile-rows=4" | FileCheck %s --implicit-check-not="memref<?x1x?x16xf32>"
+// RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=2 gemm-tile-rows=4" | FileCheck %s --implicit-check-not="memref<?x1x?x16xf32>" --implicit-check-not=amx.
 // RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=1 vector-width=8" | FileCheck %s --check-prefix=AVX2
 // Sizes the kernels cannot use are refused with one line, as in the
 // pipeline's options.
+// RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=1 amx=true" | FileCheck %s --check-prefix=AMX
+// RUN: not xf-opt %s --split-input-file "--xf-cpu-lower-kernels=amx=true vector-width=8" 2>&1 | FileCheck %s --check-prefix=BADAMX
+// BADAMX: error: xf-cpu-lower-kernels: amx needs vector-width 16 (AVX-512), got 8
 // RUN: not xf-opt %s --split-input-file "--xf-cpu-lower-kernels=gemm-tile-rows=-2" 2>&1 | FileCheck %s --check-prefix=BADROWS
 // BADROWS: error: xf-cpu-lower-kernels: gemm-tile-rows must be between 0 (as many as the registers hold) and 32, got -2
 // RUN: not xf-opt %s --split-input-file "--xf-cpu-lower-kernels=attention-block-kv=12" 2>&1 | FileCheck %s --check-prefix=BADKV
@@ -103,6 +106,36 @@ func.func @pack_pairs(%w: memref<7x40xf16>, %p: memref<1x20x64xbf16>) {
 // AVX2: return
 func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5x40xf32>) {
   xf_cpu.gemm %a, %p outs(%c : memref<5x40xf32>) : memref<5x7xf32>, memref<2x4x64xbf16>
+  return
+}
+
+// -----
+
+// With AMX tiles: blocks of 32 rows, per step of 16 pairs of K two 16-row
+// tiles of the input times the panel's two 16-column tiles into four
+// 16 x 16 accumulator tiles carried by the K loop; stored to the work item's
+// scratch, they get the 4 pairs of K beyond the last whole step by vector
+// dot products, row by row, then the epilogue. The last 6 rows, fewer than
+// 32, go through the vector path alone.
+// AMX-LABEL: func.func @gemm_amx
+// AMX: %[[OUT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<32x32xf32>
+// AMX: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
+// AMX:   %[[ZERO:.*]] = amx.tile_zero : !amx.tile<16x16xf32>
+// AMX:   scf.for %{{.*}} = %{{.*}} to %c16 step %c16{{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]]) -> (!amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>)
+// AMX-COUNT-2: amx.tile_load %{{.*}} : memref<?x?xbf16> into !amx.tile<16x32xbf16>
+// AMX-COUNT-2: amx.tile_load %{{.*}} : memref<2x20x64xbf16> into !amx.tile<16x32xbf16>
+// AMX-COUNT-4: amx.tile_mulf
+// AMX:   scf.yield
+// AMX-COUNT-4: amx.tile_store %[[OUT]]
+// AMX:   scf.for
+// AMX:     vector.load %[[OUT]]
+// AMX:     scf.for %{{.*}} = %c16{{.*}} to %c20
+// AMX:       x86vector.avx512.dot
+// AMX: scf.for
+// AMX:   x86vector.avx512.dot
+// AMX: return
+func.func @gemm_amx(%a: memref<70x40xf32>, %p: memref<2x20x64xbf16>, %c: memref<70x40xf32>) {
+  xf_cpu.gemm %a, %p outs(%c : memref<70x40xf32>) : memref<70x40xf32>, memref<2x20x64xbf16>
   return
 }
 

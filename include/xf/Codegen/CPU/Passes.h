@@ -6,6 +6,7 @@
 #include "xf/Dialect/WeightMatrix.h"
 #include "xf/Dialect/XfCpuOps.h"
 
+#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"

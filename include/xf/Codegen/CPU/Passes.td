@@ -192,13 +192,17 @@ def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
            "up to 1024)">,
     Option<"attentionBlockKv", "attention-block-kv", "int64_t", "128",
            "Keys per attention tile (a multiple of 8 with AVX-512, 4 with "
-           "AVX2, up to 1024)">
+           "AVX2, up to 1024)">,
+    Option<"amx", "amx", "bool", "false",
+           "Multiply bf16 panels with AMX tiles (tdpbf16ps) in blocks of 32 "
+           "rows; the rows left over, fewer than 32, as without it (needs "
+           "vector-width 16)">
   ];
   let dependentDialects = [
     "::mlir::vector::VectorDialect", "::mlir::scf::SCFDialect",
     "::mlir::memref::MemRefDialect", "::mlir::arith::ArithDialect",
     "::mlir::math::MathDialect", "::mlir::x86vector::X86VectorDialect",
-    "::mlir::LLVM::LLVMDialect"
+    "::mlir::amx::AMXDialect", "::mlir::LLVM::LLVMDialect"
   ];
 }
 

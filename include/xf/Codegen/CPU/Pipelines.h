@@ -65,6 +65,13 @@ struct CpuPipelineOptions
                      "it on where the host has AVX-512 BF16); false widens "
                      "the weights to f32 panels"),
       llvm::cl::init(false)};
+  Option<bool> amx{
+      *this, "amx",
+      llvm::cl::desc("Multiply bf16 panels with AMX tiles in blocks of 32 "
+                     "rows (xf-run turns it on where the host has AMX-BF16 "
+                     "and bf16 panels are on); the process must be allowed "
+                     "AMX state (the JIT asks Linux for it)"),
+      llvm::cl::init(false)};
   Option<bool> int8Panels{
       *this, "int8-panels",
       llvm::cl::desc("Multiply int8 weights (xf.dequantize) as int8 with "
