@@ -62,13 +62,13 @@ llvm_config.add_tool_substitutions(
      "xf-capi-test", "xf-parser-fuzzer", "xf-pipeline-fuzzer",
      "xf-onnx-fuzzer", "xf-npy-fuzzer", "xf-program-fuzzer"], tool_dirs)
 
-# Hosts with AMX tiles (amx_tile, amx_bf16) run the AMX kernels' tests
-# (e2e/amx.mlir); elsewhere their code would stop at its first tile
+# Hosts with AMX tiles (amx_tile, amx_bf16, amx_int8) run the AMX kernels'
+# tests (e2e/amx.mlir); elsewhere their code would stop at its first tile
 # instruction.
 try:
     with open("/proc/cpuinfo") as cpuinfo:
         flags = cpuinfo.read().split()
-    if "amx_tile" in flags and "amx_bf16" in flags:
+    if all(f in flags for f in ("amx_tile", "amx_bf16", "amx_int8")):
         config.available_features.add("amx")
 except OSError:
     pass

@@ -66,7 +66,8 @@ bool mlir::xf::runtime::hostHasBf16Dot() {
 
 bool mlir::xf::runtime::hostHasAmx() {
   llvm::StringMap<bool> features = llvm::sys::getHostCPUFeatures();
-  return features.lookup("amx-tile") && features.lookup("amx-bf16");
+  return features.lookup("amx-tile") && features.lookup("amx-bf16") &&
+         features.lookup("amx-int8");
 }
 
 llvm::Error mlir::xf::runtime::requestAmx() {
@@ -102,7 +103,8 @@ llvm::Expected<std::unique_ptr<JitFunction>> JitFunction::compile(
   // AMX code runs here: the host must have the tiles and grant their state.
   if (options.amx && options.fast) {
     if (!hostHasAmx())
-      return fail("amx=true, but this host has no AMX-BF16 tiles");
+      return fail("amx=true, but this host has no AMX tiles (tile, bf16, "
+                  "int8)");
     if (llvm::Error e = requestAmx())
       return std::move(e);
   }
@@ -366,9 +368,9 @@ void mlir::xf::runtime::applyHostDefaults(
     options.bf16Panels = options.vectorWidth == 16 && hostHasBf16Dot();
   if (!options.int8Panels.hasValue())
     options.int8Panels = options.vectorWidth == 16 && hostHasInt8Dot();
-  // AMX tiles where the host has them, for the bf16 panels of AVX-512
-  // code.
+  // AMX tiles where the host has them, for the bf16 and int8 panels of
+  // AVX-512 code.
   if (!options.amx.hasValue())
-    options.amx =
-        options.vectorWidth == 16 && options.bf16Panels && hostHasAmx();
+    options.amx = options.vectorWidth == 16 &&
+                  (options.bf16Panels || options.int8Panels) && hostHasAmx();
 }

@@ -1,5 +1,6 @@
-// bf16 weights multiplied with AMX tiles (the `amx` pipeline option, on by
-// default where the host has AMX-BF16) against the reference evaluator:
+// bf16 and int8 weights multiplied with AMX tiles (the `amx` pipeline
+// option, on by default where the host has AMX) against the reference
+// evaluator:
 // blocks of 32 rows and the rows left over, K with and without pairs
 // beyond the last whole tile step, ragged panels, row chunks of a single
 // panel split between threads, and the fused epilogues.
@@ -8,6 +9,8 @@
 // RUN: %check-pipelines %s -e one_panel_chunks | FileCheck %s
 // RUN: %check-pipelines %s -e batched_nk_gated_mlp | FileCheck %s
 // RUN: %check-pipelines %s -e bf16_block_prefill --constant-weights | FileCheck %s
+// RUN: %check-pipelines %s -e int8_ragged_saturating | FileCheck %s
+// RUN: %check-pipelines %s -e int8_nk_groups_and_channels | FileCheck %s
 // CHECK: 6 variants ok
 // With AMX asked for explicitly, on one thread and on two.
 // RUN: xf-run %s -e ragged_everything --check --pipeline-options "amx=true threads=1" | FileCheck %s --check-prefix=EXPLICIT
@@ -46,4 +49,30 @@ func.func @bf16_block_prefill(%x: tensor<48x64xf32>, %g1: tensor<64xf32>, %wq: t
       : (tensor<48x64xf32>, tensor<64xf32>, tensor<64x64xbf16>, tensor<64x64xbf16>, tensor<64x64xbf16>, tensor<64x64xbf16>,
          tensor<64xf32>, tensor<64x160xbf16>, tensor<160x64xbf16>) -> tensor<48x64xf32>
   return %y : tensor<48x64xf32>
+}
+
+// int8 per channel: 70 rows, K = 100 (25 quads: one step of 16, 9 after),
+// N = 40, with weights at both ends of the int8 range.
+func.func @int8_ragged_saturating(%x: tensor<70x100xf32>, %q: tensor<100x40xi8>, %s: tensor<40xf32>,
+                                  %b: tensor<40xf32>) -> tensor<70x40xf32> {
+  %lo = arith.constant dense<-128> : tensor<100x40xi8>
+  %hi = arith.constant dense<127> : tensor<100x40xi8>
+  %w0 = xf.dequantize %q scales %s axis 1 : (tensor<100x40xi8>, tensor<40xf32>) -> tensor<100x40xf32>
+  %w1 = xf.dequantize %lo scales %s axis 1 : (tensor<100x40xi8>, tensor<40xf32>) -> tensor<100x40xf32>
+  %w2 = xf.dequantize %hi scales %s axis 1 : (tensor<100x40xi8>, tensor<40xf32>) -> tensor<100x40xf32>
+  %y0 = xf.linear %x, %w0 bias %b act relu : (tensor<70x100xf32>, tensor<100x40xf32>, tensor<40xf32>) -> tensor<70x40xf32>
+  %y1 = xf.linear %x, %w1 residual %y0 : (tensor<70x100xf32>, tensor<100x40xf32>, tensor<70x40xf32>) -> tensor<70x40xf32>
+  %y2 = xf.linear %x, %w2 residual %y1 : (tensor<70x100xf32>, tensor<100x40xf32>, tensor<70x40xf32>) -> tensor<70x40xf32>
+  return %y2 : tensor<70x40xf32>
+}
+
+// [N, K] int8 weights: one with scales per group of 32 (the VNNI path), one
+// per channel (AMX), over 2 x 24 tokens.
+func.func @int8_nk_groups_and_channels(%x: tensor<2x24x64xf32>, %qg: tensor<48x64xi8>, %sg: tensor<48x2xf32>,
+                                       %qc: tensor<48x64xi8>, %sc: tensor<48xf32>) -> (tensor<2x24x48xf32>, tensor<2x24x48xf32>) {
+  %wg = xf.dequantize %qg scales %sg axis 0 group 32 : (tensor<48x64xi8>, tensor<48x2xf32>) -> tensor<48x64xf32>
+  %wc = xf.dequantize %qc scales %sc axis 0 : (tensor<48x64xi8>, tensor<48xf32>) -> tensor<48x64xf32>
+  %yg = xf.linear %x, %wg layout nk : (tensor<2x24x64xf32>, tensor<48x64xf32>) -> tensor<2x24x48xf32>
+  %yc = xf.linear %x, %wc layout nk : (tensor<2x24x64xf32>, tensor<48x64xf32>) -> tensor<2x24x48xf32>
+  return %yg, %yc : tensor<2x24x48xf32>, tensor<2x24x48xf32>
 }

@@ -26,7 +26,8 @@ void keepFreedMemoryMapped();
 int64_t hostVectorWidth();
 /// Whether the host has AVX-512 BF16 dot products (vdpbf16ps).
 bool hostHasBf16Dot();
-/// Whether the host has AMX tiles with bf16 products (amx-tile, amx-bf16).
+/// Whether the host has AMX tiles with bf16 and int8 products (amx-tile,
+/// amx-bf16, amx-int8).
 bool hostHasAmx();
 /// Asks Linux, once per process, for the AMX tile state that code compiled
 /// with the `amx` pipeline option needs before its first tile instruction

@@ -301,62 +301,79 @@ struct GemmLowering {
   /// Rows per AMX tile block: two tiles of 16.
   static constexpr int64_t kAmxRows = 32;
 
-  /// Whether the bf16 panels can be multiplied with AMX tiles: static pairs
-  /// of K (the last K step's tiles are as narrow as the pairs left) and
-  /// whole tiles of 16 columns.
+  /// Whether the panels can be multiplied with AMX tiles: bf16 pairs, or
+  /// int8 quads with one scale per channel (groups would need their sums
+  /// apart); a static number of packed rows of K, and whole tiles of 16
+  /// columns.
   bool amxApplies(const KernelOptions &options) const {
     auto type = cast<MemRefType>(packed.getType());
-    return options.amx && aPairs && kb.vectorWidth == 16 && nr % 16 == 0 &&
+    return options.amx && (aPairs || (aQuads && !group)) &&
+           kb.vectorWidth == 16 && nr % 16 == 0 &&
            !ShapedType::isDynamic(type.getDimSize(1));
   }
 
+  /// The element type of amxOut: f32 sums of bf16 products, i32 of int8.
+  Type amxSumType() const {
+    return aQuads ? Type(kb.b.getI32Type()) : Type(kb.b.getF32Type());
+  }
+
   /// Rows [m0, m0 + kAmxRows) x panel `panel` with AMX tiles: per step of 16
-  /// pairs of K, two tiles of 16 input rows times the panel's tiles of 16
-  /// columns into 16 x 16 f32 accumulator tiles, two column tiles at a time
-  /// (the 8 tile registers: 4 accumulators, 2 + 2 operands). A tile of
-  /// pairs has the layout of the panel (a row holds each column's pair), so
-  /// it loads straight from it. The accumulators reach the vector epilogue
-  /// through amxOut, row by row, with the products of the last pairs of K,
-  /// fewer than 16, added by vector dot products (narrower tiles after full
-  /// ones leave LLVM's tile register allocation without registers).
+  /// packed rows of K (pairs of bf16, quads of int8: 64 bytes per column
+  /// tile row either way), two tiles of 16 input rows times the panel's
+  /// tiles of 16 columns into 16 x 16 accumulator tiles, two column tiles
+  /// at a time (the 8 tile registers: 4 accumulators, 2 + 2 operands). A
+  /// weight tile has the layout of the panel (a row holds each column's
+  /// pair or quad), so it loads straight from it; int8 products are signed
+  /// inputs times the panels' unsigned w + 128 (tdpbsud), as the VNNI path
+  /// computes them. The sums reach the vector epilogue through amxOut, row
+  /// by row, with the products of the last packed rows of K, fewer than 16,
+  /// added by the vector path (narrower tiles after full ones leave LLVM's
+  /// tile register allocation without registers).
   void tileAmx(Value panel, Value m0) {
     OpBuilder &b = kb.b;
     Location loc = kb.loc;
-    Type bf16 = b.getBF16Type(), f32 = b.getF32Type();
-    int64_t pairs = cast<MemRefType>(packed.getType()).getDimSize(1);
-    int64_t whole = pairs / 16 * 16, columnTiles = nr / 16;
-    auto accType = amx::TileType::get({16, 16}, f32);
+    bool int8 = aQuads != nullptr;
+    Type operand = int8 ? Type(b.getI8Type()) : Type(b.getBF16Type());
+    int64_t perRow = int8 ? 4 : 2, tileCols = int8 ? 64 : 32;
+    Value in = int8 ? aQuads : aPairs;
+    int64_t rows = cast<MemRefType>(packed.getType()).getDimSize(1);
+    int64_t whole = rows / 16 * 16, columnTiles = nr / 16;
+    auto accType = amx::TileType::get({16, 16}, amxSumType());
+    auto tileType = amx::TileType::get({16, tileCols}, operand);
     for (int64_t c0 = 0; c0 < columnTiles; c0 += 2) {
       int64_t cols = std::min<int64_t>(2, columnTiles - c0);
-      // The products of `width` pairs of K from pair p0.
-      auto step = [&](Value p0, int64_t width, ValueRange acc) {
-        auto aType = amx::TileType::get({16, 2 * width}, bf16);
-        auto bType = amx::TileType::get({width, 32}, bf16);
-        Value k0 = kb.mul(p0, kb.index(2));
-        SmallVector<Value> in, w, next;
+      // The products of the 16 packed rows of K from r0.
+      auto step = [&](Value r0, ValueRange acc) {
+        Value k0 = kb.mul(r0, kb.index(perRow));
+        SmallVector<Value> x, w, next;
         for (int64_t i = 0; i < 2; ++i)
-          in.push_back(amx::TileLoadOp::create(
-              b, loc, aType, aPairs,
+          x.push_back(amx::TileLoadOp::create(
+              b, loc, tileType, in,
               ValueRange{kb.add(m0, kb.index(16 * i)), k0}));
         for (int64_t j = 0; j < cols; ++j)
           w.push_back(amx::TileLoadOp::create(
-              b, loc, bType, packed,
-              ValueRange{panel, p0, kb.index(32 * (c0 + j))}));
+              b, loc, tileType, packed,
+              ValueRange{panel, r0, kb.index(tileCols * (c0 + j))}));
         for (int64_t i = 0; i < 2; ++i)
-          for (int64_t j = 0; j < cols; ++j)
-            next.push_back(amx::TileMulFOp::create(b, loc, accType, in[i], w[j],
-                                                   acc[i * cols + j]));
+          for (int64_t j = 0; j < cols; ++j) {
+            Value sum = acc[i * cols + j];
+            next.push_back(
+                int8 ? amx::TileMulIOp::create(b, loc, accType, x[i], w[j], sum,
+                                               /*isZextLhs=*/false,
+                                               /*isZextRhs=*/true)
+                           .getResult()
+                     : amx::TileMulFOp::create(b, loc, accType, x[i], w[j], sum)
+                           .getResult());
+          }
         return next;
       };
       SmallVector<Value> acc(2 * cols,
                              amx::TileZeroOp::create(b, loc, accType));
       if (whole > 0)
-        acc = SmallVector<Value>(kb.loop(kb.index(0), kb.index(whole),
-                                         kb.index(16), acc,
-                                         [&](Value p0, ValueRange inner) {
-                                           return step(p0, 16, inner);
-                                         })
-                                     .getResults());
+        acc = SmallVector<Value>(
+            kb.loop(kb.index(0), kb.index(whole), kb.index(16), acc,
+                    [&](Value r0, ValueRange inner) { return step(r0, inner); })
+                .getResults());
       for (int64_t i = 0; i < 2; ++i)
         for (int64_t j = 0; j < cols; ++j)
           amx::TileStoreOp::create(
@@ -365,14 +382,24 @@ struct GemmLowering {
               acc[i * cols + j]);
     }
     kb.loop(kb.index(0), kb.index(kAmxRows), 1, [&](Value r) {
-      SmallVector<Value> row;
+      Value row = kb.add(m0, r);
+      SmallVector<Value> sums;
       for (int64_t j = 0; j < vectors; ++j)
-        row.push_back(
+        sums.push_back(
             kb.load(amxOut, ValueRange{r, kb.index(j * kb.vectorWidth)}));
-      if (pairs > whole)
-        row = pairProducts(panel, kb.add(m0, r), 1, kb.index(whole),
-                           kb.index(pairs), row);
-      epilogue(panel, kb.add(m0, r), 1, row);
+      Value from = kb.index(whole), to = kb.index(rows);
+      if (!int8) {
+        if (rows > whole)
+          sums = pairProducts(panel, row, 1, from, to, sums);
+        epilogue(panel, row, 1, sums);
+        return;
+      }
+      if (rows > whole) {
+        SmallVector<Value> tail = quadProducts(panel, row, 1, from, to);
+        for (auto [sum, more] : llvm::zip(sums, tail))
+          sum = arith::AddIOp::create(b, loc, sum, more);
+      }
+      epilogue(panel, row, 1, dequantize(panel, row, 1, sums, kb.index(0)));
     });
   }
 
@@ -694,20 +721,20 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     chunks = (2 * options.threads + staticPanels - 1) / staticPanels;
   if (packedType.getElementType().isBF16())
     g.roundInput();
-  bool amx = g.amxApplies(options);
-  // Chunks of rows are whole tiles (of AMX tiles where they are used).
-  int64_t rowStep = amx ? GemmLowering::kAmxRows : mr;
   if (packedType.getElementType().isSignlessInteger(8)) {
     g.weightScales = op.getWeightScales();
     g.group = static_cast<int64_t>(op.getGroupSize().value_or(0));
     g.quantizeInput();
   }
+  bool amx = g.amxApplies(options);
+  // Chunks of rows are whole tiles (of AMX tiles where they are used).
+  int64_t rowStep = amx ? GemmLowering::kAmxRows : mr;
   Value panels = g.blockOffsets ? kb.sub(kb.dim(g.blockOffsets, 0), kb.index(1))
                                 : kb.dim(g.packed, 0);
   Value items = kb.mul(panels, kb.index(chunks));
   auto allocate = [&](Scratch &scratch) {
     if (amx)
-      g.amxOut = scratch.buffer({GemmLowering::kAmxRows, nr});
+      g.amxOut = scratch.buffer({GemmLowering::kAmxRows, nr}, g.amxSumType());
   };
   parallelWithScratch(kb, items, options.threads, 0, allocate, [&](Value item) {
     Value panel =

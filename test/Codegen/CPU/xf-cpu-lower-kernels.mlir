@@ -141,6 +141,35 @@ func.func @gemm_amx(%a: memref<70x40xf32>, %p: memref<2x20x64xbf16>, %c: memref<
 
 // -----
 
+// int8 quads on AMX tiles, signed inputs times the panels' unsigned w + 128
+// (tdpbsud) into i32 accumulator tiles; the 2 quads beyond the last whole
+// step by VNNI, row by row, then the per-row dequantization. With scales
+// per group of K the quads keep the VNNI path.
+// AMX-LABEL: func.func @gemm_amx_quads
+// AMX: memref.alloca() {alignment = 64 : i64} : memref<32x32xi32>
+// AMX: amx.tile_zero : !amx.tile<16x16xi32>
+// AMX: amx.tile_load %{{.*}} : memref<?x?xi8> into !amx.tile<16x64xi8>
+// AMX: amx.tile_load %{{.*}} : memref<2x18x128xi8> into !amx.tile<16x64xi8>
+// AMX: amx.tile_muli %{{.*}}, %{{.*}} zext, %{{.*}} : !amx.tile<16x64xi8>, !amx.tile<16x64xi8>, !amx.tile<16x16xi32>
+// AMX: amx.tile_store
+// AMX: scf.for %{{.*}} = %c16{{.*}} to %c18
+// AMX:   llvm.call_intrinsic "llvm.x86.avx512.vpdpbusd.512"
+// AMX: arith.sitofp
+// AMX: return
+// AMX-LABEL: func.func @gemm_amx_quad_groups
+// AMX-NOT: amx.
+// AMX: return
+func.func @gemm_amx_quads(%a: memref<40x72xf32>, %p: memref<2x18x128xi8>, %s: memref<40xf32>, %c: memref<40x40xf32>) {
+  xf_cpu.gemm %a, %p scales %s : memref<40xf32> outs(%c : memref<40x40xf32>) : memref<40x72xf32>, memref<2x18x128xi8>
+  return
+}
+func.func @gemm_amx_quad_groups(%a: memref<40x64xf32>, %p: memref<2x16x128xi8>, %s: memref<40x4xf32>, %c: memref<40x40xf32>) {
+  xf_cpu.gemm %a, %p scales %s : memref<40x4xf32> group 16 outs(%c : memref<40x40xf32>) : memref<40x64xf32>, memref<2x16x128xi8>
+  return
+}
+
+// -----
+
 // A GEMM on int8 quads: the input quantized per row (scale max |x| / 127,
 // the maximum taken on the magnitudes' bits, a NaN row's scale NaN; rounded
 // to even, its sums kept to take back the weights' +128), then per

@@ -40,10 +40,11 @@ struct KernelOptions {
   /// products (vpdpbusd), the activations quantized to int8 per row;
   /// otherwise they are dequantized to f32 panels.
   bool int8Panels = false;
-  /// bf16 panels are multiplied with AMX tiles (tdpbf16ps: 16 x 16 f32
-  /// accumulators per instruction) in blocks of 32 rows where there are
-  /// that many; needs vector width 16, and a process that Linux lets use
-  /// AMX state (runtime::requestAmx).
+  /// bf16 panels, and int8 panels with scales per channel, are multiplied
+  /// with AMX tiles (tdpbf16ps, tdpbsud: 16 x 16 accumulators per
+  /// instruction) in blocks of 32 rows where there are that many; needs
+  /// vector width 16, and a process that Linux lets use AMX state
+  /// (runtime::requestAmx).
   bool amx = false;
 
   /// Reports the first invalid value through `emitError`.

@@ -194,8 +194,9 @@ def XfCpuLowerKernels : Pass<"xf-cpu-lower-kernels", "::mlir::func::FuncOp"> {
            "Keys per attention tile (a multiple of 8 with AVX-512, 4 with "
            "AVX2, up to 1024)">,
     Option<"amx", "amx", "bool", "false",
-           "Multiply bf16 panels with AMX tiles (tdpbf16ps) in blocks of 32 "
-           "rows; the rows left over, fewer than 32, as without it (needs "
+           "Multiply bf16 panels, and int8 panels with scales per channel, "
+           "with AMX tiles (tdpbf16ps, tdpbsud) in blocks of 32 rows; the "
+           "rows left over, fewer than 32, as without it (needs "
            "vector-width 16)">
   ];
   let dependentDialects = [

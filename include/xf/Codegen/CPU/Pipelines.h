@@ -67,10 +67,11 @@ struct CpuPipelineOptions
       llvm::cl::init(false)};
   Option<bool> amx{
       *this, "amx",
-      llvm::cl::desc("Multiply bf16 panels with AMX tiles in blocks of 32 "
-                     "rows (xf-run turns it on where the host has AMX-BF16 "
-                     "and bf16 panels are on); the process must be allowed "
-                     "AMX state (the JIT asks Linux for it)"),
+      llvm::cl::desc("Multiply bf16 panels and int8 panels with scales per "
+                     "channel with AMX tiles in blocks of 32 rows (xf-run "
+                     "turns it on where the host has AMX and bf16 or int8 "
+                     "panels are on); the process must be allowed AMX state "
+                     "(the JIT asks Linux for it)"),
       llvm::cl::init(false)};
   Option<bool> int8Panels{
       *this, "int8-panels",
