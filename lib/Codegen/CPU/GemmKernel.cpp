@@ -345,6 +345,22 @@ struct GemmLowering {
       // The products of the 16 packed rows of K from r0.
       auto step = [&](Value r0, ValueRange acc) {
         Value k0 = kb.mul(r0, kb.index(perRow));
+        // The next step's rows into L1 while this one multiplies: a tile
+        // load waits for L2 otherwise, and the 8 tile registers leave no
+        // room to load ahead.
+        Value ahead = kb.min(kb.add(r0, kb.index(16)), kb.index(whole - 16));
+        Value aheadK = kb.mul(ahead, kb.index(perRow));
+        for (int64_t i = 0; i < 32; ++i)
+          memref::PrefetchOp::create(
+              b, loc, in, ValueRange{kb.add(m0, kb.index(i)), aheadK},
+              /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
+        for (int64_t p = 0; p < 16; ++p)
+          for (int64_t j = 0; j < cols; ++j)
+            memref::PrefetchOp::create(
+                b, loc, packed,
+                ValueRange{panel, kb.add(ahead, kb.index(p)),
+                           kb.index(tileCols * (c0 + j))},
+                /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
         SmallVector<Value> x, w, next;
         for (int64_t i = 0; i < 2; ++i)
           x.push_back(amx::TileLoadOp::create(
