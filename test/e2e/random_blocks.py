@@ -69,7 +69,8 @@ def draw(rng):
     """A random block configuration, as a dict that render() writes."""
     c = {"mode": rng.choice(["prefill", "prefill", "decode", "varlen"])}
     c["batch"] = [rng.choice([1, 2]) for _ in range(rng.choice([0, 1, 2]))]
-    c["s"] = rng.choice([1, 2, 5, 13, 20])
+    # 37 rows and more take the AMX blocks of 32 rows where the host has them.
+    c["s"] = rng.choice([1, 2, 5, 13, 20, 37])
     c["capacity"] = None
     if c["mode"] == "decode":
         c["s"] = rng.choice([1, 1, 2, 3])
