@@ -12,11 +12,12 @@
 #include "Kernels.h"
 
 #include "AttentionCommon.h"
+#include "GemmAmx.h"
+#include "GemmQuantize.h"
 #include "KernelBuilder.h"
 
 #include "xf/Conversion/Activations.h"
 
-#include "mlir/Dialect/AMX/AMXDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/X86Vector/X86VectorDialect.h"
@@ -54,87 +55,14 @@ struct GemmLowering {
   /// With a 2:4 weight: the kept values' rows in their group of 4.
   Value selectors;
 
-  /// aQuads, aScale and aSums from the input: x = aScale * xq with xq =
-  /// round(x / aScale) in [-127, 127] and aScale = max |x| / 127 per row;
-  /// a row below kTinyRow is taken as zero (1 / aScale would overflow).
-  static constexpr double kTinyRow = 1e-30;
+  /// aQuads, aScale and aSums from the input (quantizeRows).
   void quantizeInput() {
-    OpBuilder &b = kb.b;
-    Location loc = kb.loc;
-    int64_t vw = kb.vectorWidth;
-    Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
-    Value width = kb.mul(kb.dim(packed, 1), kb.index(4));
-    groups = group ? kb.divUp(k, group) : kb.index(1);
-    auto dyn = ShapedType::kDynamic;
-    IntegerAttr align = b.getI64IntegerAttr(64);
-    aQuads = memref::AllocOp::create(b, loc, MemRefType::get({dyn, dyn}, i8),
-                                     ValueRange{m, width}, align);
-    aScale = memref::AllocOp::create(b, loc, MemRefType::get({dyn}, f32),
-                                     ValueRange{m}, align);
-    aSums = memref::AllocOp::create(b, loc, MemRefType::get({dyn, dyn}, i32),
-                                    ValueRange{m, groups}, align);
-    auto i32Vec = VectorType::get({vw}, i32);
-    auto i32Splat = [&](int32_t value) -> Value {
-      return arith::ConstantOp::create(
-          b, loc, DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(value)));
-    };
-    kb.parallel(m, threads, [&](Value row) {
-      // The largest magnitude of the row, as integer bits: they order as the
-      // magnitudes do, with NaN above every number (so that it still reaches
-      // the scale), in one vpmaxud per vector where a NaN-propagating f32
-      // maximum takes a chain of compares and blends.
-      Value magnitudeBits = i32Splat(0x7fffffff);
-      scf::ForOp amax =
-          kb.loop(kb.index(0), k, kb.index(vw), ValueRange{i32Splat(0)},
-                  [&](Value c0, ValueRange acc) -> SmallVector<Value> {
-                    Value v = kb.load(a, ValueRange{row, c0},
-                                      kb.prefixMask(kb.sub(k, c0)));
-                    Value bits = arith::AndIOp::create(
-                        b, loc, arith::BitcastOp::create(b, loc, i32Vec, v),
-                        magnitudeBits);
-                    return {arith::MaxUIOp::create(b, loc, acc[0], bits)};
-                  });
-      Value top = arith::BitcastOp::create(
-          b, loc, f32,
-          vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI,
-                                      amax.getResult(0)));
-      // A row of tiny values quantizes as zeros; a NaN row gets a NaN scale,
-      // which its dequantized results then carry.
-      Value scale = arith::SelectOp::create(
-          b, loc,
-          arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, top,
-                                kb.f32(kTinyRow)),
-          kb.f32(1.0), arith::DivFOp::create(b, loc, top, kb.f32(127.0)));
-      memref::StoreOp::create(b, loc, scale, aScale, ValueRange{row});
-      Value inv =
-          kb.broadcast(arith::DivFOp::create(b, loc, kb.f32(1.0), scale));
-      kb.loop(kb.index(0), width, vw, [&](Value c0) {
-        Value v = kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
-        Value q = arith::FPToSIOp::create(
-            b, loc, i32Vec,
-            math::RoundEvenOp::create(b, loc,
-                                      arith::MulFOp::create(b, loc, v, inv)));
-        kb.store(arith::TruncIOp::create(b, loc, VectorType::get({vw}, i8), q),
-                 aQuads, ValueRange{row, c0}, kb.prefixMask(kb.sub(width, c0)));
-      });
-      kb.loop(kb.index(0), groups, 1, [&](Value g) {
-        Value g0 = group ? kb.mul(g, kb.index(group)) : kb.index(0);
-        Value g1 = group ? kb.min(kb.add(g0, kb.index(group)), k) : k;
-        scf::ForOp sum = kb.loop(
-            g0, g1, kb.index(vw), ValueRange{i32Splat(0)},
-            [&](Value c0, ValueRange acc) {
-              Value q = kb.load(aQuads, ValueRange{row, c0},
-                                kb.prefixMask(kb.sub(g1, c0)));
-              return SmallVector<Value>{arith::AddIOp::create(
-                  b, loc, acc[0], arith::ExtSIOp::create(b, loc, i32Vec, q))};
-            });
-        memref::StoreOp::create(
-            b, loc,
-            vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                        sum.getResult(0)),
-            aSums, ValueRange{row, g});
-      });
-    });
+    QuantizedRows q = quantizeRows(
+        kb, a, m, k, kb.mul(kb.dim(packed, 1), kb.index(4)), group, threads);
+    aQuads = q.quads;
+    aScale = q.scales;
+    aSums = q.sums;
+    groups = q.groups;
   }
 
   /// sum over the quads [q0, q1) of K of xq * (w + 128), per accumulator:
@@ -298,105 +226,27 @@ struct GemmLowering {
     });
   }
 
-  /// Rows per AMX tile block: two tiles of 16.
-  static constexpr int64_t kAmxRows = 32;
-
   /// Whether the panels can be multiplied with AMX tiles: bf16 pairs, or
   /// int8 quads with one scale per channel (groups would need their sums
-  /// apart); a static number of packed rows of K, and whole tiles of 16
-  /// columns.
+  /// apart).
   bool amxApplies(const KernelOptions &options) const {
-    auto type = cast<MemRefType>(packed.getType());
     return options.amx && (aPairs || (aQuads && !group)) &&
-           kb.vectorWidth == 16 && nr % 16 == 0 &&
-           !ShapedType::isDynamic(type.getDimSize(1));
+           amxFits(kb, packed, nr);
   }
 
-  /// The element type of amxOut: f32 sums of bf16 products, i32 of int8.
-  Type amxSumType() const {
-    return aQuads ? Type(kb.b.getI32Type()) : Type(kb.b.getF32Type());
-  }
-
-  /// Rows [m0, m0 + kAmxRows) x panel `panel` with AMX tiles: per step of 16
-  /// packed rows of K (pairs of bf16, quads of int8: 64 bytes per column
-  /// tile row either way), two tiles of 16 input rows times the panel's
-  /// tiles of 16 columns into 16 x 16 accumulator tiles, two column tiles
-  /// at a time (the 8 tile registers: 4 accumulators, 2 + 2 operands). A
-  /// weight tile has the layout of the panel (a row holds each column's
-  /// pair or quad), so it loads straight from it; int8 products are signed
-  /// inputs times the panels' unsigned w + 128 (tdpbsud), as the VNNI path
-  /// computes them. The sums reach the vector epilogue through amxOut, row
-  /// by row, with the products of the last packed rows of K, fewer than 16,
-  /// added by the vector path (narrower tiles after full ones leave LLVM's
-  /// tile register allocation without registers).
+  /// Rows [m0, m0 + kAmxRows) x panel `panel` with AMX tiles (amxProducts),
+  /// their sums taken from amxOut row by row, with the products of the
+  /// last packed rows of K, fewer than 16, added by the vector path
+  /// (narrower tiles after full ones leave LLVM's tile register allocation
+  /// without registers), to the epilogue.
   void tileAmx(Value panel, Value m0) {
     OpBuilder &b = kb.b;
     Location loc = kb.loc;
     bool int8 = aQuads != nullptr;
-    Type operand = int8 ? Type(b.getI8Type()) : Type(b.getBF16Type());
-    int64_t perRow = int8 ? 4 : 2, tileCols = int8 ? 64 : 32;
-    Value in = int8 ? aQuads : aPairs;
+    amxProducts(kb, AmxOperands{int8 ? aQuads : aPairs, packed, amxOut, nr},
+                panel, m0);
     int64_t rows = cast<MemRefType>(packed.getType()).getDimSize(1);
-    int64_t whole = rows / 16 * 16, columnTiles = nr / 16;
-    auto accType = amx::TileType::get({16, 16}, amxSumType());
-    auto tileType = amx::TileType::get({16, tileCols}, operand);
-    for (int64_t c0 = 0; c0 < columnTiles; c0 += 2) {
-      int64_t cols = std::min<int64_t>(2, columnTiles - c0);
-      // The products of the 16 packed rows of K from r0.
-      auto step = [&](Value r0, ValueRange acc) {
-        Value k0 = kb.mul(r0, kb.index(perRow));
-        // The next step's rows into L1 while this one multiplies: a tile
-        // load waits for L2 otherwise, and the 8 tile registers leave no
-        // room to load ahead.
-        Value ahead = kb.min(kb.add(r0, kb.index(16)), kb.index(whole - 16));
-        Value aheadK = kb.mul(ahead, kb.index(perRow));
-        for (int64_t i = 0; i < 32; ++i)
-          memref::PrefetchOp::create(
-              b, loc, in, ValueRange{kb.add(m0, kb.index(i)), aheadK},
-              /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
-        for (int64_t p = 0; p < 16; ++p)
-          for (int64_t j = 0; j < cols; ++j)
-            memref::PrefetchOp::create(
-                b, loc, packed,
-                ValueRange{panel, kb.add(ahead, kb.index(p)),
-                           kb.index(tileCols * (c0 + j))},
-                /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
-        SmallVector<Value> x, w, next;
-        for (int64_t i = 0; i < 2; ++i)
-          x.push_back(amx::TileLoadOp::create(
-              b, loc, tileType, in,
-              ValueRange{kb.add(m0, kb.index(16 * i)), k0}));
-        for (int64_t j = 0; j < cols; ++j)
-          w.push_back(amx::TileLoadOp::create(
-              b, loc, tileType, packed,
-              ValueRange{panel, r0, kb.index(tileCols * (c0 + j))}));
-        for (int64_t i = 0; i < 2; ++i)
-          for (int64_t j = 0; j < cols; ++j) {
-            Value sum = acc[i * cols + j];
-            next.push_back(
-                int8 ? amx::TileMulIOp::create(b, loc, accType, x[i], w[j], sum,
-                                               /*isZextLhs=*/false,
-                                               /*isZextRhs=*/true)
-                           .getResult()
-                     : amx::TileMulFOp::create(b, loc, accType, x[i], w[j], sum)
-                           .getResult());
-          }
-        return next;
-      };
-      SmallVector<Value> acc(2 * cols,
-                             amx::TileZeroOp::create(b, loc, accType));
-      if (whole > 0)
-        acc = SmallVector<Value>(
-            kb.loop(kb.index(0), kb.index(whole), kb.index(16), acc,
-                    [&](Value r0, ValueRange inner) { return step(r0, inner); })
-                .getResults());
-      for (int64_t i = 0; i < 2; ++i)
-        for (int64_t j = 0; j < cols; ++j)
-          amx::TileStoreOp::create(
-              b, loc, amxOut,
-              ValueRange{kb.index(16 * i), kb.index(16 * (c0 + j))},
-              acc[i * cols + j]);
-    }
+    int64_t whole = rows / 16 * 16;
     kb.loop(kb.index(0), kb.index(kAmxRows), 1, [&](Value r) {
       Value row = kb.add(m0, r);
       SmallVector<Value> sums;
@@ -744,13 +594,14 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   }
   bool amx = g.amxApplies(options);
   // Chunks of rows are whole tiles (of AMX tiles where they are used).
-  int64_t rowStep = amx ? GemmLowering::kAmxRows : mr;
+  int64_t rowStep = amx ? kAmxRows : mr;
   Value panels = g.blockOffsets ? kb.sub(kb.dim(g.blockOffsets, 0), kb.index(1))
                                 : kb.dim(g.packed, 0);
   Value items = kb.mul(panels, kb.index(chunks));
   auto allocate = [&](Scratch &scratch) {
     if (amx)
-      g.amxOut = scratch.buffer({GemmLowering::kAmxRows, nr}, g.amxSumType());
+      g.amxOut = scratch.buffer(
+          {kAmxRows, nr}, amxSumType(rewriter, g.aQuads ? g.aQuads : g.aPairs));
   };
   parallelWithScratch(kb, items, options.threads, 0, allocate, [&](Value item) {
     Value panel =
@@ -769,9 +620,8 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
       return kb.add(end, kb.mul(count, kb.index(rows)));
     };
     if (amx) {
-      Value amxEnd = wholeTiles(r0, GemmLowering::kAmxRows);
-      kb.loop(r0, amxEnd, GemmLowering::kAmxRows,
-              [&](Value m0) { g.tileAmx(panel, m0); });
+      Value amxEnd = wholeTiles(r0, kAmxRows);
+      kb.loop(r0, amxEnd, kAmxRows, [&](Value m0) { g.tileAmx(panel, m0); });
       r0 = amxEnd;
     }
     Value full = wholeTiles(r0, mr);

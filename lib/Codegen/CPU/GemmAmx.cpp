@@ -1,0 +1,103 @@
+//===- GemmAmx.cpp - AMX tile blocks of xf_cpu.gemm -----------------------===//
+//
+// Per step of 16 packed rows of K (pairs of bf16, quads of int8: 64 bytes
+// per column tile row either way), two tiles of 16 input rows times the
+// panel's tiles of 16 columns into 16 x 16 accumulator tiles, two column
+// tiles at a time (the 8 tile registers: 4 accumulators, 2 + 2 operands).
+// A weight tile has the layout of the panel (a row holds each column's
+// pair or quad), so it loads straight from it; int8 products are signed
+// inputs times the panels' unsigned w + 128 (tdpbsud), as the VNNI path
+// computes them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "GemmAmx.h"
+
+#include "mlir/Dialect/AMX/AMXDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::xf::cpu;
+
+bool mlir::xf::cpu::amxFits(const KernelBuilder &kb, Value packed, int64_t nr) {
+  auto type = cast<MemRefType>(packed.getType());
+  return kb.vectorWidth == 16 && nr % 16 == 0 &&
+         !ShapedType::isDynamic(type.getDimSize(1));
+}
+
+Type mlir::xf::cpu::amxSumType(OpBuilder &b, Value input) {
+  return cast<MemRefType>(input.getType()).getElementType().isInteger(8)
+             ? Type(b.getI32Type())
+             : Type(b.getF32Type());
+}
+
+void mlir::xf::cpu::amxProducts(KernelBuilder &kb, const AmxOperands &ops,
+                                Value panel, Value m0) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  Value in = ops.input, packed = ops.packed;
+  int64_t nr = ops.nr;
+  bool int8 = cast<MemRefType>(in.getType()).getElementType().isInteger(8);
+  Type operand = int8 ? Type(b.getI8Type()) : Type(b.getBF16Type());
+  int64_t perRow = int8 ? 4 : 2, tileCols = int8 ? 64 : 32;
+  int64_t rows = cast<MemRefType>(packed.getType()).getDimSize(1);
+  int64_t whole = rows / 16 * 16, columnTiles = nr / 16;
+  auto accType = amx::TileType::get({16, 16}, amxSumType(b, in));
+  auto tileType = amx::TileType::get({16, tileCols}, operand);
+  for (int64_t c0 = 0; c0 < columnTiles; c0 += 2) {
+    int64_t cols = std::min<int64_t>(2, columnTiles - c0);
+    // The products of the 16 packed rows of K from r0.
+    auto step = [&](Value r0, ValueRange acc) {
+      Value k0 = kb.mul(r0, kb.index(perRow));
+      // The next step's rows into L1 while this one multiplies: a tile
+      // load waits for L2 otherwise, and the 8 tile registers leave no
+      // room to load ahead.
+      Value ahead = kb.min(kb.add(r0, kb.index(16)), kb.index(whole - 16));
+      Value aheadK = kb.mul(ahead, kb.index(perRow));
+      for (int64_t i = 0; i < 32; ++i)
+        memref::PrefetchOp::create(
+            b, loc, in, ValueRange{kb.add(m0, kb.index(i)), aheadK},
+            /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
+      for (int64_t p = 0; p < 16; ++p)
+        for (int64_t j = 0; j < cols; ++j)
+          memref::PrefetchOp::create(
+              b, loc, packed,
+              ValueRange{panel, kb.add(ahead, kb.index(p)),
+                         kb.index(tileCols * (c0 + j))},
+              /*isWrite=*/false, /*localityHint=*/3, /*isDataCache=*/true);
+      SmallVector<Value> x, w, next;
+      for (int64_t i = 0; i < 2; ++i)
+        x.push_back(amx::TileLoadOp::create(
+            b, loc, tileType, in,
+            ValueRange{kb.add(m0, kb.index(16 * i)), k0}));
+      for (int64_t j = 0; j < cols; ++j)
+        w.push_back(amx::TileLoadOp::create(
+            b, loc, tileType, packed,
+            ValueRange{panel, r0, kb.index(tileCols * (c0 + j))}));
+      for (int64_t i = 0; i < 2; ++i)
+        for (int64_t j = 0; j < cols; ++j) {
+          Value sum = acc[i * cols + j];
+          next.push_back(
+              int8 ? amx::TileMulIOp::create(b, loc, accType, x[i], w[j], sum,
+                                             /*isZextLhs=*/false,
+                                             /*isZextRhs=*/true)
+                         .getResult()
+                   : amx::TileMulFOp::create(b, loc, accType, x[i], w[j], sum)
+                         .getResult());
+        }
+      return next;
+    };
+    SmallVector<Value> acc(2 * cols, amx::TileZeroOp::create(b, loc, accType));
+    if (whole > 0)
+      acc = SmallVector<Value>(
+          kb.loop(kb.index(0), kb.index(whole), kb.index(16), acc,
+                  [&](Value r0, ValueRange inner) { return step(r0, inner); })
+              .getResults());
+    for (int64_t i = 0; i < 2; ++i)
+      for (int64_t j = 0; j < cols; ++j)
+        amx::TileStoreOp::create(
+            b, loc, ops.sums,
+            ValueRange{kb.index(16 * i), kb.index(16 * (c0 + j))},
+            acc[i * cols + j]);
+  }
+}

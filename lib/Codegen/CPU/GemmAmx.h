@@ -1,0 +1,43 @@
+//===- GemmAmx.h - AMX tile blocks of xf_cpu.gemm ---------------*- C++ -*-===//
+//
+// The AMX products of the GEMM lowering (GemmKernel.cpp): blocks of
+// kAmxRows input rows times one panel, on bf16 pairs or int8 quads.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef XF_LIB_CODEGEN_CPU_GEMMAMX_H
+#define XF_LIB_CODEGEN_CPU_GEMMAMX_H
+
+#include "KernelBuilder.h"
+
+namespace mlir::xf::cpu {
+
+/// Rows per AMX block: two tiles of 16.
+inline constexpr int64_t kAmxRows = 32;
+
+/// What an AMX block reads and writes.
+struct AmxOperands {
+  /// The input rows as bf16 pairs [M, 2 P] or quantized int8 [M, 4 Q].
+  Value input;
+  /// The panels: [panels, P pairs or Q quads, 2 or 4 x NR].
+  Value packed;
+  /// A work item's sums, [kAmxRows, NR] (amxSumType).
+  Value sums;
+  int64_t nr;
+};
+
+/// Whether panels of `nr` columns fit AMX tiles: vector width 16, whole
+/// tiles of 16 columns, a static number of packed rows of K.
+bool amxFits(const KernelBuilder &kb, Value packed, int64_t nr);
+
+/// The element type of the sums: f32 of bf16 products, i32 of int8 ones.
+Type amxSumType(OpBuilder &b, Value input);
+
+/// The sums of rows [m0, m0 + kAmxRows) x panel `panel` over the packed rows
+/// of K in whole steps of 16, into `ops.sums`.
+void amxProducts(KernelBuilder &kb, const AmxOperands &ops, Value panel,
+                 Value m0);
+
+} // namespace mlir::xf::cpu
+
+#endif // XF_LIB_CODEGEN_CPU_GEMMAMX_H
