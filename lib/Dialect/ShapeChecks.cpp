@@ -2,6 +2,8 @@
 
 #include "ShapeChecks.h"
 
+#include "xf/Dialect/AttentionScores.h"
+
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -243,8 +245,8 @@ checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
     return c.fail("expects query and key heads of equal size, got ", *dq,
                   " and ", *dk);
   if (mask) {
-    SmallVector<int64_t> scores(result);
-    scores.append({cfg.numHeads, sq, skv});
+    SmallVector<int64_t> scores =
+        attentionScoresShape(result, cfg.numHeads, sq, skv);
     if (mask->size() > scores.size())
       return c.fail("expects a mask of rank <= ", scores.size(), ", got ",
                     formatShape(*mask));
@@ -278,8 +280,8 @@ checks::checkAttention(const OpChecker &c, const AttentionConfig &cfg,
     auto blocks = [](int64_t n, int64_t size) {
       return ShapedType::isDynamic(n) ? n : (n + size - 1) / size;
     };
-    SmallVector<int64_t> want(result);
-    want.append({cfg.numHeads, blocks(sq, sizes[0]), blocks(skv, sizes[1])});
+    SmallVector<int64_t> want = attentionScoresShape(
+        result, cfg.numHeads, blocks(sq, sizes[0]), blocks(skv, sizes[1]));
     ArrayRef<int64_t> m = *shapes.blockMask;
     bool ok = m.size() == want.size();
     for (size_t i = 0; ok && i < m.size(); ++i)

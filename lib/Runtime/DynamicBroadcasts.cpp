@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "xf/Dialect/AttentionScores.h"
 #include "xf/Dialect/XfOps.h"
 #include "xf/Runtime/FunctionInputs.h"
 
@@ -40,15 +41,14 @@ static std::optional<unsigned> operandNumber(MutableOperandRange range) {
   return range[0].getOperandNumber();
 }
 
-/// The scores an additive mask is added to: [batch..., heads, queries, keys]
-/// for queries [batch..., Sq, F] and keys [batch..., Skv, F].
+/// The scores of attention with queries [batch..., Sq, F] and keys
+/// [batch..., Skv, F].
 static SmallVector<int64_t> scoresShape(Value query, Value key,
                                         uint64_t heads) {
   SmallVector<int64_t> q = shapeOf(query), k = shapeOf(key);
-  SmallVector<int64_t> scores(q.begin(), q.end() - 2);
-  scores.append(
-      {static_cast<int64_t>(heads), q[q.size() - 2], k[k.size() - 2]});
-  return scores;
+  return attentionScoresShape(ArrayRef(q).drop_back(2),
+                              static_cast<int64_t>(heads), q[q.size() - 2],
+                              k[k.size() - 2]);
 }
 
 /// Where `op` (with run-time shapes) broadcasts an operand.
