@@ -1,8 +1,9 @@
 // bf16 and int8 weights multiplied with AMX tiles (the `amx` pipeline
 // option, on by default where the host has AMX) against the reference
 // evaluator:
-// blocks of 32 rows and the rows left over, K with and without pairs
-// beyond the last whole tile step, ragged panels, row chunks of a single
+// blocks of 32 rows and the rows left over, groups of blocks per work
+// item, K in blocks of tile steps, K with and without pairs beyond the last
+// whole tile step, ragged panels, row chunks of a single
 // panel split between threads, and the fused epilogues.
 // REQUIRES: amx
 // RUN: %check-pipelines %s -e ragged_everything | FileCheck %s
@@ -11,6 +12,7 @@
 // RUN: %check-pipelines %s -e bf16_block_prefill --constant-weights | FileCheck %s
 // RUN: %check-pipelines %s -e int8_ragged_saturating | FileCheck %s
 // RUN: %check-pipelines %s -e int8_nk_groups_and_channels | FileCheck %s
+// RUN: %check-pipelines %s -e k_blocks_and_row_groups | FileCheck %s
 // CHECK: 6 variants ok
 // With AMX asked for explicitly, on one thread and on two.
 // RUN: xf-run %s -e ragged_everything --check --pipeline-options "amx=true threads=1" | FileCheck %s --check-prefix=EXPLICIT
@@ -75,4 +77,18 @@ func.func @int8_nk_groups_and_channels(%x: tensor<2x24x64xf32>, %qg: tensor<48x6
   %yg = xf.linear %x, %wg layout nk : (tensor<2x24x64xf32>, tensor<48x64xf32>) -> tensor<2x24x48xf32>
   %yc = xf.linear %x, %wc layout nk : (tensor<2x24x64xf32>, tensor<48x64xf32>) -> tensor<2x24x48xf32>
   return %yg, %yc : tensor<2x24x48xf32>, tensor<2x24x48xf32>
+}
+
+// Work items of up to 4 blocks of 32 rows: 300 rows are items of 128, 128
+// and 44 (one block, 12 rows by the vector path). K in blocks of 8 steps of
+// 16: bf16 K = 700 (350 pairs: blocks of 8, 8 and 5 steps, 14 pairs after)
+// and int8 K = 1400 (350 quads likewise), with bias and residual.
+func.func @k_blocks_and_row_groups(%x: tensor<300x700xf32>, %w: tensor<700x40xbf16>, %b: tensor<40xf32>,
+                                   %x8: tensor<300x1400xf32>, %q: tensor<1400x40xi8>, %s: tensor<40xf32>,
+                                   %r: tensor<300x40xf32>) -> (tensor<300x40xf32>, tensor<300x40xf32>) {
+  %y = xf.linear %x, %w bias %b residual %r
+      : (tensor<300x700xf32>, tensor<700x40xbf16>, tensor<40xf32>, tensor<300x40xf32>) -> tensor<300x40xf32>
+  %wq = xf.dequantize %q scales %s axis 1 : (tensor<1400x40xi8>, tensor<40xf32>) -> tensor<1400x40xf32>
+  %y8 = xf.linear %x8, %wq bias %b : (tensor<300x1400xf32>, tensor<1400x40xf32>, tensor<40xf32>) -> tensor<300x40xf32>
+  return %y, %y8 : tensor<300x40xf32>, tensor<300x40xf32>
 }

@@ -234,20 +234,21 @@ struct GemmLowering {
            amxFits(kb, packed, nr);
   }
 
-  /// Rows [m0, m0 + kAmxRows) x panel `panel` with AMX tiles (amxProducts),
-  /// their sums taken from amxOut row by row, with the products of the
+  /// Rows [m0, m1) (whole blocks of kAmxRows, at most kAmxGroup of them) x
+  /// panel `panel` with AMX tiles (amxProducts), their sums taken from
+  /// amxOut row by row, with the products of the
   /// last packed rows of K, fewer than 16, added by the vector path
   /// (narrower tiles after full ones leave LLVM's tile register allocation
   /// without registers), to the epilogue.
-  void tileAmx(Value panel, Value m0) {
+  void tileAmx(Value panel, Value m0, Value m1) {
     OpBuilder &b = kb.b;
     Location loc = kb.loc;
     bool int8 = aQuads != nullptr;
     amxProducts(kb, AmxOperands{int8 ? aQuads : aPairs, packed, amxOut, nr},
-                panel, m0);
+                panel, m0, m1);
     int64_t rows = cast<MemRefType>(packed.getType()).getDimSize(1);
     int64_t whole = rows / 16 * 16;
-    kb.loop(kb.index(0), kb.index(kAmxRows), 1, [&](Value r) {
+    kb.loop(kb.index(0), kb.sub(m1, m0), 1, [&](Value r) {
       Value row = kb.add(m0, r);
       SmallVector<Value> sums;
       for (int64_t j = 0; j < vectors; ++j)
@@ -593,24 +594,38 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     g.quantizeInput();
   }
   bool amx = g.amxApplies(options);
-  // Chunks of rows are whole tiles (of AMX tiles where they are used).
-  int64_t rowStep = amx ? kAmxRows : mr;
   Value panels = g.blockOffsets ? kb.sub(kb.dim(g.blockOffsets, 0), kb.index(1))
                                 : kb.dim(g.packed, 0);
-  Value items = kb.mul(panels, kb.index(chunks));
+  // With AMX tiles the chunks are groups of row blocks (fewer blocks where
+  // there are too few panels for the threads), and the items go chunk by
+  // chunk, a chunk's panels one after another: its rows of the input stay
+  // in L2 across the panels, where the tiles would wait for L3 otherwise.
+  Value perChunk =
+      amx ? kb.max(kb.index(kAmxRows),
+                   kb.min(kb.index(kAmxGroup * kAmxRows),
+                          kb.mul(kb.divUp(kb.divUp(g.m, chunks), kAmxRows),
+                                 kb.index(kAmxRows))))
+          : kb.mul(kb.divUp(kb.divUp(g.m, chunks), mr), kb.index(mr));
+  Value chunkCount =
+      amx ? arith::CeilDivUIOp::create(rewriter, kb.loc, g.m, perChunk)
+                .getResult()
+          : kb.index(chunks);
+  Value items = kb.mul(panels, chunkCount);
   auto allocate = [&](Scratch &scratch) {
     if (amx)
-      g.amxOut = scratch.buffer(
-          {kAmxRows, nr}, amxSumType(rewriter, g.aQuads ? g.aQuads : g.aPairs));
+      g.amxOut =
+          scratch.buffer({kAmxGroup * kAmxRows, nr},
+                         amxSumType(rewriter, g.aQuads ? g.aQuads : g.aPairs));
   };
   parallelWithScratch(kb, items, options.threads, 0, allocate, [&](Value item) {
-    Value panel =
-        arith::DivUIOp::create(rewriter, kb.loc, item, kb.index(chunks));
-    Value chunk =
-        arith::RemUIOp::create(rewriter, kb.loc, item, kb.index(chunks));
-    // Chunk rows, rounded to whole tiles.
-    Value perChunk =
-        kb.mul(kb.divUp(kb.divUp(g.m, chunks), rowStep), kb.index(rowStep));
+    Value panel, chunk;
+    if (amx) {
+      chunk = arith::DivUIOp::create(rewriter, kb.loc, item, panels);
+      panel = arith::RemUIOp::create(rewriter, kb.loc, item, panels);
+    } else {
+      panel = arith::DivUIOp::create(rewriter, kb.loc, item, chunkCount);
+      chunk = arith::RemUIOp::create(rewriter, kb.loc, item, chunkCount);
+    }
     Value r0 = kb.min(kb.mul(chunk, perChunk), g.m);
     Value r1 = kb.min(kb.add(r0, perChunk), g.m);
     // The rows [r0, end) in whole tiles of `rows`, where they end.
@@ -621,7 +636,7 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     };
     if (amx) {
       Value amxEnd = wholeTiles(r0, kAmxRows);
-      kb.loop(r0, amxEnd, kAmxRows, [&](Value m0) { g.tileAmx(panel, m0); });
+      g.tileAmx(panel, r0, amxEnd);
       r0 = amxEnd;
     }
     Value full = wholeTiles(r0, mr);

@@ -111,22 +111,24 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 
 // -----
 
-// With AMX tiles: blocks of 32 rows, per step of 16 pairs of K two 16-row
-// tiles of the input times the panel's two 16-column tiles into four
-// 16 x 16 accumulator tiles carried by the K loop; stored to the work item's
-// scratch, they get the 4 pairs of K beyond the last whole step by vector
-// dot products, row by row, then the epilogue. The last 6 rows, fewer than
-// 32, go through the vector path alone.
+// With AMX tiles: work items of up to 4 blocks of 32 rows times a panel;
+// per step of 16 pairs of K two 16-row tiles of the input times the panel's
+// two 16-column tiles into four 16 x 16 accumulator tiles carried by the K
+// loop, stored to the item's sums (a block's 32 rows of 128); they get the
+// 4 pairs of K beyond the last whole step by vector dot products, row by
+// row, then the epilogue. The last 6 rows, fewer than 32, go through the
+// vector path alone.
 // AMX-LABEL: func.func @gemm_amx
-// AMX: %[[OUT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<32x32xf32>
+// AMX: %[[OUT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x32xf32>
 // AMX: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
-// AMX:   %[[ZERO:.*]] = amx.tile_zero : !amx.tile<16x16xf32>
-// AMX:   scf.for %{{.*}} = %{{.*}} to %c16 step %c16{{.*}} iter_args(%{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]], %{{.*}} = %[[ZERO]]) -> (!amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>)
+// AMX-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
+// AMX:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16{{.*}} iter_args({{.*}}) -> (!amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>)
 // AMX-COUNT-2: amx.tile_load %{{.*}} : memref<?x?xbf16> into !amx.tile<16x32xbf16>
 // AMX-COUNT-2: amx.tile_load %{{.*}} : memref<2x20x64xbf16> into !amx.tile<16x32xbf16>
 // AMX-COUNT-4: amx.tile_mulf
 // AMX:   scf.yield
 // AMX-COUNT-4: amx.tile_store %[[OUT]]
+// AMX-NOT: {{amx\.[a-z_]+ }}
 // AMX:   scf.for
 // AMX:     vector.load %[[OUT]]
 // AMX:     scf.for %{{.*}} = %c16{{.*}} to %c20
@@ -141,12 +143,42 @@ func.func @gemm_amx(%a: memref<70x40xf32>, %p: memref<2x20x64xbf16>, %c: memref<
 
 // -----
 
+// K in blocks of 8 steps (128 packed rows) across the item's row blocks:
+// 288 whole packed rows of K are a first block from zero sums, a loop of
+// the middle blocks and a last block of 2 steps, the later ones from the
+// sums the earlier stored.
+// AMX-LABEL: func.func @gemm_amx_k_blocks
+// AMX: %[[OUT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x32xf32>
+// AMX: scf.for
+// AMX-COUNT-4: amx.tile_zero
+// AMX: scf.for %{{.*}} = %c0{{.*}} to %{{.*}} step %c16
+// AMX-COUNT-4: amx.tile_store %[[OUT]]
+// AMX-NOT: amx.tile_zero
+// AMX: scf.for %[[K0:.*]] = %c128{{.*}} to %c256{{.*}} step %c128
+// AMX:   scf.for
+// AMX-COUNT-4: amx.tile_load %[[OUT]]
+// AMX:     scf.for %{{.*}} = %[[K0]] to %{{.*}} step %c16
+// AMX-COUNT-4: amx.tile_store %[[OUT]]
+// AMX: scf.for
+// AMX-COUNT-4: amx.tile_load %[[OUT]]
+// AMX:   scf.for %{{.*}} = %c256{{.*}} to %{{.*}} step %c16
+// AMX-COUNT-4: amx.tile_store %[[OUT]]
+// AMX-NOT: {{amx\.[a-z_]+ }}
+// AMX: scf.for %{{.*}} = %c288{{.*}} to %c300
+// AMX: return
+func.func @gemm_amx_k_blocks(%a: memref<40x600xf32>, %p: memref<1x300x64xbf16>, %c: memref<40x32xf32>) {
+  xf_cpu.gemm %a, %p outs(%c : memref<40x32xf32>) : memref<40x600xf32>, memref<1x300x64xbf16>
+  return
+}
+
+// -----
+
 // int8 quads on AMX tiles, signed inputs times the panels' unsigned w + 128
 // (tdpbsud) into i32 accumulator tiles; the 2 quads beyond the last whole
 // step by VNNI, row by row, then the per-row dequantization. With scales
 // per group of K the quads keep the VNNI path.
 // AMX-LABEL: func.func @gemm_amx_quads
-// AMX: memref.alloca() {alignment = 64 : i64} : memref<32x32xi32>
+// AMX: memref.alloca() {alignment = 64 : i64} : memref<128x32xi32>
 // AMX: amx.tile_zero : !amx.tile<16x16xi32>
 // AMX: amx.tile_load %{{.*}} : memref<?x?xi8> into !amx.tile<16x64xi8>
 // AMX: amx.tile_load %{{.*}} : memref<2x18x128xi8> into !amx.tile<16x64xi8>
