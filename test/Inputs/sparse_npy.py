@@ -7,7 +7,9 @@ SHAPE is ROWSxCOLS, or N for a vector (stored as one row). PATTERN, on
 the ROWS x COLS matrix as stored:
   dense                  every element nonzero
   blocks:R:C:KEEP        blocks of R x C, each kept with probability KEEP
-  unstructured:KEEP      each element kept with probability KEEP
+  unstructured:KEEP[:gaps]  each element kept with probability KEEP; gaps:
+                         every 5th column empty, every 3rd without rows
+                         128..255
   2:4[:thin][:rows]      2 of every 4 consecutive elements of a column kept;
                          thin: 0, 1 or 2 of them; rows: along each row
   zero-rows:EVERY        every EVERY-th row kept, the others zero
@@ -39,6 +41,12 @@ def main():
     elif kind == "unstructured":
         keep = float(args[0])
         m = [[v if rng.random() < keep else 0.0 for v in row] for row in m]
+        if "gaps" in args[1:]:
+            # Every 5th column empty, every 3rd without rows 128..255.
+            for r, row in enumerate(m):
+                for c in range(cols):
+                    if c % 5 == 0 or (c % 3 == 0 and 128 <= r < 256):
+                        row[c] = 0.0
     elif kind == "2":  # 2:4
         along_rows = "rows" in args[1:]
         if along_rows:

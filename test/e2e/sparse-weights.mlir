@@ -43,6 +43,16 @@
 // UNSTRUCTURED: remark: xf-sparsify-weights: weight [40 x 70]{{.*}}blocks [1, 1]{{.*}}: unstructured sparse
 // RUN: %python %S/../Inputs/sparse_npy.py %t/w_nk_un.npy 128x96 unstructured:0.05 13
 // RUN: %check-pipelines %s -e decode_nk --constant-weights --input %t/x1.npy --input %t/w_nk_un.npy | FileCheck %s
+// Unstructured over several blocks of K (128 rows each) and row tiles:
+// K = 300 (blocks of 128, 128, 44), M = 150 (tiles of 128 and 22), 140
+// columns (items of 64, 64, 12), empty columns and columns without
+// nonzeros in the second block.
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x150.npy 150x300 dense 19
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_gaps.npy 300x140 unstructured:0.1:gaps 20
+// RUN: %python %S/../Inputs/sparse_npy.py %t/b140.npy 140 dense 21
+// RUN: %check-pipelines %s -e unstructured_k_blocks --constant-weights --input %t/x150.npy --input %t/w_gaps.npy --input %t/b140.npy | FileCheck %s
+// RUN: xf-run %s -e unstructured_k_blocks --constant-weights --input %t/x150.npy --input %t/w_gaps.npy --input %t/b140.npy 2>&1 | FileCheck %s --check-prefix=UNSTRUCTURED-K
+// UNSTRUCTURED-K: remark: xf-sparsify-weights: weight [300 x 140]{{.*}}: unstructured sparse
 // An unstructured hint on an all-zero weight: one explicit zero is stored.
 // RUN: %check-pipelines %s -e zero_unstructured --constant-weights --input %t/x3.npy --input %t/w_zero.npy --input %t/b40.npy | FileCheck %s
 //
@@ -89,6 +99,12 @@ func.func @zero_rows(%x: tensor<5x64xf32>, %w: tensor<64x48xf32>) -> tensor<5x48
 func.func @decode_nk(%x: tensor<1x96xf32>, %w: tensor<128x96xf32>) -> tensor<1x128xf32> {
   %y = xf.linear %x, %w layout nk : (tensor<1x96xf32>, tensor<128x96xf32>) -> tensor<1x128xf32>
   return %y : tensor<1x128xf32>
+}
+
+func.func @unstructured_k_blocks(%x: tensor<150x300xf32>, %w: tensor<300x140xf32>, %b: tensor<140xf32>) -> tensor<150x140xf32> {
+  %y = xf.linear %x, %w bias %b act gelu
+      : (tensor<150x300xf32>, tensor<300x140xf32>, tensor<140xf32>) -> tensor<150x140xf32>
+  return %y : tensor<150x140xf32>
 }
 
 func.func @zero_unstructured(%x: tensor<3x24xf32>, %w: tensor<24x40xf32>, %b: tensor<40xf32>) -> tensor<3x40xf32> {

@@ -64,6 +64,10 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
   ConvertVectorToLLVMPassOptions vectorOptions;
   vectorOptions.x86Vector = true;
   vectorOptions.amx = options.amx;
+  // The register transposes of the sparse GEMM's input: 16 x 16 blocks in
+  // the unpack/shuffle sequence of AVX-512.
+  vectorOptions.vectorTransposeLowering =
+      vector::VectorTransposeLowering::Shuffle16x16;
   pm.addPass(createConvertVectorToLLVMPass(vectorOptions));
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());

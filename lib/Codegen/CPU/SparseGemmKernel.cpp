@@ -2,17 +2,19 @@
 //
 // An unstructured sparse weight leaves no panel rows to skip, so the product
 // runs transposed: Y^T = W^T X^T. The input is transposed once, tile of rows
-// by tile, into [tiles, K, TR]; each nonzero w of column n at row k then adds
-// w * X^T[tile, k] to the tile's TR rows of Y^T[tile, n] held in registers
-// (two accumulator sets over alternate nonzeros, so that the FMA latency is
-// hidden). Y^T is transposed back through the epilogue (bias, activation,
-// residual) into the result. Tile-major scratch keeps a tile's K rows
-// contiguous: rows a power-of-two apart would share few cache sets.
+// by tile, into [tiles, K, TR] (16 x 16 blocks transposed in registers);
+// each nonzero w of column n at row k then adds w * X^T[tile, k] to the
+// tile's TR rows of Y^T[tile, n], held in registers over the column's
+// nonzeros in a block of K and in Y^T between blocks. Y^T is transposed back
+// through the epilogue (bias, activation, residual) into the result.
+// Tile-major scratch keeps a tile's K rows contiguous: rows a power-of-two
+// apart would share few cache sets.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Kernels.h"
 
+#include "AttentionCommon.h"
 #include "KernelBuilder.h"
 
 using namespace mlir;
@@ -20,6 +22,14 @@ using namespace mlir::xf;
 using namespace mlir::xf::cpu;
 
 namespace {
+
+/// Columns per work item: their sums, a row tile each, stay in L1.
+constexpr int64_t kSparseChunkColumns = 64;
+/// Rows of K per block: a block's rows of X^T (64 KiB in a tile of 128
+/// rows) are reused from L1 and L2 across the item's columns; fewer rows
+/// cost more loads and stores of the sums per nonzero (128 measured best
+/// at the GPT-2 shapes, 64 and 256 slower).
+constexpr int64_t kSparseKBlock = 128;
 
 /// One row (a decode step): per column a dot product of its nonzeros with
 /// the input gathered at their rows, a vector of nonzeros at a time; a
@@ -115,63 +125,125 @@ LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
         arith::RemUIOp::create(b, loc, row, kb.index(tileRows)).getResult());
   };
 
-  // X^T, the rows past M zero.
-  kb.parallel(mPad, options.threads, [&](Value row) {
-    Value inside = kb.cmp(arith::CmpIPredicate::slt, row, m);
-    std::pair<Value, Value> at = tileOf(row);
-    Value tile = at.first, r = at.second;
-    kb.loop(kb.index(0), k, vw, [&](Value k0) {
-      Value count =
-          arith::SelectOp::create(b, loc, inside, kb.sub(k, k0), kb.index(0));
-      Value v = kb.load(a, ValueRange{row, k0}, kb.prefixMask(count));
-      vector::ScatterOp::create(b, loc, TypeRange{}, xt,
-                                ValueRange{tile, k0, r}, lanes,
-                                kb.prefixMask(kb.sub(k, k0)), v, IntegerAttr());
+  // X^T by blocks of vw rows x vw columns of K, each transposed in
+  // registers (vector.transpose: shuffles), where a scatter per row would
+  // write a cache line per element. Rows past M are zero; columns past K
+  // are not stored.
+  Value kVectors = kb.divUp(k, vw);
+  auto blockType = VectorType::get({vw, vw}, b.getF32Type());
+  Value zeroBlock = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(blockType, b.getF32FloatAttr(0.0)));
+  kb.parallel(kb.mul(mTiles, kVectors), options.threads, [&](Value item) {
+    Value tile = arith::DivUIOp::create(b, loc, item, kVectors);
+    Value k0 =
+        kb.mul(arith::RemUIOp::create(b, loc, item, kVectors), kb.index(vw));
+    kb.loop(kb.index(0), kb.index(tileRows), vw, [&](Value r0) {
+      Value first = kb.add(kb.mul(tile, kb.index(tileRows)), r0);
+      Value block = zeroBlock;
+      for (int64_t i = 0; i < vw; ++i) {
+        Value row = kb.add(first, kb.index(i));
+        Value count = arith::SelectOp::create(
+            b, loc, kb.cmp(arith::CmpIPredicate::slt, row, m), kb.sub(k, k0),
+            kb.index(0));
+        block = vector::InsertOp::create(
+            b, loc, kb.load(a, ValueRange{row, k0}, kb.prefixMask(count)),
+            block, i);
+      }
+      Value columns =
+          vector::TransposeOp::create(b, loc, block, ArrayRef<int64_t>{1, 0});
+      for (int64_t j = 0; j < vw; ++j) {
+        Value col = kb.add(k0, kb.index(j));
+        Value stored = arith::SelectOp::create(
+            b, loc, kb.cmp(arith::CmpIPredicate::slt, col, k), kb.index(vw),
+            kb.index(0));
+        kb.store(vector::ExtractOp::create(b, loc, columns, j), xt,
+                 ValueRange{tile, col, r0}, kb.prefixMask(stored));
+      }
     });
   });
 
-  // Y^T: per (row tile, chunk of columns), each column's nonzeros.
-  const int64_t chunkColumns = 64;
-  Value chunks = kb.divUp(n, chunkColumns);
-  kb.parallel(kb.mul(mTiles, chunks), options.threads, [&](Value item) {
-    Value tile = arith::DivUIOp::create(b, loc, item, chunks);
-    Value chunk = arith::RemUIOp::create(b, loc, item, chunks);
-    Value n0 = kb.mul(chunk, kb.index(chunkColumns));
-    Value n1 = kb.min(kb.add(n0, kb.index(chunkColumns)), n);
-    kb.loop(n0, n1, 1, [&](Value col) {
-      Value first = kb.loadIndex(offsets, col);
-      Value last = kb.loadIndex(offsets, kb.add(col, kb.index(1)));
-      Value pairs =
-          kb.add(first, kb.mul(arith::DivUIOp::create(
-                                   b, loc, kb.sub(last, first), kb.index(2)),
-                               kb.index(2)));
-      auto products = [&](Value nz, ValueRange acc) {
-        Value w = kb.broadcast(memref::LoadOp::create(b, loc, values, nz));
-        Value row = kb.loadIndex(rowIndex, nz);
-        SmallVector<Value> next;
-        for (int64_t t = 0; t < tileVectors; ++t)
-          next.push_back(kb.fma(
-              w, kb.load(xt, ValueRange{tile, row, kb.index(t * vw)}), acc[t]));
-        return next;
-      };
-      SmallVector<Value> zeros(2 * tileVectors, kb.splat(0.0));
-      scf::ForOp twoAtATime = kb.loop(
-          first, pairs, kb.index(2), zeros, [&](Value nz, ValueRange acc) {
-            SmallVector<Value> next = products(nz, acc.take_front(tileVectors));
-            llvm::append_range(next, products(kb.add(nz, kb.index(1)),
-                                              acc.drop_front(tileVectors)));
-            return next;
+  // Y^T: per (row tile, chunk of columns), K in blocks whose rows of X^T
+  // stay in L1 while the chunk's columns use them (one column at a time
+  // would read a row from L2 per nonzero). A column's nonzeros in a block
+  // are the run from its cursor while their rows are below the block's end
+  // (rows ascend within a column); its sums wait in Y^T, in L1, between
+  // blocks.
+  Value chunks = kb.divUp(n, kSparseChunkColumns);
+  Value lastStored = kb.sub(kb.dim(values, 0), kb.index(1));
+  Value cursors;
+  auto allocate = [&](Scratch &scratch) {
+    cursors = scratch.buffer({kSparseChunkColumns}, b.getIndexType());
+  };
+  parallelWithScratch(
+      kb, kb.mul(mTiles, chunks), options.threads, 0, allocate,
+      [&](Value item) {
+        Value tile = arith::DivUIOp::create(b, loc, item, chunks);
+        Value chunk = arith::RemUIOp::create(b, loc, item, chunks);
+        Value n0 = kb.mul(chunk, kb.index(kSparseChunkColumns));
+        Value n1 = kb.min(kb.add(n0, kb.index(kSparseChunkColumns)), n);
+        kb.loop(n0, n1, 1, [&](Value col) {
+          memref::StoreOp::create(b, loc, kb.loadIndex(offsets, col), cursors,
+                                  ValueRange{kb.sub(col, n0)});
+          for (int64_t t = 0; t < tileVectors; ++t)
+            kb.store(kb.splat(0.0), yt,
+                     ValueRange{tile, col, kb.index(t * vw)});
+        });
+        kb.loop(kb.index(0), k, kSparseKBlock, [&](Value k0) {
+          Value kEnd = kb.add(k0, kb.index(kSparseKBlock));
+          kb.loop(n0, n1, 1, [&](Value col) {
+            Value slot = kb.sub(col, n0);
+            Value last = kb.loadIndex(offsets, kb.add(col, kb.index(1)));
+            // The row of nonzero `nz`, and whether it is the column's and
+            // in this block (the load stays inside the stored values).
+            auto rowOf = [&](Value nz) {
+              return kb.loadIndex(rowIndex, kb.min(nz, lastStored));
+            };
+            auto inBlock = [&](Value nz, Value row) -> Value {
+              return arith::AndIOp::create(
+                  b, loc, kb.cmp(arith::CmpIPredicate::slt, nz, last),
+                  kb.cmp(arith::CmpIPredicate::slt, row, kEnd));
+            };
+            Value first = memref::LoadOp::create(b, loc, cursors, slot);
+            Value any = inBlock(first, rowOf(first));
+            scf::IfOp::create(b, loc, any, [&](OpBuilder &, Location) {
+              SmallVector<Value> inits = {first};
+              for (int64_t t = 0; t < tileVectors; ++t)
+                inits.push_back(
+                    kb.load(yt, ValueRange{tile, col, kb.index(t * vw)}));
+              // The condition passes on each nonzero's row with the sums.
+              SmallVector<Type> types = {b.getIndexType(), b.getIndexType()};
+              for (int64_t t = 0; t < tileVectors; ++t)
+                types.push_back(kb.vec());
+              auto run = scf::WhileOp::create(
+                  b, loc, types, inits,
+                  [&](OpBuilder &, Location, ValueRange args) {
+                    Value row = rowOf(args[0]);
+                    SmallVector<Value> forwarded = {args[0], row};
+                    llvm::append_range(forwarded, args.drop_front());
+                    scf::ConditionOp::create(b, loc, inBlock(args[0], row),
+                                             forwarded);
+                  },
+                  [&](OpBuilder &, Location, ValueRange args) {
+                    Value nz = args[0], row = args[1];
+                    Value w = kb.broadcast(
+                        memref::LoadOp::create(b, loc, values, nz));
+                    SmallVector<Value> next = {kb.add(nz, kb.index(1))};
+                    for (int64_t t = 0; t < tileVectors; ++t)
+                      next.push_back(kb.fma(
+                          w,
+                          kb.load(xt, ValueRange{tile, row, kb.index(t * vw)}),
+                          args[2 + t]));
+                    scf::YieldOp::create(b, loc, next);
+                  });
+              memref::StoreOp::create(b, loc, run.getResult(0), cursors, slot);
+              for (int64_t t = 0; t < tileVectors; ++t)
+                kb.store(run.getResult(2 + t), yt,
+                         ValueRange{tile, col, kb.index(t * vw)});
+              scf::YieldOp::create(b, loc);
+            });
           });
-      ValueRange both = twoAtATime.getResults();
-      scf::ForOp tail =
-          kb.loop(pairs, last, kb.index(1), both.take_front(tileVectors),
-                  [&](Value nz, ValueRange acc) { return products(nz, acc); });
-      for (int64_t t = 0; t < tileVectors; ++t)
-        kb.store(arith::AddFOp::create(b, loc, tail.getResult(t),
-                                       both[tileVectors + t]),
-                 yt, ValueRange{tile, col, kb.index(t * vw)});
-    });
-  });
+        });
+      });
 
   // The result from Y^T, per (row tile, vector of columns) so that the
   // gathered lines stay in L1 across the tile's rows, through the epilogue.

@@ -315,23 +315,35 @@ func.func @gemm_two_of_four(%a: memref<5x42xf32>, %v: memref<3x11x32xf32>, %s: m
 // -----
 
 // An unstructured sparse GEMM runs on the transposed input: X^T in
-// row tiles ([tiles, K, 16] for M = 5), then per column its nonzeros two at
-// a time (two accumulator sets; an odd one left), each times a vector of
-// X^T's rows; Y^T is gathered back, column vector by column vector,
-// through the epilogue.
+// row tiles ([tiles, K, 16] for M = 5), 16 x 16 blocks transposed in
+// registers; then per (row tile, 64 columns) K in blocks of 128 rows, and
+// per column the run of its nonzeros in the block from the column's cursor
+// (a while loop on their rows), each times a vector of X^T's rows, its sums
+// in Y^T between blocks; Y^T is gathered back, column vector by column
+// vector, through the epilogue.
 // CHECK-LABEL: func.func @sparse_gemm
 // CHECK: %[[XT:.*]] = memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x?x16xf32>
 // CHECK: %[[YT:.*]] = memref.alloc({{.*}}) {alignment = 64 : i64} : memref<?x?x16xf32>
 // CHECK: scf.parallel
-// CHECK:   vector.scatter %[[XT]]
+// CHECK-COUNT-16: vector.insert %{{.*}} : vector<16xf32> into vector<16x16xf32>
+// CHECK: vector.transpose %{{.*}}, [1, 0] : vector<16x16xf32> to vector<16x16xf32>
+// CHECK-COUNT-16: vector.maskedstore %[[XT]]
+// CHECK-NOT: vector.scatter
 // CHECK: scf.parallel
-// CHECK:   scf.for {{.*}} step %c2{{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>)
-// CHECK:     vector.load %[[XT]]
-// CHECK:     vector.fma
-// CHECK:     vector.load %[[XT]]
-// CHECK:     vector.fma
-// CHECK:   scf.for {{.*}} -> (vector<16xf32>)
-// CHECK:   vector.store %{{.*}}, %[[YT]]
+// CHECK:   %[[CURSORS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<64xindex>
+// CHECK:   scf.for
+// CHECK:     vector.store %{{.*}}, %[[YT]]
+// CHECK:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c128
+// CHECK:     scf.for
+// CHECK:       memref.load %[[CURSORS]]
+// CHECK:       scf.if
+// CHECK:         vector.load %[[YT]]
+// CHECK:         scf.while
+// CHECK:           scf.condition
+// CHECK:           vector.load %[[XT]]
+// CHECK:           vector.fma
+// CHECK:         memref.store %{{.*}}, %[[CURSORS]]
+// CHECK:         vector.store %{{.*}}, %[[YT]]
 // CHECK: scf.parallel
 // CHECK:   vector.gather %[[YT]]
 // CHECK:   arith.maximumf
