@@ -1,12 +1,16 @@
 //===- OutlineLayers.cpp - the xf-outline-layers pass ---------------------===//
 //
 // Identical xf.block ops become calls of one private function, so that a
-// deep model compiles about as fast as one of its layers.
+// deep model compiles about as fast as one of its layers. A weight given
+// through xf.dequantize goes in as its int8 values and scales, the
+// dequantize inside the layer: the layer's GEMMs then read int8, not the
+// f32 weight the call would otherwise carry.
 //
 //===----------------------------------------------------------------------===//
 
 #include "OutlineRepeats.h"
 
+#include "xf/Dialect/XfOps.h"
 #include "xf/Transforms/Passes.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -21,12 +25,44 @@ using namespace mlir::xf;
 
 namespace {
 
-/// Blocks that compute the same function of their operands: the same
-/// attributes and properties, operand and result types.
-bool sameLayer(Operation *a, Operation *b) {
+/// Ops equal up to their operands: the same attributes and properties,
+/// operand and result types.
+bool sameUpToOperands(Operation *a, Operation *b) {
   return OperationEquivalence::isEquivalentTo(
       a, b, OperationEquivalence::ignoreValueEquivalence,
       /*markEquivalent=*/nullptr, OperationEquivalence::IgnoreLocations);
+}
+
+/// The dequantize that gives a block operand, which the layer takes in.
+DequantizeOp dequantizeOf(Value operand) {
+  return operand.getDefiningOp<DequantizeOp>();
+}
+
+/// Blocks that compute the same function of their operands, their
+/// dequantized weights included.
+bool sameLayer(Operation *a, Operation *b) {
+  if (!sameUpToOperands(a, b))
+    return false;
+  for (auto [x, y] : llvm::zip(a->getOperands(), b->getOperands())) {
+    DequantizeOp dx = dequantizeOf(x), dy = dequantizeOf(y);
+    if (static_cast<bool>(dx) != static_cast<bool>(dy) ||
+        (dx && !sameUpToOperands(dx, dy)))
+      return false;
+  }
+  return true;
+}
+
+/// A layer's arguments for `block`: its operands, a dequantized weight as
+/// the dequantize's operands.
+SmallVector<Value> layerArguments(Operation *block) {
+  SmallVector<Value> args;
+  for (Value operand : block->getOperands()) {
+    if (DequantizeOp d = dequantizeOf(operand))
+      llvm::append_range(args, d->getOperands());
+    else
+      args.push_back(operand);
+  }
+  return args;
 }
 
 struct XfOutlineLayersPass
@@ -77,26 +113,49 @@ struct XfOutlineLayersPass
       for (BlockOp block : group) {
         OpBuilder b(block);
         auto call = func::CallOp::create(b, block.getLoc(), layer,
-                                         block->getOperands());
+                                         layerArguments(block));
+        SmallVector<Operation *> dequantized;
+        for (Value operand : block->getOperands())
+          if (DequantizeOp d = dequantizeOf(operand))
+            dequantized.push_back(d);
         block->replaceAllUsesWith(call.getResults());
         block->erase();
+        for (Operation *d : dequantized)
+          if (d->use_empty())
+            d->erase();
       }
     }
   }
 
-  /// `@<func>_layer<index>`: the block on its arguments.
+  /// `@<func>_layer<index>`: the block on its arguments (layerArguments),
+  /// its dequantized weights dequantized inside.
   func::FuncOp createLayer(func::FuncOp func, BlockOp block, int64_t index) {
     OpBuilder b(func);
     auto layer = func::FuncOp::create(
         b, block.getLoc(), (func.getSymName() + "_layer" + Twine(index)).str(),
-        b.getFunctionType(block->getOperandTypes(), block->getResultTypes()));
+        b.getFunctionType(ValueRange(layerArguments(block)).getTypes(),
+                          block->getResultTypes()));
     layer.setPrivate();
     Block *body = layer.addEntryBlock();
     b.setInsertionPointToEnd(body);
     // Operand by operand: a value used twice by this block (one weight for
     // Q, K and V) may be two values in another block of the group.
+    SmallVector<Value> operands;
+    ValueRange args = body->getArguments();
+    for (Value operand : block->getOperands()) {
+      DequantizeOp d = dequantizeOf(operand);
+      if (!d) {
+        operands.push_back(args.front());
+        args = args.drop_front();
+        continue;
+      }
+      Operation *clone = b.clone(*d);
+      clone->setOperands(args.take_front(d->getNumOperands()));
+      args = args.drop_front(d->getNumOperands());
+      operands.push_back(clone->getResult(0));
+    }
     Operation *clone = b.clone(*block);
-    clone->setOperands(body->getArguments());
+    clone->setOperands(operands);
     func::ReturnOp::create(b, block.getLoc(), clone->getResults());
     return layer;
   }

@@ -32,6 +32,38 @@ func.func @two_layers(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %g0: tensor<8xf3
 
 // -----
 
+// Weights through xf.dequantize go in as int8 values and scales, dequantized
+// inside the layer (so that its GEMMs read int8); the caller's dequantizes
+// go. A layer whose weight is f32 where the others' is dequantized is not
+// the same layer.
+// CHECK-LABEL: func.func private @int8_layers_layer0(
+// CHECK-SAME: %[[X:[^:]*]]: tensor<2x8xf32>, %[[G:[^:]*]]: tensor<8xf32>, %[[W:[^:]*]]: tensor<8x8xf32>, %{{[^:]*}}: tensor<8x8xf32>, %{{[^:]*}}: tensor<8x8xf32>, %{{[^:]*}}: tensor<8x8xf32>, %{{[^:]*}}: tensor<8xf32>, %[[UQ:[^:]*]]: tensor<16x8xi8>, %[[US:[^:]*]]: tensor<16xf32>, %[[D:[^:]*]]: tensor<8x16xf32>) -> tensor<2x8xf32>
+// CHECK-NEXT: %[[U:.*]] = xf.dequantize %[[UQ]] scales %[[US]] axis 0
+// CHECK-NEXT: xf.block %[[X]] {{.*}} mlp(up %[[U]] down %[[D]])
+// CHECK-LABEL: func.func @int8_layers(
+// CHECK-SAME: %{{[^:]*}}: tensor<2x8xf32>, %{{[^:]*}}: tensor<8x8xf32>, %{{[^:]*}}: tensor<8xf32>, %[[Q0:[^:]*]]: tensor<16x8xi8>, %[[S0:[^:]*]]: tensor<16xf32>, %[[Q1:[^:]*]]: tensor<16x8xi8>, %[[S1:[^:]*]]: tensor<16xf32>
+// CHECK-NOT: xf.dequantize
+// CHECK: call @int8_layers_layer0({{.*}}, %[[Q0]], %[[S0]], %{{.*}})
+// CHECK-NOT: xf.dequantize
+// CHECK: call @int8_layers_layer0({{.*}}, %[[Q1]], %[[S1]], %{{.*}})
+// CHECK-NOT: call
+// CHECK: xf.block
+// CHECK-NEXT: return
+func.func @int8_layers(%x: tensor<2x8xf32>, %w: tensor<8x8xf32>, %g: tensor<8xf32>, %q0: tensor<16x8xi8>, %s0: tensor<16xf32>,
+                       %q1: tensor<16x8xi8>, %s1: tensor<16xf32>, %u: tensor<16x8xf32>, %d: tensor<8x16xf32>) -> tensor<2x8xf32> {
+  %u0 = xf.dequantize %q0 scales %s0 axis 0 : (tensor<16x8xi8>, tensor<16xf32>) -> tensor<16x8xf32>
+  %u1 = xf.dequantize %q1 scales %s1 axis 0 : (tensor<16x8xi8>, tensor<16xf32>) -> tensor<16x8xf32>
+  %h0 = xf.block %x heads 2 norm rms_norm pre act silu layout nk norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %u0 down %d)
+      : (tensor<2x8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8xf32>, tensor<16x8xf32>, tensor<8x16xf32>) -> tensor<2x8xf32>
+  %h1 = xf.block %h0 heads 2 norm rms_norm pre act silu layout nk norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %u1 down %d)
+      : (tensor<2x8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8xf32>, tensor<16x8xf32>, tensor<8x16xf32>) -> tensor<2x8xf32>
+  %h2 = xf.block %h1 heads 2 norm rms_norm pre act silu layout nk norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %u down %d)
+      : (tensor<2x8xf32>, tensor<8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8x8xf32>, tensor<8xf32>, tensor<16x8xf32>, tensor<8x16xf32>) -> tensor<2x8xf32>
+  return %h2 : tensor<2x8xf32>
+}
+
+// -----
+
 // Layers that differ in an attribute (the activation) or a type (the MLP
 // width) are different functions; a kind that occurs once stays in place.
 // CHECK-LABEL: func.func private @kinds_layer0(

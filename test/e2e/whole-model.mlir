@@ -5,6 +5,7 @@
 // RUN: %check-pipelines %s -e two_kinds | FileCheck %s
 // RUN: %check-pipelines %s -e llama_decode_two_layers | FileCheck %s
 // RUN: %check-pipelines %s -e one_weight_twice | FileCheck %s
+// RUN: %check-pipelines %s -e int8_two_layers | FileCheck %s
 // CHECK: 6 variants ok
 // RUN: xf-run %s -e gpt_three_layers --check --constant-weights | FileCheck %s --check-prefix=CONST
 // RUN: xf-run %s -e two_kinds --check --constant-weights | FileCheck %s --check-prefix=CONST
@@ -30,6 +31,16 @@
 // OUTLINE-LABEL: func.func private @two_kinds_layer0(
 // OUTLINE-LABEL: func.func private @two_kinds_layer1(
 // OUTLINE-LABEL: func.func @two_kinds(
+// int8 weights go into the layer as int8 and scales, and its GEMMs read
+// int8 panels (packed from the arguments at the call sites).
+// RUN: xf-opt %s --xf-outline-layers --xf-expand-blocks "--xf-cpu-form-kernels=int8-panels=true" | FileCheck %s --check-prefix=INT8
+// INT8-LABEL: func.func private @int8_two_layers_layer0(
+// INT8-SAME: tensor<48x32xi8>
+// INT8: xf_cpu.pack_weights {{.*}} -> tensor<{{.*}}xi8>
+// INT8: xf_cpu.gemm
+// INT8-LABEL: func.func @int8_two_layers(
+// INT8-NOT: xf.dequantize
+// INT8: return
 
 // Three GPT-style layers (pre-norm, biases, causal), batch 2.
 func.func @gpt_three_layers(%x: tensor<2x5x32xf32>,
@@ -240,4 +251,23 @@ func.func @one_weight_twice(%x: tensor<1x4x16xf32>, %g: tensor<16xf32>, %w: tens
       : (tensor<1x4x16xf32>, tensor<16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>, tensor<16x16xf32>,
          tensor<16xf32>, tensor<16x32xf32>, tensor<32x16xf32>) -> tensor<1x4x16xf32>
   return %h1 : tensor<1x4x16xf32>
+}
+
+// Two layers with int8 MLP weights (the up projection per channel, the
+// down projection per group of 16 along K), given as int8 and scales.
+func.func @int8_two_layers(%x: tensor<1x3x32xf32>, %g: tensor<32xf32>, %w: tensor<32x32xf32>,
+                           %qu0: tensor<48x32xi8>, %su0: tensor<48xf32>, %qd0: tensor<32x48xi8>, %sd0: tensor<32x3xf32>,
+                           %qu1: tensor<48x32xi8>, %su1: tensor<48xf32>, %qd1: tensor<32x48xi8>, %sd1: tensor<32x3xf32>)
+    -> tensor<1x3x32xf32> {
+  %u0 = xf.dequantize %qu0 scales %su0 axis 0 : (tensor<48x32xi8>, tensor<48xf32>) -> tensor<48x32xf32>
+  %d0 = xf.dequantize %qd0 scales %sd0 axis 0 group 16 : (tensor<32x48xi8>, tensor<32x3xf32>) -> tensor<32x48xf32>
+  %u1 = xf.dequantize %qu1 scales %su1 axis 0 : (tensor<48x32xi8>, tensor<48xf32>) -> tensor<48x32xf32>
+  %d1 = xf.dequantize %qd1 scales %sd1 axis 0 group 16 : (tensor<32x48xi8>, tensor<32x3xf32>) -> tensor<32x48xf32>
+  %h0 = xf.block %x heads 4 causal norm rms_norm pre act silu layout nk norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %u0 down %d0)
+      : (tensor<1x3x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<48x32xf32>, tensor<32x48xf32>) -> tensor<1x3x32xf32>
+  %h1 = xf.block %h0 heads 4 causal norm rms_norm pre act silu layout nk norm1(%g) attn(%w, %w, %w, %w) norm2(%g) mlp(up %u1 down %d1)
+      : (tensor<1x3x32xf32>, tensor<32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>, tensor<32x32xf32>,
+         tensor<32xf32>, tensor<48x32xf32>, tensor<32x48xf32>) -> tensor<1x3x32xf32>
+  return %h1 : tensor<1x3x32xf32>
 }

@@ -44,7 +44,9 @@ def XfOutlineLayers : Pass<"xf-outline-layers", "::mlir::ModuleOp"> {
     `xf.block` ops of a function that are identical up to their operands
     (same attributes, operand and result types), and turns each group of at
     least `min-repeats` into one private function, `@<function>_layer<N>`,
-    taking every operand (the weights included) as an argument; each block
+    taking every operand (the weights included) as an argument, a weight
+    given through `xf.dequantize` as its int8 values and scales with the
+    dequantize inside (so that the layer's GEMMs read int8); each block
     becomes a `func.call`:
 
     ```mlir
