@@ -27,6 +27,15 @@
 // RUN: %check-pipelines %s -e decode --input %t/x1.npy --input %t/wu1.npy --input %t/wg1.npy --input %t/wd1.npy | FileCheck %s
 // RUN: %check-pipelines %s -e decode --constant-weights --input %t/x1.npy --input %t/wu1.npy --input %t/wg1.npy --input %t/wd1.npy | FileCheck %s
 //
+// Prefill over several blocks of 64 neurons per thread (300 neurons, 40
+// per row) and output rows wider than the 128 columns held in registers
+// (150: a chunk of 128 and a ragged one of 22).
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x9.npy 9x48 grid:4 10
+// RUN: %python %S/../Inputs/sparse_npy.py %t/wu300.npy 48x300 grid:4 11
+// RUN: %python %S/../Inputs/sparse_npy.py %t/wg300.npy 48x300 grid:4 12
+// RUN: %python %S/../Inputs/sparse_npy.py %t/wd300.npy 300x150 dense 13
+// RUN: %check-pipelines %s -e neuron_blocks --input %t/x9.npy --input %t/wu300.npy --input %t/wg300.npy --input %t/wd300.npy | FileCheck %s
+//
 // bf16 weights.
 // RUN: %check-pipelines %s -e bf16_weights | FileCheck %s
 //
@@ -52,6 +61,13 @@ func.func @gated_features(%x: tensor<7x40xf32>, %wu: tensor<40x64xf32>, %wg: ten
   %y = xf.mlp %x up %wu gate %wg down %wd down_bias %bd act silu top_k 7 predictor_features 16
       : (tensor<7x40xf32>, tensor<40x64xf32>, tensor<40x64xf32>, tensor<64x24xf32>, tensor<24xf32>) -> tensor<7x24xf32>
   return %y : tensor<7x24xf32>
+}
+
+func.func @neuron_blocks(%x: tensor<9x48xf32>, %wu: tensor<48x300xf32>, %wg: tensor<48x300xf32>,
+                         %wd: tensor<300x150xf32>) -> tensor<9x150xf32> {
+  %y = xf.mlp %x up %wu gate %wg down %wd act silu top_k 40 predictor_features 16
+      : (tensor<9x48xf32>, tensor<48x300xf32>, tensor<48x300xf32>, tensor<300x150xf32>) -> tensor<9x150xf32>
+  return %y : tensor<9x150xf32>
 }
 
 func.func @all_neurons(%x: tensor<7x40xf32>, %wu: tensor<40x64xf32>, %wg: tensor<40x64xf32>,

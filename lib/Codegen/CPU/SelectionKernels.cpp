@@ -11,8 +11,10 @@
 // gather_mlp: the (row, neuron) pairs are sorted by neuron (a counting
 // sort), and each selected neuron's weight rows are read once for all the
 // rows that chose it: neuron-major, as weight-stationary as the selection
-// allows. Threads take contiguous ranges of neurons and accumulate into
-// their own copies of the output, summed at the end.
+// allows. The down projection goes by blocks of neurons, their pairs in row
+// order, so that an output row is updated in registers across its pairs.
+// Threads take contiguous ranges of neurons and accumulate into their own
+// copies of the output, summed at the end.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,6 +32,12 @@ using namespace mlir::xf;
 using namespace mlir::xf::cpu;
 
 namespace {
+
+/// Neurons per block of gather_mlp's down projection: their W_down rows
+/// (192 KiB at 768 outputs) stay in L2 while the block's rows go by.
+constexpr int64_t kSpreadNeurons = 64;
+/// Vectors of an output row held in registers across a row's pairs.
+constexpr int64_t kSpreadVectors = 8;
 
 /// i32 keys and counts, as scalars and vectors.
 struct KeyBuilder {
@@ -303,6 +311,7 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   // f's rows in `rows`, and `ends[f - 1]` (0 for f = 0) their start.
   Value ends = alloc(i32, {kb.add(f, kb.index(1))});
   Value rows = alloc(i32, {kb.mul(m, k)});
+  Value pairNeurons = alloc(i32, {kb.mul(m, k)});
   kb.loop(kb.index(0), kb.add(f, kb.index(1)), 1, [&](Value i) {
     storeI32(arith::ConstantIntOp::create(b, loc, i32, 0), ends, i);
   });
@@ -320,8 +329,9 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   });
   eachPair([&](Value r, Value nf) {
     Value at = loadI32(ends, nf);
-    storeI32(toI32(r), rows,
-             arith::IndexCastOp::create(b, loc, b.getIndexType(), at));
+    Value slot = arith::IndexCastOp::create(b, loc, b.getIndexType(), at);
+    storeI32(toI32(r), rows, slot);
+    storeI32(toI32(nf), pairNeurons, slot);
     storeI32(arith::AddIOp::create(
                  b, loc, at, arith::ConstantIntOp::create(b, loc, i32, 1)),
              ends, nf);
@@ -400,34 +410,83 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
                   : buildActivation(b, loc, act, u);
     return h;
   };
-  // out[rowOffset + r] += h W_down[nf] for the rows r of pairs p0 .. p0 +
-  // g - 1, each W_down vector loaded once.
-  auto spread = [&](Value out, Value rowOffset, Value nf, Value p0, int64_t g) {
-    SmallVector<Value> r = rowsOf(p0, g), h;
-    for (int64_t i = 0; i < g; ++i)
-      h.push_back(kb.broadcast(memref::LoadOp::create(
-          b, loc, hidden, ValueRange{kb.add(p0, kb.index(i))})));
-    Value nextNeuron = kb.min(kb.add(nf, kb.index(1)), last);
-    RowLoops::of(kb, e).each([&](Value c, Value mask) {
-      prefetch(down, nextNeuron, c);
-      Value wd = kb.load(down, {nf, c}, mask);
-      // In order: a row listed twice (a repeated neuron) sees its first
-      // update before its second.
-      for (int64_t i = 0; i < g; ++i) {
-        Value row = kb.add(rowOffset, r[i]);
-        Value acc = kb.load(out, {row, c}, mask);
-        kb.store(kb.fma(h[i], wd, acc), out, {row, c}, mask);
-      }
+  // The first pair of neuron nf (its end is ends[nf]).
+  auto startOf = [&](Value nf) -> Value {
+    return arith::SelectOp::create(
+        b, loc, kb.cmp(arith::CmpIPredicate::eq, nf, kb.index(0)), kb.index(0),
+        kb.loadIndex(ends, kb.max(kb.sub(nf, kb.index(1)), kb.index(0))));
+  };
+  // out[rowOffset + r] += sum of h W_down[nf] over the pairs (r, nf) of the
+  // neurons [f0, f1), row by row: the pairs are put in row order (a
+  // counting sort into `order`, with `counts` [M + 1]), and each row's
+  // slice of `out` stays in registers across its pairs, where updating it
+  // per pair would read and write it in L2 each time.
+  auto spread = [&](Value out, Value rowOffset, Value f0, Value f1,
+                    Value counts, Value order) {
+    Value p0 = startOf(f0), p1 = kb.loadIndex(ends, kb.sub(f1, kb.index(1)));
+    Value zero = arith::ConstantIntOp::create(b, loc, i32, 0);
+    Value one = arith::ConstantIntOp::create(b, loc, i32, 1);
+    kb.loop(kb.index(0), kb.add(m, kb.index(1)), 1,
+            [&](Value r) { storeI32(zero, counts, r); });
+    kb.loop(p0, p1, 1, [&](Value p) {
+      Value at = kb.add(kb.loadIndex(rows, p), kb.index(1));
+      storeI32(arith::AddIOp::create(b, loc, loadI32(counts, at), one), counts,
+               at);
+    });
+    kb.loop(kb.index(1), kb.add(m, kb.index(1)), 1, [&](Value r) {
+      storeI32(arith::AddIOp::create(b, loc, loadI32(counts, r),
+                                     loadI32(counts, kb.sub(r, kb.index(1)))),
+               counts, r);
+    });
+    // In pair order within a row: a row listed twice for one neuron sees
+    // its first update before its second.
+    kb.loop(p0, p1, 1, [&](Value p) {
+      Value r = kb.loadIndex(rows, p);
+      Value at = loadI32(counts, r);
+      storeI32(toI32(p), order,
+               arith::IndexCastOp::create(b, loc, b.getIndexType(), at));
+      storeI32(arith::AddIOp::create(b, loc, at, one), counts, r);
+    });
+    // Now counts[r] ends row r's pairs and counts[r - 1] starts them.
+    kb.loop(kb.index(0), m, 1, [&](Value r) {
+      Value first = arith::SelectOp::create(
+          b, loc, kb.cmp(arith::CmpIPredicate::eq, r, kb.index(0)), kb.index(0),
+          kb.loadIndex(counts, kb.max(kb.sub(r, kb.index(1)), kb.index(0))));
+      Value end = kb.loadIndex(counts, r);
+      Value row = kb.add(rowOffset, r);
+      Value any = kb.cmp(arith::CmpIPredicate::ult, first, end);
+      scf::IfOp::create(b, loc, any, [&](OpBuilder &, Location) {
+        kb.loop(kb.index(0), e, kSpreadVectors * kb.vectorWidth, [&](Value c0) {
+          SmallVector<Value> cols, masks, sums;
+          for (int64_t i = 0; i < kSpreadVectors; ++i) {
+            cols.push_back(kb.add(c0, kb.index(i * kb.vectorWidth)));
+            masks.push_back(kb.prefixMask(kb.sub(e, cols[i])));
+            sums.push_back(kb.load(out, {row, cols[i]}, masks[i]));
+          }
+          scf::ForOp pairs = kb.loop(
+              first, end, kb.index(1), sums, [&](Value q, ValueRange acc) {
+                Value p = kb.loadIndex(order, q);
+                Value nf = kb.loadIndex(pairNeurons, p);
+                Value h = kb.broadcast(
+                    memref::LoadOp::create(b, loc, hidden, ValueRange{p}));
+                SmallVector<Value> next;
+                for (int64_t i = 0; i < kSpreadVectors; ++i)
+                  next.push_back(kb.fma(
+                      h, kb.load(down, {nf, cols[i]}, masks[i]), acc[i]));
+                return next;
+              });
+          for (int64_t i = 0; i < kSpreadVectors; ++i)
+            kb.store(pairs.getResult(i), out, {row, cols[i]}, masks[i]);
+        });
+        scf::YieldOp::create(b, loc);
+      });
     });
   };
   // Runs `body(p0, g)` over the pairs of neuron nf, in groups of `group`
   // rows per weight load, then one at a time.
   constexpr int64_t group = 4;
   auto eachGroup = [&](Value nf, function_ref<void(Value, int64_t)> body) {
-    Value prev = kb.max(kb.sub(nf, kb.index(1)), kb.index(0));
-    Value start = arith::SelectOp::create(
-        b, loc, kb.cmp(arith::CmpIPredicate::eq, nf, kb.index(0)), kb.index(0),
-        kb.loadIndex(ends, prev));
+    Value start = startOf(nf);
     Value end = kb.loadIndex(ends, nf);
     Value grouped =
         kb.add(start, kb.mul(arith::DivUIOp::create(b, loc, kb.sub(end, start),
@@ -436,10 +495,10 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
     kb.loop(start, grouped, group, [&](Value p) { body(p, group); });
     kb.loop(grouped, end, 1, [&](Value p) { body(p, 1); });
   };
-  // The pairs of neurons [fLo, fHi): first their h, neuron by neuron, then
-  // their updates of `out`, neuron by neuron. Each neuron's weight rows are
-  // read once for all its pairs; the two passes keep fewer rows in L1 at a
-  // time than one (measured faster).
+  // The pairs of neurons [fLo, fHi): first their h, neuron by neuron (each
+  // neuron's up and gate rows read once for all its pairs), then their
+  // updates of `out`, a block of kSpreadNeurons neurons at a time (their
+  // W_down rows stay in L2 while the block's rows go by).
   auto accumulate = [&](Value out, Value rowOffset, Value fLo, Value fHi) {
     kb.loop(fLo, fHi, 1, [&](Value nf) {
       eachGroup(nf, [&](Value p, int64_t g) {
@@ -447,10 +506,14 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
                                 ValueRange{p});
       });
     });
-    kb.loop(fLo, fHi, 1, [&](Value nf) {
-      eachGroup(nf,
-                [&](Value p, int64_t g) { spread(out, rowOffset, nf, p, g); });
+    Value counts = alloc(i32, {kb.add(m, kb.index(1))});
+    Value order = alloc(i32, {kb.mul(m, k)});
+    kb.loop(fLo, fHi, kSpreadNeurons, [&](Value f0) {
+      spread(out, rowOffset, f0,
+             kb.min(kb.add(f0, kb.index(kSpreadNeurons)), fHi), counts, order);
     });
+    memref::DeallocOp::create(b, loc, counts);
+    memref::DeallocOp::create(b, loc, order);
   };
   // Rows [r0, r1) of `out` (from `rowOffset`) set to the down bias, or 0.
   Value downBias = op.getDownBias();
@@ -496,6 +559,7 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
   }
   memref::DeallocOp::create(b, loc, ends);
   memref::DeallocOp::create(b, loc, rows);
+  memref::DeallocOp::create(b, loc, pairNeurons);
   memref::DeallocOp::create(b, loc, hidden);
   rewriter.eraseOp(op);
   return success();

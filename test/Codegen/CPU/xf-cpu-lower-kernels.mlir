@@ -576,21 +576,39 @@ func.func @top_k(%s: memref<3x40xf32>, %i: memref<3x5xi64>) {
 
 // -----
 
-// gather_mlp: the pairs sorted by neuron (counts, prefix sums, placement),
-// then per neuron, four rows at a time: the next neuron's rows prefetched,
-// gate and up of the four rows as eight independent FMA chains, their
-// sums side by side for one activation, and the rows of the output
-// updated with the neuron's W_down row. Two threads take halves of the
-// neurons into copies of the output, summed with the bias at the end.
+// gather_mlp: the pairs sorted by neuron (counts, prefix sums, placement,
+// each pair's neuron kept), then per neuron, four rows at a time: the next
+// neuron's rows prefetched, gate and up of the four rows as eight
+// independent FMA chains, their sums side by side for one activation.
+// Then per block of 64 neurons its pairs put in row order (counts per row,
+// prefix sums, placement) and each row's slice of 8 vectors of the output
+// held in registers across its pairs (h times the neuron's W_down row).
+// Two threads take halves of the neurons into copies of the output,
+// summed with the bias at the end.
 // CHECK-LABEL: func.func @gather_mlp
 // CHECK:      %[[ENDS:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
 // CHECK:      %[[ROWS:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK:      %[[NEURONS:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK:      memref.store %{{.*}}, %[[NEURONS]]
 // CHECK:      %[[PARTIAL:.*]] = memref.alloc(%{{.*}}, %{{.*}}) : memref<?x?xf32>
 // CHECK:      scf.parallel
 // CHECK:        memref.prefetch %{{.*}}[%{{.*}}, %{{.*}}], read, locality<3>, data : memref<40x20xf32>
 // CHECK-COUNT-8: vector.fma
 // CHECK:        vector.from_elements %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : vector<4xf32>
-// CHECK:        memref.prefetch %{{.*}}[%{{.*}}, %{{.*}}], read, locality<3>, data : memref<40x24xf32>
+// CHECK:        %[[COUNTS:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK:        %[[ORDER:.*]] = memref.alloc(%{{.*}}) : memref<?xi32>
+// CHECK:        scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
+// CHECK:          memref.store %{{.*}}, %[[ORDER]]
+// CHECK:          scf.if
+// CHECK:            scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c128
+// CHECK-COUNT-8:      vector.maskedload %[[PARTIAL]]
+// CHECK:              scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
+// CHECK:                memref.load %[[ORDER]]
+// CHECK:                memref.load %[[NEURONS]]
+// CHECK-COUNT-8:        vector.fma
+// CHECK-COUNT-8:      vector.maskedstore %[[PARTIAL]]
+// CHECK:        memref.dealloc %[[COUNTS]]
+// CHECK:        memref.dealloc %[[ORDER]]
 // CHECK:      scf.parallel
 // CHECK:        vector.load %{{.*}}[%{{.*}}] : memref<24xf32>, vector<16xf32>
 // CHECK:        vector.load %[[PARTIAL]]
