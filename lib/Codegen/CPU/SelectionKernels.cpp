@@ -456,11 +456,15 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
       Value row = kb.add(rowOffset, r);
       Value any = kb.cmp(arith::CmpIPredicate::ult, first, end);
       scf::IfOp::create(b, loc, any, [&](OpBuilder &, Location) {
-        kb.loop(kb.index(0), e, kSpreadVectors * kb.vectorWidth, [&](Value c0) {
+        // Columns [c0, c0 + chunk) of the row; lane masks only on the
+        // last, ragged chunk (eight masks would not fit the mask
+        // registers beside the loads).
+        auto chunk = [&](Value c0, bool ragged) {
           SmallVector<Value> cols, masks, sums;
           for (int64_t i = 0; i < kSpreadVectors; ++i) {
             cols.push_back(kb.add(c0, kb.index(i * kb.vectorWidth)));
-            masks.push_back(kb.prefixMask(kb.sub(e, cols[i])));
+            masks.push_back(ragged ? kb.prefixMask(kb.sub(e, cols[i]))
+                                   : Value());
             sums.push_back(kb.load(out, {row, cols[i]}, masks[i]));
           }
           scf::ForOp pairs = kb.loop(
@@ -477,7 +481,14 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
               });
           for (int64_t i = 0; i < kSpreadVectors; ++i)
             kb.store(pairs.getResult(i), out, {row, cols[i]}, masks[i]);
-        });
+        };
+        int64_t width = kSpreadVectors * kb.vectorWidth;
+        Value whole = kb.mul(
+            arith::DivUIOp::create(b, loc, e, kb.index(width)).getResult(),
+            kb.index(width));
+        kb.loop(kb.index(0), whole, width,
+                [&](Value c0) { chunk(c0, /*ragged=*/false); });
+        kb.loop(whole, e, width, [&](Value c0) { chunk(c0, /*ragged=*/true); });
         scf::YieldOp::create(b, loc);
       });
     });

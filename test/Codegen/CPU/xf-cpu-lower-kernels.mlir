@@ -582,7 +582,8 @@ func.func @top_k(%s: memref<3x40xf32>, %i: memref<3x5xi64>) {
 // independent FMA chains, their sums side by side for one activation.
 // Then per block of 64 neurons its pairs put in row order (counts per row,
 // prefix sums, placement) and each row's slice of 8 vectors of the output
-// held in registers across its pairs (h times the neuron's W_down row).
+// held in registers across its pairs (h times the neuron's W_down row),
+// whole slices without lane masks, then the ragged last one with them.
 // Two threads take halves of the neurons into copies of the output,
 // summed with the bias at the end.
 // CHECK-LABEL: func.func @gather_mlp
@@ -600,6 +601,11 @@ func.func @top_k(%s: memref<3x40xf32>, %i: memref<3x5xi64>) {
 // CHECK:        scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c64
 // CHECK:          memref.store %{{.*}}, %[[ORDER]]
 // CHECK:          scf.if
+// CHECK:            scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c128
+// CHECK-COUNT-8:      vector.load %[[PARTIAL]]
+// CHECK:              scf.for
+// CHECK-COUNT-8:        vector.load %arg4
+// CHECK-COUNT-8:      vector.store %{{.*}}, %[[PARTIAL]]
 // CHECK:            scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c128
 // CHECK-COUNT-8:      vector.maskedload %[[PARTIAL]]
 // CHECK:              scf.for {{.*}} iter_args({{.*}}) -> (vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>, vector<16xf32>)
