@@ -22,6 +22,13 @@
 // RUN: xf-run %s -e zero_rows --constant-weights --input %t/x5.npy --input %t/w_rows.npy 2>&1 | FileCheck %s --check-prefix=ROWS
 // ROWS: remark: xf-sparsify-weights: weight [64 x 48], 87.5% zeros{{.*}}blocks [1, 32]: 12.5% nonzero{{.*}}: block-sparse
 //
+// An input larger than the block-sparse GEMM's chunk of rows (1.5 MiB):
+// 150 rows of K = 3000 go in chunks, each over both panels.
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x150k.npy 150x3000 dense 22
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w_tall.npy 3000x40 blocks:16:32:0.2 23
+// RUN: %python %S/../Inputs/sparse_npy.py %t/b40t.npy 40 dense 24
+// RUN: %check-pipelines %s -e blocks_row_chunks --constant-weights --input %t/x150k.npy --input %t/w_tall.npy --input %t/b40t.npy | FileCheck %s
+//
 // A decode step (one row) on a [N, K] weight whose [K, N] blocks of 16 x 32
 // are 20% nonzero.
 // RUN: %python %S/../Inputs/sparse_npy.py %t/x1.npy 1x96 dense 9
@@ -105,6 +112,12 @@ func.func @unstructured_k_blocks(%x: tensor<150x300xf32>, %w: tensor<300x140xf32
   %y = xf.linear %x, %w bias %b act gelu
       : (tensor<150x300xf32>, tensor<300x140xf32>, tensor<140xf32>) -> tensor<150x140xf32>
   return %y : tensor<150x140xf32>
+}
+
+func.func @blocks_row_chunks(%x: tensor<150x3000xf32>, %w: tensor<3000x40xf32>, %b: tensor<40xf32>) -> tensor<150x40xf32> {
+  %y = xf.linear %x, %w bias %b act relu
+      : (tensor<150x3000xf32>, tensor<3000x40xf32>, tensor<40xf32>) -> tensor<150x40xf32>
+  return %y : tensor<150x40xf32>
 }
 
 func.func @zero_unstructured(%x: tensor<3x24xf32>, %w: tensor<24x40xf32>, %b: tensor<40xf32>) -> tensor<3x40xf32> {
