@@ -23,7 +23,8 @@ using namespace mlir::xf::cpu;
 
 namespace {
 
-/// Columns per work item: their sums, a row tile each, stay in L1.
+/// Columns per work item: their sums (a row tile each, 32 KiB in all at 128
+/// rows) stay in L1 and L2 between K blocks.
 constexpr int64_t kSparseChunkColumns = 64;
 /// Rows of K per block: a block's rows of X^T (64 KiB in a tile of 128
 /// rows) are reused from L1 and L2 across the item's columns; fewer rows
@@ -110,7 +111,6 @@ LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
           : std::clamp<int64_t>((staticM + vw - 1) / vw, 1, maxVectors);
   int64_t tileRows = tileVectors * vw;
   Value mTiles = kb.divUp(m, tileRows);
-  Value mPad = kb.mul(mTiles, kb.index(tileRows));
   auto dyn = ShapedType::kDynamic;
   auto scratchType = MemRefType::get({dyn, dyn, tileRows}, b.getF32Type());
   IntegerAttr align = b.getI64IntegerAttr(64);
@@ -119,11 +119,6 @@ LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
   Value yt = memref::AllocOp::create(b, loc, scratchType, ValueRange{mTiles, n},
                                      align);
   Value lanes = kb.laneOffsets(kb.index(tileRows));
-  auto tileOf = [&](Value row) {
-    return std::make_pair(
-        arith::DivUIOp::create(b, loc, row, kb.index(tileRows)).getResult(),
-        arith::RemUIOp::create(b, loc, row, kb.index(tileRows)).getResult());
-  };
 
   // X^T by blocks of vw rows x vw columns of K, each transposed in
   // registers (vector.transpose: shuffles), where a scatter per row would
@@ -163,11 +158,11 @@ LogicalResult cpu::lowerSparseGemm(SparseGemmOp op, RewriterBase &rewriter,
   });
 
   // Y^T: per (row tile, chunk of columns), K in blocks whose rows of X^T
-  // stay in L1 while the chunk's columns use them (one column at a time
-  // would read a row from L2 per nonzero). A column's nonzeros in a block
-  // are the run from its cursor while their rows are below the block's end
-  // (rows ascend within a column); its sums wait in Y^T, in L1, between
-  // blocks.
+  // are reused from L1 and L2 while the chunk's columns use them (a column
+  // at a time over all of K reads each nonzero's row from anywhere in the
+  // tile). A column's nonzeros in a block are the run from its cursor while
+  // their rows are below the block's end (rows ascend within a column); its
+  // sums wait in Y^T between blocks.
   Value chunks = kb.divUp(n, kSparseChunkColumns);
   Value lastStored = kb.sub(kb.dim(values, 0), kb.index(1));
   Value cursors;

@@ -48,7 +48,11 @@ FailureOr<Value> Importer::addValues(const onnx::NodeProto &node, Value a,
       at.getShape().take_back(bt.getRank()) != bt.getShape())
     return nodeError(node, "cannot add a value of shape [" +
                                Twine(bt.getRank()) + "-D] to its input");
-  return AddOp::create(builder, loc, at, a, b).getResult();
+  // Verified: the element types (float, alike) come from the file too.
+  auto sum = AddOp::create(builder, loc, at, a, b);
+  if (failed(verifyBuilt(node, sum)))
+    return failure();
+  return sum.getResult();
 }
 
 LogicalResult Importer::importBiasGelu(const onnx::NodeProto &node) {
@@ -66,9 +70,11 @@ LogicalResult Importer::importBiasGelu(const onnx::NodeProto &node) {
   GeluApproximation approx = node.op_type() == "FastGelu"
                                  ? GeluApproximation::tanh
                                  : GeluApproximation::none;
-  return define(node, GeluOp::create(builder, loc, v.getType(), v,
-                                     GeluApproximationAttr::get(ctx, approx))
-                          .getResult());
+  auto gelu = GeluOp::create(builder, loc, v.getType(), v,
+                             GeluApproximationAttr::get(ctx, approx));
+  if (failed(verifyBuilt(node, gelu)))
+    return failure();
+  return define(node, gelu.getResult());
 }
 
 LogicalResult Importer::importSkipLayerNorm(const onnx::NodeProto &node) {
@@ -80,7 +86,10 @@ LogicalResult Importer::importSkipLayerNorm(const onnx::NodeProto &node) {
       cast<RankedTensorType>(x->getType()))
     return nodeError(node, "a skip of another shape than the input is not "
                            "supported");
-  Value sum = AddOp::create(builder, loc, x->getType(), *x, *skip);
+  FailureOr<Value> skipped = addValues(node, *x, *skip);
+  if (failed(skipped))
+    return failure();
+  Value sum = *skipped;
   Value beta;
   if (hasInput(node, 3)) {
     FailureOr<Value> b = input(node, 3);
@@ -199,9 +208,10 @@ LogicalResult Importer::importMultiHeadAttention(const onnx::NodeProto &node) {
               RankedTensorType::get({size}, builder.getF32Type()),
               ArrayRef<float>(values)));
     };
-    *q = AddOp::create(builder, loc, qt, *q, part(0, dq)).getResult();
-    *k = AddOp::create(builder, loc, kt, *k, part(dq, dk)).getResult();
-    *v = AddOp::create(builder, loc, vt, *v, part(dq + dk, dv)).getResult();
+    q = addValues(node, *q, part(0, dq));
+    if (failed(q) || failed(k = addValues(node, *k, part(dq, dk))) ||
+        failed(v = addValues(node, *v, part(dq + dk, dv))))
+      return failure();
   }
   // The keys and values the attention reads: the past ones, then these.
   k = withPastKeys(node, *k, kMhaPastKey, kMhaPresentKey, heads);

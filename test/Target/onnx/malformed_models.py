@@ -95,3 +95,8 @@ save("softmax_axis", [helper.make_node(
 save("mha_unpacked", [helper.make_node(
     "MultiHeadAttention", ["x"], ["y"], name="mha", domain="com.microsoft",
     num_heads=1)])
+# BiasGelu with an integer bias (found by xf-onnx-fuzzer: the add of the
+# bias was not verified).
+save("bias_gelu_int_bias", [helper.make_node(
+    "BiasGelu", ["x", "b"], ["y"], name="bg", domain="com.microsoft")],
+    [("b", np.zeros(3, np.int32))])
