@@ -410,12 +410,15 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
                   : buildActivation(b, loc, act, u);
     return h;
   };
-  // The first pair of neuron nf (its end is ends[nf]).
-  auto startOf = [&](Value nf) -> Value {
+  // The start of bucket i of a counting sort whose `bucketEnds` end each
+  // bucket: the previous bucket's end, 0 for the first.
+  auto bucketStart = [&](Value bucketEnds, Value i) -> Value {
     return arith::SelectOp::create(
-        b, loc, kb.cmp(arith::CmpIPredicate::eq, nf, kb.index(0)), kb.index(0),
-        kb.loadIndex(ends, kb.max(kb.sub(nf, kb.index(1)), kb.index(0))));
+        b, loc, kb.cmp(arith::CmpIPredicate::eq, i, kb.index(0)), kb.index(0),
+        kb.loadIndex(bucketEnds, kb.max(kb.sub(i, kb.index(1)), kb.index(0))));
   };
+  // The first pair of neuron nf (its end is ends[nf]).
+  auto startOf = [&](Value nf) { return bucketStart(ends, nf); };
   // out[rowOffset + r] += sum of h W_down[nf] over the pairs (r, nf) of the
   // neurons [f0, f1), row by row: the pairs are put in row order (a
   // counting sort into `order`, with `counts` [M + 1]), and each row's
@@ -449,9 +452,7 @@ LogicalResult cpu::lowerGatherMlp(cpu::GatherMlpOp op, RewriterBase &rewriter,
     });
     // Now counts[r] ends row r's pairs and counts[r - 1] starts them.
     kb.loop(kb.index(0), m, 1, [&](Value r) {
-      Value first = arith::SelectOp::create(
-          b, loc, kb.cmp(arith::CmpIPredicate::eq, r, kb.index(0)), kb.index(0),
-          kb.loadIndex(counts, kb.max(kb.sub(r, kb.index(1)), kb.index(0))));
+      Value first = bucketStart(counts, r);
       Value end = kb.loadIndex(counts, r);
       Value row = kb.add(rowOffset, r);
       Value any = kb.cmp(arith::CmpIPredicate::ult, first, end);
