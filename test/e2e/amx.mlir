@@ -4,7 +4,8 @@
 // blocks of 32 rows and the rows left over, groups of blocks per work
 // item, K in blocks of tile steps, K with and without pairs beyond the last
 // whole tile step, ragged panels, row chunks of a single
-// panel split between threads, and the fused epilogues.
+// panel split between threads, the fused epilogues, and sums stored from
+// the tiles to the result where there is no epilogue.
 // REQUIRES: amx
 // RUN: %check-pipelines %s -e ragged_everything | FileCheck %s
 // RUN: %check-pipelines %s -e one_panel_chunks | FileCheck %s
@@ -13,6 +14,7 @@
 // RUN: %check-pipelines %s -e int8_ragged_saturating | FileCheck %s
 // RUN: %check-pipelines %s -e int8_nk_groups_and_channels | FileCheck %s
 // RUN: %check-pipelines %s -e k_blocks_and_row_groups | FileCheck %s
+// RUN: %check-pipelines %s -e k_blocks_to_result | FileCheck %s
 // CHECK: 6 variants ok
 // With AMX asked for explicitly, on one thread and on two.
 // RUN: xf-run %s -e ragged_everything --check --pipeline-options "amx=true threads=1" | FileCheck %s --check-prefix=EXPLICIT
@@ -91,4 +93,16 @@ func.func @k_blocks_and_row_groups(%x: tensor<300x700xf32>, %w: tensor<700x40xbf
   %wq = xf.dequantize %q scales %s axis 1 : (tensor<1400x40xi8>, tensor<40xf32>) -> tensor<1400x40xf32>
   %y8 = xf.linear %x8, %wq bias %b : (tensor<300x1400xf32>, tensor<1400x40xf32>, tensor<40xf32>) -> tensor<300x40xf32>
   return %y, %y8 : tensor<300x40xf32>, tensor<300x40xf32>
+}
+
+// Nothing after the products and whole steps of K: the tiles go to the
+// result after the last K block. K = 512 (256 pairs: two blocks of 8
+// steps) and K = 768 (three), 200 rows (a chunk of 128, one of 64 + 8),
+// N = 64 (two panels).
+func.func @k_blocks_to_result(%x: tensor<200x512xf32>, %w: tensor<512x64xbf16>,
+                              %x3: tensor<200x768xf32>, %w3: tensor<768x64xbf16>)
+    -> (tensor<200x64xf32>, tensor<200x64xf32>) {
+  %y = xf.linear %x, %w : (tensor<200x512xf32>, tensor<512x64xbf16>) -> tensor<200x64xf32>
+  %y3 = xf.linear %x3, %w3 : (tensor<200x768xf32>, tensor<768x64xbf16>) -> tensor<200x64xf32>
+  return %y, %y3 : tensor<200x64xf32>, tensor<200x64xf32>
 }

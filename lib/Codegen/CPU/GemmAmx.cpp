@@ -106,8 +106,9 @@ void mlir::xf::cpu::amxProducts(KernelBuilder &kb, const AmxOperands &ops,
       return sums;
     };
     // The packed rows [start, start + count) of K for every row block; the
-    // first K block starts from zero sums, the others from the stored ones.
-    auto kBlock = [&](Value start, int64_t count, bool first) {
+    // first K block starts from zero sums, the others from the stored ones;
+    // the last stores to the result where it is given.
+    auto kBlock = [&](Value start, int64_t count, bool first, bool last) {
       Value end = kb.add(start, kb.index(count));
       kb.loop(m0, m1, kAmxRows, [&](Value rb) {
         Value local = kb.sub(rb, m0);
@@ -131,18 +132,32 @@ void mlir::xf::cpu::amxProducts(KernelBuilder &kb, const AmxOperands &ops,
                                            })
                                        .getResults());
         for (int64_t i = 0; i < 2; ++i)
-          for (int64_t j = 0; j < cols; ++j)
-            amx::TileStoreOp::create(b, loc, ops.sums, at(i, j),
-                                     acc[i * cols + j]);
+          for (int64_t j = 0; j < cols; ++j) {
+            if (!last || !ops.result) {
+              amx::TileStoreOp::create(b, loc, ops.sums, at(i, j),
+                                       acc[i * cols + j]);
+              continue;
+            }
+            amx::TileStoreOp::create(
+                b, loc, ops.result,
+                ValueRange{
+                    kb.add(ops.resultRow, kb.add(local, kb.index(16 * i))),
+                    kb.add(ops.resultCol, kb.index(16 * (c0 + j)))},
+                acc[i * cols + j]);
+          }
       });
     };
-    kBlock(kb.index(0), blockRows, /*first=*/true);
+    int64_t full = whole / blockRows * blockRows;
+    kBlock(kb.index(0), blockRows, /*first=*/true,
+           /*last=*/whole <= blockRows);
     if (whole <= blockRows)
       continue;
-    int64_t full = whole / blockRows * blockRows;
-    kb.loop(kb.index(blockRows), kb.index(full), blockRows,
-            [&](Value start) { kBlock(start, blockRows, /*first=*/false); });
-    if (full < whole)
-      kBlock(kb.index(full), whole - full, /*first=*/false);
+    int64_t middleEnd = full < whole ? full : full - blockRows;
+    kb.loop(kb.index(blockRows), kb.index(middleEnd), blockRows,
+            [&](Value start) {
+              kBlock(start, blockRows, /*first=*/false, /*last=*/false);
+            });
+    kBlock(kb.index(middleEnd), whole - middleEnd, /*first=*/false,
+           /*last=*/true);
   }
 }

@@ -30,6 +30,11 @@ struct AmxOperands {
   /// A work item's sums, [kAmxGroup * kAmxRows, NR] (amxSumType).
   Value sums;
   int64_t nr;
+  /// Where nothing is left to add to the sums or apply to them: the
+  /// result they are stored to after the last K block instead of `sums`,
+  /// and its row of the first row block and column of the panel's first
+  /// column. Null otherwise.
+  Value result = {}, resultRow = {}, resultCol = {};
 };
 
 /// Whether panels of `nr` columns fit AMX tiles: vector width 16, whole
@@ -41,7 +46,7 @@ Type amxSumType(OpBuilder &b, Value input);
 
 /// The sums of rows [m0, m1) (at most kAmxGroup whole blocks of kAmxRows)
 /// x panel `panel` over the packed rows of K in whole steps of 16, into
-/// `ops.sums` from its first row.
+/// `ops.sums` from its first row (or `ops.result`).
 void amxProducts(KernelBuilder &kb, const AmxOperands &ops, Value panel,
                  Value m0, Value m1);
 

@@ -45,8 +45,11 @@ struct GemmLowering {
   bool raggedColumns = true;
   /// With bf16 panels: the input rounded to bf16, [M, 2 ceil(K / 2)].
   Value aPairs;
+  /// Where the rows of aPairs or aQuads (and aScale, aSums) are a chunk's
+  /// (convertRows): the input row of their first. Null: all rows.
+  Value inputBase;
   /// With AMX tiles: a work item's accumulators on their way from the
-  /// tiles to the vector epilogue, [kAmxRows, NR].
+  /// tiles to the vector epilogue, [kAmxGroup * kAmxRows, NR].
   Value amxOut;
   /// With i8 panels: the weights' scales and group size (0: per channel),
   /// and the input quantized per row: its int8 values [M, 4 ceil(K / 4)],
@@ -62,8 +65,7 @@ struct GemmLowering {
 
   /// aQuads, aScale and aSums from the input (quantizeRows).
   void quantizeInput() {
-    QuantizedRows q = quantizeRows(
-        kb, a, m, k, kb.mul(kb.dim(packed, 1), kb.index(4)), group, threads);
+    QuantizedRows q = quantizeRows(kb, a, m, k, quadsWidth(), group, threads);
     aQuads = q.quads;
     aScale = q.scales;
     aSums = q.sums;
@@ -98,7 +100,7 @@ struct GemmLowering {
           for (int64_t i = 0; i < rows; ++i) {
             Value four =
                 vector::LoadOp::create(b, loc, VectorType::get({4}, i8), aQuads,
-                                       ValueRange{kb.add(m0, kb.index(i)), k0});
+                                       ValueRange{inRow(m0, i), k0});
             if (vw != 16) {
               // AVX2: w_t, the t-th byte of every column, times x_t.
               Value x = arith::ExtSIOp::create(b, loc,
@@ -166,7 +168,7 @@ struct GemmLowering {
     }
     SmallVector<Value> out;
     for (int64_t i = 0; i < rows; ++i) {
-      Value row = kb.add(m0, kb.index(i));
+      Value row = inRow(m0, i);
       Value xs = kb.broadcast(memref::LoadOp::create(b, loc, aScale, row));
       Value shift = vector::BroadcastOp::create(
           b, loc, i32Vec,
@@ -212,30 +214,58 @@ struct GemmLowering {
 
   /// aPairs from the input, the padding column zero.
   void roundInput() {
-    OpBuilder &b = kb.b;
-    Location loc = kb.loc;
-    int64_t vw = kb.vectorWidth;
-    Value width = kb.mul(kb.dim(packed, 1), kb.index(2));
     aPairs = memref::AllocOp::create(
-        b, loc,
+        kb.b, kb.loc,
         MemRefType::get({ShapedType::kDynamic, ShapedType::kDynamic},
-                        b.getBF16Type()),
-        ValueRange{m, width}, b.getI64IntegerAttr(64));
-    auto halfType = VectorType::get({vw}, b.getBF16Type());
-    kb.parallel(m, threads, [&](Value row) {
-      kb.loop(kb.index(0), width, vw, [&](Value c0) {
-        Value v = kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
-        kb.store(arith::TruncFOp::create(b, loc, halfType, v), aPairs,
-                 ValueRange{row, c0}, kb.prefixMask(kb.sub(width, c0)));
-      });
+                        kb.b.getBF16Type()),
+        ValueRange{m, pairsWidth()}, kb.b.getI64IntegerAttr(64));
+    kb.parallel(m, threads, [&](Value row) { roundRow(row, row); });
+  }
+
+  /// The width of aPairs: K padded to whole pairs.
+  Value pairsWidth() { return kb.mul(kb.dim(packed, 1), kb.index(2)); }
+  /// The width of aQuads: K padded to whole quads.
+  Value quadsWidth() { return kb.mul(kb.dim(packed, 1), kb.index(4)); }
+
+  /// Row `row` of the input rounded to bf16 into row `outRow` of aPairs.
+  void roundRow(Value row, Value outRow) {
+    int64_t vw = kb.vectorWidth;
+    Value width = pairsWidth();
+    auto halfType = VectorType::get({vw}, kb.b.getBF16Type());
+    kb.loop(kb.index(0), width, vw, [&](Value c0) {
+      Value v = kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
+      kb.store(arith::TruncFOp::create(kb.b, kb.loc, halfType, v), aPairs,
+               ValueRange{outRow, c0}, kb.prefixMask(kb.sub(width, c0)));
     });
+  }
+
+  /// Rows [r0, r1) of the input, rounded or quantized, into the rows of
+  /// aPairs or aQuads from the first, which then stand for input rows from
+  /// r0 (inputBase).
+  void convertRows(Value r0, Value r1) {
+    kb.loop(r0, r1, 1, [&](Value row) {
+      Value outRow = kb.sub(row, r0);
+      if (aPairs)
+        roundRow(row, outRow);
+      else
+        quantizeRow(kb, a, row, k, quadsWidth(), group,
+                    QuantizedRows{aQuads, aScale, aSums, groups}, outRow);
+    });
+  }
+
+  /// The row of aPairs, aQuads, aScale and aSums of input row m0 + i.
+  Value inRow(Value m0, int64_t i) {
+    Value row = kb.add(m0, kb.index(i));
+    return inputBase ? kb.sub(row, inputBase) : row;
   }
 
   /// Whether the panels can be multiplied with AMX tiles: bf16 pairs, or
   /// int8 quads with one scale per channel (groups would need their sums
   /// apart).
   bool amxApplies(const KernelOptions &options) const {
-    return options.amx && (aPairs || (aQuads && !group)) &&
+    Type weights = cast<MemRefType>(packed.getType()).getElementType();
+    return options.amx &&
+           (weights.isBF16() || (weights.isSignlessInteger(8) && !group)) &&
            amxFits(kb, packed, nr);
   }
 
@@ -244,15 +274,25 @@ struct GemmLowering {
   /// amxOut row by row, with the products of the
   /// last packed rows of K, fewer than 16, added by the vector path
   /// (narrower tiles after full ones leave LLVM's tile register allocation
-  /// without registers), to the epilogue.
+  /// without registers), to the epilogue. f32 sums of whole steps of K
+  /// that nothing follows go from the tiles to the result.
   void tileAmx(Value panel, Value m0, Value m1) {
     OpBuilder &b = kb.b;
     Location loc = kb.loc;
     bool int8 = aQuads != nullptr;
-    amxProducts(kb, AmxOperands{int8 ? aQuads : aPairs, packed, amxOut, nr},
-                panel, m0, m1);
     int64_t rows = cast<MemRefType>(packed.getType()).getDimSize(1);
     int64_t whole = rows / 16 * 16;
+    AmxOperands ops{int8 ? aQuads : aPairs, packed, amxOut, nr};
+    bool direct = !int8 && rows == whole && !raggedColumns && !bias &&
+                  !residual && !op.getActivation();
+    if (direct) {
+      ops.result = c;
+      ops.resultRow = m0;
+      ops.resultCol = kb.mul(panel, kb.index(nr));
+    }
+    amxProducts(kb, ops, panel, inRow(m0, 0), inRow(m1, 0));
+    if (direct)
+      return;
     kb.loop(kb.index(0), kb.sub(m1, m0), 1, [&](Value r) {
       Value row = kb.add(m0, r);
       SmallVector<Value> sums;
@@ -321,7 +361,7 @@ struct GemmLowering {
           for (int64_t i = 0; i < rows; ++i) {
             Value two = vector::LoadOp::create(
                 b, loc, VectorType::get({2}, b.getBF16Type()), aPairs,
-                ValueRange{kb.add(m0, kb.index(i)), k0});
+                ValueRange{inRow(m0, i), k0});
             if (!dot) {
               Value wide = kb.widen(two);
               Value x0 =
@@ -591,14 +631,20 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   if (options.threads > 1 && !ShapedType::isDynamic(staticPanels) &&
       staticPanels < 2 * options.threads)
     chunks = (2 * options.threads + staticPanels - 1) / staticPanels;
-  if (packedType.getElementType().isBF16())
-    g.roundInput();
-  if (packedType.getElementType().isSignlessInteger(8)) {
+  bool bf16 = packedType.getElementType().isBF16();
+  bool int8 = packedType.getElementType().isSignlessInteger(8);
+  if (int8) {
     g.weightScales = op.getWeightScales();
     g.group = static_cast<int64_t>(op.getGroupSize().value_or(0));
-    g.quantizeInput();
   }
   bool amx = g.amxApplies(options);
+  // With AMX tiles each worker rounds or quantizes the rows of a chunk as
+  // it comes to them, into its own scratch (in its L2, with no pass over
+  // all rows and no barrier before the products); otherwise all rows first.
+  if (bf16 && !amx)
+    g.roundInput();
+  if (int8 && !amx)
+    g.quantizeInput();
   Value panels = g.blockOffsets ? kb.sub(kb.dim(g.blockOffsets, 0), kb.index(1))
                                 : kb.dim(g.packed, 0);
   // Chunks of rows: whole tiles, as many as the threads need where there
@@ -610,9 +656,10 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   // every row).
   bool chunkMajor = amx || g.blockOffsets;
   Value perChunk = kb.mul(kb.divUp(kb.divUp(g.m, chunks), mr), kb.index(mr));
+  int64_t amxChunk = kAmxGroup * kAmxRows;
   if (amx)
     perChunk = kb.max(kb.index(kAmxRows),
-                      kb.min(kb.index(kAmxGroup * kAmxRows),
+                      kb.min(kb.index(amxChunk),
                              kb.mul(kb.divUp(kb.divUp(g.m, chunks), kAmxRows),
                                     kb.index(kAmxRows))));
   else if (g.blockOffsets)
@@ -629,23 +676,24 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
                        .getResult()
                  : kb.index(chunks);
   Value items = kb.mul(panels, chunkCount);
-  auto allocate = [&](Scratch &scratch) {
-    if (amx)
-      g.amxOut =
-          scratch.buffer({kAmxGroup * kAmxRows, nr},
-                         amxSumType(rewriter, g.aQuads ? g.aQuads : g.aPairs));
+  // The panel and rows [r0, r1) of a work item.
+  struct Item {
+    Value panel, chunk, r0, r1;
   };
-  parallelWithScratch(kb, items, options.threads, 0, allocate, [&](Value item) {
-    Value panel, chunk;
+  auto itemOf = [&](Value item) {
+    Item it;
     if (chunkMajor) {
-      chunk = arith::DivUIOp::create(rewriter, kb.loc, item, panels);
-      panel = arith::RemUIOp::create(rewriter, kb.loc, item, panels);
+      it.chunk = arith::DivUIOp::create(rewriter, kb.loc, item, panels);
+      it.panel = arith::RemUIOp::create(rewriter, kb.loc, item, panels);
     } else {
-      panel = arith::DivUIOp::create(rewriter, kb.loc, item, chunkCount);
-      chunk = arith::RemUIOp::create(rewriter, kb.loc, item, chunkCount);
+      it.panel = arith::DivUIOp::create(rewriter, kb.loc, item, chunkCount);
+      it.chunk = arith::RemUIOp::create(rewriter, kb.loc, item, chunkCount);
     }
-    Value r0 = kb.min(kb.mul(chunk, perChunk), g.m);
-    Value r1 = kb.min(kb.add(r0, perChunk), g.m);
+    it.r0 = kb.min(kb.mul(it.chunk, perChunk), g.m);
+    it.r1 = kb.min(kb.add(it.r0, perChunk), g.m);
+    return it;
+  };
+  auto multiply = [&](Value panel, Value r0, Value r1) {
     // The rows [r0, end) in whole tiles of `rows`, where they end.
     auto wholeTiles = [&](Value end, int64_t rows) {
       Value count = arith::DivUIOp::create(rewriter, kb.loc, kb.sub(r1, end),
@@ -672,10 +720,67 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     };
     kb.loop(r0, full, mr, [&](Value m0) { tile(m0, mr); });
     kb.loop(full, r1, 1, [&](Value m0) { tile(m0, 1); });
-  });
-  for (Value scratch : {g.aPairs, g.aQuads, g.aScale, g.aSums})
-    if (scratch)
-      memref::DeallocOp::create(rewriter, kb.loc, scratch);
+  };
+  if (!amx) {
+    parallelWithScratch(
+        kb, items, options.threads, 0, [](Scratch &) {},
+        [&](Value item) {
+          Item it = itemOf(item);
+          multiply(it.panel, it.r0, it.r1);
+        });
+    for (Value scratch : {g.aPairs, g.aQuads, g.aScale, g.aSums})
+      if (scratch)
+        memref::DeallocOp::create(rewriter, kb.loc, scratch);
+    rewriter.eraseOp(op);
+    return success();
+  }
+  // With AMX tiles: one loop per worker over its share of the items in
+  // order, converting a chunk's rows when it first comes to the chunk.
+  int64_t packedRows = packedType.getDimSize(1);
+  int64_t rowBytes = bf16 ? 4 * packedRows : 4 * packedRows + 8;
+  auto allocate = [&](Scratch &scratch) {
+    if (bf16) {
+      g.aPairs =
+          scratch.buffer({amxChunk, 2 * packedRows}, rewriter.getBF16Type());
+    } else {
+      g.aQuads =
+          scratch.buffer({amxChunk, 4 * packedRows}, rewriter.getI8Type());
+      g.aScale = scratch.buffer({amxChunk});
+      g.aSums = scratch.buffer({amxChunk, 1}, rewriter.getI32Type());
+      g.groups = kb.index(1);
+    }
+    g.amxOut = scratch.buffer({amxChunk, nr},
+                              amxSumType(rewriter, bf16 ? g.aPairs : g.aQuads));
+  };
+  Value workers = kb.index(std::max<int64_t>(options.threads, 1));
+  parallelWithScratch(
+      kb, workers, options.threads, amxChunk * (rowBytes + 4 * nr), allocate,
+      [&](Value worker) {
+        auto share = [&](Value w) {
+          return arith::DivUIOp::create(rewriter, kb.loc, kb.mul(items, w),
+                                        workers)
+              .getResult();
+        };
+        Value none = kb.index(-1);
+        kb.loop(share(worker), share(kb.add(worker, kb.index(1))), kb.index(1),
+                ValueRange{none},
+                [&](Value item, ValueRange converted) -> SmallVector<Value> {
+                  Item it = itemOf(item);
+                  auto fresh = scf::IfOp::create(
+                      rewriter, kb.loc,
+                      kb.cmp(arith::CmpIPredicate::ne, it.chunk, converted[0]),
+                      /*withElse=*/false);
+                  {
+                    OpBuilder::InsertionGuard guard(rewriter);
+                    rewriter.setInsertionPointToStart(
+                        &fresh.getThenRegion().front());
+                    g.convertRows(it.r0, it.r1);
+                  }
+                  g.inputBase = it.r0;
+                  multiply(it.panel, it.r0, it.r1);
+                  return {it.chunk};
+                });
+      });
   rewriter.eraseOp(op);
   return success();
 }

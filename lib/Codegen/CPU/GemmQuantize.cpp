@@ -19,77 +19,97 @@ QuantizedRows mlir::xf::cpu::quantizeRows(KernelBuilder &kb, Value a, Value m,
                                           int64_t threads) {
   OpBuilder &b = kb.b;
   Location loc = kb.loc;
-  int64_t vw = kb.vectorWidth;
-  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
-  Value groups = group ? kb.divUp(k, group) : kb.index(1);
   auto dyn = ShapedType::kDynamic;
   IntegerAttr align = b.getI64IntegerAttr(64);
-  Value aQuads = memref::AllocOp::create(
-      b, loc, MemRefType::get({dyn, dyn}, i8), ValueRange{m, width}, align);
-  Value aScale = memref::AllocOp::create(b, loc, MemRefType::get({dyn}, f32),
-                                         ValueRange{m}, align);
-  Value aSums = memref::AllocOp::create(
-      b, loc, MemRefType::get({dyn, dyn}, i32), ValueRange{m, groups}, align);
+  QuantizedRows out;
+  out.groups = group ? kb.divUp(k, group) : kb.index(1);
+  out.quads = memref::AllocOp::create(
+      b, loc, MemRefType::get({dyn, dyn}, b.getI8Type()), ValueRange{m, width},
+      align);
+  out.scales = memref::AllocOp::create(
+      b, loc, MemRefType::get({dyn}, b.getF32Type()), ValueRange{m}, align);
+  out.sums = memref::AllocOp::create(
+      b, loc, MemRefType::get({dyn, dyn}, b.getI32Type()),
+      ValueRange{m, out.groups}, align);
+  kb.parallel(m, threads, [&](Value row) {
+    quantizeRow(kb, a, row, k, width, group, out, row);
+  });
+  return out;
+}
+
+void mlir::xf::cpu::quantizeRow(KernelBuilder &kb, Value a, Value row, Value k,
+                                Value width, int64_t group,
+                                const QuantizedRows &out, Value outRow) {
+  OpBuilder &b = kb.b;
+  Location loc = kb.loc;
+  int64_t vw = kb.vectorWidth;
+  Type i8 = b.getI8Type(), i32 = b.getI32Type(), f32 = b.getF32Type();
   auto i32Vec = VectorType::get({vw}, i32);
   auto i32Splat = [&](int32_t value) -> Value {
     return arith::ConstantOp::create(
         b, loc, DenseElementsAttr::get(i32Vec, b.getI32IntegerAttr(value)));
   };
-  kb.parallel(m, threads, [&](Value row) {
-    // The largest magnitude of the row, as integer bits: they order as the
-    // magnitudes do, with NaN above every number (so that it still reaches
-    // the scale), in one vpmaxud per vector where a NaN-propagating f32
-    // maximum takes a chain of compares and blends.
-    Value magnitudeBits = i32Splat(0x7fffffff);
-    scf::ForOp amax =
-        kb.loop(kb.index(0), k, kb.index(vw), ValueRange{i32Splat(0)},
-                [&](Value c0, ValueRange acc) -> SmallVector<Value> {
-                  Value v = kb.load(a, ValueRange{row, c0},
-                                    kb.prefixMask(kb.sub(k, c0)));
-                  Value bits = arith::AndIOp::create(
-                      b, loc, arith::BitcastOp::create(b, loc, i32Vec, v),
-                      magnitudeBits);
-                  return {arith::MaxUIOp::create(b, loc, acc[0], bits)};
-                });
-    Value top = arith::BitcastOp::create(
-        b, loc, f32,
-        vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI,
-                                    amax.getResult(0)));
-    // A row of tiny values quantizes as zeros; a NaN row gets a NaN scale,
-    // which its dequantized results then carry.
-    Value scale = arith::SelectOp::create(
+  // The largest magnitude of the row, as integer bits: they order as the
+  // magnitudes do, with NaN above every number (so that it still reaches
+  // the scale), in one vpmaxud per vector where a NaN-propagating f32
+  // maximum takes a chain of compares and blends.
+  Value magnitudeBits = i32Splat(0x7fffffff);
+  scf::ForOp amax = kb.loop(
+      kb.index(0), k, kb.index(vw), ValueRange{i32Splat(0)},
+      [&](Value c0, ValueRange acc) -> SmallVector<Value> {
+        Value v = kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
+        Value bits = arith::AndIOp::create(
+            b, loc, arith::BitcastOp::create(b, loc, i32Vec, v), magnitudeBits);
+        return {arith::MaxUIOp::create(b, loc, acc[0], bits)};
+      });
+  Value top = arith::BitcastOp::create(
+      b, loc, f32,
+      vector::ReductionOp::create(b, loc, vector::CombiningKind::MAXUI,
+                                  amax.getResult(0)));
+  // A row of tiny values quantizes as zeros; a NaN row gets a NaN scale,
+  // which its dequantized results then carry.
+  Value scale = arith::SelectOp::create(
+      b, loc,
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, top,
+                            kb.f32(kTinyRow)),
+      kb.f32(1.0), arith::DivFOp::create(b, loc, top, kb.f32(127.0)));
+  memref::StoreOp::create(b, loc, scale, out.scales, ValueRange{outRow});
+  Value inv = kb.broadcast(arith::DivFOp::create(b, loc, kb.f32(1.0), scale));
+  // Without groups the row's one sum is taken as it is quantized.
+  scf::ForOp quantize = kb.loop(
+      kb.index(0), width, kb.index(vw), ValueRange{i32Splat(0)},
+      [&](Value c0, ValueRange acc) -> SmallVector<Value> {
+        Value v = kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
+        Value q = arith::FPToSIOp::create(
+            b, loc, i32Vec,
+            math::RoundEvenOp::create(b, loc,
+                                      arith::MulFOp::create(b, loc, v, inv)));
+        kb.store(arith::TruncIOp::create(b, loc, VectorType::get({vw}, i8), q),
+                 out.quads, ValueRange{outRow, c0},
+                 kb.prefixMask(kb.sub(width, c0)));
+        return {group ? acc[0] : arith::AddIOp::create(b, loc, acc[0], q)};
+      });
+  auto storeSum = [&](Value sum, Value g) {
+    memref::StoreOp::create(
         b, loc,
-        arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLE, top,
-                              kb.f32(kTinyRow)),
-        kb.f32(1.0), arith::DivFOp::create(b, loc, top, kb.f32(127.0)));
-    memref::StoreOp::create(b, loc, scale, aScale, ValueRange{row});
-    Value inv = kb.broadcast(arith::DivFOp::create(b, loc, kb.f32(1.0), scale));
-    kb.loop(kb.index(0), width, vw, [&](Value c0) {
-      Value v = kb.load(a, ValueRange{row, c0}, kb.prefixMask(kb.sub(k, c0)));
-      Value q = arith::FPToSIOp::create(
-          b, loc, i32Vec,
-          math::RoundEvenOp::create(b, loc,
-                                    arith::MulFOp::create(b, loc, v, inv)));
-      kb.store(arith::TruncIOp::create(b, loc, VectorType::get({vw}, i8), q),
-               aQuads, ValueRange{row, c0}, kb.prefixMask(kb.sub(width, c0)));
-    });
-    kb.loop(kb.index(0), groups, 1, [&](Value g) {
-      Value g0 = group ? kb.mul(g, kb.index(group)) : kb.index(0);
-      Value g1 = group ? kb.min(kb.add(g0, kb.index(group)), k) : k;
-      scf::ForOp sum = kb.loop(
-          g0, g1, kb.index(vw), ValueRange{i32Splat(0)},
-          [&](Value c0, ValueRange acc) {
-            Value q = kb.load(aQuads, ValueRange{row, c0},
-                              kb.prefixMask(kb.sub(g1, c0)));
-            return SmallVector<Value>{arith::AddIOp::create(
-                b, loc, acc[0], arith::ExtSIOp::create(b, loc, i32Vec, q))};
-          });
-      memref::StoreOp::create(
-          b, loc,
-          vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD,
-                                      sum.getResult(0)),
-          aSums, ValueRange{row, g});
-    });
+        vector::ReductionOp::create(b, loc, vector::CombiningKind::ADD, sum),
+        out.sums, ValueRange{outRow, g});
+  };
+  if (!group) {
+    storeSum(quantize.getResult(0), kb.index(0));
+    return;
+  }
+  kb.loop(kb.index(0), out.groups, 1, [&](Value g) {
+    Value g0 = kb.mul(g, kb.index(group));
+    Value g1 = kb.min(kb.add(g0, kb.index(group)), k);
+    scf::ForOp sum = kb.loop(
+        g0, g1, kb.index(vw), ValueRange{i32Splat(0)},
+        [&](Value c0, ValueRange acc) {
+          Value q = kb.load(out.quads, ValueRange{outRow, c0},
+                            kb.prefixMask(kb.sub(g1, c0)));
+          return SmallVector<Value>{arith::AddIOp::create(
+              b, loc, acc[0], arith::ExtSIOp::create(b, loc, i32Vec, q))};
+        });
+    storeSum(sum.getResult(0), g);
   });
-  return QuantizedRows{aQuads, aScale, aSums, groups};
 }

@@ -1,7 +1,8 @@
 //===- GemmQuantize.h - int8 GEMM inputs quantized per row ------*- C++ -*-===//
 //
 // The inputs of xf_cpu.gemm on int8 panels (GemmKernel.cpp, GemmAmx.cpp),
-// quantized once per call before the products.
+// quantized once per call before the products, or with AMX tiles a chunk
+// of rows at a time by the worker that multiplies them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,6 +26,10 @@ struct QuantizedRows {
 /// rows for `threads`.
 QuantizedRows quantizeRows(KernelBuilder &kb, Value a, Value m, Value k,
                            Value width, int64_t group, int64_t threads);
+
+/// Quantizes row `row` of `a` into row `outRow` of `out` (quantizeRows).
+void quantizeRow(KernelBuilder &kb, Value a, Value row, Value k, Value width,
+                 int64_t group, const QuantizedRows &out, Value outRow);
 
 } // namespace mlir::xf::cpu
 

@@ -111,19 +111,28 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 
 // -----
 
-// With AMX tiles: work items of up to 4 blocks of 32 rows times a panel;
-// per step of 16 pairs of K two 16-row tiles of the input times the panel's
-// two 16-column tiles into four 16 x 16 accumulator tiles carried by the K
-// loop, stored to the item's sums (a block's 32 rows of 128); they get the
-// 4 pairs of K beyond the last whole step by vector dot products, row by
-// row, then the epilogue. The last 6 rows, fewer than 32, go through the
-// vector path alone.
+// With AMX tiles: work items of up to 4 blocks of 32 rows times a panel,
+// each worker's share in one loop that rounds a chunk's rows into its
+// scratch when it comes to a new chunk (the chunk done last carried);
+// per step of 16 pairs of K two 16-row tiles of those rows times the
+// panel's two 16-column tiles into four 16 x 16 accumulator tiles carried
+// by the K loop, stored to the item's sums (a block's 32 rows of 128);
+// they get the 4 pairs of K beyond the last whole step by vector dot
+// products, row by row, then the epilogue. The last 6 rows, fewer than 32,
+// go through the vector path alone.
 // AMX-LABEL: func.func @gemm_amx
+// AMX: %[[ROWS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x40xbf16>
 // AMX: %[[OUT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x32xf32>
+// AMX: scf.for %{{.*}} iter_args(%[[DONE:.*]] = %c-1) -> (index)
+// AMX:   %[[CHUNK:.*]] = arith.divui
+// AMX:   %[[FRESH:.*]] = arith.cmpi ne, %[[CHUNK]], %[[DONE]]
+// AMX:   scf.if %[[FRESH]]
+// AMX:       arith.truncf %{{.*}} : vector<16xf32> to vector<16xbf16>
+// AMX:       vector.maskedstore %[[ROWS]]
 // AMX: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
 // AMX-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
 // AMX:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16{{.*}} iter_args({{.*}}) -> (!amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>)
-// AMX-COUNT-2: amx.tile_load %{{.*}} : memref<?x?xbf16> into !amx.tile<16x32xbf16>
+// AMX-COUNT-2: amx.tile_load %[[ROWS]]{{.*}} : memref<128x40xbf16> into !amx.tile<16x32xbf16>
 // AMX-COUNT-2: amx.tile_load %{{.*}} : memref<2x20x64xbf16> into !amx.tile<16x32xbf16>
 // AMX-COUNT-4: amx.tile_mulf
 // AMX:   scf.yield
@@ -135,6 +144,7 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 // AMX:       x86vector.avx512.dot
 // AMX: scf.for
 // AMX:   x86vector.avx512.dot
+// AMX: scf.yield %[[CHUNK]] : index
 // AMX: return
 func.func @gemm_amx(%a: memref<70x40xf32>, %p: memref<2x20x64xbf16>, %c: memref<70x40xf32>) {
   xf_cpu.gemm %a, %p outs(%c : memref<70x40xf32>) : memref<70x40xf32>, memref<2x20x64xbf16>
@@ -173,14 +183,39 @@ func.func @gemm_amx_k_blocks(%a: memref<40x600xf32>, %p: memref<1x300x64xbf16>, 
 
 // -----
 
+// Whole steps of K, whole panels and no epilogue: after the last K block
+// the accumulator tiles go to the result, not through the item's sums.
+// AMX-LABEL: func.func @gemm_amx_to_result
+// AMX: %[[OUT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x32xf32>
+// AMX: amx.tile_zero
+// AMX-COUNT-4: amx.tile_store %arg2[
+// AMX-NOT: amx.tile_store
+// AMX-NOT: vector.load %[[OUT]]
+// AMX: x86vector.avx512.dot
+// AMX: return
+func.func @gemm_amx_to_result(%a: memref<40x64xf32>, %p: memref<2x32x64xbf16>, %c: memref<40x64xf32>) {
+  xf_cpu.gemm %a, %p outs(%c : memref<40x64xf32>) : memref<40x64xf32>, memref<2x32x64xbf16>
+  return
+}
+
+// -----
+
 // int8 quads on AMX tiles, signed inputs times the panels' unsigned w + 128
 // (tdpbsud) into i32 accumulator tiles; the 2 quads beyond the last whole
 // step by VNNI, row by row, then the per-row dequantization. With scales
 // per group of K the quads keep the VNNI path.
+// The chunk's rows are quantized into the worker's scratch: quads, scales
+// and sums of quads.
 // AMX-LABEL: func.func @gemm_amx_quads
+// AMX: %[[QUADS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x72xi8>
+// AMX: memref.alloca() {alignment = 64 : i64} : memref<128xf32>
+// AMX: memref.alloca() {alignment = 64 : i64} : memref<128x1xi32>
 // AMX: memref.alloca() {alignment = 64 : i64} : memref<128x32xi32>
+// AMX: scf.if
+// AMX:   math.roundeven
+// AMX:   vector.maskedstore %[[QUADS]]
 // AMX: amx.tile_zero : !amx.tile<16x16xi32>
-// AMX: amx.tile_load %{{.*}} : memref<?x?xi8> into !amx.tile<16x64xi8>
+// AMX: amx.tile_load %[[QUADS]]{{.*}} : memref<128x72xi8> into !amx.tile<16x64xi8>
 // AMX: amx.tile_load %{{.*}} : memref<2x18x128xi8> into !amx.tile<16x64xi8>
 // AMX: amx.tile_muli %{{.*}}, %{{.*}} zext, %{{.*}} : !amx.tile<16x64xi8>, !amx.tile<16x64xi8>, !amx.tile<16x16xi32>
 // AMX: amx.tile_store
