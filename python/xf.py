@@ -10,23 +10,42 @@ The library is the path in XF_C_LIBRARY, else build/lib/libxf_c.so of this
 file's checkout, else lib/libxf_c.so of the prefix xf is installed in
 (share/xf/python/xf.py). Errors (a malformed module, an unknown function, arrays of
 the wrong shape or type) raise xf.Error with the compiler's message.
+Element types: float32, float64, int32, int64, int8, float16, bool, and
+bf16 as uint16 arrays of its bits (bf16_bits, bf16_values).
 """
 import ctypes
 import os
 
 import numpy as np
 
-__all__ = ["Error", "Program"]
+__all__ = ["Error", "Program", "bf16_bits", "bf16_values"]
 
 
 class Error(RuntimeError):
     """A compilation or call failure, with xf's message."""
 
 
+# bf16 has no NumPy dtype: its arrays are uint16 arrays of the bits
+# (bf16_bits, bf16_values), as xf-run's .npy files are.
 _DTYPES = {0: np.dtype(np.float32), 1: np.dtype(np.float64),
            2: np.dtype(np.int32), 3: np.dtype(np.int64), 4: np.dtype(np.int8),
-           6: np.dtype(np.float16), 7: np.dtype(np.bool_)}
-_BF16 = 5  # no NumPy dtype: its uint16 bits
+           5: np.dtype(np.uint16), 6: np.dtype(np.float16),
+           7: np.dtype(np.bool_)}
+
+
+def bf16_bits(array):
+    """The bf16 bits (uint16) of a float array, rounded to nearest even."""
+    values = np.ascontiguousarray(array, dtype=np.float32)
+    bits = values.view(np.uint32)
+    nan = np.isnan(values)
+    rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
+    return np.where(nan, 0x7FC0, rounded).astype(np.uint16)
+
+
+def bf16_values(bits):
+    """The float32 values of bf16 bits (uint16)."""
+    return (np.asarray(bits, dtype=np.uint16).astype(np.uint32) << 16).view(
+        np.float32)
 
 
 class _Buffer(ctypes.Structure):
@@ -113,7 +132,7 @@ class Program:
     def _info(self, get, i):
         info = get(self._handle, i)
         shape = tuple(info.shape[d] for d in range(info.rank))
-        return shape, _DTYPES.get(info.dtype, np.dtype(np.uint16))
+        return shape, _DTYPES[info.dtype]
 
     def __call__(self, *arrays):
         """Runs the function; returns its results as new arrays. Arrays are

@@ -59,7 +59,31 @@ np.put_along_axis(keep, np.argsort(-h, axis=1, kind="stable")[:, :6], True, 1)
 tref = np.where(keep, np.maximum(h, 0), 0) @ wd
 print("top_k max_rel_err %.1e" % (np.abs(t - tref).max() / np.abs(tref).max()))
 
+# Low-precision weights: bf16 as its uint16 bits, int8 with scales.
+LOWP = """
+func.func @lowp(%x: tensor<4x32xf32>, %w: tensor<32x16xbf16>, %q: tensor<16x8xi8>,
+                %s: tensor<8xf32>) -> tensor<4x8xf32> {
+  %h = xf.linear %x, %w : (tensor<4x32xf32>, tensor<32x16xbf16>) -> tensor<4x16xf32>
+  %wq = xf.dequantize %q scales %s axis 1 : (tensor<16x8xi8>, tensor<8xf32>) -> tensor<16x8xf32>
+  %y = xf.linear %h, %wq : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
+  return %y : tensor<4x8xf32>
+}
+"""
+lowp = xf.Program(LOWP, "lowp")
+print("lowp inputs", [str(d) for _, d in lowp.inputs])
+xl = rng.standard_normal((4, 32), dtype=np.float32)
+wl = xf.bf16_bits(rng.standard_normal((32, 16), dtype=np.float32))
+q = rng.integers(-127, 128, (16, 8), dtype=np.int8)
+s = rng.random(8, dtype=np.float32) / 64
+(yl,) = lowp(xl, wl, q, s)
+lref = (xl.astype(np.float64) @ xf.bf16_values(wl)) @ (q * s.astype(np.float64))
+# The bf16 rounding of x in the first GEMM: 2^-8 relative per product.
+print("lowp max_rel_err %.1e" % (np.abs(yl - lref).max() / np.abs(lref).max()))
+print("bf16 bits of 1, -2.5, 1+2^-8, nan:",
+      [hex(v) for v in xf.bf16_bits(np.array([1, -2.5, 1 + 2**-8, np.nan]))])
+
 for what, call in [
+        ("bf16 as float32", lambda: lowp(xl, xf.bf16_values(wl), q, s)),
         ("wrong shape", lambda: linear(x[:4], w, b)),
         ("wrong type", lambda: linear(x.astype(np.float64), w, b)),
         ("missing input", lambda: linear(x, w)),
