@@ -86,6 +86,24 @@ TEST(AttentionLayout, Check) {
   l.blocks = BlockMap(4, 4, 1, 1, {1});
   EXPECT_EQ(l.check(8), "has a block map covering 4 positions x 4 keys, "
                         "fewer than the 8 keys");
+  // The ranges that the textual form cannot express (its parser rejects
+  // them first) but a layout built in C++ can.
+  l = AttentionLayout();
+  l.window = -1;
+  EXPECT_EQ(l.check(), "expects a window of at least one key");
+  l = AttentionLayout();
+  l.window = 2;
+  l.dilation = 0;
+  EXPECT_EQ(l.check(), "expects a dilation of at least 1");
+  l = AttentionLayout();
+  l.stride = -1;
+  EXPECT_EQ(l.check(), "expects a stride of at least 1");
+  l = AttentionLayout();
+  l.sinks = -1;
+  EXPECT_EQ(l.check(), "expects a non-negative number of sink keys");
+  l = AttentionLayout();
+  l.blocks = BlockMap(0, 4, 1, 1, {1});
+  EXPECT_EQ(l.check(), "expects block sizes of at least 1");
 }
 
 /// A random layout of some components.

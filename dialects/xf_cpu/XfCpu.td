@@ -157,9 +157,10 @@ def XfCpu_GemmOp : XfCpu_KernelOp<"gemm", [AttrSizedOperandSegments]> {
       type($block_rows) `)`)?
     (`two_of_four` `(` $selectors^ `:` type($selectors) `)`)?
     (`bias` $bias^)? (`act` $activation^)?
-    (`residual` $residual^)? `outs` `(` $init `:` type($init) `)` attr-dict
+    (`residual` $residual^ `:` type($residual))?
+    `outs` `(` $init `:` type($init) `)` attr-dict
     `:` type($input) `,` type($packed_weight) (`,` type($bias)^)?
-    (`,` type($residual)^)? (`->` type($result)^)?
+    (`->` type($result)^)?
   }];
   let extraClassDeclaration = [{
     ::mlir::MutableOperandRange getDpsInitsMutable() {

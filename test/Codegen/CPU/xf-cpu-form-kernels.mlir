@@ -15,7 +15,7 @@
 // CHECK:      %[[XR:.*]] = tensor.collapse_shape %[[X]] {{\[\[}}0, 1], [2]] : tensor<2x5x16xf32> into tensor<10x16xf32>
 // CHECK:      %[[RR:.*]] = tensor.collapse_shape %[[R]] {{\[\[}}0, 1], [2]] : tensor<2x5x48xf32> into tensor<10x48xf32>
 // CHECK:      %[[E:.*]] = tensor.empty() : tensor<10x48xf32>
-// CHECK:      %[[Y:.*]] = xf_cpu.gemm %[[XR]], %[[P]] bias %[[B]] act silu residual %[[RR]] outs(%[[E]] : tensor<10x48xf32>)
+// CHECK:      %[[Y:.*]] = xf_cpu.gemm %[[XR]], %[[P]] bias %[[B]] act silu residual %[[RR]] : tensor<10x48xf32> outs(%[[E]] : tensor<10x48xf32>)
 // CHECK:      tensor.expand_shape %[[Y]] {{\[\[}}0, 1], [2]] output_shape [2, 5, 48]
 // NR16-LABEL: func.func @linear
 // NR16: xf_cpu.pack_weights %{{.*}} layout nk outs(%{{.*}} : tensor<3x16x16xf32>)

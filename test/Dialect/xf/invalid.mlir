@@ -907,3 +907,11 @@ func.func @linear_single_operand_segment_empty(%x: tensor<2x16xf32>, %w: tensor<
   %0 = "xf.linear"(%x, %w) <{operandSegmentSizes = array<i32: 1, 0, 1, 0>}> : (tensor<2x16xf32>, tensor<16x32xf32>) -> tensor<2x32xf32>
   return %0 : tensor<2x32xf32>
 }
+
+// -----
+
+func.func @attention_block_mask_sizes_alone(%q: tensor<8x64xf32>) {
+  // expected-error@+1 {{has block_mask sizes but no block_mask}}
+  %0 = "xf.attention"(%q, %q, %q) <{num_heads = 4 : i64, block_mask_sizes = array<i64: 1, 8>, operandSegmentSizes = array<i32: 1, 1, 1, 0, 0, 0, 0>}> : (tensor<8x64xf32>, tensor<8x64xf32>, tensor<8x64xf32>) -> tensor<8x64xf32>
+  return
+}

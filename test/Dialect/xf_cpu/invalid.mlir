@@ -440,3 +440,67 @@ func.func @gemm_single_operand_segment_empty(%a: memref<5x64xf32>, %v: memref<3x
   "xf_cpu.gemm"(%a, %v, %o, %c) <{operandSegmentSizes = array<i32: 1, 1, 0, 1, 0, 0, 0, 1, 0>}> : (memref<5x64xf32>, memref<3x16x32xf32>, memref<3xi32>, memref<5x40xf32>) -> ()
   return
 }
+
+// -----
+
+func.func @pack_rank(%w: memref<64x40xf32>, %p: memref<64x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.pack_weights' op expects a weight of rank 2 and panels of rank 3}}
+  xf_cpu.pack_weights %w layout kn outs(%p : memref<64x32xf32>) : memref<64x40xf32>
+  return
+}
+
+// -----
+
+func.func @memref_result(%w: memref<64x40xf32>, %p: memref<2x64x32xf32>) {
+  // expected-error@+1 {{'xf_cpu.pack_weights' op expects no results on memrefs}}
+  %0 = "xf_cpu.pack_weights"(%w, %p) <{weight_layout = 0 : i32}> : (memref<64x40xf32>, memref<2x64x32xf32>) -> tensor<2x64x32xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_residual(%x: memref<10x64xf32>, %p: memref<2x64x32xf32>, %r: memref<10x41xf32>, %y: memref<10x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects a residual of the init's shape}}
+  xf_cpu.gemm %x, %p residual %r : memref<10x41xf32> outs(%y : memref<10x40xf32>) : memref<10x64xf32>, memref<2x64x32xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_rank(%x: memref<64xf32>, %p: memref<2x64x32xf32>, %y: memref<10x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects input [M, K], packed weight [NB, K, NR] and init [M, N]}}
+  xf_cpu.gemm %x, %p outs(%y : memref<10x40xf32>) : memref<64xf32>, memref<2x64x32xf32>
+  return
+}
+
+// -----
+
+func.func @gemm_blocks_rows(%a: memref<6x64xf32>, %v: memref<3x16x32xf32>, %o: memref<3xi32>, %r: memref<3xi32>, %c: memref<5x40xf32>) {
+  // expected-error@+1 {{'xf_cpu.gemm' op expects input and init to agree on M}}
+  xf_cpu.gemm %a, %v blocks(%o, %r : memref<3xi32>, memref<3xi32>) outs(%c : memref<5x40xf32>) : memref<6x64xf32>, memref<3x16x32xf32>
+  return
+}
+
+// -----
+
+func.func @gather_mlp_shapes(%x: memref<4x16xf32>, %n: memref<3x3xi64>, %u: memref<40x16xf32>, %d: memref<40x16xf32>, %y: memref<4x16xf32>) {
+  // expected-error@+1 {{'xf_cpu.gather_mlp' op expects input [M, D], neurons [M, k] and init [M, E]}}
+  xf_cpu.gather_mlp %x, %n up %u down %d act relu outs(%y : memref<4x16xf32>) : memref<4x16xf32>, memref<3x3xi64>, memref<40x16xf32>, memref<40x16xf32>
+  return
+}
+
+// -----
+
+func.func @gather_mlp_gate(%x: memref<4x16xf32>, %n: memref<4x3xi64>, %u: memref<40x16xf32>, %g: memref<39x16xf32>, %d: memref<40x16xf32>, %y: memref<4x16xf32>) {
+  // expected-error@+1 {{'xf_cpu.gather_mlp' op expects gate rows of the up rows' shape}}
+  xf_cpu.gather_mlp %x, %n up %u gate %g : memref<39x16xf32> down %d act relu outs(%y : memref<4x16xf32>) : memref<4x16xf32>, memref<4x3xi64>, memref<40x16xf32>, memref<40x16xf32>
+  return
+}
+
+// -----
+
+func.func @norm_shape(%x: memref<8x16xf32>, %g: memref<16xf32>, %y: memref<8x15xf32>) {
+  // expected-error@+1 {{'xf_cpu.norm' op expects input and init of one shape [M, D]}}
+  xf_cpu.norm %x, %g kind layer_norm eps 1.0e-5 outs(%y : memref<8x15xf32>) : memref<8x16xf32>, memref<16xf32>
+  return
+}

@@ -8,9 +8,13 @@ func.func @tensors(%w: tensor<64x40xf32>, %x: tensor<10x64xf32>, %b: tensor<40xf
   // CHECK: xf_cpu.pack_weights %{{.*}} layout kn outs(%{{.*}} : tensor<2x64x32xf32>) : tensor<64x40xf32> -> tensor<2x64x32xf32>
   %p = xf_cpu.pack_weights %w layout kn outs(%pe : tensor<2x64x32xf32>) : tensor<64x40xf32> -> tensor<2x64x32xf32>
   %e = tensor.empty() : tensor<10x40xf32>
-  // CHECK: xf_cpu.gemm %{{.*}}, %{{.*}} bias %{{.*}} act gelu residual %{{.*}} outs(%{{.*}} : tensor<10x40xf32>) : tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<40xf32>, tensor<10x40xf32> -> tensor<10x40xf32>
-  %y = xf_cpu.gemm %x, %p bias %b act gelu residual %r outs(%e : tensor<10x40xf32>)
-      : tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<40xf32>, tensor<10x40xf32> -> tensor<10x40xf32>
+  // CHECK: xf_cpu.gemm %{{.*}}, %{{.*}} bias %{{.*}} act gelu residual %{{.*}} : tensor<10x40xf32> outs(%{{.*}} : tensor<10x40xf32>) : tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<40xf32> -> tensor<10x40xf32>
+  %y = xf_cpu.gemm %x, %p bias %b act gelu residual %r : tensor<10x40xf32> outs(%e : tensor<10x40xf32>)
+      : tensor<10x64xf32>, tensor<2x64x32xf32>, tensor<40xf32> -> tensor<10x40xf32>
+  // A residual without a bias.
+  // CHECK: xf_cpu.gemm %{{.*}}, %{{.*}} residual %{{.*}} : tensor<10x40xf32> outs(%{{.*}} : tensor<10x40xf32>) : tensor<10x64xf32>, tensor<2x64x32xf32> -> tensor<10x40xf32>
+  %y2 = xf_cpu.gemm %x, %p residual %r : tensor<10x40xf32> outs(%e : tensor<10x40xf32>)
+      : tensor<10x64xf32>, tensor<2x64x32xf32> -> tensor<10x40xf32>
   // CHECK: xf_cpu.norm %{{.*}}, %{{.*}} kind rms_norm eps 1.000000e-05 outs(%{{.*}} : tensor<10x40xf32>) : tensor<10x40xf32>, tensor<40xf32> -> tensor<10x40xf32>
   %n = xf_cpu.norm %y, %g kind rms_norm eps 1.0e-5 outs(%e : tensor<10x40xf32>) : tensor<10x40xf32>, tensor<40xf32> -> tensor<10x40xf32>
   return %y, %n : tensor<10x40xf32>, tensor<10x40xf32>
