@@ -213,7 +213,10 @@ def XfSparsifyWeights : Pass<"xf-sparsify-weights"> {
     times 3.3 (measured: it pays from about 75% zeros); a 2:4 one (each
     group of 4 along K with at most 2 nonzeros; f32 weights with K >= 4, as
     its kernel stores f32 values) 0.85 in prefill and 0.5 in a decode step
-    (a linear whose static rows are all 1), as measured. The
+    (a linear whose static rows are all 1), as measured. Every sparse
+    kernel multiplies f32 values, so against a bf16 or f16 weight, whose
+    dense product runs on bf16 pairs at twice the f32 rate and reads half
+    the bytes, each cost counts twice (`of dense bf16` in the remark). The
     cheapest is chosen, and where its cost is at most `threshold` the linear
     gets `sparsity <blocks [Bk, Bn]>` or `sparsity <2:4>`. A weight with fewer zeros than 1 in 17 stays dense unexamined (no format could pay: see `mayBecomeSparse`); every other gets a remark that
     says what was measured and what was chosen, and why:
@@ -227,7 +230,7 @@ def XfSparsifyWeights : Pass<"xf-sparsify-weights"> {
   let options = [
     Option<"threshold", "threshold", "double", "0.8",
            "Largest estimated cost, relative to the dense product, at which "
-           "a weight goes block-sparse (0 to 1)">,
+           "a weight goes sparse (0 to 1)">,
     Option<"blockCols", "block-cols", "int64_t", "32",
            "Columns of a block: the target's panel width (the CPU's is 2 x "
            "its vector width)">
