@@ -92,6 +92,9 @@ static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createXfCpuGlobalsAsBytes());
+  // Only AVX-512 code with bf16 panels may count on AVX-512 BF16.
+  if (!(options.vectorWidth == 16 && options.bf16Panels))
+    pm.addPass(createXfCpuLegalizeBf16());
 }
 
 /// The xf ops left after kernel formation, and the elementwise arith on

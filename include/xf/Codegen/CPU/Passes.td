@@ -344,4 +344,27 @@ def XfCpuApproximateMath : Pass<"xf-cpu-approximate-math"> {
   ];
 }
 
+def XfCpuLegalizeBf16 : Pass<"xf-cpu-legalize-bf16", "::mlir::ModuleOp"> {
+  let summary = "bf16 as its i16 bits in LLVM dialect code for CPUs "
+                "without AVX-512 BF16";
+  let description = [{
+    On a CPU without AVX-512 BF16, LLVM's x86 backend keeps bf16 values in
+    f32 registers and rounds each back, when it is stored or carried by a
+    phi, with a call of `__truncsfbf2`, a function that neither the JIT's
+    process nor an object's usual link (GCC 12's libgcc) provides. This
+    pass leaves LLVM no bf16 value: every bf16 type in the module's LLVM
+    dialect code (values, block arguments, constants, element types of
+    addresses) becomes i16, bitcasts between them disappear, an
+    `llvm.fpext` from bf16 becomes a shift of the bits into an f32 and an
+    `llvm.fptrunc` of f32 to bf16 the rounding to nearest even on the
+    bits (a NaN stays a quiet NaN). Only the ops that move bits may carry
+    bf16: loads, stores, masked loads and stores, selects, bitcasts, vector
+    element and shuffle ops, calls and branches; anything else (bf16
+    arithmetic) is an error naming the op. `xf-cpu-pipeline` runs it last
+    unless the code is for AVX-512 with bf16 panels, whose dot products
+    need AVX-512 BF16 anyway.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // XF_CODEGEN_PASSES_TD
