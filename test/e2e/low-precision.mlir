@@ -11,6 +11,8 @@
 // RUN: %check-pipelines %s -e int8_extremes | FileCheck %s
 // RUN: %check-pipelines %s -e mixed_f16_bf16_mlp | FileCheck %s
 // RUN: %check-pipelines %s -e int8_cancelling_projection --seed 20261307 | FileCheck %s
+// RUN: %check-pipelines %s -e bf16_decode | FileCheck %s
+// RUN: %check-pipelines %s -e bf16_activations | FileCheck %s
 // CHECK: 6 variants ok
 // bf16 panels (activations rounded to bf16, the tolerance that implies)
 // on any x86-64 host: widened to f32 at vector width 8; and bf16 weights
@@ -20,6 +22,10 @@
 // PAIRS: tolerance={{.*}} (1.6e-02 + 2 x {{.*}} modelled rounding) ok
 // RUN: xf-run %s -e bf16_mlp --check --pipeline-options "bf16-panels=false" | FileCheck %s --check-prefix=EXACT
 // RUN: xf-run %s -e int8_per_channel --check --pipeline-options "int8-panels=false" | FileCheck %s --check-prefix=EXACT
+// Groups of 6 rows of K split quads: such weights keep exact f32 panels
+// even with int8 panels asked for.
+// RUN: %check-pipelines %s -e int8_groups_of_six | FileCheck %s
+// RUN: xf-run %s -e int8_groups_of_six --check --pipeline-options "int8-panels=true" | FileCheck %s --check-prefix=EXACT
 // EXACT: tolerance=1.0e-04 ok
 // int8 panels (activations quantized per row, the tolerance that implies),
 // also on AVX2 hosts at vector width 8 (bytes widened to i32 products).
@@ -47,6 +53,26 @@ func.func @int8_per_channel(%x: tensor<1x9x33xf32>, %q: tensor<20x33xi8>, %s: te
 }
 
 // [K, N] weights in groups of 16 along K = 40 (the last group is short).
+// A decode step (one row) on bf16 panels, with the epilogue.
+func.func @bf16_decode(%x: tensor<1x40xf32>, %w: tensor<40x37xbf16>, %b: tensor<37xf32>) -> tensor<1x37xf32> {
+  %y = xf.linear %x, %w bias %b act silu : (tensor<1x40xf32>, tensor<40x37xbf16>, tensor<37xf32>) -> tensor<1x37xf32>
+  return %y : tensor<1x37xf32>
+}
+
+// bf16 activations, bias and result: computed in f32 and rounded to bf16
+// after each op (on CPUs without AVX-512 BF16 by integer ops on the bits:
+// xf-cpu-legalize-bf16), checked to the tolerance of bf16 results.
+func.func @bf16_activations(%x: tensor<4x16xbf16>, %w: tensor<16x8xbf16>, %b: tensor<8xbf16>) -> tensor<4x8xbf16> {
+  %y = xf.linear %x, %w bias %b act gelu : (tensor<4x16xbf16>, tensor<16x8xbf16>, tensor<8xbf16>) -> tensor<4x8xbf16>
+  return %y : tensor<4x8xbf16>
+}
+
+func.func @int8_groups_of_six(%x: tensor<3x20xf32>, %q: tensor<20x9xi8>, %s: tensor<9x4xf32>) -> tensor<3x9xf32> {
+  %w = xf.dequantize %q scales %s axis 1 group 6 : (tensor<20x9xi8>, tensor<9x4xf32>) -> tensor<20x9xf32>
+  %y = xf.linear %x, %w : (tensor<3x20xf32>, tensor<20x9xf32>) -> tensor<3x9xf32>
+  return %y : tensor<3x9xf32>
+}
+
 func.func @int8_groups_ragged(%x: tensor<5x40xf32>, %q: tensor<40x37xi8>, %s: tensor<37x3xf32>) -> tensor<5x37xf32> {
   %w = xf.dequantize %q scales %s axis 1 group 16 : (tensor<40x37xi8>, tensor<37x3xf32>) -> tensor<40x37xf32>
   %y = xf.linear %x, %w : (tensor<5x40xf32>, tensor<40x37xf32>) -> tensor<5x37xf32>

@@ -84,7 +84,28 @@
 // RUN: xf-run %s -e two_of_four --constant-weights --check --input %t/x7k42.npy --input %t/w_un42.npy --input %t/b70.npy --input %t/r7.npy 2>&1 | FileCheck %s --check-prefix=BROKEN
 // BROKEN: warning: the weight has groups of 4 rows of K with more than 2 nonzeros
 // BROKEN: max_rel_err={{.*}} ok
+// Decode steps (one row) with bias, GELU and residual in each format:
+// blocks, unstructured and 2:4 (which decode chooses itself).
+// RUN: %python %S/../Inputs/sparse_npy.py %t/x1k40.npy 1x40 dense 25
+// RUN: %python %S/../Inputs/sparse_npy.py %t/r1.npy 1x70 dense 26
+// RUN: %python %S/../Inputs/sparse_npy.py %t/w24k40.npy 40x70 2:4 27
+// RUN: %check-pipelines %s -e decode_epilogue --constant-weights --input %t/x1k40.npy --input %t/w_blocks.npy --input %t/b70.npy --input %t/r1.npy | FileCheck %s
+// RUN: %check-pipelines %s -e decode_epilogue --constant-weights --input %t/x1k40.npy --input %t/w_un90.npy --input %t/b70.npy --input %t/r1.npy | FileCheck %s
+// RUN: %check-pipelines %s -e decode_epilogue --constant-weights --input %t/x1k40.npy --input %t/w24k40.npy --input %t/b70.npy --input %t/r1.npy | FileCheck %s
+// RUN: xf-run %s -e decode_epilogue --constant-weights --input %t/x1k40.npy --input %t/w_blocks.npy --input %t/b70.npy --input %t/r1.npy 2>&1 | FileCheck %s --check-prefix=DECODE-BLOCKS
+// RUN: xf-run %s -e decode_epilogue --constant-weights --input %t/x1k40.npy --input %t/w_un90.npy --input %t/b70.npy --input %t/r1.npy 2>&1 | FileCheck %s --check-prefix=DECODE-UNSTRUCTURED
+// RUN: xf-run %s -e decode_epilogue --constant-weights --input %t/x1k40.npy --input %t/w24k40.npy --input %t/b70.npy --input %t/r1.npy 2>&1 | FileCheck %s --check-prefix=DECODE-TWOFOUR
+// DECODE-BLOCKS: remark: xf-sparsify-weights: weight [40 x 70]{{.*}}: block-sparse
+// DECODE-UNSTRUCTURED: remark: xf-sparsify-weights: weight [40 x 70]{{.*}}: unstructured sparse
+// DECODE-TWOFOUR: remark: xf-sparsify-weights: weight [40 x 70]{{.*}}: 2:4 sparse
 // CHECK: 6 variants ok
+
+func.func @decode_epilogue(%x: tensor<1x40xf32>, %w: tensor<40x70xf32>, %b: tensor<70xf32>,
+                           %r: tensor<1x70xf32>) -> tensor<1x70xf32> {
+  %y = xf.linear %x, %w bias %b act gelu residual %r
+      : (tensor<1x40xf32>, tensor<40x70xf32>, tensor<70xf32>, tensor<1x70xf32>) -> tensor<1x70xf32>
+  return %y : tensor<1x70xf32>
+}
 
 func.func @blocks_epilogue(%x: tensor<7x40xf32>, %w: tensor<40x70xf32>, %b: tensor<70xf32>,
                            %r: tensor<7x70xf32>) -> tensor<7x70xf32> {

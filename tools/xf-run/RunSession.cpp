@@ -289,7 +289,9 @@ xf::ref::InputRounding compiledRounding(Value weight,
   return {};
 }
 
-/// The coarsest input rounding of the products in `func`.
+/// The coarsest input rounding of the products in `func`; an xf op with a
+/// 16-bit float result (bf16 or f16 activations) rounds like bf16 inputs
+/// at least.
 xf::ref::InputRounding::Kind
 coarsestRounding(func::FuncOp func, const xf::cpu::KernelOptions &kernels) {
   auto coarsest = xf::ref::InputRounding::None;
@@ -297,6 +299,12 @@ coarsestRounding(func::FuncOp func, const xf::cpu::KernelOptions &kernels) {
     if (isa<xf::LinearOp, xf::MlpOp, xf::BlockOp>(op))
       for (Value v : op->getOperands())
         coarsest = std::max(coarsest, compiledRounding(v, kernels).kind);
+    if (isa<xf::XfDialect>(op->getDialect()) &&
+        llvm::any_of(op->getResultTypes(), [](Type t) {
+          auto f = dyn_cast<FloatType>(getElementTypeOrSelf(t));
+          return f && f.getWidth() == 16;
+        }))
+      coarsest = std::max(coarsest, xf::ref::InputRounding::Bf16);
   });
   return coarsest;
 }

@@ -7,10 +7,12 @@
 #include "xf/Transforms/Pipeline.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
@@ -46,6 +48,13 @@ static void addBufferization(OpPassManager &pm) {
 /// Loops, vectors, memrefs, arith, math and OpenMP to the LLVM dialect.
 static void addLowerToLLVM(OpPassManager &pm, const CpuPipelineOptions &options,
                            bool threads) {
+  // bf16 arithmetic and math in f32, rounded after each op as LLVM would
+  // promote it, but spelled out: xf-cpu-legalize-bf16 then sees only
+  // conversions.
+  arith::ArithEmulateUnsupportedFloatsOptions emulate;
+  emulate.sourceTypeStrs = {"bf16"};
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(emulate));
+  pm.addPass(math::createMathExtendToSupportedTypes());
   if (threads)
     pm.addPass(createConvertSCFToOpenMPPass());
   pm.addPass(createXfCpuLowerDynamicExpands());
