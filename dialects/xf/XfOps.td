@@ -56,7 +56,10 @@ def Xf_DequantizeOp : Xf_Op<"dequantize"> {
     `group G`, per group of `G` consecutive elements along the reduced
     dimension, `result[c, k] = q[c, k] * scales[c, k floordiv G]` with
     `scales` `[C, ceildiv(K, G)]` (shown for `axis 0`; `axis 1` swaps the
-    indices of `q` and `result`). There is no zero point.
+    indices of `q` and `result`). There is no zero point. Scales known at
+    compile time are an `arith.constant` operand (with `q` constant too,
+    packed at compile time like any constant weight); there is no separate
+    attribute form.
 
     The result is f32, the weight of an `xf.linear` (also inside `xf.mlp`
     and `xf.block`): with `layout nk` (`[N, K]`) the channels are `axis 0`,
