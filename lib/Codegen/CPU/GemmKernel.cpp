@@ -738,15 +738,20 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   // order, converting a chunk's rows when it first comes to the chunk.
   int64_t packedRows = packedType.getDimSize(1);
   int64_t rowBytes = bf16 ? 4 * packedRows : 4 * packedRows + 8;
+  // A chunk's rows, or all of a smaller static M (a decode step's one row).
+  int64_t staticM = cast<MemRefType>(g.c.getType()).getDimSize(0);
+  int64_t chunkRows = ShapedType::isDynamic(staticM)
+                          ? amxChunk
+                          : std::clamp<int64_t>(staticM, 1, amxChunk);
   auto allocate = [&](Scratch &scratch) {
     if (bf16) {
       g.aPairs =
-          scratch.buffer({amxChunk, 2 * packedRows}, rewriter.getBF16Type());
+          scratch.buffer({chunkRows, 2 * packedRows}, rewriter.getBF16Type());
     } else {
       g.aQuads =
-          scratch.buffer({amxChunk, 4 * packedRows}, rewriter.getI8Type());
-      g.aScale = scratch.buffer({amxChunk});
-      g.aSums = scratch.buffer({amxChunk, 1}, rewriter.getI32Type());
+          scratch.buffer({chunkRows, 4 * packedRows}, rewriter.getI8Type());
+      g.aScale = scratch.buffer({chunkRows});
+      g.aSums = scratch.buffer({chunkRows, 1}, rewriter.getI32Type());
       g.groups = kb.index(1);
     }
     g.amxOut = scratch.buffer({amxChunk, nr},
@@ -754,8 +759,8 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
   };
   Value workers = kb.index(std::max<int64_t>(options.threads, 1));
   parallelWithScratch(
-      kb, workers, options.threads, amxChunk * (rowBytes + 4 * nr), allocate,
-      [&](Value worker) {
+      kb, workers, options.threads, chunkRows * rowBytes + amxChunk * 4 * nr,
+      allocate, [&](Value worker) {
         auto share = [&](Value w) {
           return arith::DivUIOp::create(rewriter, kb.loc, kb.mul(items, w),
                                         workers)

@@ -113,7 +113,8 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 
 // With AMX tiles: work items of up to 4 blocks of 32 rows times a panel,
 // each worker's share in one loop that rounds a chunk's rows into its
-// scratch when it comes to a new chunk (the chunk done last carried);
+// scratch (up to 128 rows; here all 70) when it comes to a new chunk (the
+// chunk done last carried);
 // per step of 16 pairs of K two 16-row tiles of those rows times the
 // panel's two 16-column tiles into four 16 x 16 accumulator tiles carried
 // by the K loop, stored to the item's sums (a block's 32 rows of 128);
@@ -121,7 +122,7 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 // products, row by row, then the epilogue. The last 6 rows, fewer than 32,
 // go through the vector path alone.
 // AMX-LABEL: func.func @gemm_amx
-// AMX: %[[ROWS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x40xbf16>
+// AMX: %[[ROWS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<70x40xbf16>
 // AMX: %[[OUT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x32xf32>
 // AMX: scf.for %{{.*}} iter_args(%[[DONE:.*]] = %c-1) -> (index)
 // AMX:   %[[CHUNK:.*]] = arith.divui
@@ -132,7 +133,7 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 // AMX: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c32
 // AMX-COUNT-4: amx.tile_zero : !amx.tile<16x16xf32>
 // AMX:   scf.for %{{.*}} = %{{.*}} to %{{.*}} step %c16{{.*}} iter_args({{.*}}) -> (!amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>, !amx.tile<16x16xf32>)
-// AMX-COUNT-2: amx.tile_load %[[ROWS]]{{.*}} : memref<128x40xbf16> into !amx.tile<16x32xbf16>
+// AMX-COUNT-2: amx.tile_load %[[ROWS]]{{.*}} : memref<70x40xbf16> into !amx.tile<16x32xbf16>
 // AMX-COUNT-2: amx.tile_load %{{.*}} : memref<2x20x64xbf16> into !amx.tile<16x32xbf16>
 // AMX-COUNT-4: amx.tile_mulf
 // AMX:   scf.yield
@@ -207,15 +208,15 @@ func.func @gemm_amx_to_result(%a: memref<40x64xf32>, %p: memref<2x32x64xbf16>, %
 // The chunk's rows are quantized into the worker's scratch: quads, scales
 // and sums of quads.
 // AMX-LABEL: func.func @gemm_amx_quads
-// AMX: %[[QUADS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x72xi8>
-// AMX: memref.alloca() {alignment = 64 : i64} : memref<128xf32>
-// AMX: memref.alloca() {alignment = 64 : i64} : memref<128x1xi32>
+// AMX: %[[QUADS:.*]] = memref.alloca() {alignment = 64 : i64} : memref<40x72xi8>
+// AMX: memref.alloca() {alignment = 64 : i64} : memref<40xf32>
+// AMX: memref.alloca() {alignment = 64 : i64} : memref<40x1xi32>
 // AMX: memref.alloca() {alignment = 64 : i64} : memref<128x32xi32>
 // AMX: scf.if
 // AMX:   math.roundeven
 // AMX:   vector.maskedstore %[[QUADS]]
 // AMX: amx.tile_zero : !amx.tile<16x16xi32>
-// AMX: amx.tile_load %[[QUADS]]{{.*}} : memref<128x72xi8> into !amx.tile<16x64xi8>
+// AMX: amx.tile_load %[[QUADS]]{{.*}} : memref<40x72xi8> into !amx.tile<16x64xi8>
 // AMX: amx.tile_load %{{.*}} : memref<2x18x128xi8> into !amx.tile<16x64xi8>
 // AMX: amx.tile_muli %{{.*}}, %{{.*}} zext, %{{.*}} : !amx.tile<16x64xi8>, !amx.tile<16x64xi8>, !amx.tile<16x16xi32>
 // AMX: amx.tile_store
