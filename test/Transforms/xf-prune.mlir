@@ -67,3 +67,32 @@ func.func @mlp(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
   %y = xf.mlp %x up %w gate %w down %w act silu : (tensor<1x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<1x4xf32>
   return %y : tensor<1x4xf32>
 }
+
+// -----
+
+// Blocks cut by the edges (3 x 3 in blocks of 2 x 2: sizes 2x2, 2x1, 1x2,
+// 1x1) rank by their sums like whole ones: the 2x2 block of sum 4 and the
+// corner of 0.5 go.
+// BLOCKS-LABEL: func.func @edge_blocks
+// BLOCKS: arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 9.000000e+00], [0.000000e+00, 0.000000e+00, 9.000000e+00], [4.000000e+00, 4.000000e+00, 0.000000e+00]]> : tensor<3x3xf32>
+// Unstructured, the 5 smallest of the 9 elements go (0.5 x 9 rounded).
+// CHECK-LABEL: func.func @edge_blocks
+// CHECK: arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 9.000000e+00], [0.000000e+00, 0.000000e+00, 9.000000e+00], [4.000000e+00, 4.000000e+00, 0.000000e+00]]> : tensor<3x3xf32>
+func.func @edge_blocks(%x: tensor<1x3xf32>) -> tensor<1x3xf32> {
+  %w = arith.constant dense<[[1.0, 1.0, 9.0], [1.0, 1.0, 9.0], [4.0, 4.0, 0.5]]> : tensor<3x3xf32>
+  %y = xf.linear %x, %w : (tensor<1x3xf32>, tensor<3x3xf32>) -> tensor<1x3xf32>
+  return %y : tensor<1x3xf32>
+}
+
+// -----
+
+// A bf16 weight is pruned in its own type.
+// CHECK-LABEL: func.func @bf16
+// CHECK: arith.constant dense<{{\[\[}}0.000000e+00, -5.000000e+00, 0.000000e+00, 0.000000e+00], [3.000000e+00, 0.000000e+00, 4.000000e+00, 6.000000e+00]]> : tensor<2x4xbf16>
+// BLOCKS-LABEL: func.func @bf16
+// BLOCKS: arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 2.000000e+00, 5.000000e-01], [0.000000e+00, 0.000000e+00, 4.000000e+00, 6.000000e+00]]> : tensor<2x4xbf16>
+func.func @bf16(%x: tensor<3x2xf32>) -> tensor<3x4xf32> {
+  %w = arith.constant dense<[[1.0, -5.0, 2.0, 0.5], [3.0, -0.125, 4.0, 6.0]]> : tensor<2x4xbf16>
+  %y = xf.linear %x, %w : (tensor<3x2xf32>, tensor<2x4xbf16>) -> tensor<3x4xf32>
+  return %y : tensor<3x4xf32>
+}
