@@ -39,7 +39,8 @@ def bf16_bits(array):
     bits = values.view(np.uint32)
     nan = np.isnan(values)
     rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) >> 16
-    return np.where(nan, 0x7FC0, rounded).astype(np.uint16)
+    # A NaN keeps its sign and high payload, made quiet.
+    return np.where(nan, (bits >> 16) | 0x40, rounded).astype(np.uint16)
 
 
 def bf16_values(bits):
@@ -132,6 +133,8 @@ class Program:
     def _info(self, get, i):
         info = get(self._handle, i)
         shape = tuple(info.shape[d] for d in range(info.rank))
+        if info.dtype not in _DTYPES:
+            raise Error("unknown element type code %d" % info.dtype)
         return shape, _DTYPES[info.dtype]
 
     def __call__(self, *arrays):

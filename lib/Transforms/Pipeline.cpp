@@ -38,6 +38,7 @@ void xf::buildGraphPipeline(OpPassManager &pm, const GraphOptions &options) {
     XfSparsifyWeightsOptions sparsify;
     sparsify.threshold = options.sparsityThreshold;
     sparsify.blockCols = options.sparseBlockCols;
+    sparsify.halfDenseSpeedup = options.halfDenseSpeedup;
     pm.addPass(createXfSparsifyWeights(sparsify));
   }
 }

@@ -36,10 +36,6 @@ constexpr int64_t kMaxBlockRows = 32;
 /// reads 9/16 of the dense bytes (0.5).
 constexpr double kTwoOfFourPrefillCost = 0.85;
 constexpr double kTwoOfFourDecodeCost = 0.5;
-/// The sparse kernels multiply f32 values; the dense product of a 16-bit
-/// weight runs on bf16 pairs at twice the f32 rate (vdpbf16ps) and reads
-/// half the bytes, so against it every sparse cost counts this many times.
-constexpr double kSixteenBitDenseSpeedup = 2.0;
 
 /// Whether `op` multiplies a single row (a decode step), as far as its
 /// static shape says.
@@ -60,9 +56,11 @@ struct XfSparsifyWeightsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (threshold < 0 || threshold > 1 || blockCols < 1) {
+    if (threshold < 0 || threshold > 1 || blockCols < 1 ||
+        !(halfDenseSpeedup > 0)) {
       getOperation()->emitError("xf-sparsify-weights: threshold must be in "
-                                "[0, 1] and block-cols positive");
+                                "[0, 1], block-cols and half-dense-speedup "
+                                "positive");
       return signalPassFailure();
     }
     getOperation()->walk([&](LinearOp op) { inspect(op); });
@@ -78,9 +76,11 @@ struct XfSparsifyWeightsPass
     double zeros = 1.0 - nonzeroFraction(*w, 1, 1);
     if (zeros == 0.0)
       return;
-    bool sixteenBit =
-        getElementTypeOrSelf(op.getWeight()).getIntOrFloatBitWidth() == 16;
-    double perF32 = sixteenBit ? kSixteenBitDenseSpeedup : 1.0;
+    // The sparse kernels multiply f32 values: against a 16-bit weight's
+    // faster dense product every cost counts halfDenseSpeedup times.
+    Type elt = getElementTypeOrSelf(op.getWeight());
+    bool sixteenBit = (elt.isBF16() || elt.isF16()) && halfDenseSpeedup != 1.0;
+    double perF32 = sixteenBit ? halfDenseSpeedup.getValue() : 1.0;
     // The cheapest block shape the kernels take.
     int64_t bestRows = 0;
     double bestFraction = 1.0, bestCost = 1.0;

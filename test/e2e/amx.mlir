@@ -97,8 +97,8 @@ func.func @k_blocks_and_row_groups(%x: tensor<300x700xf32>, %w: tensor<700x40xbf
 
 // Nothing after the products and whole steps of K: the tiles go to the
 // result after the last K block. K = 512 (256 pairs: two blocks of 8
-// steps) and K = 768 (three), 200 rows (a chunk of 128, one of 64 + 8),
-// N = 64 (two panels).
+// steps) and K = 768 (three), 200 rows (on one thread a chunk of 128 and
+// one of 64 + 8), N = 64 (two panels).
 func.func @k_blocks_to_result(%x: tensor<200x512xf32>, %w: tensor<512x64xbf16>,
                               %x3: tensor<200x768xf32>, %w3: tensor<768x64xbf16>)
     -> (tensor<200x64xf32>, tensor<200x64xf32>) {

@@ -52,7 +52,6 @@ func.func @int8_per_channel(%x: tensor<1x9x33xf32>, %q: tensor<20x33xi8>, %s: te
   return %y : tensor<1x9x20xf32>
 }
 
-// [K, N] weights in groups of 16 along K = 40 (the last group is short).
 // A decode step (one row) on bf16 panels, with the epilogue.
 func.func @bf16_decode(%x: tensor<1x40xf32>, %w: tensor<40x37xbf16>, %b: tensor<37xf32>) -> tensor<1x37xf32> {
   %y = xf.linear %x, %w bias %b act silu : (tensor<1x40xf32>, tensor<40x37xbf16>, tensor<37xf32>) -> tensor<1x37xf32>
@@ -67,12 +66,14 @@ func.func @bf16_activations(%x: tensor<4x16xbf16>, %w: tensor<16x8xbf16>, %b: te
   return %y : tensor<4x8xbf16>
 }
 
+// Groups of 6 along K: they split quads (exact f32 panels).
 func.func @int8_groups_of_six(%x: tensor<3x20xf32>, %q: tensor<20x9xi8>, %s: tensor<9x4xf32>) -> tensor<3x9xf32> {
   %w = xf.dequantize %q scales %s axis 1 group 6 : (tensor<20x9xi8>, tensor<9x4xf32>) -> tensor<20x9xf32>
   %y = xf.linear %x, %w : (tensor<3x20xf32>, tensor<20x9xf32>) -> tensor<3x9xf32>
   return %y : tensor<3x9xf32>
 }
 
+// [K, N] weights in groups of 16 along K = 40 (the last group is short).
 func.func @int8_groups_ragged(%x: tensor<5x40xf32>, %q: tensor<40x37xi8>, %s: tensor<37x3xf32>) -> tensor<5x37xf32> {
   %w = xf.dequantize %q scales %s axis 1 group 16 : (tensor<40x37xi8>, tensor<37x3xf32>) -> tensor<40x37xf32>
   %y = xf.linear %x, %w : (tensor<5x40xf32>, tensor<40x37xf32>) -> tensor<5x37xf32>

@@ -79,8 +79,9 @@ s = rng.random(8, dtype=np.float32) / 64
 lref = (xl.astype(np.float64) @ xf.bf16_values(wl)) @ (q * s.astype(np.float64))
 # The bf16 rounding of x in the first GEMM: 2^-8 relative per product.
 print("lowp max_rel_err %.1e" % (np.abs(yl - lref).max() / np.abs(lref).max()))
-print("bf16 bits of 1, -2.5, 1+2^-8, nan:",
-      [hex(v) for v in xf.bf16_bits(np.array([1, -2.5, 1 + 2**-8, np.nan]))])
+print("bf16 bits of 1, -2.5, 1+2^-8, 1+3*2^-8, nan, -nan:",
+      [hex(v) for v in xf.bf16_bits(
+          np.array([1, -2.5, 1 + 2**-8, 1 + 3 * 2**-8, np.nan, -np.nan]))])
 
 for what, call in [
         ("bf16 as float32", lambda: lowp(xl, xf.bf16_values(wl), q, s)),

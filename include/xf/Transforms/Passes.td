@@ -214,10 +214,11 @@ def XfSparsifyWeights : Pass<"xf-sparsify-weights"> {
     group of 4 along K with at most 2 nonzeros; f32 weights with K >= 4, as
     its kernel stores f32 values) 0.85 in prefill and 0.5 in a decode step
     (a linear whose static rows are all 1), as measured. Every sparse
-    kernel multiplies f32 values, so against a bf16 or f16 weight, whose
-    dense product runs on bf16 pairs at twice the f32 rate and reads half
-    the bytes, each cost counts twice (`of dense bf16` in the remark). The
-    cheapest is chosen, and where its cost is at most `threshold` the linear
+    kernel multiplies f32 values: against a bf16 or f16 weight that the
+    target multiplies dense `half-dense-speedup` times faster than f32
+    (the CPU's bf16 panels: 2 with AVX-512 BF16, 6 with AMX tiles, as
+    `xf-cpu-pipeline` sets it) each cost counts that many times (`of dense
+    bf16` in the remark). The cheapest is chosen, and where its cost is at most `threshold` the linear
     gets `sparsity <blocks [Bk, Bn]>` or `sparsity <2:4>`. A weight with fewer zeros than 1 in 17 stays dense unexamined (no format could pay: see `mayBecomeSparse`); every other gets a remark that
     says what was measured and what was chosen, and why:
 
@@ -233,7 +234,10 @@ def XfSparsifyWeights : Pass<"xf-sparsify-weights"> {
            "a weight goes sparse (0 to 1)">,
     Option<"blockCols", "block-cols", "int64_t", "32",
            "Columns of a block: the target's panel width (the CPU's is 2 x "
-           "its vector width)">
+           "its vector width)">,
+    Option<"halfDenseSpeedup", "half-dense-speedup", "double", "1.0",
+           "How many times faster than f32 the target multiplies a dense "
+           "bf16 or f16 weight (positive)">
   ];
   let dependentDialects = ["::mlir::xf::XfDialect"];
 }

@@ -27,6 +27,9 @@ struct GraphOptions {
   double sparsityThreshold = 0.8;
   /// The target's block width (the CPU's panel width).
   int64_t sparseBlockCols = 32;
+  /// How many times faster than f32 the target multiplies dense bf16 or
+  /// f16 weights (xf-sparsify-weights' half-dense-speedup).
+  double halfDenseSpeedup = 1.0;
 };
 
 /// The graph-level options of a pass pipeline; every target pipeline's

@@ -134,6 +134,11 @@ static void buildFastPipeline(OpPassManager &pm,
   cpu::KernelOptions kernels = options.kernelOptions();
   GraphOptions graph = options.graphOptions();
   graph.sparseBlockCols = kernels.effectivePanelWidth();
+  // Dense bf16 panels against f32 ones (bench/run --only lowp-gemm): about
+  // 2x with AVX-512 BF16 dot products, 6x and more with AMX tiles; widened
+  // to f32 otherwise.
+  if (kernels.bf16Panels && kernels.vectorWidth == 16)
+    graph.halfDenseSpeedup = kernels.amx ? 6.0 : 2.0;
   buildGraphPipeline(pm, graph);
   XfCpuFormKernelsOptions form;
   form.vectorWidth = kernels.vectorWidth;

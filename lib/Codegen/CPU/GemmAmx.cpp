@@ -13,7 +13,8 @@
 // item's row blocks, so that the block's slice of the panel is read from L2
 // once and from L1 for the other row blocks: with both operands from L2 the
 // tile loads, not the products, set the pace. The accumulators go to the
-// item's sums between K blocks (the first block starts from zero).
+// item's sums between K blocks (the first block starts from zero), and
+// after the last one to the result where nothing is left to add or apply.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,7 +29,7 @@ using namespace mlir::xf::cpu;
 bool mlir::xf::cpu::amxFits(const KernelBuilder &kb, Value packed, int64_t nr) {
   auto type = cast<MemRefType>(packed.getType());
   return kb.vectorWidth == 16 && nr % 16 == 0 &&
-         !ShapedType::isDynamic(type.getDimSize(1));
+         !ShapedType::isDynamic(type.getDimSize(1)) && type.getDimSize(1) >= 16;
 }
 
 Type mlir::xf::cpu::amxSumType(OpBuilder &b, Value input) {
@@ -147,11 +148,11 @@ void mlir::xf::cpu::amxProducts(KernelBuilder &kb, const AmxOperands &ops,
           }
       });
     };
-    int64_t full = whole / blockRows * blockRows;
     kBlock(kb.index(0), blockRows, /*first=*/true,
            /*last=*/whole <= blockRows);
     if (whole <= blockRows)
       continue;
+    int64_t full = whole / blockRows * blockRows;
     int64_t middleEnd = full < whole ? full : full - blockRows;
     kb.loop(kb.index(blockRows), kb.index(middleEnd), blockRows,
             [&](Value start) {

@@ -23,7 +23,8 @@ inline constexpr int64_t kAmxBlockSteps = 8;
 
 /// What an AMX block reads and writes.
 struct AmxOperands {
-  /// The input rows as bf16 pairs [M, 2 P] or quantized int8 [M, 4 Q].
+  /// The input rows as bf16 pairs [rows, 2 P] or quantized int8 [rows, 4 Q]
+  /// (all of M, or a chunk's rows from the first).
   Value input;
   /// The panels: [panels, P pairs or Q quads, 2 or 4 x NR].
   Value packed;
@@ -38,7 +39,8 @@ struct AmxOperands {
 };
 
 /// Whether panels of `nr` columns fit AMX tiles: vector width 16, whole
-/// tiles of 16 columns, a static number of packed rows of K.
+/// tiles of 16 columns, a static number of packed rows of K, at least one
+/// step of 16 of them.
 bool amxFits(const KernelBuilder &kb, Value packed, int64_t nr);
 
 /// The element type of the sums: f32 of bf16 products, i32 of int8 ones.

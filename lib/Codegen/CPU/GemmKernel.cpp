@@ -43,7 +43,8 @@ struct GemmLowering {
   Value a, packed, bias, residual, c;
   Value m, k, n;
   bool raggedColumns = true;
-  /// With bf16 panels: the input rounded to bf16, [M, 2 ceil(K / 2)].
+  /// With bf16 panels: the input rounded to bf16, [M, 2 ceil(K / 2)] (with
+  /// AMX tiles a worker's chunk of rows, see inputBase).
   Value aPairs;
   /// Where the rows of aPairs or aQuads (and aScale, aSums) are a chunk's
   /// (convertRows): the input row of their first. Null: all rows.
@@ -53,7 +54,8 @@ struct GemmLowering {
   Value amxOut;
   /// With i8 panels: the weights' scales and group size (0: per channel),
   /// and the input quantized per row: its int8 values [M, 4 ceil(K / 4)],
-  /// scales [M] and sums per group of K [M, groups].
+  /// scales [M] and sums per group of K [M, groups] (with AMX tiles a
+  /// worker's chunk of rows, see inputBase).
   Value weightScales;
   int64_t group = 0;
   Value aQuads, aScale, aSums, groups;
@@ -722,12 +724,10 @@ LogicalResult cpu::lowerGemm(GemmOp op, RewriterBase &rewriter,
     kb.loop(full, r1, 1, [&](Value m0) { tile(m0, 1); });
   };
   if (!amx) {
-    parallelWithScratch(
-        kb, items, options.threads, 0, [](Scratch &) {},
-        [&](Value item) {
-          Item it = itemOf(item);
-          multiply(it.panel, it.r0, it.r1);
-        });
+    kb.parallel(items, options.threads, [&](Value item) {
+      Item it = itemOf(item);
+      multiply(it.panel, it.r0, it.r1);
+    });
     for (Value scratch : {g.aPairs, g.aQuads, g.aScale, g.aSums})
       if (scratch)
         memref::DeallocOp::create(rewriter, kb.loc, scratch);

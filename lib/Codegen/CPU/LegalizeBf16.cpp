@@ -20,7 +20,8 @@ using namespace mlir;
 
 namespace {
 
-/// `type` with i16 for bf16 (scalars, vectors), or null if it has none.
+/// `type` with i16 for bf16 (scalars, vectors, arrays of them), or null if
+/// it has none.
 Type bitsType(Type type) {
   auto i16 = IntegerType::get(type.getContext(), 16);
   if (type.isBF16())
@@ -28,6 +29,9 @@ Type bitsType(Type type) {
   if (auto vec = dyn_cast<VectorType>(type);
       vec && vec.getElementType().isBF16())
     return vec.clone(i16);
+  if (auto array = dyn_cast<LLVM::LLVMArrayType>(type))
+    if (Type element = bitsType(array.getElementType()))
+      return LLVM::LLVMArrayType::get(element, array.getNumElements());
   return {};
 }
 
@@ -47,23 +51,25 @@ Type withElement(Type type, Type elt) {
   return elt;
 }
 
-/// The bits of x (f32) rounded to bf16, to nearest even; NaN a quiet NaN.
+/// The bits of x (f32) rounded to bf16, to nearest even; a NaN keeps its
+/// sign and high payload, made quiet (as toBF16 in
+/// include/xf/Support/HalfFloat.h).
 Value roundToBits(OpBuilder &b, Location loc, Value x) {
   Type i32 = withElement(x.getType(), b.getI32Type());
   Type i16 = withElement(x.getType(), b.getI16Type());
   Value bits = LLVM::BitcastOp::create(b, loc, i32, x);
   Value sixteen = intConstant(b, loc, i32, 16);
-  Value odd =
-      LLVM::AndOp::create(b, loc, LLVM::LShrOp::create(b, loc, bits, sixteen),
-                          intConstant(b, loc, i32, 1));
+  Value high = LLVM::LShrOp::create(b, loc, bits, sixteen);
+  Value odd = LLVM::AndOp::create(b, loc, high, intConstant(b, loc, i32, 1));
   Value rounded = LLVM::AddOp::create(
       b, loc, bits,
       LLVM::AddOp::create(b, loc, odd, intConstant(b, loc, i32, 0x7fff)));
-  Value high = LLVM::TruncOp::create(
-      b, loc, i16, LLVM::LShrOp::create(b, loc, rounded, sixteen));
+  Value nearest = LLVM::LShrOp::create(b, loc, rounded, sixteen);
+  Value quiet =
+      LLVM::OrOp::create(b, loc, high, intConstant(b, loc, i32, 0x40));
   Value nan = LLVM::FCmpOp::create(b, loc, LLVM::FCmpPredicate::uno, x, x);
-  return LLVM::SelectOp::create(b, loc, nan, intConstant(b, loc, i16, 0x7fc0),
-                                high);
+  return LLVM::TruncOp::create(
+      b, loc, i16, LLVM::SelectOp::create(b, loc, nan, quiet, nearest));
 }
 
 /// The f32 value of bf16 bits (i16): the bits in the high half.
@@ -78,11 +84,13 @@ Value widenBits(OpBuilder &b, Location loc, Value bits, Type f32) {
 /// Whether `op` only moves bits, so that its bf16 values may be i16.
 bool movesBits(Operation *op) {
   return isa<LLVM::LoadOp, LLVM::StoreOp, LLVM::MaskedLoadOp,
-             LLVM::MaskedStoreOp, LLVM::SelectOp, LLVM::BitcastOp,
-             LLVM::ConstantOp, LLVM::ExtractElementOp, LLVM::InsertElementOp,
-             LLVM::ShuffleVectorOp, LLVM::PoisonOp, LLVM::UndefOp, LLVM::ZeroOp,
-             LLVM::CallOp, LLVM::BrOp, LLVM::CondBrOp, LLVM::ReturnOp,
-             LLVM::GEPOp, LLVM::LLVMFuncOp>(op);
+             LLVM::MaskedStoreOp, LLVM::masked_gather, LLVM::masked_scatter,
+             LLVM::SelectOp, LLVM::BitcastOp, LLVM::FreezeOp, LLVM::ConstantOp,
+             LLVM::ExtractElementOp, LLVM::InsertElementOp,
+             LLVM::ExtractValueOp, LLVM::InsertValueOp, LLVM::ShuffleVectorOp,
+             LLVM::PoisonOp, LLVM::UndefOp, LLVM::ZeroOp, LLVM::CallOp,
+             LLVM::BrOp, LLVM::CondBrOp, LLVM::SwitchOp, LLVM::ReturnOp,
+             LLVM::GEPOp, LLVM::AllocaOp, LLVM::LLVMFuncOp>(op);
 }
 
 struct XfCpuLegalizeBf16Pass
@@ -145,8 +153,22 @@ struct XfCpuLegalizeBf16Pass
           gep.setElemType(t);
           carries = true;
         }
+      if (auto alloca = dyn_cast<LLVM::AllocaOp>(op))
+        if (Type t = bitsType(alloca.getElemType()))
+          alloca.setElemType(t);
       if (auto func = dyn_cast<LLVM::LLVMFuncOp>(op)) {
         LLVM::LLVMFunctionType type = func.getFunctionType();
+        // A body elsewhere takes bf16 in vector registers, not i16 in
+        // general ones: its calls cannot change.
+        bool bf16 = bitsType(type.getReturnType()) ||
+                    llvm::any_of(type.getParams(),
+                                 [](Type t) { return bool(bitsType(t)); });
+        if (bf16 && func.isExternal()) {
+          op->emitError("xf-cpu-legalize-bf16: bf16 in the signature of the "
+                        "external function @")
+              << func.getName();
+          return WalkResult::interrupt();
+        }
         SmallVector<Type> params;
         for (Type t : type.getParams())
           params.push_back(bitsType(t) ? bitsType(t) : t);

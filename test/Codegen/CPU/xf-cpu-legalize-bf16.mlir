@@ -1,4 +1,4 @@
-// RUN: xf-opt %s --split-input-file --xf-cpu-legalize-bf16 --verify-diagnostics | FileCheck %s
+// RUN: xf-opt %s --split-input-file --xf-cpu-legalize-bf16 --verify-diagnostics | FileCheck %s --implicit-check-not=llvm.fptrunc --implicit-check-not="llvm.fpext %{{.*}} : {{.*}}bf16"
 
 // A load, a phi and a store of bf16 become i16; the constant keeps its
 // bits (1.0 is 0x3F80).
@@ -23,22 +23,31 @@ llvm.func @copy(%p: !llvm.ptr, %q: !llvm.ptr, %i: i64, %c: i1) {
 
 // -----
 
-// f32 to bf16: round to nearest even on the bits, NaN a quiet NaN; bf16 to
-// f32: the bits shifted into the high half. No fptrunc or fpext is left.
+// f32 to bf16: round to nearest even on the bits (add 0x7fff and the
+// lowest kept bit, keep the high half); a NaN keeps its sign and high
+// payload, made quiet (| 0x40). bf16 to f32: the bits shifted into the
+// high half.
 // CHECK-LABEL: llvm.func @convert
 // CHECK-SAME: (%[[X:.*]]: vector<8xf32>, %[[P:.*]]: !llvm.ptr)
 // CHECK: %[[BITS:.*]] = llvm.bitcast %[[X]] : vector<8xf32> to vector<8xi32>
-// CHECK: %[[ODD:.*]] = llvm.and
-// CHECK: llvm.add %[[BITS]]
-// CHECK: %[[HIGH:.*]] = llvm.trunc %{{.*}} : vector<8xi32> to vector<8xi16>
+// CHECK: %[[SIXTEEN:.*]] = llvm.mlir.constant(dense<16> : vector<8xi32>)
+// CHECK: %[[HIGH:.*]] = llvm.lshr %[[BITS]], %[[SIXTEEN]]
+// CHECK: %[[ONE:.*]] = llvm.mlir.constant(dense<1> : vector<8xi32>)
+// CHECK: %[[ODD:.*]] = llvm.and %[[HIGH]], %[[ONE]]
+// CHECK: %[[HALF:.*]] = llvm.mlir.constant(dense<32767> : vector<8xi32>)
+// CHECK: %[[UP:.*]] = llvm.add %[[ODD]], %[[HALF]]
+// CHECK: %[[SUM:.*]] = llvm.add %[[BITS]], %[[UP]]
+// CHECK: %[[NEAREST:.*]] = llvm.lshr %[[SUM]], %[[SIXTEEN]]
+// CHECK: %[[QUIET_BIT:.*]] = llvm.mlir.constant(dense<64> : vector<8xi32>)
+// CHECK: %[[QUIET:.*]] = llvm.or %[[HIGH]], %[[QUIET_BIT]]
 // CHECK: %[[NAN:.*]] = llvm.fcmp "uno" %[[X]], %[[X]]
-// CHECK: %[[R:.*]] = llvm.select %[[NAN]], %{{.*}}, %[[HIGH]] : vector<8xi1>, vector<8xi16>
+// CHECK: %[[PICK:.*]] = llvm.select %[[NAN]], %[[QUIET]], %[[NEAREST]]
+// CHECK: %[[R:.*]] = llvm.trunc %[[PICK]] : vector<8xi32> to vector<8xi16>
 // CHECK: llvm.store %[[R]], %[[P]] : vector<8xi16>, !llvm.ptr
 // CHECK: %[[W:.*]] = llvm.load %[[P]] : !llvm.ptr -> vector<8xi16>
 // CHECK: %[[Z:.*]] = llvm.zext %[[W]] : vector<8xi16> to vector<8xi32>
 // CHECK: %[[S:.*]] = llvm.shl %[[Z]]
 // CHECK: %[[F:.*]] = llvm.bitcast %[[S]] : vector<8xi32> to vector<8xf32>
-// CHECK-NOT: llvm.fpext
 // CHECK: llvm.return %[[F]]
 llvm.func @convert(%x: vector<8xf32>, %p: !llvm.ptr) -> vector<8xf32> {
   %h = llvm.fptrunc %x : vector<8xf32> to vector<8xbf16>
@@ -72,4 +81,43 @@ llvm.func @from_f64(%x: f64) -> bf16 {
   // expected-error@+1 {{xf-cpu-legalize-bf16: converts bf16 only from and to f32, got 'f64' to 'bf16'}}
   %y = llvm.fptrunc %x : f64 to bf16
   llvm.return %y : bf16
+}
+
+// -----
+
+// A vector constant keeps its bits; a defined function's signature, an
+// alloca's element type and values taken from arrays become i16.
+// CHECK-LABEL: llvm.func @signature
+// CHECK-SAME: (%{{.*}}: i16, %{{.*}}: !llvm.array<2 x vector<4xi16>>) -> vector<4xi16>
+// CHECK: llvm.mlir.constant(dense<[16256, -16384, 0, 32704]> : vector<4xi16>) : vector<4xi16>
+// CHECK: llvm.alloca %{{.*}} x i16
+// CHECK: llvm.extractvalue %{{.*}}[1] : !llvm.array<2 x vector<4xi16>>
+llvm.func @signature(%x: bf16, %a: !llvm.array<2 x vector<4xbf16>>) -> vector<4xbf16> {
+  %c = llvm.mlir.constant(dense<[1.0, -2.0, 0.0, 0x7FC0]> : vector<4xbf16>) : vector<4xbf16>
+  %n = llvm.mlir.constant(1 : i64) : i64
+  %slot = llvm.alloca %n x bf16 : (i64) -> !llvm.ptr
+  llvm.store %x, %slot : bf16, !llvm.ptr
+  %v = llvm.extractvalue %a[1] : !llvm.array<2 x vector<4xbf16>>
+  %s = llvm.mlir.constant(dense<true> : vector<4xi1>) : vector<4xi1>
+  %r = llvm.select %s, %v, %c : vector<4xi1>, vector<4xbf16>
+  llvm.return %r : vector<4xbf16>
+}
+
+// -----
+
+// A body elsewhere takes bf16 in vector registers: its calls cannot change.
+// expected-error@+1 {{xf-cpu-legalize-bf16: bf16 in the signature of the external function @ext}}
+llvm.func @ext(bf16) -> f32
+
+// -----
+
+// expected-error@+1 {{xf-cpu-legalize-bf16: a bf16 global}}
+llvm.mlir.global internal constant @table(dense<1.0> : vector<4xbf16>) : vector<4xbf16>
+
+// -----
+
+llvm.func @to_f64(%x: bf16) -> f64 {
+  // expected-error@+1 {{xf-cpu-legalize-bf16: converts bf16 only from and to f32, got 'bf16' to 'f64'}}
+  %y = llvm.fpext %x : bf16 to f64
+  llvm.return %y : f64
 }

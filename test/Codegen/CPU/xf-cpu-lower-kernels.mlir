@@ -3,6 +3,7 @@
 // Sizes the kernels cannot use are refused with one line, as in the
 // pipeline's options.
 // RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=1 amx=true" | FileCheck %s --check-prefix=AMX
+// RUN: xf-opt %s --split-input-file "--xf-cpu-lower-kernels=threads=2 amx=true" | FileCheck %s --check-prefix=AMX2
 // RUN: not xf-opt %s --split-input-file "--xf-cpu-lower-kernels=amx=true vector-width=8" 2>&1 | FileCheck %s --check-prefix=BADAMX
 // BADAMX: error: xf-cpu-lower-kernels: amx needs vector-width 16 (AVX-512), got 8
 // RUN: not xf-opt %s --split-input-file "--xf-cpu-lower-kernels=gemm-tile-rows=-2" 2>&1 | FileCheck %s --check-prefix=BADROWS
@@ -147,6 +148,19 @@ func.func @gemm_pairs(%a: memref<5x7xf32>, %p: memref<2x4x64xbf16>, %c: memref<5
 // AMX:   x86vector.avx512.dot
 // AMX: scf.yield %[[CHUNK]] : index
 // AMX: return
+// With two threads, one loop per worker (the scratch its own) over the
+// items [items x w / 2, items x (w + 1) / 2).
+// AMX2-LABEL: func.func @gemm_amx
+// AMX2: %[[CHUNKS:.*]] = arith.ceildivui
+// AMX2: %[[ITEMS:.*]] = arith.muli %{{.*}}, %[[CHUNKS]] : index
+// AMX2: scf.parallel (%[[W:.*]]) = (%{{.*}}) to (%[[TWO:.*]]) step
+// AMX2:   memref.alloca() {alignment = 64 : i64} : memref<70x40xbf16>
+// AMX2:   %[[A:.*]] = arith.muli %[[ITEMS]], %[[W]]
+// AMX2:   %[[FIRST:.*]] = arith.divui %[[A]], %[[TWO]]
+// AMX2:   %[[NEXT:.*]] = arith.addi %[[W]], %{{.*}}
+// AMX2:   %[[B:.*]] = arith.muli %[[ITEMS]], %[[NEXT]]
+// AMX2:   %[[LAST:.*]] = arith.divui %[[B]], %[[TWO]]
+// AMX2:   scf.for %{{.*}} = %[[FIRST]] to %[[LAST]] step %{{.*}} iter_args(%{{.*}} = %c-1)
 func.func @gemm_amx(%a: memref<70x40xf32>, %p: memref<2x20x64xbf16>, %c: memref<70x40xf32>) {
   xf_cpu.gemm %a, %p outs(%c : memref<70x40xf32>) : memref<70x40xf32>, memref<2x20x64xbf16>
   return
@@ -196,6 +210,39 @@ func.func @gemm_amx_k_blocks(%a: memref<40x600xf32>, %p: memref<1x300x64xbf16>, 
 // AMX: return
 func.func @gemm_amx_to_result(%a: memref<40x64xf32>, %p: memref<2x32x64xbf16>, %c: memref<40x64xf32>) {
   xf_cpu.gemm %a, %p outs(%c : memref<40x64xf32>) : memref<40x64xf32>, memref<2x32x64xbf16>
+  return
+}
+
+// -----
+
+// Several K blocks and no epilogue: the first and middle blocks store to
+// the item's sums, the last goes from the tiles to the result.
+// AMX-LABEL: func.func @gemm_amx_k_blocks_to_result
+// AMX: %[[OUT:.*]] = memref.alloca() {alignment = 64 : i64} : memref<128x32xf32>
+// AMX-COUNT-4: amx.tile_zero
+// AMX-COUNT-4: amx.tile_store %[[OUT]]
+// AMX: scf.for %{{.*}} = %c128{{.*}} to %c256{{.*}} step %c128
+// AMX-COUNT-4: amx.tile_load %[[OUT]]
+// AMX-COUNT-4: amx.tile_store %[[OUT]]
+// AMX-COUNT-4: amx.tile_load %[[OUT]]
+// AMX: scf.for %{{.*}} = %c256{{.*}} to %{{.*}} step %c16
+// AMX-COUNT-4: amx.tile_store %arg2[
+// AMX-NOT: vector.load %[[OUT]]
+// AMX: return
+func.func @gemm_amx_k_blocks_to_result(%a: memref<40x576xf32>, %p: memref<1x288x64xbf16>, %c: memref<40x32xf32>) {
+  xf_cpu.gemm %a, %p outs(%c : memref<40x32xf32>) : memref<40x576xf32>, memref<1x288x64xbf16>
+  return
+}
+
+// -----
+
+// Fewer than 16 packed rows of K: not one AMX step, the vector path alone.
+// AMX-LABEL: func.func @gemm_amx_short_k
+// AMX-NOT: amx.
+// AMX: x86vector.avx512.dot
+// AMX: return
+func.func @gemm_amx_short_k(%a: memref<40x16xf32>, %p: memref<2x8x64xbf16>, %c: memref<40x64xf32>) {
+  xf_cpu.gemm %a, %p outs(%c : memref<40x64xf32>) : memref<40x16xf32>, memref<2x8x64xbf16>
   return
 }
 
