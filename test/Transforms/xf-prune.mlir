@@ -96,3 +96,19 @@ func.func @bf16(%x: tensor<3x2xf32>) -> tensor<3x4xf32> {
   %y = xf.linear %x, %w : (tensor<3x2xf32>, tensor<2x4xbf16>) -> tensor<3x4xf32>
   return %y : tensor<3x4xf32>
 }
+
+// -----
+
+// The six weights of an xf.block are pruned, its norm weights are not.
+// BLOCKS-LABEL: func.func @block
+// BLOCKS-COUNT-6: arith.constant dense<{{\[\[}}0.000000e+00, 0.000000e+00, 5.000000e+00, 5.000000e+00]
+// BLOCKS-NOT: arith.constant dense<{{\[\[}}1.0
+// BLOCKS: xf.block
+func.func @block(%x: tensor<1x4x4xf32>, %g: tensor<4xf32>) -> tensor<1x4x4xf32> {
+  %w = arith.constant dense<[[1.0, 1.0, 5.0, 5.0], [1.0, 1.0, 5.0, 5.0], [3.0, 3.0, 2.0, 2.0], [3.0, 3.0, 2.0, 2.0]]> : tensor<4x4xf32>
+  %y = xf.block %x heads 2 causal norm rms_norm pre act gelu norm1(%g) attn(%w, %w, %w, %w) norm2(%g)
+      mlp(up %w down %w)
+      : (tensor<1x4x4xf32>, tensor<4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>,
+         tensor<4xf32>, tensor<4x4xf32>, tensor<4x4xf32>) -> tensor<1x4x4xf32>
+  return %y : tensor<1x4x4xf32>
+}
