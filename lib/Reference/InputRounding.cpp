@@ -3,7 +3,7 @@
 // A model of the input rounding of the compiled low-precision products, so
 // that xf-run --check can tell the error these formats imply on the given
 // data from an error of the compiler (tools/xf-run/RunSession.cpp). The
-// int8 rule follows the quantization in lib/Codegen/CPU/GemmKernel.cpp,
+// int8 rule follows the quantization in lib/Codegen/CPU/GemmQuantize.cpp,
 // step by step in f32.
 //
 //===----------------------------------------------------------------------===//

@@ -451,8 +451,7 @@ void AttentionLowering::block(Value item) {
     auto visit = scf::IfOp::create(b, loc, seen.visit, /*withElse=*/false);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(visit.thenBlock());
-    cols = kb.mul(kb.divUp(kb.min(kb.index(bc), kb.sub(keyEnd, kp0)), mr1),
-                  kb.index(mr1));
+    cols = kb.roundUp(kb.min(kb.index(bc), kb.sub(keyEnd, kp0)), mr1);
     kb.loop(kb.index(0), kb.index(br), vw,
             [&](Value i) { kb.store(kb.load(rowMax, i), tileMax, i); });
     gemmScores(w.bt, w.kvh, k0);

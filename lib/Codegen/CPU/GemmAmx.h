@@ -1,7 +1,8 @@
 //===- GemmAmx.h - AMX tile blocks of xf_cpu.gemm ---------------*- C++ -*-===//
 //
-// The AMX products of the GEMM lowering (GemmKernel.cpp): groups of blocks
-// of kAmxRows input rows times one panel, on bf16 pairs or int8 quads.
+// The AMX products of the GEMM lowering (GemmLowPrecision.cpp): groups of
+// blocks of kAmxRows input rows times one panel, on bf16 pairs or int8
+// quads.
 //
 //===----------------------------------------------------------------------===//
 

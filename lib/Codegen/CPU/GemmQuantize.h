@@ -1,6 +1,6 @@
 //===- GemmQuantize.h - int8 GEMM inputs quantized per row ------*- C++ -*-===//
 //
-// The inputs of xf_cpu.gemm on int8 panels (GemmKernel.cpp, GemmAmx.cpp),
+// The inputs of xf_cpu.gemm on int8 panels (GemmLowPrecision.cpp),
 // quantized once per call before the products, or with AMX tiles a chunk
 // of rows at a time by the worker that multiplies them.
 //

@@ -45,6 +45,8 @@ public:
   Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
   Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
   Value divUp(Value x, int64_t d);
+  /// x rounded up to a multiple of r.
+  Value roundUp(Value x, int64_t r) { return mul(divUp(x, r), index(r)); }
   Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
   Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
   Value dim(Value memref, int64_t i) {
